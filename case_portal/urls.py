@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "CASE Portal operations"
+admin.site.site_title = "CASE Portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", views.signup_closed, name="signup-closed"),
+    path("accounts/", include("allauth.urls")),
+    path("office/", include("offices.urls")),
+    path("api/", include("case_portal.api_urls")),
+    path("ops/", admin.site.urls),
+]
+
+handler400 = "case_portal.views.error_400"
+handler403 = "case_portal.views.error_403"
+handler404 = "case_portal.views.error_404"
+handler500 = "case_portal.views.error_500"

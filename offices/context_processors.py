@@ -1,0 +1,40 @@
+"""Navigation by role. An entry appears only once its page exists (its URL name resolves)."""
+
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, who sees it)
+NAV = [
+    ("Search", "dossiers:search", {"examiner", "clerk", "office_admin", "operator"}),
+    ("Watch list", "notifications:watch-list", {"examiner", "clerk"}),
+    ("Requests", "notifications:request-list", {"examiner", "clerk", "office_admin"}),
+    ("Worklists", "dossiers:worklist-list", {"clerk", "office_admin"}),
+    ("Upload", "dossiers:upload-home", {"provider"}),
+    ("Statistics", "stats:statistics", {"office_admin", "operator"}),
+    ("Office admin", "offices:user-list", {"office_admin"}),
+]
+
+
+def _roles(user) -> set[str]:
+    roles = {user.role}
+    if user.is_operator:
+        roles.add("operator")
+    if user.can_provide:
+        roles.add("provider")
+    return roles
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    roles = _roles(user)
+    items = []
+    for label, name, audience in NAV:
+        if not roles & audience:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_items": items}

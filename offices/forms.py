@@ -1,0 +1,52 @@
+from django import forms
+
+from .models import ApiKey, Office, User
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    role = forms.ChoiceField(choices=User.Role.choices, initial=User.Role.EXAMINER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=User.Role.choices)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What the key is for, e.g. 'docketing system'."
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=ApiKey.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one scope."},
+    )
+
+
+class AccessPolicyForm(forms.Form):
+    shares_with_all = forms.TypedChoiceField(
+        label="Who may see our documents",
+        choices=[("1", "Every participating office"), ("0", "Only the offices ticked below")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    shares_with = forms.ModelMultipleChoiceField(
+        queryset=Office.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Offices admitted",
+    )
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shares_with"].queryset = (
+            Office.objects.active().filter(accesses=True).exclude(pk=office.pk)
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("shares_with_all") is False and not data.get("shares_with"):
+            self.add_error("shares_with", "Tick at least one office, or share with every office.")
+        return data

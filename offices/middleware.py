@@ -1,0 +1,44 @@
+"""Every page needs a login, and admins/operators need MFA before they can do anything else."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's middleware, except the API: it authenticates API keys itself and answers JSON."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class MfaRequiredMiddleware:
+    # Pages a person must still reach to set MFA up (allauth lives under /accounts/).
+    exempt_prefixes = ("/accounts/", "/api/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.REQUIRE_MFA
+            and user is not None
+            and user.is_authenticated
+            and user.needs_mfa
+            and not request.path.startswith(self.exempt_prefixes)
+        ):
+            from allauth.mfa.utils import is_mfa_enabled
+
+            if not is_mfa_enabled(user):
+                messages.warning(
+                    request,
+                    "Office admins and operators must set up two-factor authentication "
+                    "before using the portal.",
+                )
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

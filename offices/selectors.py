@@ -1,0 +1,37 @@
+"""Reads for offices and accounts, always scoped to what the asking person may see."""
+
+from django.http import Http404
+
+from .models import ApiKey, Office, User
+
+
+def user_list_for_admin(*, admin: User):
+    if not admin.is_office_admin:
+        return User.objects.none()
+    return User.objects.in_office(admin.office).order_by("-is_active", "email")
+
+
+def user_get_for_admin(*, admin: User, user_id: int) -> User:
+    """Another office's user and a missing user give the same 404."""
+    user = user_list_for_admin(admin=admin).filter(pk=user_id).select_related("office").first()
+    if user is None:
+        raise Http404("No such user in your office.")
+    return user
+
+
+def api_key_list_for_admin(*, admin: User):
+    if not admin.is_office_admin:
+        return ApiKey.objects.none()
+    return ApiKey.objects.filter(office=admin.office).select_related("created_by")
+
+
+def api_key_get_for_admin(*, admin: User, key_id: int) -> ApiKey:
+    key = api_key_list_for_admin(admin=admin).filter(pk=key_id).first()
+    if key is None:
+        raise Http404("No such API key in your office.")
+    return key
+
+
+def office_list_accessing(*, exclude: Office | None = None):
+    qs = Office.objects.active().filter(accesses=True)
+    return qs.exclude(pk=exclude.pk) if exclude else qs

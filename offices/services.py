@@ -1,0 +1,180 @@
+"""Writes for offices, accounts and API keys. Every rule an office admin is bound by lives here."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import ApiKey, Office, User
+
+
+def _require_admin_of(admin: User, office: Office) -> None:
+    if not (admin.is_operator or (admin.is_office_admin and admin.office_id == office.pk)):
+        raise PermissionDenied("You can only manage your own office.")
+
+
+def _other_active_admins(user: User):
+    return User.objects.filter(
+        office_id=user.office_id, role=User.Role.OFFICE_ADMIN, is_active=True
+    ).exclude(pk=user.pk)
+
+
+def user_invitation_url(*, request: HttpRequest, user: User) -> str:
+    """The link where an invited person sets their own password (allauth's reset-from-key page)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return request.build_absolute_uri(path)
+
+
+def user_send_invitation(*, user: User, url: str) -> None:
+    context = {
+        "user": user,
+        "office": user.office,
+        "invited_by": user.invited_by,
+        "password_reset_url": url,
+    }
+    subject = render_to_string("offices/email/invitation_subject.txt", context).strip()
+    body = render_to_string("offices/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    request: HttpRequest,
+    admin: User,
+    office: Office,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    _require_admin_of(admin, office)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this e-mail address already exists."})
+    user = User(
+        email=email,
+        office=office,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        invited_by=admin,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    url = user_invitation_url(request=request, user=user)
+    # Send only once the row is committed, so the link works when it arrives.
+    transaction.on_commit(lambda: user_send_invitation(user=user, url=url))
+    return user
+
+
+@transaction.atomic
+def user_change_role(*, admin: User, user: User, role: str) -> User:
+    _require_admin_of(admin, user.office)
+    if role not in User.Role.values:
+        raise ValidationError({"role": "Choose examiner, clerk or office admin."})
+    if (
+        user.role == User.Role.OFFICE_ADMIN
+        and role != User.Role.OFFICE_ADMIN
+        and not _other_active_admins(user).exists()
+    ):
+        raise ValidationError("An office needs at least one active office admin.")
+    user.role = role
+    user.save(update_fields=["role"])
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, admin: User, user: User, active: bool) -> User:
+    _require_admin_of(admin, user.office)
+    if not active and user.pk == admin.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    if (
+        not active
+        and user.role == User.Role.OFFICE_ADMIN
+        and not _other_active_admins(user).exists()
+    ):
+        raise ValidationError("An office needs at least one active office admin.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        _end_sessions(user)
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    """A deactivated person is logged out everywhere at once, not at session expiry."""
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+@transaction.atomic
+def office_policy_update(
+    *, admin: User, office: Office, shares_with_all: bool, shares_with: Iterable[Office]
+) -> Office:
+    _require_admin_of(admin, office)
+    office.shares_with_all = shares_with_all
+    office.save(update_fields=["shares_with_all"])
+    office.shares_with.set([] if shares_with_all else [o for o in shares_with if o.pk != office.pk])
+    return office
+
+
+@transaction.atomic
+def api_key_create(
+    *, office: Office, name: str, scopes: Iterable[str], created_by: User | None = None
+) -> tuple[ApiKey, str]:
+    """Returns the row and the raw key; the raw key is never stored and cannot be shown again."""
+    if created_by is not None:
+        _require_admin_of(created_by, office)
+    scopes = sorted(set(scopes))
+    if not scopes or not set(scopes) <= set(ApiKey.Scope.values):
+        raise ValidationError({"scopes": "Choose at least one of: access, provide."})
+    if ApiKey.Scope.PROVIDE in scopes and not office.provides:
+        raise ValidationError({"scopes": f"{office.code} does not provide data."})
+    raw = ApiKey.generate()
+    key = ApiKey(
+        office=office,
+        name=name.strip() or "API key",
+        prefix=raw[5 : 5 + ApiKey.PREFIX_LEN],
+        key_hash=ApiKey.hash(raw),
+        scopes=scopes,
+        created_by=created_by,
+    )
+    key.full_clean()
+    key.save()
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, admin: User, key: ApiKey) -> ApiKey:
+    _require_admin_of(admin, key.office)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    key = ApiKey.objects.live().select_related("office").filter(key_hash=ApiKey.hash(raw)).first()
+    if key is not None:
+        # One cheap UPDATE; last_used_at helps admins find keys nobody uses.
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key

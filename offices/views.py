@@ -1,0 +1,132 @@
+"""Office admin pages: accounts, API keys and the access policy of the admin's own office."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RoleForm
+
+
+def office_admin_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_office_admin:
+            raise Http404("Office admins only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _error_messages(request, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@office_admin_required
+def user_list(request):
+    users = selectors.user_list_for_admin(admin=request.user)
+    return render(request, "offices/user_list.html", {"users": users, "invite_form": InviteForm()})
+
+
+@office_admin_required
+def user_invite(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_invite(
+                request=request, admin=request.user, office=request.user.office, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("offices:user-list")
+    return render(request, "offices/user_invite.html", {"form": form})
+
+
+@office_admin_required
+def user_detail(request, user_id: int):
+    user = selectors.user_get_for_admin(admin=request.user, user_id=user_id)
+    form = RoleForm(request.POST or None, initial={"role": user.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_role(admin=request.user, user=user, role=form.cleaned_data["role"])
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, f"{user.email} is now {user.get_role_display().lower()}.")
+            return redirect("offices:user-list")
+    return render(request, "offices/user_detail.html", {"account": user, "form": form})
+
+
+@office_admin_required
+@require_POST
+def user_set_active(request, user_id: int):
+    user = selectors.user_get_for_admin(admin=request.user, user_id=user_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(admin=request.user, user=user, active=active)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        verb = "reactivated" if active else "deactivated"
+        messages.success(request, f"{user.email} has been {verb}.")
+    return redirect("offices:user-detail", user_id=user.pk)
+
+
+@office_admin_required
+def api_key_list(request):
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, new_key = services.api_key_create(
+                office=request.user.office, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form = ApiKeyForm()
+    keys = selectors.api_key_list_for_admin(admin=request.user)
+    response = render(
+        request, "offices/api_key_list.html", {"keys": keys, "form": form, "new_key": new_key}
+    )
+    if new_key:
+        response["Cache-Control"] = "no-store"  # the key must not linger in any cache
+    return response
+
+
+@office_admin_required
+@require_POST
+def api_key_revoke(request, key_id: int):
+    key = selectors.api_key_get_for_admin(admin=request.user, key_id=key_id)
+    services.api_key_revoke(admin=request.user, key=key)
+    messages.success(request, f"API key “{key.name}” revoked; it no longer works.")
+    return redirect("offices:api-key-list")
+
+
+@office_admin_required
+def access_policy(request):
+    office = request.user.office
+    if not office.provides:
+        raise Http404("Your office does not provide documents.")
+    initial = {
+        "shares_with_all": "1" if office.shares_with_all else "0",
+        "shares_with": office.shares_with.all(),
+    }
+    form = AccessPolicyForm(request.POST or None, office=office, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.office_policy_update(admin=request.user, office=office, **form.cleaned_data)
+        messages.success(request, "Access policy saved.")
+        return redirect("offices:access-policy")
+    return render(request, "offices/access_policy.html", {"form": form, "office": office})
