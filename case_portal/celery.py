@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "case_portal.settings")
 app = Celery("case_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Each app registers its own periodic tasks in its tasks.py through
+# @app.on_after_finalize.connect and sender.add_periodic_task(...).

@@ -12,6 +12,9 @@ urlpatterns = [
     path("accounts/signup/", views.signup_closed, name="signup-closed"),
     path("accounts/", include("allauth.urls")),
     path("office/", include("offices.urls")),
+    path("", include("dossiers.urls")),
+    path("", include("notifications.urls")),
+    path("statistics/", include("stats.urls")),
     path("api/", include("case_portal.api_urls")),
     path("ops/", admin.site.urls),
 ]

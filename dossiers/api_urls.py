@@ -1,0 +1,3 @@
+"""/api/v1/ routes of dossiers (search, families, applications, documents)."""
+
+urlpatterns: list = []

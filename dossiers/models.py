@@ -1,0 +1,267 @@
+"""Applications, their families and the documents offices share about them.
+
+Numbers are stored as `key` (canonical, from dossiers.numbers) plus `display` (the one format
+shown to people). Every number that leads to an application is also in LookupKey, so a search is
+one indexed lookup.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Family(models.Model):
+    """An extended family: applications linked through priority claims and PCT links.
+
+    Maintained on write by services.application_upsert (merge on insert), never per request.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return f"Family {self.pk}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Own office's applications, and published ones of the others. Never unpublished."""
+        if getattr(user, "is_operator", False):
+            return self
+        office_id = getattr(user, "office_id", None)
+        if office_id is None:
+            return self.none()
+        return self.filter(Q(office_id=office_id) | Q(published=True))
+
+    def in_office(self, code: str):
+        return self.filter(office__code=code)
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        FILED = "filed", "Filed"
+        PUBLISHED = "published", "Published"
+        EXAMINATION_COMMENCED = "examination_commenced", "Examination commenced"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="applications"
+    )
+    key = models.CharField(max_length=40, unique=True)
+    display = models.CharField(max_length=60)
+    is_pct = models.BooleanField(default=False)
+    filing_date = models.DateField(null=True, blank=True)
+    title = models.TextField(blank=True)
+    applicants = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.FILED)
+    published = models.BooleanField(default=False)
+    examination_date = models.DateField(null=True, blank=True)
+    # The PCT application this one entered the national/regional phase from (by number).
+    pct_key = models.CharField(max_length=40, blank=True, db_index=True)
+    pct_display = models.CharField(max_length=60, blank=True)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["filing_date", "key"]
+        indexes = [models.Index(fields=["family", "filing_date"], name="dossiers_app_family_date")]
+
+    def __str__(self) -> str:
+        return self.display
+
+
+class Publication(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="publications"
+    )
+    key = models.CharField(max_length=40)
+    display = models.CharField(max_length=60)
+    kind_code = models.CharField(max_length=4, blank=True)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "key", "kind_code"], name="dossiers_publication_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display
+
+
+class PriorityClaim(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="priority_claims"
+    )
+    office_code = models.CharField(max_length=2)
+    key = models.CharField(max_length=40, db_index=True)
+    display = models.CharField(max_length=60)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"], name="dossiers_priority_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.display
+
+
+class LookupKey(models.Model):
+    """Every number that leads to an application: its own, publications, priorities, PCT."""
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", "Application number"
+        PUBLICATION = "publication", "Publication number"
+        PRIORITY = "priority", "Priority number"
+        PCT = "pct", "PCT application number"
+
+    # Sources that connect applications into one extended family.
+    LINKING = (Source.APPLICATION, Source.PRIORITY, Source.PCT)
+
+    key = models.CharField(max_length=40)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="lookup_keys"
+    )
+    source = models.CharField(max_length=12, choices=Source.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="dossiers_lookup_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "application", "source"], name="dossiers_lookupkey_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.source})"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(withdrawn_at=None)
+
+    def visible_to(self, user):
+        """Documents an office's policy admits the user's office to, on applications it may see."""
+        if getattr(user, "is_operator", False):
+            return self
+        office = getattr(user, "office", None)
+        if office is None:
+            return self.none()
+        own = Q(application__office_id=office.pk)
+        shared = Q(
+            withdrawn_at=None, application__published=True, application__office__is_active=True
+        ) & (
+            Q(application__office__shares_with_all=True)
+            | Q(application__office__shares_with=office)
+        )
+        return self.filter(own | shared).distinct()
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    # Never the uploaded name: it is untrusted and may collide. Files are served by views only.
+    return f"documents/{instance.application.office.code}/{uuid.uuid4().hex}.pdf"
+
+
+class Document(models.Model):
+    class Category(models.TextChoices):
+        SEARCH_REPORT = "search_report", "Search report"
+        WRITTEN_OPINION = "written_opinion", "Written opinion"
+        OFFICE_ACTION = "office_action", "Examination report / office action"
+        CITATION_LIST = "citation_list", "Citation list"
+        CLAIMS = "claims", "Claims"
+        OTHER = "other", "Other"
+
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", "Outgoing (issued by the office)"
+        INCOMING = "incoming", "Incoming (from the applicant)"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    code = models.CharField("office's document code", max_length=40, blank=True)
+    date = models.DateField()
+    language = models.CharField(max_length=8, default="en")
+    direction = models.CharField(
+        max_length=8, choices=Direction.choices, default=Direction.OUTGOING
+    )
+    pages = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["application", "category"], name="dossiers_doc_app_cat")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "sha256"],
+                condition=Q(withdrawn_at=None),
+                name="dossiers_document_unique_live_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.display} {self.get_category_display()} {self.date}"
+
+    @property
+    def is_report(self) -> bool:
+        return self.category in (
+            self.Category.SEARCH_REPORT,
+            self.Category.WRITTEN_OPINION,
+            self.Category.OFFICE_ACTION,
+        )
+
+
+class Citation(models.Model):
+    class Category(models.TextChoices):
+        X = "X", "X — relevant alone"
+        Y = "Y", "Y — relevant combined"
+        A = "A", "A — background"
+        P = "P", "P — intermediate"
+        E = "E", "E — earlier, published later"
+        D = "D", "D — cited in the application"
+        L = "L", "L — other reasons"
+        O = "O", "O — non-written disclosure"  # noqa: E741
+        T = "T", "T — theory or principle"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citations")
+    cited_key = models.CharField(max_length=40, blank=True, db_index=True)
+    cited_display = models.CharField(max_length=60, blank=True)
+    npl_text = models.TextField("non-patent literature", blank=True)
+    category = models.CharField(max_length=8, help_text="X, Y, A… or a combination like X,Y")
+    claims = models.CharField("claims concerned", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(cited_key="") | ~Q(npl_text=""),
+                name="dossiers_citation_patent_or_npl",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.cited_display or self.npl_text[:60]

@@ -1,0 +1,11 @@
+"""Domain events of dossiers. Receivers (notifications, requests) write rows inside the sender's
+transaction; any I/O they need happens in tasks after commit. dossiers never imports them."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that adds the document: kwargs document, user.
+document_added = Signal()
+# Sent inside the transaction that withdraws the document: kwargs document, user, reason.
+document_withdrawn = Signal()
+# Sent when an application is created or updated: kwargs application, created, user.
+application_saved = Signal()

@@ -1,0 +1,92 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from dossiers.models import Application, Family, LookupKey
+from dossiers.services import PriorityIn, PublicationIn, application_upsert
+from tests.factories import OfficeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offices(db):
+    return {c: OfficeFactory(code=c) for c in ["US", "EP", "JP", "CA", "AU"]}
+
+
+def test_a_claims_p1_b_claims_p1_and_p2_c_claims_p2_is_one_family(offices):
+    a = application_upsert(
+        office=offices["EP"], number="EP13844704", priorities=[PriorityIn("US", "US 61/111,111")]
+    )
+    c = application_upsert(
+        office=offices["JP"],
+        number="JP 2014-123456",
+        priorities=[PriorityIn("US", "US 61/222,222")],
+    )
+    assert a.family_id != c.family_id
+    b = application_upsert(
+        office=offices["CA"],
+        number="CA 2,123,456",
+        priorities=[PriorityIn("US", "61/111,111"), PriorityIn("US", "61/222,222")],
+    )
+    fams = set(Application.objects.values_list("family_id", flat=True))
+    assert fams == {b.family_id}
+    # The merged family keeps the oldest id (permalinks stay valid) and the empty one is gone.
+    assert b.family_id == min(a.family_id, c.family_id)
+    assert Family.objects.count() == 1
+
+
+def test_priority_application_stored_later_joins_its_claimants(offices):
+    a = application_upsert(
+        office=offices["EP"], number="EP13844704", priorities=[PriorityIn("US", "US 13/926,335")]
+    )
+    p = application_upsert(office=offices["US"], number="13/926,335")
+    assert p.family_id == Application.objects.get(pk=a.pk).family_id
+
+
+def test_pct_national_phases_share_the_pct_family(offices):
+    us = application_upsert(office=offices["US"], number="US 14/123,456", pct="PCT/US2013/064552")
+    jp = application_upsert(office=offices["JP"], number="2015-512345", pct="WO2013US64552")
+    assert us.family_id == Application.objects.get(pk=jp.pk).family_id
+
+
+def test_removing_the_only_link_splits_the_family(offices):
+    a = application_upsert(
+        office=offices["EP"], number="EP13844704", priorities=[PriorityIn("US", "US 61/111,111")]
+    )
+    b = application_upsert(
+        office=offices["CA"], number="CA 2123456", priorities=[PriorityIn("US", "US 61/111,111")]
+    )
+    assert a.family_id == b.family_id
+    b = application_upsert(office=offices["CA"], number="CA 2123456", priorities=[])
+    a.refresh_from_db()
+    assert a.family_id != b.family_id
+    assert Family.objects.count() == 2
+
+
+def test_re_posting_the_same_application_in_another_spelling_updates_it(offices):
+    first = application_upsert(office=offices["US"], number="US 13/926,335", title="Widget")
+    again = application_upsert(
+        office=offices["US"],
+        number="US13926335",
+        title="Better widget",
+        publications=[PublicationIn("US2014/0123456 A1", dt.date(2014, 5, 1))],
+    )
+    assert first.pk == again.pk
+    again.refresh_from_db()
+    assert (again.title, again.published, again.display) == ("Better widget", True, "US 13/926,335")
+    assert set(LookupKey.objects.filter(application=again).values_list("source", flat=True)) == {
+        "application",
+        "publication",
+    }
+
+
+def test_bad_number_or_another_offices_number_is_refused_with_a_message(offices):
+    with pytest.raises(ValidationError) as exc:
+        application_upsert(office=offices["US"], number="hello")
+    assert "number" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        application_upsert(office=offices["US"], number="EP13844704")
+    assert "not one of US" in exc.value.message_dict["number"][0]
+    assert not Application.objects.exists()
