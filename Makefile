@@ -56,7 +56,7 @@ test: install system-libs chromium services
 
 bench: install system-libs services
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/case_bench} \
-	REDIS_URL=$(TEST_REDIS_URL) DJANGO_SECRET_KEY=bench-only DJANGO_HTTPS=0 \
+	REDIS_URL=$(TEST_REDIS_URL) DJANGO_SECRET_KEY=bench-only DJANGO_HTTPS=0 ALLOWED_HOSTS=testserver,127.0.0.1 \
 	CASE_VAR_DIR=$(CURDIR)/var/bench $(PY) -m bench $(BENCH_ARGS)
 
 clean:

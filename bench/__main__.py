@@ -1,0 +1,128 @@
+"""`make bench`: run the benchmarks on generated data and write docs/benchmarks.md.
+
+BENCH_SCALE=small (quick) or full (the sizes the issues ask for, the default).
+BENCH_ONLY=families,stats to run a subset. Each benchmark module has run(scale) -> dict of
+figures; floors (a raw indexed SQL lookup, a plain GROUP BY, zip -0) are measured in the same run.
+"""
+
+import datetime as dt
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHES = [
+    ("families", "bench.families_bench", "Family lookup by a number"),
+    ("provide", "bench.provide_bench", "Bulk provide and upload memory"),
+    ("stats", "bench.stats_bench", "Statistics page"),
+    ("packages", "bench.packages_bench", "Package build"),
+]
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"{pg or 'PostgreSQL'}"
+    )
+
+
+def _create_database() -> None:
+    """The bench database is separate from the demo and test ones; create it when missing."""
+    import environ
+    import psycopg
+
+    db = environ.Env().db("DATABASE_URL")
+    if not db["ENGINE"].endswith("postgresql"):
+        return
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    dsn = f"host={host} port={port} user={db['USER']} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (db["NAME"],)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _table(figures: dict) -> list[str]:
+    lines = ["| figure | value |", "|---|---|"]
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                lines.append(f"| {key} · {sub} | {_fmt(v)} |")
+        else:
+            lines.append(f"| {key} | {_fmt(value)} |")
+    return lines
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "case_portal.settings")
+    _create_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # production static storage
+    scale = os.environ.get("BENCH_SCALE", "full")
+    only = {s for s in os.environ.get("BENCH_ONLY", "").split(",") if s}
+    results = []
+    for name, module, title in BENCHES:
+        if only and name not in only:
+            continue
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError:
+            print(f"[bench] {name}: not available yet, skipped", flush=True)
+            continue
+        print(f"[bench] {name} ({scale}) …", flush=True)
+        started = time.perf_counter()
+        figures = mod.run(scale)
+        figures["wall time of this benchmark (s)"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(figures, indent=2, default=str), flush=True)
+        results.append((title, figures))
+
+    out = ROOT / "docs" / ("benchmarks.md" if scale == "full" else f"benchmarks-{scale}.md")
+    out.parent.mkdir(exist_ok=True)
+    lines = [
+        "# CASE Portal benchmarks",
+        "",
+        f"Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, `BENCH_SCALE={scale}`, "
+        f"`make bench`. Machine: {_machine()}.",
+        "All times are server-side (Django test client in-process, no network) unless a figure",
+        "says otherwise; floors are measured in the same run on the same data.",
+        "",
+    ]
+    for title, figures in results:
+        lines += [f"## {title}", "", *_table(figures), ""]
+    out.write_text("\n".join(lines))
+    print(f"[bench] wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
