@@ -65,6 +65,14 @@ def demo(transactional_db):
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+@pytest.fixture
+def demo_people(transactional_db):
+    """Only the demo offices and logins, for journeys that make their own dossiers."""
+    from offices.demo import load
+
+    load()
+
+
 def login(page, email: str, password: str = "case-demo-2026") -> None:  # noqa: S107
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
