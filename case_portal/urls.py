@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("statistics/", include("stats.urls")),
     path("api/", include("case_portal.api_urls")),
+    path("ops/login/", views.admin_login, name="admin-login"),
     path("ops/", admin.site.urls),
 ]
 
