@@ -65,7 +65,7 @@ def test_family_page_query_count_does_not_grow_with_the_family(
 ):
     w = family_world
     client.force_login(w["au_examiner"])
-    with django_assert_max_num_queries(16) as small:
+    with django_assert_max_num_queries(20) as small:
         _family(client, w)
     for i in range(12):
         office = OfficeFactory(

@@ -1,0 +1,234 @@
+"""Watch lists, the notification outbox and document requests between offices."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from dossiers.models import Document
+
+
+class Watch(models.Model):
+    """One person's interest in an application, or in its whole extended family.
+
+    Anchored on an application, not a family: families merge and split on write, so a family id
+    is not a stable thing to point at, while the anchor's current family always is.
+    """
+
+    class Scope(models.TextChoices):
+        APPLICATION = "application", "This application only"
+        FAMILY = "family", "The whole family"
+
+    class Direction(models.TextChoices):
+        ALL = "all", "Incoming and outgoing"
+        INCOMING = "incoming", "Incoming only"
+        OUTGOING = "outgoing", "Outgoing only"
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "An e-mail for each document"
+        DIGEST = "digest", "One daily digest e-mail"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(
+        "dossiers.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.APPLICATION)
+    # Empty means every category (so new categories are not silently missed).
+    categories = models.JSONField(default=list, blank=True)
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.ALL)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "application"], name="notifications_watch_one_per_application"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.application_id} ({self.scope})"
+
+    def matches(self, document: Document) -> bool:
+        if self.categories and document.category not in self.categories:
+            return False
+        return self.direction == self.Direction.ALL or self.direction == document.direction
+
+    def category_labels(self) -> list[str]:
+        labels = dict(Document.Category.choices)
+        return [labels.get(c, c) for c in self.categories]
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at=None)
+
+    def email_pending(self):
+        return self.filter(sent_at=None).exclude(email=Notification.Email.NONE)
+
+
+class Notification(models.Model):
+    """An in-app notification and, at the same time, the outbox row of its e-mail.
+
+    Written in the transaction of the event; a task claims it (conditional UPDATE) and sends.
+    """
+
+    class Kind(models.TextChoices):
+        DOCUMENT_ADDED = "document_added", "Document added"
+        DOCUMENT_WITHDRAWN = "document_withdrawn", "Document withdrawn"
+        REQUEST_UPDATED = "request_updated", "Request updated"
+
+    class Email(models.TextChoices):
+        NONE = "none", "No e-mail"
+        IMMEDIATE = "immediate", "Immediate"
+        DIGEST = "digest", "Daily digest"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    application = models.ForeignKey(
+        "dossiers.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey(
+        "dossiers.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        "DocumentRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.CharField(max_length=10, choices=Email.choices, default=Email.IMMEDIATE)
+    # Outbox state: claimed_at/claim_token while a worker sends, sent_at once the mail is out.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notifications_user_unread"),
+            models.Index(
+                fields=["email", "created_at"],
+                condition=Q(sent_at=None),
+                name="notifications_outbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DocumentRequest(models.Model):
+    """An office asks another office for the reports of one of its applications."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        EXAMINATION_COMMENCED = "examination_commenced", "Examination commenced"
+        FULFILLED = "fulfilled", "Fulfilled"
+        DECLINED = "declined", "Declined"
+
+    ACTIVE = (State.OPEN, State.ACKNOWLEDGED, State.EXAMINATION_COMMENCED)
+    # Allowed manual moves by the providing office; fulfilment comes from an upload.
+    TRANSITIONS = {
+        State.OPEN: {State.ACKNOWLEDGED, State.EXAMINATION_COMMENCED, State.DECLINED},
+        State.ACKNOWLEDGED: {State.EXAMINATION_COMMENCED, State.DECLINED},
+        # Commenced -> commenced moves the expected date.
+        State.EXAMINATION_COMMENCED: {State.EXAMINATION_COMMENCED, State.DECLINED},
+        State.FULFILLED: set(),
+        State.DECLINED: set(),
+    }
+
+    application = models.ForeignKey(
+        "dossiers.Application", on_delete=models.PROTECT, related_name="document_requests"
+    )
+    requesting_office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="requests_made"
+    )
+    # The application's office, kept on the row so the queue is one indexed filter.
+    provider_office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="requests_received"
+    )
+    requesters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="RequestJoin", related_name="document_requests"
+    )
+    state = models.CharField(max_length=24, choices=State.choices, default=State.OPEN)
+    expected_date = models.DateField("reports expected by", null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+    fulfilled_by = models.ForeignKey(
+        "dossiers.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["provider_office", "state"], name="notifications_req_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requesting_office"],
+                condition=Q(state__in=["open", "acknowledged", "examination_commenced"]),
+                name="notifications_request_one_active_per_office",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="examination_commenced") | Q(expected_date__isnull=False),
+                name="notifications_request_commenced_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="notifications_request_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk} {self.requesting_office_id}->{self.application_id} {self.state}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def state_label(self) -> str:
+        if self.state == self.State.EXAMINATION_COMMENCED and self.expected_date:
+            return f"Examination commenced — reports expected by {self.expected_date:%Y-%m-%d}"
+        return self.get_state_display()
+
+    @property
+    def pill(self) -> str:
+        return {
+            "open": "pill-blue",
+            "acknowledged": "pill-blue",
+            "examination_commenced": "pill-amber",
+            "fulfilled": "pill-green",
+            "declined": "pill-red",
+        }[self.state]
+
+
+class RequestJoin(models.Model):
+    """One examiner's part in a request: the first creates it, later ones join it."""
+
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="joins")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="notifications_join_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in request {self.request_id}"

@@ -1,0 +1,23 @@
+"""Receivers of dossiers' domain events: rows only, inside the sender's transaction."""
+
+from django.dispatch import receiver
+
+from dossiers import signals
+
+from . import services
+from .models import Notification
+
+
+@receiver(signals.document_added, dispatch_uid="notifications_document_added")
+def _on_document_added(sender, document, user=None, **kwargs):
+    services.notifications_for_document(
+        document=document, kind=Notification.Kind.DOCUMENT_ADDED, actor=user
+    )
+    services.requests_fulfil_for_document(document=document, actor=user)
+
+
+@receiver(signals.document_withdrawn, dispatch_uid="notifications_document_withdrawn")
+def _on_document_withdrawn(sender, document, user=None, **kwargs):
+    services.notifications_for_document(
+        document=document, kind=Notification.Kind.DOCUMENT_WITHDRAWN, actor=user
+    )

@@ -1,0 +1,127 @@
+"""Reads for watch lists, notifications and document requests (fetch-and-authorise helpers)."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+
+from dossiers import numbers
+from dossiers.models import Application, LookupKey
+
+from .models import DocumentRequest, Notification, Watch
+
+
+def application_resolve_for_user(*, user, text: str) -> Application:
+    """The application a typed number (any spelling) leads to, among those `user` may see.
+
+    Raises ValidationError with the parser's message, or saying nothing visible matched.
+    """
+    try:
+        parsed = numbers.normalise(text)
+    except numbers.InvalidNumber as exc:
+        raise ValidationError(str(exc)) from exc
+    keys = [parsed.key, *parsed.candidates]
+    app_ids = LookupKey.objects.filter(key__in=keys).values("application_id")
+    apps = list(
+        Application.objects.visible_to(user).filter(pk__in=app_ids).select_related("office")
+    )
+    if not apps:
+        raise ValidationError(f"No application you can see matches {parsed.display}.")
+    # The application's own number wins over a priority or publication number of another one.
+    by_key = {a.key: a for a in apps}
+    for key in keys:
+        if key in by_key:
+            return by_key[key]
+    return apps[0]
+
+
+def application_get_for_user(*, user, application_id) -> Application:
+    app = (
+        Application.objects.visible_to(user)
+        .select_related("office")
+        .filter(pk=application_id)
+        .first()
+    )
+    if app is None:
+        raise Http404("No such application.")
+    return app
+
+
+def watch_list_for_user(*, user):
+    return Watch.objects.filter(user=user).select_related("application__office")
+
+
+def watch_get_for_user(*, user, watch_id: int) -> Watch:
+    watch = watch_list_for_user(user=user).filter(pk=watch_id).first()
+    if watch is None:
+        raise Http404("No such watch.")
+    return watch
+
+
+def notification_list_for_user(*, user):
+    return Notification.objects.filter(user=user).select_related(
+        "application__office", "document", "request"
+    )
+
+
+def notification_get_for_user(*, user, notification_id: int) -> Notification:
+    notification = notification_list_for_user(user=user).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    return notification
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at=None).count()
+
+
+def _request_base():
+    return (
+        DocumentRequest.objects.select_related(
+            "application__office", "requesting_office", "provider_office", "fulfilled_by"
+        )
+        .annotate(requester_count=Count("joins"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def user_handles_queue(user) -> bool:
+    """Clerks and admins of a providing office work its incoming request queue."""
+    return bool(user.can_provide)
+
+
+def request_list_made(*, user):
+    """Requests the user's office made (every examiner of the office sees them)."""
+    if user.office_id is None:
+        return DocumentRequest.objects.none()
+    return _request_base().filter(requesting_office_id=user.office_id)
+
+
+def request_list_incoming(*, user):
+    """The providing office's queue; empty for anyone who does not work it."""
+    if not user_handles_queue(user):
+        return DocumentRequest.objects.none()
+    return _request_base().filter(provider_office_id=user.office_id)
+
+
+def request_get_for_user(*, user, request_id: int) -> DocumentRequest:
+    """Visible to the requesting office, and to the clerks/admins of the providing office."""
+    if user.is_operator:
+        scope = Q()
+    elif user.office_id is None:
+        raise Http404("No such request.")
+    else:
+        scope = Q(requesting_office_id=user.office_id)
+        if user_handles_queue(user):
+            scope |= Q(provider_office_id=user.office_id)
+    req = _request_base().filter(scope, pk=request_id).first()
+    if req is None:
+        raise Http404("No such request.")
+    return req
+
+
+def request_active_for(*, application, office):
+    if office is None:
+        return None
+    return DocumentRequest.objects.filter(
+        application=application, requesting_office=office, state__in=DocumentRequest.ACTIVE
+    ).first()

@@ -1,0 +1,93 @@
+"""Thin Celery tasks: ids in, a service does the work; only the SMTP call is retried."""
+
+import datetime as dt
+import logging
+import smtplib
+import uuid
+
+from celery.schedules import crontab
+
+from case_portal.celery import app
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# What a flaky mail server raises; anything else is a bug and must not be retried blindly.
+SMTP_ERRORS = (smtplib.SMTPException, OSError)
+MAX_RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    # 30 s, 1, 2, 4, 8 min: always inside the claim timeout, so the sweep does not step in.
+    return 30 * 2**retries
+
+
+@app.task(bind=True, max_retries=MAX_RETRIES)
+def notification_deliver(self, notification_id: int, token: str | None = None) -> bool:
+    claim = services.notification_claim(
+        notification_id=notification_id, token=uuid.UUID(token) if token else None
+    )
+    if claim is None:
+        return False  # sent already, or another worker holds it
+    try:
+        return services.notification_email_send(notification_id=notification_id, token=claim)
+    except SMTP_ERRORS as exc:
+        services.notification_failed(
+            notification_ids=[notification_id], token=claim, error=str(exc)
+        )
+        raise self.retry(
+            exc=exc, countdown=_backoff(self.request.retries), args=(notification_id, str(claim))
+        ) from exc
+
+
+@app.task(bind=True, max_retries=MAX_RETRIES)
+def digest_deliver(self, user_id: int, token: str | None = None) -> int:
+    claim, ids = services.digest_claim(user_id=user_id, token=uuid.UUID(token) if token else None)
+    if not ids:
+        return 0
+    try:
+        return services.digest_email_send(user_id=user_id, token=claim)
+    except SMTP_ERRORS as exc:
+        services.notification_failed(notification_ids=ids, token=claim, error=str(exc))
+        raise self.retry(
+            exc=exc, countdown=_backoff(self.request.retries), args=(user_id, str(claim))
+        ) from exc
+
+
+@app.task
+def outbox_sweep(min_age_seconds: int = 60) -> int:
+    """Re-enqueue e-mails a dead broker or worker left behind (the claim makes repeats harmless)."""
+    ids = services.outbox_pending_ids(min_age=dt.timedelta(seconds=min_age_seconds))
+    for pk in ids:
+        notification_deliver.delay(pk)
+    if ids:
+        logger.info("Outbox sweep re-enqueued %d notification(s).", len(ids))
+    return len(ids)
+
+
+@app.task
+def digests_send() -> int:
+    user_ids = services.digest_user_ids()
+    for user_id in user_ids:
+        digest_deliver.delay(user_id)
+    return len(user_ids)
+
+
+SWEEP_EVERY_SECONDS = 60.0
+
+
+@app.on_after_finalize.connect
+def _register_periodic(sender, **kwargs) -> None:
+    sender.add_periodic_task(
+        SWEEP_EVERY_SECONDS, outbox_sweep.s(), name="notifications: outbox sweep"
+    )
+    sender.add_periodic_task(
+        crontab(hour=6, minute=0), digests_send.s(), name="notifications: daily digest"
+    )
+
+
+if app.finalized:
+    # This module is imported from AppConfig.ready(); under a worker or beat the app may
+    # already be finalized by then, and the signal would never reach us.
+    _register_periodic(app)

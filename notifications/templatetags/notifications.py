@@ -1,0 +1,52 @@
+"""Watch and request state for the family page: one query each per page, however many members."""
+
+from django import template
+
+from notifications.models import DocumentRequest, Watch
+
+register = template.Library()
+
+
+def _watches(user) -> dict[int, Watch]:
+    cache = getattr(user, "_notifications_watches", None)
+    if cache is None:
+        cache = {w.application_id: w for w in Watch.objects.filter(user=user)}
+        user._notifications_watches = cache
+    return cache
+
+
+def _requests(user) -> dict[int, DocumentRequest]:
+    cache = getattr(user, "_notifications_requests", None)
+    if cache is None:
+        cache = {}
+        if user.office_id:
+            cache = {
+                r.application_id: r
+                for r in DocumentRequest.objects.filter(
+                    requesting_office_id=user.office_id, state__in=DocumentRequest.ACTIVE
+                )
+            }
+        user._notifications_requests = cache
+    return cache
+
+
+@register.simple_tag
+def watch_for(application, user):
+    """The user's watch anchored on this application, if any."""
+    return _watches(user).get(application.pk)
+
+
+@register.simple_tag
+def family_watch_for(family, members, user):
+    """The user's whole-family watch on any of these members, if any."""
+    for member in members:
+        watch = _watches(user).get(member.pk)
+        if watch and watch.scope == Watch.Scope.FAMILY:
+            return watch
+    return None
+
+
+@register.simple_tag
+def request_for(application, user):
+    """The user's office's active request for this application, if any."""
+    return _requests(user).get(application.pk)

@@ -1,0 +1,205 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import DocumentRequest, Notification
+from stats.models import UsageEvent
+from tests.factories import OfficeFactory, UserFactory
+from tests.notifications.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+S = DocumentRequest.State
+FUTURE = timezone.localdate() + dt.timedelta(days=30)
+
+
+@pytest.fixture
+def req(examiner, foreign_app):
+    return services.request_make(user=examiner, application=foreign_app, message="Due soon")[0]
+
+
+def test_examiner_requests_documents_and_a_colleague_joins_the_same_request(
+    client, examiner, office, foreign_app
+):
+    client.force_login(examiner)
+    url = reverse("notifications:request-new") + f"?application={foreign_app.pk}"
+    assert "Request documents for AU 2013123456" in client.get(url).content.decode()
+    response = client.post(url, {"message": "Examination in May"}, follow=True)
+    assert "Documents for AU 2013123456 requested from IP Australia." in response.content.decode()
+    colleague = UserFactory(office=office, email="colleague@ca.test")
+    client.force_login(colleague)
+    assert "Join the request" in client.get(url).content.decode()
+    response = client.post(url, {"message": ""}, follow=True)
+    assert "you joined that request" in response.content.decode()
+    req = DocumentRequest.objects.get()
+    assert set(req.requesters.all()) == {examiner, colleague}
+    assert (req.requesting_office, req.provider_office, req.state) == (
+        office,
+        foreign_app.office,
+        "open",
+    )
+    assert "Examination in May" in response.content.decode()
+    made = UsageEvent.objects.filter(action="request_made")
+    assert [(e.office, e.provider_office) for e in made] == [(office, foreign_app.office)]
+
+
+def test_requests_that_make_no_sense_are_refused_with_a_reason(examiner, office, foreign_app):
+    from dossiers import services as dossier_services
+
+    own = dossier_services.application_upsert(office=office, number="CA2123456")
+    with pytest.raises(ValidationError, match="application of your own office"):
+        services.request_make(user=examiner, application=own)
+    upload(foreign_app, "search_report")
+    with pytest.raises(ValidationError, match="already shared"):
+        services.request_make(user=examiner, application=foreign_app)
+    assert not DocumentRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        [S.ACKNOWLEDGED],
+        [S.EXAMINATION_COMMENCED],
+        [S.ACKNOWLEDGED, S.EXAMINATION_COMMENCED],
+        [S.EXAMINATION_COMMENCED, S.EXAMINATION_COMMENCED],
+        [S.DECLINED],
+        [S.ACKNOWLEDGED, S.DECLINED],
+        [S.EXAMINATION_COMMENCED, S.DECLINED],
+    ],
+)
+def test_providing_office_moves_a_request_and_every_requester_hears(req, clerk, path):
+    for state in path:
+        services.request_change(
+            user=clerk, request=req, state=state, expected_date=FUTURE, reason="Withdrawn case"
+        )
+    req.refresh_from_db()
+    assert req.state == path[-1]
+    texts = list(Notification.objects.values_list("text", flat=True))
+    assert len(texts) == len(path)
+    if path[-1] == S.EXAMINATION_COMMENCED:
+        assert req.state_label == f"Examination commenced — reports expected by {FUTURE:%Y-%m-%d}"
+        assert req.state_label in texts[0]
+
+
+@pytest.mark.parametrize(
+    "before,to",
+    [
+        ([S.ACKNOWLEDGED], S.ACKNOWLEDGED),
+        ([S.EXAMINATION_COMMENCED], S.ACKNOWLEDGED),
+        ([S.DECLINED], S.ACKNOWLEDGED),
+        ([S.DECLINED], S.EXAMINATION_COMMENCED),
+        ([S.DECLINED], S.DECLINED),
+        ([], S.OPEN),
+        ([], S.FULFILLED),
+    ],
+)
+def test_transitions_that_are_not_allowed_are_refused(req, clerk, before, to):
+    for state in before:
+        services.request_change(
+            user=clerk, request=req, state=state, expected_date=FUTURE, reason="r"
+        )
+    with pytest.raises(ValidationError, match="cannot be marked"):
+        services.request_change(user=clerk, request=req, state=to, expected_date=FUTURE, reason="r")
+    req.refresh_from_db()
+    assert req.state == (before[-1] if before else S.OPEN)
+
+
+def test_fulfilled_request_is_final(req, clerk, foreign_app):
+    upload(foreign_app, "office_action", user=clerk)
+    req.refresh_from_db()
+    assert req.state == S.FULFILLED
+    for state in [S.ACKNOWLEDGED, S.DECLINED, S.EXAMINATION_COMMENCED]:
+        with pytest.raises(ValidationError, match="fulfilled cannot be marked"):
+            services.request_change(
+                user=clerk, request=req, state=state, expected_date=FUTURE, reason="r"
+            )
+
+
+def test_commenced_needs_a_date_and_declined_needs_a_reason(client, req, clerk):
+    client.force_login(clerk)
+    url = reverse("notifications:request-detail", args=[req.pk])
+    page = client.post(url, {"state": "examination_commenced"}).content.decode()
+    assert "Give the date the reports are expected by." in page
+    page = client.post(url, {"state": "declined", "reason": "  "}).content.decode()
+    assert "Say why the request is declined." in page
+    page = client.post(url, {"state": "examination_commenced", "expected_date": "2001-01-01"})
+    assert "The expected date is in the past." in page.content.decode()
+    req.refresh_from_db()
+    assert req.state == S.OPEN
+    response = client.post(
+        url, {"state": "examination_commenced", "expected_date": FUTURE.isoformat()}, follow=True
+    )
+    assert f"reports expected by {FUTURE:%Y-%m-%d}" in response.content.decode()
+
+
+def test_upload_of_a_report_fulfils_the_request_and_tells_the_requesters(
+    smtp, req, clerk, foreign_app, examiner, django_capture_on_commit_callbacks
+):
+    upload(foreign_app, "claims", user=clerk)
+    req.refresh_from_db()
+    assert req.state == S.OPEN  # claims are not a report
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        doc = upload(foreign_app, "search_report", user=clerk)
+    assert len(callbacks) == 1  # delivery is enqueued only once the upload commits
+    req.refresh_from_db()
+    assert (req.state, req.fulfilled_by) == (S.FULFILLED, doc)
+    note = Notification.objects.get(user=examiner, kind="request_updated")
+    assert note.document == doc
+    assert smtp.subjects() == ["[CASE] AU 2013123456: request fulfilled"]
+    fulfilled = UsageEvent.objects.get(action="request_fulfilled")
+    assert (fulfilled.office, fulfilled.provider_office, fulfilled.document_id) == (
+        examiner.office,
+        foreign_app.office,
+        doc.pk,
+    )
+    # A fulfilled request no longer blocks a new one (if reports are withdrawn later, say).
+    assert DocumentRequest.objects.filter(state__in=DocumentRequest.ACTIVE).count() == 0
+
+
+def test_another_office_can_neither_see_nor_change_a_queue(client, req, provider):
+    outsider = UserFactory(office=OfficeFactory(code="GB"), role="clerk", email="c@gb.test")
+    provider_examiner = UserFactory(office=provider, role="examiner", email="e@au.test")
+    url = reverse("notifications:request-detail", args=[req.pk])
+    for person in [outsider, provider_examiner]:
+        client.force_login(person)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"state": "declined", "reason": "x"}).status_code == 404
+        page = client.get(reverse("notifications:request-list") + "?tab=incoming")
+        assert "AU 2013123456" not in page.content.decode()
+    req.refresh_from_db()
+    assert req.state == S.OPEN
+
+
+def test_requesting_office_sees_its_request_but_cannot_change_it(client, req, examiner, clerk):
+    client.force_login(examiner)
+    url = reverse("notifications:request-detail", args=[req.pk])
+    page = client.get(url).content.decode()
+    assert "Due soon" in page and "Update the request" not in page
+    assert client.post(url, {"state": "acknowledged"}).status_code == 404
+    with pytest.raises(ValidationError, match="Only clerks and admins of IP Australia"):
+        services.request_change(user=examiner, request=req, state="acknowledged")
+
+
+def test_request_lists_show_the_queue_and_the_requests_made(
+    client, examiner, clerk, provider, django_assert_max_num_queries
+):
+    from dossiers import services as dossier_services
+
+    for i in range(12):
+        app = dossier_services.application_upsert(
+            office=provider, number=f"AU20130001{i + 10}", published=True
+        )
+        services.request_make(user=examiner, application=app)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("notifications:request-list")).content.decode()
+    assert "Incoming to AU (queue)" in page and page.count('">AU 20130001') == 12
+    client.force_login(examiner)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("notifications:request-list")).content.decode()
+    assert "Incoming to" not in page and page.count('">AU 20130001') == 12
+    assert "Requests your office (CA) made" in page
