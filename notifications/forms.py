@@ -3,6 +3,7 @@
 from django import forms
 
 from dossiers.models import Document
+from offices.widgets import DateInput
 
 from .models import DocumentRequest, Watch
 
@@ -77,7 +78,7 @@ class RequestChangeForm(forms.Form):
     expected_date = forms.DateField(
         label="Reports expected by",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Required for “examination commenced”.",
     )
     reason = forms.CharField(
