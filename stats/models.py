@@ -59,3 +59,70 @@ class UsageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} ×{self.count}"
+
+
+class UsagePending(models.Model):
+    """An event not yet folded into the daily rollups: together these rows are the "tail".
+
+    usage_record() writes one in the same transaction as its UsageEvent; usage_rollup() claims,
+    folds and deletes them. Reads add the tail to the rollups, so figures are exact at any moment.
+    """
+
+    event = models.OneToOneField(
+        UsageEvent, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    claimed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"pending {self.event_id}"
+
+
+class UsageMonthly(models.Model):
+    """Sum of UsageEvent.count per month (in settings.TIME_ZONE), office pair, action and bulk.
+
+    Every period the pages offer is whole months, so a month is the finest grain they need; at
+    most months x offices x (offices + 1) x actions x 2 rows, tens of thousands for years of use.
+    Office ids are plain integers with 0 for "none" so that the unique key works for the
+    upsert (NULLs never conflict in a unique index).
+    """
+
+    month = models.DateField(help_text="First day of the month.")
+    office_id = models.IntegerField(default=0)
+    provider_id = models.IntegerField(default=0)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    bulk = models.BooleanField(default=False)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office_id", "provider_id", "action", "bulk"],
+                name="stats_usagemonthly_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["office_id", "month"], name="stats_monthly_office"),
+            models.Index(fields=["provider_id", "month"], name="stats_monthly_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.action} {self.total}"
+
+
+class UsageMonthlyUser(models.Model):
+    """Who used the portal in a month: distinct active users per month or period."""
+
+    month = models.DateField(help_text="First day of the month.")
+    office_id = models.IntegerField(default=0)
+    user_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office_id", "user_id"], name="stats_usagemonthlyuser_key"
+            )
+        ]
+        indexes = [models.Index(fields=["office_id", "month"], name="stats_monthlyuser_office")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} user {self.user_id}"

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.statistics, name="statistics"),
+    path("report.pdf", views.statistics_pdf, name="statistics-pdf"),
+    path("access-log/", views.access_log, name="access-log"),
+    path("access-log.csv", views.access_log_csv, name="access-log-csv"),
+    path("<slug:table>.csv", views.statistics_csv, name="statistics-csv"),
+]

@@ -1,0 +1,217 @@
+"""Statistics benchmark: N usage events over 24 months for 13 offices, then page timings.
+
+run("full") generates 10 M events, run("small") 200 k. Events are made inside PostgreSQL with
+INSERT ... SELECT generate_series (no Python per row), the rollups are rebuilt, a small tail of
+not-yet-rolled events is added (as live traffic would leave), and then we time:
+  * the statistics page through django.test.Client (~20 requests, p50/p95) for one office
+    (AU's office admin) and for all offices (an operator);
+  * the same monthly figures as a plain GROUP BY over the raw event table, for comparison.
+Needs PostgreSQL (DATABASE_URL); it empties the stats tables of that database.
+"""
+
+import time
+from datetime import datetime
+
+from .common import client_for, percentiles, timed
+
+TOTALS = {"full": 10_000_000, "small": 200_000}
+CHUNK = 1_000_000
+USERS_PER_OFFICE = 40
+TAIL = 2_000
+REQUESTS = 20
+
+ACTIONS = (
+    ["search"] * 6
+    + ["family_view"] * 4
+    + ["document_view"] * 5
+    + ["document_download"] * 3
+    + ["login"] * 2
+    + ["logout", "upload", "request_made", "request_fulfilled", "notification_sent", "api_call"]
+)
+PROVIDED = ("document_view", "document_download", "request_made", "request_fulfilled")
+
+
+def _people():
+    from offices import demo
+    from offices.models import Office, User
+
+    demo.load()
+    offices = list(Office.objects.order_by("code"))
+    extra = []
+    for office in offices:
+        have = User.objects.filter(office=office).count()
+        for i in range(have, USERS_PER_OFFICE):
+            user = User(
+                email=f"bench{i}@{office.code.lower()}.bench", office=office, role="examiner"
+            )
+            user.set_unusable_password()
+            extra.append(user)
+    User.objects.bulk_create(extra, ignore_conflicts=True)
+    return offices
+
+
+_INSERT = """
+WITH people AS (
+  SELECT array_agg(id ORDER BY id) AS ids, array_agg(office_id ORDER BY id) AS offs,
+         count(*) AS n
+  FROM offices_user WHERE office_id IS NOT NULL
+), offices AS (SELECT array_agg(id ORDER BY id) AS ids, count(*) AS n FROM offices_office)
+INSERT INTO stats_usageevent
+  (occurred_at, user_id, office_id, action, provider_office_id, application_id, document_id,
+   count, bulk, via_api)
+SELECT %(start)s::timestamptz + (x.t * %(span)s) * interval '1 second',
+       p.ids[x.k], p.offs[x.k], x.action,
+       CASE WHEN x.action = ANY(%(provided)s) THEN o.ids[x.po] END,
+       CASE WHEN x.action = ANY(%(provided)s) THEN x.app END,
+       CASE WHEN x.action IN ('document_view', 'document_download') THEN x.app * 3 END,
+       CASE WHEN x.action = 'search' AND x.r < 0.1 THEN 5 ELSE 1 END,
+       x.action = 'document_download' AND x.r < 0.3,
+       x.action = 'api_call'
+FROM people p, offices o, generate_series(1, %(n)s) g,
+LATERAL (
+  SELECT 1 + floor(random() * p.n + g * 0)::int AS k,
+         1 + floor(random() * o.n)::int AS po,
+         (%(actions)s::text[])[1 + floor(random() * %(n_actions)s)::int] AS action,
+         random() AS t, random() AS r,
+         1 + floor(random() * 50000)::bigint AS app
+) x
+"""
+
+
+def _generate(n: int, start: datetime, stop: datetime) -> None:
+    from django.db import connection, transaction
+
+    span = (stop - start).total_seconds()
+    done = 0
+    while done < n:
+        size = min(CHUNK, n - done)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT,
+                {
+                    "start": start,
+                    "span": span,
+                    "n": size,
+                    "provided": list(PROVIDED),
+                    "actions": ACTIONS,
+                    "n_actions": len(ACTIONS),
+                },
+            )
+        done += size
+
+
+def _time_page(client, params: dict) -> dict:
+    def get():
+        response = client.get("/statistics/", params)
+        assert response.status_code == 200, response.status_code
+
+    timed(get, 2)  # warm caches and the connection
+    return percentiles(timed(get, REQUESTS))
+
+
+def _time_raw(sql: str, params: list, repeat: int = 5) -> dict:
+    from django.db import connection
+
+    def query():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    query()
+    return percentiles(timed(query, repeat))
+
+
+def run(scale: str) -> dict:
+    import django
+    from django.conf import settings
+
+    if not django.apps.apps.ready:
+        django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from offices.models import User
+    from stats.models import UsageEvent, UsageMonthly, UsageMonthlyUser, UsagePending
+    from stats.selectors import Period, month_add
+    from stats.services import portal_tz, usage_rollup_rebuild
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The statistics benchmark needs PostgreSQL (set DATABASE_URL).")
+    n = TOTALS[scale]
+    call_command("migrate", verbosity=0)
+    offices = _people()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE stats_usagepending, stats_usagemonthly, stats_usagemonthlyuser, "
+            "stats_usageevent"
+        )
+    period = Period.last_months(12)
+    first = month_add(period.last, -23)
+    tz = portal_tz()
+    start = datetime(first.year, first.month, 1, tzinfo=tz)
+    now = datetime.now(tz=tz)
+
+    began = time.perf_counter()
+    _generate(n, start, now)
+    generate_s = time.perf_counter() - began
+    began = time.perf_counter()
+    usage_rollup_rebuild()
+    rollup_s = time.perf_counter() - began
+    # Live traffic leaves a tail that the next rollup run will fold: add one of TAIL events.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM stats_usageevent")
+        (max_id,) = cursor.fetchone()
+    _generate(TAIL, now.replace(hour=0, minute=0, second=0), now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO stats_usagepending (event_id, claimed) "
+            "SELECT id, false FROM stats_usageevent WHERE id > %s",
+            [max_id],
+        )
+        cursor.execute("ANALYZE")
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.REQUIRE_MFA = False  # the benchmark measures the page, not the MFA set-up redirect
+    params = {"start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"}
+    one = _time_page(client_for("admin@au.demo"), params)
+    every = _time_page(client_for("operator@case.demo"), {**params, "office": "all"})
+
+    raw_sql = (
+        "SELECT date_trunc('month', occurred_at AT TIME ZONE %s), action, bulk, sum(count) "
+        "FROM stats_usageevent WHERE occurred_at >= %s AND occurred_at < %s {extra} "
+        "GROUP BY 1, 2, 3"
+    )
+    au = next(o for o in offices if o.code == "AU")
+    raw_one = _time_raw(
+        raw_sql.format(extra="AND office_id = %s"),
+        [settings.TIME_ZONE, period.start_at, period.stop_at, au.pk],
+    )
+    raw_all = _time_raw(
+        raw_sql.format(extra=""), [settings.TIME_ZONE, period.start_at, period.stop_at]
+    )
+    return {
+        "scale": scale,
+        "events": UsageEvent.objects.count(),
+        "tail_events": UsagePending.objects.count(),
+        "offices": len(offices),
+        "people": User.objects.filter(office__isnull=False).count(),
+        "months_of_data": 24,
+        "generate_seconds": round(generate_s, 1),
+        "rollup_build_seconds": round(rollup_s, 1),
+        "rollup_rows": UsageMonthly.objects.count(),
+        "rollup_user_rows": UsageMonthlyUser.objects.count(),
+        "statistics page, one office (AU admin), 12 months": one,
+        "statistics page, all offices (operator), 12 months": every,
+        "floor: plain GROUP BY on raw events, one office, 12 months": raw_one,
+        "floor: plain GROUP BY on raw events, all offices, 12 months": raw_all,
+        "requests_per_page": REQUESTS,
+    }
+
+
+if __name__ == "__main__":  # for a helper's own run; `make bench` uses the lead's runner
+    import json
+    import os
+    import sys
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "case_portal.settings")
+    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "small"), indent=2))

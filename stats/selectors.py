@@ -1,0 +1,568 @@
+"""Reads for the statistics pages: monthly rollups plus the not-yet-rolled tail, one snapshot.
+
+Every figure is `rollup rows in the period + tail events in the period`, where the tail is the
+events still named in UsagePending (see stats/services.py). Both parts are read inside
+`snapshot()` so a rollup committing between two queries cannot count an event twice or not at all.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import connection, transaction
+from django.db.models import Count, DateField, F, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.http import Http404
+
+from offices.models import Office, User
+
+from .models import Action, UsageEvent, UsageMonthly, UsageMonthlyUser, UsagePending
+from .services import NOT_ACTIVITY, portal_tz
+
+MAX_MONTHS = 36
+
+
+def month_add(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months in the portal's time zone, `first` to `last` inclusive (first days)."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def last_months(cls, n: int = 12, *, today: date | None = None) -> "Period":
+        if today is None:
+            today = datetime.now(tz=portal_tz()).date()
+        last = today.replace(day=1)
+        return cls(month_add(last, -(n - 1)), last)
+
+    @property
+    def months(self) -> list[date]:
+        out, month = [], self.first
+        while month <= self.last:
+            out.append(month)
+            month = month_add(month, 1)
+        return out
+
+    @property
+    def stop_day(self) -> date:
+        """First day after the period (exclusive bound)."""
+        return month_add(self.last, 1)
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.first, time.min, tzinfo=portal_tz())
+
+    @property
+    def stop_at(self) -> datetime:
+        return datetime.combine(self.stop_day, time.min, tzinfo=portal_tz())
+
+    @property
+    def label(self) -> str:
+        if self.first == self.last:
+            return f"{self.first:%B %Y}"
+        return f"{self.first:%B %Y} – {self.last:%B %Y}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.first:%Y-%m}_{self.last:%Y-%m}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may see what
+
+
+def stats_office_choices(*, user) -> list[Office]:
+    if user.is_operator:
+        return list(Office.objects.all())
+    if user.is_office_admin:
+        return [user.office]
+    return []
+
+
+def stats_office_get_for_user(*, user, code: str | None) -> Office | None:
+    """The office whose statistics `user` asked for; None means every office (operators only).
+
+    Examiners and clerks, another office asked for by an office admin, and an unknown code all
+    get the same 404.
+    """
+    code = (code or "").strip().upper()
+    if user.is_operator:
+        if code in ("", "ALL"):
+            return None
+        office = Office.objects.filter(code=code).first()
+    elif user.is_office_admin:
+        office = user.office if code in ("", user.office.code) else None
+    else:
+        office = None
+    if office is None:
+        raise Http404("No statistics for you here.")
+    return office
+
+
+# ---------------------------------------------------------------------------------------------
+# Rollup + tail
+
+
+# Within one snapshot the lowest pending id cannot change: look it up once, not per query.
+_lowest_pending: ContextVar[dict | None] = ContextVar("stats_lowest_pending", default=None)
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read everything inside one REPEATABLE READ snapshot (PostgreSQL, outermost only)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        token = _lowest_pending.set({})
+        try:
+            yield
+        finally:
+            _lowest_pending.reset(token)
+
+
+# logical name -> (UsageMonthly field, UsageEvent field)
+_FIELDS = {
+    "office": ("office_id", "office_id"),
+    "provider": ("provider_id", "provider_office_id"),
+    "action": ("action", "action"),
+    "bulk": ("bulk", "bulk"),
+}
+
+
+def _where(src: int, *, office=None, provider=None, either=None, actions=None, pairs=False) -> Q:
+    """One filter, spelled for the rollup (src 0) or the raw tail (src 1)."""
+    office_f, provider_f = _FIELDS["office"][src], _FIELDS["provider"][src]
+    q = Q()
+    if office is not None:
+        q &= Q(**{office_f: office})
+    if provider is not None:
+        q &= Q(**{provider_f: provider})
+    if either is not None:
+        q &= Q(**{office_f: either}) | Q(**{provider_f: either})
+    if actions is not None:
+        q &= Q(action__in=list(actions))
+    if pairs:  # both offices known: the uses that belong in the office x office matrix
+        q &= Q(**{f"{office_f}__gt": 0}) if src == 0 else Q(**{f"{office_f}__isnull": False})
+        q &= Q(**{f"{provider_f}__gt": 0}) if src == 0 else Q(**{f"{provider_f}__isnull": False})
+    return q
+
+
+def _tail_events(period: Period):
+    """Events named in UsagePending, within the period.
+
+    The tail is the newest events by id (even when backdated with `when=`), so the lowest pending
+    id, given as a literal, lets PostgreSQL walk the primary key from there instead of scanning
+    the period's events on the occurred_at index and semi-joining them.
+    """
+    memo = _lowest_pending.get()
+    if memo is not None and "id" in memo:
+        lowest = memo["id"]
+    else:
+        lowest = UsagePending.objects.order_by("event_id").values_list("event_id", flat=True)
+        lowest = lowest.first()
+        if memo is not None:
+            memo["id"] = lowest
+    if lowest is None:
+        return UsageEvent.objects.none()
+    return UsageEvent.objects.filter(
+        pk__gte=lowest,
+        pk__in=UsagePending.objects.values("event_id"),
+        occurred_at__gte=period.start_at,
+        occurred_at__lt=period.stop_at,
+    ).order_by()
+
+
+def _as_month(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def usage_sums(
+    period: Period, *, by: tuple[str, ...], monthly: bool = False, **filters
+) -> dict[tuple, int]:
+    """Sum of UsageEvent.count grouped by `by` (+ month first when `monthly`), rollup + tail."""
+    tz = portal_tz()
+    rolled = UsageMonthly.objects.filter(
+        _where(0, **filters), month__gte=period.first, month__lte=period.last
+    )
+    tail = _tail_events(period).filter(_where(1, **filters))
+    names0 = [_FIELDS[name][0] for name in by]
+    names1 = [_FIELDS[name][1] for name in by]
+    if monthly:
+        tail = tail.annotate(month=TruncMonth("occurred_at", tzinfo=tz))
+        names0, names1 = ["month", *names0], ["month", *names1]
+    out: dict[tuple, int] = defaultdict(int)
+    for qs, names, total in ((rolled, names0, "total"), (tail, names1, "count")):
+        for row in qs.values(*names).annotate(n=Sum(total)).order_by():
+            key = []
+            for name in names:
+                value = row[name]
+                if name == "month":
+                    value = _as_month(value)
+                elif value is None and name in ("office_id", "provider_office_id"):
+                    value = 0
+                key.append(value)
+            out[tuple(key)] += row["n"]
+    return dict(out)
+
+
+def active_users(
+    period: Period, *, office: Office | None, monthly: bool, by_office: bool = False
+) -> dict[tuple, int]:
+    """Distinct people who used the portal, per month (or over the period), rollup + tail.
+
+    One COUNT(DISTINCT) over `rollup rows UNION ALL tail rows`, so a person seen in both is
+    counted once.
+    """
+    month = Cast(TruncMonth("occurred_at", tzinfo=portal_tz()), DateField())
+    rolled = UsageMonthlyUser.objects.filter(month__gte=period.first, month__lte=period.last)
+    tail = _tail_events(period).filter(user_id__isnull=False).exclude(action__in=NOT_ACTIVITY)
+    if office is not None:
+        rolled = rolled.filter(office_id=office.pk)
+        tail = tail.filter(office_id=office.pk)
+    rolled = rolled.annotate(m=F("month"), o=F("office_id"), u=F("user_id")).values("m", "o", "u")
+    tail = tail.annotate(m=month, o=Coalesce("office_id", Value(0)), u=F("user_id")).values(
+        "m", "o", "u"
+    )
+    keys = [k for k, wanted in (("m", monthly), ("o", by_office)) if wanted]
+    sql, params = rolled.order_by().union(tail.order_by(), all=True).query.sql_with_params()
+    picked = "".join(f"{k}, " for k in keys)
+    group = f" GROUP BY {', '.join(keys)}" if keys else ""
+    statement = f"SELECT {picked}COUNT(DISTINCT u) FROM ({sql}) AS x{group}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    return {
+        tuple(_as_month(v) if isinstance(v, datetime) else v for v in row[:-1]): row[-1]
+        for row in rows
+        if row[-1]
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The statistics page
+
+
+METRICS = [
+    ("accounts", "Accounts (end of month)"),
+    ("accounts_new", "New accounts"),
+    ("examiners", "Examiners"),
+    ("clerks", "Clerks"),
+    ("admins", "Office admins"),
+    ("active_users", "Active users"),
+    ("logins", "Log-ins"),
+    ("searches", "Searches"),
+    ("family_views", "Family views"),
+    ("document_views", "Document views"),
+    ("downloads", "Downloads (single)"),
+    ("package_downloads", "Downloads (in packages)"),
+    ("uploads", "Uploads"),
+    ("requests_made", "Document requests made"),
+    ("requests_received", "Document requests received"),
+    ("requests_fulfilled", "Document requests fulfilled"),
+    ("notifications", "Notifications sent"),
+    ("api_calls", "API calls"),
+]
+# Figures that are a state at the end of a month rather than a sum over it.
+STATE_METRICS = {"accounts", "examiners", "clerks", "admins"}
+_BY_ACTION = {
+    (Action.LOGIN, False): "logins",
+    (Action.SEARCH, False): "searches",
+    (Action.FAMILY_VIEW, False): "family_views",
+    (Action.DOCUMENT_VIEW, False): "document_views",
+    (Action.DOCUMENT_DOWNLOAD, False): "downloads",
+    (Action.DOCUMENT_DOWNLOAD, True): "package_downloads",
+    (Action.UPLOAD, False): "uploads",
+    (Action.UPLOAD, True): "uploads",
+    (Action.REQUEST_MADE, False): "requests_made",
+    (Action.NOTIFICATION_SENT, False): "notifications",
+    (Action.API_CALL, False): "api_calls",
+}
+MATRIX_METRICS = {
+    "views": ("Documents viewed", Action.DOCUMENT_VIEW),
+    "downloads": ("Documents downloaded", Action.DOCUMENT_DOWNLOAD),
+}
+
+
+@dataclass
+class Matrix:
+    offices: list[Office]
+    cells: dict[tuple[int, int], int]  # (accessing id, providing id) -> uses
+    visible: set[tuple[int, int]]
+    row_totals: dict[int, int] = field(default_factory=dict)
+    col_totals: dict[int, int] = field(default_factory=dict)
+    total: int = 0
+
+    def _cell(self, row: int, col: int) -> int | None:
+        return self.cells.get((row, col), 0) if (row, col) in self.visible else None
+
+    def rows(self) -> list[dict]:
+        """Template-ready rows: each cell is a number, or None where it is not the viewer's."""
+        return [
+            {
+                "office": row,
+                "cells": [self._cell(row.pk, col.pk) for col in self.offices],
+                "total": self.row_totals.get(row.pk, 0),
+            }
+            for row in self.offices
+        ]
+
+    def col_total_list(self) -> list[int]:
+        return [self.col_totals.get(col.pk, 0) for col in self.offices]
+
+    def top_pairs(self, n: int = 10) -> list[tuple[Office, Office, int]]:
+        by_id = {o.pk: o for o in self.offices}
+        pairs = [
+            (by_id[a], by_id[p], v)
+            for (a, p), v in self.cells.items()
+            if a != p and v and (a, p) in self.visible
+        ]
+        pairs.sort(key=lambda t: (-t[2], t[0].code, t[1].code))
+        return pairs[:n]
+
+
+@dataclass
+class StatsPage:
+    office: Office | None
+    period: Period
+    metric: str
+    months: list[date]
+    table: dict[str, dict[date, int]]  # metric -> month -> figure
+    totals: dict[str, int]
+    matrix: Matrix
+    by_office: list[dict]
+
+    def table_rows(self) -> list[dict]:
+        return [
+            {
+                "key": key,
+                "label": label,
+                "values": [self.table[key].get(m, 0) for m in self.months],
+                "total": self.totals.get(key, 0),
+            }
+            for key, label in METRICS
+        ]
+
+
+def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int]]:
+    people = User.objects.filter(office__isnull=False, is_active=True)
+    if office is not None:
+        people = people.filter(office=office)
+    rows = list(people.values_list("date_joined", "role"))
+    tz = portal_tz()
+    out: dict[str, dict[date, int]] = {k: {} for k in STATE_METRICS | {"accounts_new"}}
+    role_key = {
+        User.Role.EXAMINER: "examiners",
+        User.Role.CLERK: "clerks",
+        User.Role.OFFICE_ADMIN: "admins",
+    }
+    for month in period.months:
+        stop = datetime.combine(month_add(month, 1), time.min, tzinfo=tz)
+        start = datetime.combine(month, time.min, tzinfo=tz)
+        existing = [(joined, role) for joined, role in rows if joined < stop]
+        out["accounts"][month] = len(existing)
+        out["accounts_new"][month] = sum(1 for joined, _ in existing if joined >= start)
+        for role, key in role_key.items():
+            out[key][month] = sum(1 for _, r in existing if r == role)
+    return out
+
+
+def matrix_get(period: Period, *, office: Office | None, metric: str) -> Matrix:
+    action = MATRIX_METRICS[metric][1]
+    sums = usage_sums(
+        period,
+        by=("office", "provider"),
+        either=office.pk if office else None,
+        actions=[action],
+        pairs=True,
+    )
+    offices = list(Office.objects.all())
+    ids = {o.pk for o in offices}
+    if office is None:
+        visible = {(a.pk, p.pk) for a in offices for p in offices}
+    else:
+        visible = {(office.pk, o.pk) for o in offices} | {(o.pk, office.pk) for o in offices}
+    matrix = Matrix(offices=offices, cells={}, visible=visible)
+    for (a, p), n in sums.items():
+        if a in ids and p in ids and (a, p) in visible:
+            matrix.cells[(a, p)] = n
+            matrix.row_totals[a] = matrix.row_totals.get(a, 0) + n
+            matrix.col_totals[p] = matrix.col_totals.get(p, 0) + n
+            matrix.total += n
+    return matrix
+
+
+def stats_page_get(*, office: Office | None, period: Period, metric: str = "views") -> StatsPage:
+    """Everything the statistics page, its CSV and its PDF show, read under one snapshot."""
+    months = period.months
+    with snapshot():
+        own = usage_sums(
+            period, by=("action", "bulk"), monthly=True, office=office.pk if office else None
+        )
+        provided = usage_sums(
+            period,
+            by=("action",),
+            monthly=True,
+            actions=[Action.REQUEST_MADE, Action.REQUEST_FULFILLED],
+            provider=office.pk if office else None,
+            pairs=office is None,
+        )
+        active = active_users(period, office=office, monthly=True)
+        active_total = active_users(period, office=office, monthly=False).get((), 0)
+        accounts = _accounts(period, office)
+        matrix = matrix_get(period, office=office, metric=metric)
+        by_office = _by_office(period) if office is None else []
+
+    table: dict[str, dict[date, int]] = {key: defaultdict(int) for key, _ in METRICS}
+    for (month, action, bulk), n in own.items():
+        key = _BY_ACTION.get((action, bulk))
+        if key:
+            table[key][month] += n
+    for (month, action), n in provided.items():
+        key = "requests_received" if action == Action.REQUEST_MADE else "requests_fulfilled"
+        table[key][month] += n
+    for (month,), n in active.items():
+        table["active_users"][month] = n
+    for key, values in accounts.items():
+        table[key].update(values)
+    totals = {key: sum(table[key].get(m, 0) for m in months) for key, _ in METRICS}
+    for key in STATE_METRICS:
+        totals[key] = table[key].get(months[-1], 0)
+    totals["active_users"] = active_total
+    return StatsPage(
+        office=office,
+        period=period,
+        metric=metric,
+        months=months,
+        table={k: dict(v) for k, v in table.items()},
+        totals=totals,
+        matrix=matrix,
+        by_office=by_office,
+    )
+
+
+BY_OFFICE_COLUMNS = [
+    ("accounts", "Accounts"),
+    ("active_users", "Active users"),
+    ("searches", "Searches"),
+    ("document_views", "Document views"),
+    ("downloads", "Downloads"),
+    ("uploads", "Uploads"),
+    ("taken", "Their documents used by others"),
+]
+
+
+def _by_office(period: Period) -> list[dict]:
+    """One line per office for the period: why does one office have few users?"""
+    sums = usage_sums(period, by=("office", "action", "bulk"))
+    taken = usage_sums(
+        period,
+        by=("office", "provider"),
+        actions=[Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD],
+        pairs=True,
+    )
+    active = active_users(period, office=None, monthly=False, by_office=True)
+    accounts = dict(
+        User.objects.filter(office__isnull=False, is_active=True, date_joined__lt=period.stop_at)
+        .values_list("office_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = []
+    for office in Office.objects.all():
+        figures = dict.fromkeys(key for key, _ in BY_OFFICE_COLUMNS)
+        figures.update(
+            accounts=accounts.get(office.pk, 0),
+            active_users=active.get((office.pk,), 0),
+            searches=sums.get((office.pk, Action.SEARCH, False), 0),
+            document_views=sums.get((office.pk, Action.DOCUMENT_VIEW, False), 0),
+            downloads=sums.get((office.pk, Action.DOCUMENT_DOWNLOAD, False), 0)
+            + sums.get((office.pk, Action.DOCUMENT_DOWNLOAD, True), 0),
+            uploads=sums.get((office.pk, Action.UPLOAD, False), 0)
+            + sums.get((office.pk, Action.UPLOAD, True), 0),
+            taken=sum(n for (a, p), n in taken.items() if p == office.pk and a != office.pk),
+        )
+        rows.append({"office": office, "values": [figures[key] for key, _ in BY_OFFICE_COLUMNS]})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Access log for a providing office (raw events: it is per application, too fine to roll up)
+
+ACCESS_LOG_LIMIT = 500
+
+
+@dataclass
+class AccessLine:
+    application_id: int | None
+    office: Office
+    views: int = 0
+    downloads: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.views + self.downloads
+
+
+def access_log_get(*, office: Office, period: Period) -> list[AccessLine]:
+    """Which accessing offices viewed or downloaded `office`'s documents, per application.
+
+    Read from the raw events through the (provider_office, occurred_at) index: one office's
+    document uses over a period, grouped; the busiest ACCESS_LOG_LIMIT lines.
+    """
+    rows = (
+        UsageEvent.objects.filter(
+            provider_office=office,
+            occurred_at__gte=period.start_at,
+            occurred_at__lt=period.stop_at,
+            action__in=[Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD],
+            office__isnull=False,
+        )
+        .values("application_id", "office_id", "action")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    offices = {o.pk: o for o in Office.objects.all()}
+    lines: dict[tuple, AccessLine] = {}
+    for row in rows:
+        key = (row["application_id"], row["office_id"])
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = AccessLine(row["application_id"], offices[row["office_id"]])
+        if row["action"] == Action.DOCUMENT_VIEW:
+            line.views += row["n"]
+        else:
+            line.downloads += row["n"]
+    ordered = sorted(
+        lines.values(), key=lambda ln: (-ln.total, ln.application_id or 0, ln.office.code)
+    )
+    return ordered[:ACCESS_LOG_LIMIT]
+
+
+# Application ids on events are plain integers (stats never imports dossiers). dossiers can
+# register a function turning ids into display numbers from its AppConfig.ready():
+#     stats.selectors.application_labels_register(lambda ids: {pk: display, ...})
+_application_labelers: list = []
+
+
+def application_labels_register(func) -> None:
+    if func not in _application_labelers:
+        _application_labelers.append(func)
+
+
+def application_labels(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    labels: dict[int, str] = {}
+    for func in _application_labelers:
+        labels.update(func(ids))
+    return {i: labels.get(i, f"Application #{i}") for i in ids}

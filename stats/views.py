@@ -1,0 +1,131 @@
+"""Statistics pages for office admins (their office) and operators (any office or all)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from . import reports, selectors
+from .forms import period_from_query
+from .services import portal_tz
+
+
+def _query(office, period, metric, **extra) -> str:
+    params = {
+        "office": office.code if office else "all",
+        "start": f"{period.first:%Y-%m}",
+        "end": f"{period.last:%Y-%m}",
+        "metric": metric,
+        **extra,
+    }
+    return urlencode(params)
+
+
+def _filename(office, period, what: str, ext: str) -> str:
+    return f"case-statistics-{office.code if office else 'ALL'}-{period.slug}-{what}.{ext}"
+
+
+def _load(request):
+    office = selectors.stats_office_get_for_user(user=request.user, code=request.GET.get("office"))
+    form, period, metric = period_from_query(request.GET)
+    return office, form, period, metric
+
+
+def statistics(request):
+    office, form, period, metric = _load(request)
+    page = selectors.stats_page_get(office=office, period=period, metric=metric)
+    query = _query(office, period, metric)
+    other_metric = "downloads" if metric == "views" else "views"
+    return render(
+        request,
+        "stats/statistics.html",
+        {
+            "form": form,
+            "page": page,
+            "charts": reports.charts_for(page),
+            "office_label": reports.office_label(page),
+            "offices": selectors.stats_office_choices(user=request.user),
+            "can_pick": request.user.is_operator,
+            "query": query,
+            "metric_query": _query(office, period, other_metric),
+            "metric_label": selectors.MATRIX_METRICS[metric][0],
+            "other_metric_label": selectors.MATRIX_METRICS[other_metric][0],
+            "matrix_rows": page.matrix.rows(),
+            "by_office_columns": selectors.BY_OFFICE_COLUMNS,
+            "tz_name": settings.TIME_ZONE,
+        },
+    )
+
+
+def statistics_csv(request, table: str):
+    if table not in reports.CSV_TABLES:
+        raise Http404("No such table.")
+    office, _form, period, metric = _load(request)
+    if table == "offices" and office is not None:
+        raise Http404("The by-office table is part of the all-offices view.")
+    page = selectors.stats_page_get(office=office, period=period, metric=metric)
+    body = {
+        "monthly": reports.csv_monthly,
+        "matrix": reports.csv_matrix,
+        "offices": reports.csv_offices,
+    }[table](page)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = _filename(office, period, table if table != "matrix" else f"matrix-{metric}", "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def statistics_pdf(request):
+    office, _form, period, metric = _load(request)
+    page = selectors.stats_page_get(office=office, period=period, metric=metric)
+    pdf = reports.pdf_render(page, generated=datetime.now(tz=portal_tz()).date())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = _filename(office, period, "report", "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _access_log_office(request):
+    """A providing office's log: its own admin, or an operator (who must name the office)."""
+    code = request.GET.get("office")
+    if request.user.is_operator and (code or "").upper() in ("", "ALL"):
+        raise Http404("Choose an office.")
+    office = selectors.stats_office_get_for_user(user=request.user, code=code)
+    return office
+
+
+def access_log(request):
+    office = _access_log_office(request)
+    form, period, metric = period_from_query(request.GET)
+    lines = selectors.access_log_get(office=office, period=period)
+    labels = selectors.application_labels(line.application_id for line in lines)
+    return render(
+        request,
+        "stats/access_log.html",
+        {
+            "office": office,
+            "form": form,
+            "period": period,
+            "lines": [(line, labels.get(line.application_id, "—")) for line in lines],
+            "limit": selectors.ACCESS_LOG_LIMIT,
+            "offices": selectors.stats_office_choices(user=request.user),
+            "can_pick": request.user.is_operator,
+            "query": _query(office, period, metric),
+            "tz_name": settings.TIME_ZONE,
+        },
+    )
+
+
+def access_log_csv(request):
+    office = _access_log_office(request)
+    _form, period, _metric = period_from_query(request.GET)
+    lines = selectors.access_log_get(office=office, period=period)
+    labels = selectors.application_labels(line.application_id for line in lines)
+    response = HttpResponse(
+        reports.csv_access_log(lines, labels), content_type="text/csv; charset=utf-8"
+    )
+    name = _filename(office, period, "access-log", "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,117 @@
+import csv
+import io
+import subprocess
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import ARTIFACTS, login
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.fixture
+def usage(demo):
+    """Six months of real-looking use between demo offices, half rolled up, half in the tail."""
+    from offices.models import Office, User
+    from stats.models import Action
+    from stats.services import portal_tz, usage_record, usage_rollup
+
+    offices = {o.code: o for o in Office.objects.all()}
+    people = {u.email: u for u in User.objects.filter(email__endswith=".demo")}
+    now = datetime.now(tz=portal_tz())
+    plan = [
+        ("examiner@au.demo", Action.SEARCH, None, 6),
+        ("examiner@au.demo", Action.DOCUMENT_VIEW, "CA", 4),
+        ("examiner@au.demo", Action.DOCUMENT_VIEW, "EP", 3),
+        ("examiner@au.demo", Action.DOCUMENT_DOWNLOAD, "US", 2),
+        ("clerk@au.demo", Action.UPLOAD, "AU", 1),
+        ("examiner@ca.demo", Action.DOCUMENT_VIEW, "AU", 5),
+        ("examiner@ca.demo", Action.DOCUMENT_DOWNLOAD, "AU", 2),
+        ("examiner@gb.demo", Action.DOCUMENT_VIEW, "AU", 2),
+        ("examiner@us.demo", Action.DOCUMENT_VIEW, "EP", 7),
+    ]
+    for month_back in range(6):
+        when = now - timedelta(days=30 * month_back + 1)
+        for email, action, provider, n in plan:
+            for i in range(n + month_back % 3):
+                usage_record(
+                    action=action,
+                    user=people[email],
+                    provider_office=offices[provider] if provider else None,
+                    application_id=1000 + i,
+                    when=when,
+                )
+        if month_back == 3:
+            usage_rollup()
+    return now
+
+
+def _month(dt, back):
+    index = dt.year * 12 + dt.month - 1 - back
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def test_office_admin_reads_changes_period_and_downloads_statistics(page, usage, shot):
+    login(page, "admin@au.demo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — IP Australia (AU)")
+    expect(page.get_by_test_id("trend-chart").get_by_role("img")).to_be_visible()
+    expect(page.get_by_test_id("matrix")).to_be_visible()
+    shot(page, "stats-01-admin-default")
+
+    page.get_by_label("From month").fill(_month(usage, 5))
+    page.get_by_label("To month").fill(_month(usage, 0))
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("monthly-table").locator("thead th")).to_have_count(8)
+    searches = page.get_by_test_id("monthly-table").get_by_role("row", name="Searches")
+    expect(searches.locator("td").last).to_have_text(str(6 * 6 + 6))  # 6 + (0,1,2,0,1,2)
+    matrix = page.get_by_test_id("matrix")
+    ca_row = matrix.get_by_role("row").filter(has=page.get_by_role("rowheader", name="CA"))
+    expect(ca_row.locator("td").first).to_have_text("36")  # CA viewed AU's documents
+    shot(page, "stats-02-admin-six-months")
+
+    page.get_by_test_id("matrix-toggle").click()
+    expect(
+        page.get_by_role("heading", name="Office × office — documents downloaded")
+    ).to_be_visible()
+    shot(page, "stats-03-admin-downloads-matrix")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path()).read())))  # noqa: SIM115
+    assert len(rows) == 7 and rows[-1]["month"] == "period"
+    assert rows[-1]["searches"] == "42" and rows[-1]["uploads"] == "12"
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download PDF report").click()
+    pdf_path = info.value.path()
+    reader = PdfReader(pdf_path)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "IP Australia (AU)" in text and "Office × office" in text
+    out = ARTIFACTS / "stats-report"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf_path), str(out)], check=True)  # noqa: S603, S607
+
+    page.get_by_role("link", name="Access log of AU's documents").click()
+    expect(page.get_by_test_id("access-log")).to_contain_text("CA")
+    shot(page, "stats-04-admin-access-log")
+
+
+def test_operator_switches_between_offices(page, usage, shot):
+    login(page, "operator@case.demo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — All offices")
+    expect(page.get_by_test_id("by-office")).to_contain_text("BR")
+    shot(page, "stats-05-operator-all")
+    page.get_by_label("Office", exact=True).select_option("CA")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Statistics — Canadian Intellectual Property Office (CA)"
+    )
+    shot(page, "stats-06-operator-ca")
+    page.get_by_label("Office", exact=True).select_option("all")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — All offices")
