@@ -226,6 +226,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "dossiers.api.exception_handler",
+    # Per API key (not per address): one office's batch job cannot starve the others.
+    "DEFAULT_THROTTLE_CLASSES": ["dossiers.api_throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_PER_KEY", default="1200/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CASE Portal API",

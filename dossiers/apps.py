@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class DossiersConfig(AppConfig):
     name = "dossiers"
+
+    def ready(self) -> None:
+        # stats cannot import dossiers; it asks us for the numbers behind application ids.
+        from stats.selectors import application_labels_register
+
+        application_labels_register(_application_labels)
+
+
+def _application_labels(ids) -> dict[int, str]:
+    from .models import Application
+
+    return dict(Application.objects.filter(pk__in=ids).values_list("pk", "display"))

@@ -265,3 +265,140 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return self.cited_display or self.npl_text[:60]
+
+
+# --- worklists and packages (issue 7) ---
+
+
+class Worklist(models.Model):
+    """A clerk's list of their own office's applications, each with its examination date."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The lines of the last submission that were not added, with line number and reason, kept
+    # until the next submission so the clerk can fix and re-submit exactly those.
+    rejected_lines = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorklistEntry(models.Model):
+    worklist = models.ForeignKey(Worklist, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    examination_date = models.DateField(null=True, blank=True)
+    typed = models.CharField("number as typed", max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["examination_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worklist", "application"], name="dossiers_worklistentry_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["examination_date"], name="dossiers_wle_exam_date")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} on {self.examination_date}"
+
+
+def package_upload_to(instance: "Package", filename: str) -> str:
+    return f"packages/{instance.office.code}/{uuid.uuid4().hex}.zip"
+
+
+class Package(models.Model):
+    """One ZIP of the foreign reports for a worklist (or a selection of its entries)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "Built on request"
+        JUST_IN_TIME = "just_in_time", "Built automatically before examination"
+
+    worklist = models.ForeignKey(Worklist, on_delete=models.CASCADE, related_name="packages")
+    # Copied from the worklist: every access check on a package is one indexed filter.
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trigger = models.CharField(max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
+    # The examination date a just-in-time package was built for (one per worklist and date).
+    for_examination_date = models.DateField(null=True, blank=True)
+    application_ids = models.JSONField(default=list)
+    only_new = models.BooleanField(
+        "only documents not delivered in an earlier package", default=False
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=package_upload_to, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["office", "state"], name="dossiers_package_office_state"),
+            models.Index(fields=["state", "expires_at"], name="dossiers_package_expiry"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worklist", "for_examination_date"],
+                condition=Q(trigger="just_in_time"),
+                name="dossiers_package_one_jit_per_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="dossiers_package_done_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Package {self.pk} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.READY:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class PackageItem(models.Model):
+    """A document delivered in a package: "only new documents" and the ledger read these."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "application", "document"], name="dossiers_packageitem_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["application", "document"], name="dossiers_pkgitem_app_doc")
+        ]
+
+    def __str__(self) -> str:
+        return self.path

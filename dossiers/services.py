@@ -305,3 +305,289 @@ def document_add(
     # Should an enclosing transaction roll back after this, the stored file is a stray that
     # `manage.py documents_cleanup` removes; it is never reachable, as only rows are served.
     return doc
+
+
+# --- providing (issue 5) ---
+
+from django.http import Http404  # noqa: E402
+
+from .models import Citation  # noqa: E402
+
+APPLICATION_BULK_MAX = 1000
+
+
+def application_get_for_provider(*, user, application_id: int) -> Application:
+    """An application its own providing office may write; anyone else gets the same 404."""
+    office_id = getattr(user, "office_id", None)
+    app = (
+        Application.objects.select_related("office", "family")
+        .filter(pk=application_id, office_id=office_id, office__provides=True)
+        .first()
+        if office_id
+        else None
+    )
+    if app is None:
+        raise Http404("No such application.")
+    return app
+
+
+def document_get_for_provider(*, user, document_id: int) -> Document:
+    """A document (withdrawn ones too: their history is the office's) its own office may write."""
+    office_id = getattr(user, "office_id", None)
+    doc = (
+        Document.objects.select_related("application__office")
+        .filter(
+            pk=document_id, application__office_id=office_id, application__office__provides=True
+        )
+        .first()
+        if office_id
+        else None
+    )
+    if doc is None:
+        raise Http404("No such document.")
+    return doc
+
+
+def _date_in(value, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationError({field: f"{value!r} is not a date; use YYYY-MM-DD."}) from exc
+
+
+def _text_in(value, field: str, *, max_length: int = 2000) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({field: "Must be text."})
+    if len(value) > max_length:
+        raise ValidationError({field: f"At most {max_length} characters."})
+    return value.strip()
+
+
+def application_in_parse(data, *, office: Office) -> dict:
+    """Turn one JSON application (API, bulk file) into application_upsert keyword arguments.
+
+    The one validator for machine input, so the endpoint, the bulk endpoint and the import
+    command accept exactly the same documents. Raises ValidationError with field errors.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": "Each application must be a JSON object."})
+    errors: dict[str, list[str]] = {}
+
+    def take(fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            for name, msgs in exc.message_dict.items():
+                errors.setdefault(name, []).extend(msgs)
+            return None
+
+    code = str(data.get("office") or office.code).strip().upper()
+    if code != office.code:
+        errors["office"] = [f"This key provides for {office.code} only, not {code}."]
+    number = _text_in(data.get("number"), "number", max_length=100) if "number" in data else ""
+    if not number:
+        errors.setdefault("number", []).append("The application number is required.")
+    out: dict = {"office": office, "number": number}
+    out["filing_date"] = take(lambda: _date_in(data.get("filing_date"), "filing_date"))
+    out["examination_date"] = take(
+        lambda: _date_in(data.get("examination_date"), "examination_date")
+    )
+    out["title"] = take(lambda: _text_in(data.get("title"), "title")) or ""
+    applicants = data.get("applicants") or []
+    if not isinstance(applicants, list) or not all(isinstance(a, str) for a in applicants):
+        errors["applicants"] = ["A list of names."]
+    else:
+        out["applicants"] = [a.strip() for a in applicants if a.strip()][:100]
+    status = data.get("status")
+    if status not in (None, "") and status not in Application.Status.values:
+        errors["status"] = [f"One of: {', '.join(Application.Status.values)}."]
+    out["status"] = status or None
+    published = data.get("published")
+    if published is not None and not isinstance(published, bool):
+        errors["published"] = ["true or false."]
+    out["published"] = published
+    pct = data.get("pct")
+    out["pct"] = take(lambda: _text_in(pct, "pct", max_length=100)) or None
+    prios, pubs = [], []
+    for name, target, item_fields in (
+        ("priorities", prios, ("office", "number", "date")),
+        ("publications", pubs, ("number", "date")),
+    ):
+        items = data.get(name) or []
+        if not isinstance(items, list) or len(items) > 200:
+            errors[name] = ["A list (at most 200) of objects."]
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("number"), str):
+                errors.setdefault(name, []).append(f"Item {i + 1}: an object with a number.")
+                continue
+            when = take(lambda item=item, name=name: _date_in(item.get("date"), name))
+            if "office" in item_fields:
+                cc = item.get("office") or ""
+                if not isinstance(cc, str):
+                    errors.setdefault(name, []).append(f"Item {i + 1}: office must be text.")
+                    continue
+                target.append(PriorityIn(cc.strip().upper(), item["number"][:100], when))
+            else:
+                target.append(PublicationIn(item["number"][:100], when))
+    out["priorities"], out["publications"] = prios, pubs
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def application_provide(*, office: Office, data, user=None) -> tuple[Application, bool]:
+    """Validate one JSON application and upsert it; returns (application, created)."""
+    kwargs = application_in_parse(data, office=office)
+    try:
+        key = numbers.normalise(
+            kwargs["number"], office=office.code, kind="application", filed=kwargs["filing_date"]
+        ).key
+    except numbers.InvalidNumber as exc:
+        raise ValidationError({"number": str(exc)}) from exc
+    existed = Application.objects.filter(key=key).exists()
+    app = application_upsert(user=user, **kwargs)
+    return app, not existed
+
+
+def application_bulk_upsert(*, office: Office, items, user=None, progress=None) -> list[dict]:
+    """All-or-nothing per item: each application commits in its own savepoint, so one bad item
+    never undoes the others. Returns one result per item, in order."""
+    if not isinstance(items, list):
+        raise ValidationError({"applications": "A list of applications."})
+    if len(items) > APPLICATION_BULK_MAX:
+        raise ValidationError(
+            {"applications": f"At most {APPLICATION_BULK_MAX} applications per call."}
+        )
+    results = []
+    for index, item in enumerate(items):
+        try:
+            with transaction.atomic():
+                app, created = application_provide(office=office, data=item, user=user)
+        except ValidationError as exc:
+            errors = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            )
+            number = item.get("number") if isinstance(item, dict) else None
+            results.append({"index": index, "number": number, "status": "error", "errors": errors})
+        else:
+            results.append(
+                {
+                    "index": index,
+                    "number": item.get("number"),
+                    "status": "created" if created else "updated",
+                    "id": app.pk,
+                    "key": app.key,
+                    "display": app.display,
+                    "family": app.family_id,
+                }
+            )
+        if progress is not None:
+            progress(index + 1)
+    return results
+
+
+def bulk_summary(results: list[dict]) -> dict:
+    counts = {"created": 0, "updated": 0, "error": 0}
+    for r in results:
+        counts[r["status"]] += 1
+    return {"total": len(results), **counts}
+
+
+@transaction.atomic
+def document_correct(
+    *,
+    document: Document,
+    user=None,
+    category: str,
+    date: dt.date,
+    code: str = "",
+    language: str = "en",
+    direction: str = Document.Direction.OUTGOING,
+) -> Document:
+    """Correct a document's metadata (the file itself is replaced by withdraw + upload)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.withdrawn_at is not None:
+        raise ValidationError("This document was withdrawn; it can no longer be corrected.")
+    document.category = category
+    document.date = date
+    document.code = code
+    document.language = language
+    document.direction = direction
+    document.full_clean(exclude=["file"])
+    document.save(update_fields=["category", "date", "code", "language", "direction"])
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, user=None, reason: str = "") -> Document:
+    """Withdraw: the row and file stay (history); other offices stop seeing it at once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the document is withdrawn."})
+    # The conditional UPDATE makes a double submit withdraw (and announce) only once.
+    changed = Document.objects.filter(pk=document.pk, withdrawn_at=None).update(
+        withdrawn_at=timezone.now(), withdrawn_reason=reason[:300]
+    )
+    document.refresh_from_db()
+    if not changed:
+        raise ValidationError("This document was already withdrawn.")
+    signals.document_withdrawn.send(sender=Document, document=document, user=user, reason=reason)
+    return document
+
+
+def _citation_category(text: str) -> str:
+    letters = [c for c in (text or "").upper().replace(",", " ").split() if c]
+    if len(letters) == 1 and len(letters[0]) > 1 and "," not in text:
+        letters = list(letters[0])  # "XY" typed without separator
+    allowed = set(Citation.Category.values)
+    bad = [c for c in letters if c not in allowed]
+    if not letters or bad:
+        raise ValidationError(
+            {"category": f"Use the letters {', '.join(sorted(allowed))}, e.g. X or X,Y."}
+        )
+    return ",".join(dict.fromkeys(letters))
+
+
+@transaction.atomic
+def citation_add(
+    *,
+    document: Document,
+    cited_number: str = "",
+    npl_text: str = "",
+    category: str,
+    claims: str = "",
+    user=None,
+) -> Citation:
+    """A citation is a patent number (normalised) or a non-patent literature reference."""
+    cited_number, npl_text = (cited_number or "").strip(), (npl_text or "").strip()
+    if bool(cited_number) == bool(npl_text):
+        raise ValidationError("Give either a cited patent number or a non-patent literature text.")
+    citation = Citation(
+        document=document,
+        npl_text=npl_text,
+        category=_citation_category(category),
+        claims=(claims or "").strip(),
+    )
+    if cited_number:
+        try:
+            parsed = numbers.normalise(cited_number)
+        except numbers.InvalidNumber as first:
+            # A bare number most likely belongs to the citing office.
+            try:
+                parsed = numbers.normalise(cited_number, office=document.application.office.code)
+            except numbers.InvalidNumber:
+                raise ValidationError({"cited_number": str(first)}) from first
+        citation.cited_key = parsed.key
+        citation.cited_display = parsed.display
+    citation.full_clean()
+    citation.save()
+    return citation

@@ -9,3 +9,6 @@ document_added = Signal()
 document_withdrawn = Signal()
 # Sent when an application is created or updated: kwargs application, created, user.
 application_saved = Signal()
+# Sent inside the transaction that marks a package ready: kwargs package, user (the clerk, may be
+# None), automatic (True for just-in-time packages). Receivers write notification rows only.
+package_ready = Signal()

@@ -12,6 +12,7 @@ class ApiClient:
     is_authenticated = True
     is_anonymous = False
     is_operator = False
+    can_provide = False  # a person's power; pages rendered for an API request (500) ask it
     is_active = True
     pk = None
     id = None

@@ -1,0 +1,644 @@
+"""REST API v1 of dossiers: search, families, applications, documents, citations.
+
+Access rules are the browser's: every read goes through Application/Document.objects.visible_to
+with the key's ApiClient principal, every write through the providing office's own data only.
+`access`-scoped keys read, `provide`-scoped keys write. Forbidden and missing give the same 404.
+Field names follow the CASE/ST.96 vocabulary loosely; docs/api.md has the mapping.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from offices.api_auth import HasAccessScope, HasProvideScope
+from offices.models import ApiKey
+from stats.models import Action
+from stats.services import usage_record
+
+from . import numbers, selectors, services
+from .models import Application, Citation, Document
+
+# --- errors and throttling --------------------------------------------------------------------
+
+
+def exception_handler(exc, context):
+    """Every error is JSON: {"message": ..., "detail": ..., "errors": {field: [messages]}}."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            errors = exc.message_dict
+        else:
+            errors = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(errors)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        flat = [
+            str(m)
+            for msgs in errors.values()
+            for m in (msgs if isinstance(msgs, list) else [msgs])
+            if isinstance(m, str)
+        ]
+        message = flat[0] if len(flat) == 1 else "Some fields are not valid; see errors."
+    else:
+        message = str(data.get("detail", "")) if isinstance(data, dict) else str(data)
+        errors = {}
+    response.data = {"message": message, "detail": message, "errors": errors}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    detail = serializers.CharField(help_text="Same as message (DRF convention).")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name -> messages; empty unless input was refused.",
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input"),
+    401: OpenApiResponse(ErrorSerializer, description="No or unknown API key"),
+    403: OpenApiResponse(ErrorSerializer, description="The key lacks the scope"),
+    404: OpenApiResponse(ErrorSerializer, description="Missing, or not visible to this key"),
+    429: OpenApiResponse(ErrorSerializer, description="Too many calls for this key"),
+}
+
+
+def _errors(*codes):
+    return {c: ERRORS[c] for c in codes}
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class UnderstoodSerializer(serializers.Serializer):
+    office = serializers.CharField(help_text="ST.3 code (IPOfficeCode)")
+    kind = serializers.CharField(help_text="application, publication, priority or pct")
+    key = serializers.CharField(help_text="Canonical key: office code + digits")
+    display = serializers.CharField(help_text="The one format shown to people")
+    docdb = serializers.CharField(allow_null=True)
+    epodoc = serializers.CharField(allow_null=True)
+    kind_code = serializers.CharField(allow_null=True)
+    candidates = serializers.ListField(child=serializers.CharField())
+
+
+class PrioritySerializer(serializers.Serializer):
+    office = serializers.CharField(source="office_code")
+    key = serializers.CharField()
+    display = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+
+
+class PublicationSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    display = serializers.CharField()
+    kind_code = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = serializers.CharField(source="application.key")
+    category = serializers.ChoiceField(choices=Document.Category.choices)
+    code = serializers.CharField(help_text="The office's own document code")
+    date = serializers.DateField()
+    language = serializers.CharField()
+    direction = serializers.ChoiceField(choices=Document.Direction.choices)
+    pages = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="Bytes")
+    sha256 = serializers.CharField()
+    withdrawn = serializers.SerializerMethodField()
+    content_url = serializers.SerializerMethodField()
+
+    def get_withdrawn(self, doc) -> bool:
+        return doc.withdrawn_at is not None
+
+    def get_content_url(self, doc) -> str:
+        return f"/api/v1/documents/{doc.pk}/content"
+
+
+class ApplicationBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    office = serializers.CharField(source="office.code")
+    key = serializers.CharField()
+    display = serializers.CharField()
+    filing_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    published = serializers.BooleanField()
+    family = serializers.IntegerField(source="family_id")
+
+
+class PctSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    display = serializers.CharField()
+
+
+class ApplicationSerializer(ApplicationBriefSerializer):
+    title = serializers.CharField()
+    applicants = serializers.ListField(child=serializers.CharField())
+    examination_date = serializers.DateField(allow_null=True)
+    priorities = PrioritySerializer(source="priority_claims", many=True)
+    publications = PublicationSerializer(many=True)
+    pct = serializers.SerializerMethodField()
+
+    @extend_schema_field(PctSerializer(allow_null=True))
+    def get_pct(self, app) -> dict | None:
+        return {"key": app.pct_key, "display": app.pct_display} if app.pct_key else None
+
+
+class MemberSerializer(ApplicationSerializer):
+    documents = DocumentSerializer(source="visible_documents", many=True)
+
+
+class FamilySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="family.pk")
+    members = MemberSerializer(many=True)
+    hidden_members = serializers.IntegerField(
+        help_text="Members this key may not see (unpublished applications of other offices)."
+    )
+
+
+class CitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id")
+    cited_key = serializers.CharField()
+    cited_display = serializers.CharField()
+    npl_text = serializers.CharField()
+    category = serializers.CharField()
+    claims = serializers.CharField()
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    understood = UnderstoodSerializer()
+    applications = ApplicationBriefSerializer(many=True)
+
+
+class PriorityInSerializer(serializers.Serializer):
+    office = serializers.CharField(required=False, help_text="ST.3 code; else read from number")
+    number = serializers.CharField(help_text="Any spelling")
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class PublicationInSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Any spelling, with or without kind code")
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class ApplicationInSerializer(serializers.Serializer):
+    """Documents the JSON accepted; services.application_in_parse is the validator."""
+
+    office = serializers.CharField(required=False, help_text="The key's office (ST.3)")
+    number = serializers.CharField(help_text="Application number in any spelling")
+    filing_date = serializers.DateField(required=False, allow_null=True)
+    title = serializers.CharField(required=False, allow_blank=True)
+    applicants = serializers.ListField(child=serializers.CharField(), required=False)
+    status = serializers.ChoiceField(choices=Application.Status.choices, required=False)
+    published = serializers.BooleanField(required=False, allow_null=True)
+    examination_date = serializers.DateField(required=False, allow_null=True)
+    priorities = PriorityInSerializer(many=True, required=False)
+    publications = PublicationInSerializer(many=True, required=False)
+    pct = serializers.CharField(required=False, allow_null=True, help_text="PCT application")
+
+
+class ApplicationSavedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    display = serializers.CharField()
+    family = serializers.IntegerField()
+    created = serializers.BooleanField()
+
+
+class BulkInSerializer(serializers.Serializer):
+    applications = ApplicationInSerializer(many=True, max_length=services.APPLICATION_BULK_MAX)
+
+
+class BulkItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "updated", "error"])
+    id = serializers.IntegerField(required=False)
+    key = serializers.CharField(required=False)
+    display = serializers.CharField(required=False)
+    family = serializers.IntegerField(required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class BulkSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    error = serializers.IntegerField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    summary = BulkSummarySerializer()
+    results = BulkItemSerializer(many=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The PDF (not encrypted, within the size limit)")
+    category = serializers.ChoiceField(choices=Document.Category.choices)
+    code = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    date = serializers.DateField()
+    language = serializers.RegexField(r"^[a-z]{2,3}$", required=False, default="en")
+    direction = serializers.ChoiceField(
+        choices=Document.Direction.choices, required=False, default=Document.Direction.OUTGOING
+    )
+
+
+class CitationInSerializer(serializers.Serializer):
+    cited_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    npl_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    category = serializers.CharField(max_length=20, help_text="X, Y, A… or X,Y")
+    claims = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _record(request, action: str, **kwargs) -> None:
+    usage_record(action=action, user=request.user, via_api=True, **kwargs)
+    request.usage_recorded = True
+
+
+def _number(text: str, **kwargs) -> numbers.PatentNumber:
+    try:
+        return numbers.normalise(text, **kwargs)
+    except numbers.InvalidNumber as exc:
+        raise exceptions.ValidationError({"number": [str(exc)]}) from exc
+
+
+def _application(request, office: str, number: str, *, write: bool = False) -> Application:
+    """One fetch-and-authorise for /applications/<office>/<number>: the same 404 for missing,
+    unpublished-elsewhere and (for writes) another office's application."""
+    code = office.upper()
+    parsed = _number(number, office=code, kind="application")
+    if write:
+        qs = Application.objects.filter(office_id=request.user.office_id, office__provides=True)
+    else:
+        qs = Application.objects.visible_to(request.user)
+    app = (
+        qs.filter(office__code=code, key__in=[parsed.key, *parsed.candidates])
+        .select_related("office")
+        .prefetch_related("priority_claims", "publications")
+        .first()
+    )
+    if app is None:
+        raise exceptions.NotFound(f"No application {parsed.display} visible to this key.")
+    return app
+
+
+def _provider_document(request, document_id: int) -> Document:
+    try:
+        return services.document_get_for_provider(user=request.user, document_id=document_id)
+    except Http404 as exc:
+        raise exceptions.NotFound("No such document visible to this key.") from exc
+
+
+OFFICE = OpenApiParameter("office", str, OpenApiParameter.PATH, description="ST.3 code, e.g. CA")
+NUMBER = OpenApiParameter(
+    "number",
+    str,
+    OpenApiParameter.PATH,
+    description="Application number in any spelling, URL-encoded (e.g. 13%2F926%2C335)",
+)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+class CaseApiView(GenericAPIView):
+    """Reads need the `access` scope, writes the `provide` scope; every call is counted."""
+
+    write_methods = ("POST", "PUT", "PATCH", "DELETE")
+    # OPTIONS would describe forms from serializers; the OpenAPI schema is the description.
+    metadata_class = None
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method in self.write_methods:
+            return [HasProvideScope()]
+        return [HasAccessScope()]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(getattr(request, "auth", None), ApiKey) and not getattr(
+            request, "usage_recorded", False
+        ):
+            usage_record(action=Action.API_CALL, user=request.user, via_api=True)
+        return response
+
+
+class SearchView(CaseApiView):
+    pagination_class = None
+
+    @extend_schema(
+        summary="Resolve a number (any spelling) to applications and their families",
+        parameters=[
+            OpenApiParameter(
+                "number", str, required=True, description="e.g. US 13/926,335 or EP13844704"
+            )
+        ],
+        responses={200: SearchResultSerializer, **_errors(400, 401, 403, 404, 429)},
+    )
+    def get(self, request):
+        text = request.query_params.get("number", "").strip()
+        if not text:
+            raise exceptions.ValidationError({"number": ["Give a number to search for."]})
+        if len(text) > 100:
+            raise exceptions.ValidationError({"number": ["At most 100 characters."]})
+        lines = selectors.search_resolve(user=request.user, text=text.replace(";", " "))
+        if not lines:
+            raise exceptions.ValidationError({"number": ["Give a number to search for."]})
+        line = lines[0]
+        _record(request, Action.SEARCH)
+        if line.error:
+            raise exceptions.ValidationError({"number": [line.error]})
+        if not line.found:
+            raise exceptions.NotFound(
+                f"{line.number.display} is not among the applications visible to this key."
+            )
+        n = line.number
+        understood = {
+            "office": n.office,
+            "kind": n.kind,
+            "key": n.key,
+            "display": n.display,
+            "docdb": n.docdb,
+            "epodoc": n.epodoc,
+            "kind_code": n.kind_code,
+            "candidates": list(n.candidates),
+        }
+        data = {"query": text, "understood": understood, "applications": line.matches}
+        return Response(SearchResultSerializer(data).data)
+
+
+class FamilyView(CaseApiView):
+    pagination_class = None
+
+    @extend_schema(
+        summary="A family: its members visible to this key, each with its documents",
+        responses={200: FamilySerializer, **_errors(401, 403, 404, 429)},
+    )
+    def get(self, request, family_id: int):
+        try:
+            page = selectors.family_get_for_user(user=request.user, family_id=family_id)
+        except Http404 as exc:
+            raise exceptions.NotFound("No such family visible to this key.") from exc
+        _record(request, Action.FAMILY_VIEW, application_id=page.members[0].pk)
+        return Response(FamilySerializer(page).data)
+
+
+class ApplicationCreateView(CaseApiView):
+    parser_classes = [JSONParser]
+    pagination_class = None
+
+    @extend_schema(
+        summary="Create or update one application of the key's office (idempotent on its number)",
+        request=ApplicationInSerializer,
+        responses={
+            201: ApplicationSavedSerializer,
+            200: ApplicationSavedSerializer,
+            **_errors(400, 401, 403, 429),
+        },
+        examples=[
+            OpenApiExample(
+                "CA application",
+                request_only=True,
+                value={
+                    "office": "CA",
+                    "number": "2,123,456",
+                    "filing_date": "2013-10-11",
+                    "title": "Widget",
+                    "applicants": ["Acme Inc."],
+                    "priorities": [{"office": "US", "number": "61/711,111", "date": "2012-10-09"}],
+                    "publications": [{"number": "CA 2123456 A1", "date": "2014-04-17"}],
+                    "pct": "PCT/US2013/064552",
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        app, created = services.application_provide(
+            office=request.user.office, data=request.data, user=None
+        )
+        _record(request, Action.API_CALL, application_id=app.pk)
+        body = {
+            "id": app.pk,
+            "key": app.key,
+            "display": app.display,
+            "family": app.family_id,
+            "created": created,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ApplicationBulkView(CaseApiView):
+    parser_classes = [JSONParser]
+    pagination_class = None
+
+    @extend_schema(
+        summary=f"Create or update up to {services.APPLICATION_BULK_MAX} applications",
+        description="Each item stands or falls alone; the result lists every item in order.",
+        request=BulkInSerializer,
+        responses={200: BulkResultSerializer, **_errors(400, 401, 403, 429)},
+    )
+    def post(self, request):
+        items = request.data.get("applications") if isinstance(request.data, dict) else None
+        if items is None and isinstance(request.data, list):
+            items = request.data
+        results = services.application_bulk_upsert(
+            office=request.user.office, items=items, user=None
+        )
+        summary = services.bulk_summary(results)
+        _record(request, Action.API_CALL, count=max(summary["total"], 1), bulk=True)
+        return Response({"summary": summary, "results": results})
+
+
+class ApplicationView(CaseApiView):
+    pagination_class = None
+
+    @extend_schema(
+        summary="One application by office and number (any spelling)",
+        parameters=[OFFICE, NUMBER],
+        responses={200: ApplicationSerializer, **_errors(400, 401, 403, 404, 429)},
+    )
+    def get(self, request, office: str, number: str):
+        app = _application(request, office, number)
+        _record(request, Action.API_CALL, application_id=app.pk)
+        return Response(ApplicationSerializer(app).data)
+
+
+class ApplicationDocumentsView(CaseApiView):
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="The documents of an application visible to this key",
+        parameters=[OFFICE, NUMBER],
+        responses={200: DocumentSerializer(many=True), **_errors(400, 401, 403, 404, 429)},
+    )
+    def get(self, request, office: str, number: str):
+        app = _application(request, office, number)
+        docs = (
+            Document.objects.visible_to(request.user)
+            .live()
+            .filter(application=app)
+            .select_related("application")
+            .order_by("date", "pk")
+        )
+        page = self.paginate_queryset(docs)
+        _record(request, Action.API_CALL, application_id=app.pk)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Upload a report (PDF) for an application of the key's office",
+        parameters=[OFFICE, NUMBER],
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 429)},
+    )
+    def post(self, request, office: str, number: str):
+        app = _application(request, office, number, write=True)
+        form = DocumentUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        upload = data.pop("file")
+        try:
+            doc = services.document_add(
+                application=app, file=upload, original_name=upload.name, uploaded_by=None, **data
+            )
+        except IntegrityError as exc:
+            # A concurrent upload of the same file won the race on the unique constraint.
+            raise exceptions.ValidationError(
+                {"file": [f"This file was already uploaded for {app.display}."]}
+            ) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"file": exc.messages}) from exc
+        _record(
+            request,
+            Action.UPLOAD,
+            provider_office=app.office,
+            application_id=app.pk,
+            document_id=doc.pk,
+        )
+        return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationCitationsView(CaseApiView):
+    serializer_class = CitationSerializer
+
+    @extend_schema(
+        summary="Citations in the visible documents of an application",
+        parameters=[OFFICE, NUMBER],
+        responses={200: CitationSerializer(many=True), **_errors(400, 401, 403, 404, 429)},
+    )
+    def get(self, request, office: str, number: str):
+        app = _application(request, office, number)
+        docs = Document.objects.visible_to(request.user).live().filter(application=app)
+        citations = Citation.objects.filter(document__in=docs).order_by("document_id", "pk")
+        page = self.paginate_queryset(citations)
+        _record(request, Action.API_CALL, application_id=app.pk)
+        return self.get_paginated_response(CitationSerializer(page, many=True).data)
+
+
+class DocumentView(CaseApiView):
+    pagination_class = None
+
+    @extend_schema(
+        summary="One document's details",
+        responses={200: DocumentSerializer, **_errors(401, 403, 404, 429)},
+    )
+    def get(self, request, document_id: int):
+        try:
+            doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
+        except Http404 as exc:
+            raise exceptions.NotFound("No such document visible to this key.") from exc
+        _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
+        return Response(DocumentSerializer(doc).data)
+
+    @extend_schema(
+        summary="Withdraw a document of the key's office (history is kept)",
+        parameters=[
+            OpenApiParameter("reason", str, description="Why; kept in the document's history")
+        ],
+        responses={204: None, **_errors(401, 403, 404, 429)},
+    )
+    def delete(self, request, document_id: int):
+        doc = _provider_document(request, document_id)
+        if doc.withdrawn_at is None:  # DELETE is idempotent: a second one changes nothing
+            reason = request.query_params.get("reason", "").strip()[:300]
+            services.document_withdraw(
+                document=doc, user=None, reason=reason or "Withdrawn through the API."
+            )
+        _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentContentView(CaseApiView):
+    pagination_class = None
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is a PDF, not rendered JSON: `Accept: application/pdf` must not get a 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="The PDF of a document",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
+            **_errors(401, 403, 404, 429),
+        },
+    )
+    def get(self, request, document_id: int):
+        try:
+            doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
+        except Http404 as exc:
+            raise exceptions.NotFound("No such document visible to this key.") from exc
+        _record(
+            request,
+            Action.DOCUMENT_DOWNLOAD,
+            provider_office=doc.application.office,
+            application_id=doc.application_id,
+            document_id=doc.pk,
+        )
+        return FileResponse(
+            doc.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=selectors.document_download_name(doc),
+        )
+
+
+class DocumentCitationsView(CaseApiView):
+    parser_classes = [JSONParser]
+    pagination_class = None
+
+    @extend_schema(
+        summary="Add a citation to a document of the key's office",
+        request=CitationInSerializer,
+        responses={201: CitationSerializer, **_errors(400, 401, 403, 404, 429)},
+    )
+    def post(self, request, document_id: int):
+        doc = _provider_document(request, document_id)
+        form = CitationInSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        citation = services.citation_add(document=doc, user=None, **form.validated_data)
+        _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
+        return Response(CitationSerializer(citation).data, status=status.HTTP_201_CREATED)

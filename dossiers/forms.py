@@ -1,0 +1,273 @@
+"""Forms of the providing offices: validation only; the services do the writing."""
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from offices.widgets import DateInput
+
+from . import numbers
+from .models import Application, Citation, Document
+from .services import PriorityIn, PublicationIn
+
+language_code = RegexValidator(r"^[a-z]{2,3}$", "Use an ISO 639 code such as en, fr or ja.")
+
+
+def _date(text: str, line_no: int, field: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise forms.ValidationError(
+            f"Line {line_no}: {text!r} is not a date; write it as YYYY-MM-DD.", code=field
+        ) from exc
+
+
+class ApplicationForm(forms.Form):
+    """Bibliographic data. Numbers are parsed here so the page can show them back as understood
+    before anything is saved."""
+
+    number = forms.CharField(
+        max_length=100,
+        help_text="Any spelling, e.g. 2,123,456 or CA 2123456.",
+    )
+    filing_date = forms.DateField(required=False, widget=DateInput(), help_text="YYYY-MM-DD")
+    title = forms.CharField(required=False, max_length=2000)
+    applicants = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One applicant per line.",
+    )
+    status = forms.ChoiceField(choices=Application.Status.choices)
+    published = forms.BooleanField(
+        required=False, help_text="Published applications are visible to other offices."
+    )
+    examination_date = forms.DateField(required=False, widget=DateInput())
+    priorities = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: office, number, date — e.g. US 61/111,111 2012-10-05.",
+    )
+    publications = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line: number and date — e.g. CA 2,123,456 A1 2014-04-10.",
+    )
+    pct = forms.CharField(
+        label="PCT application",
+        required=False,
+        max_length=100,
+        help_text="If this application entered the national phase from a PCT application.",
+    )
+
+    def __init__(self, *args, office, application: Application | None = None, **kwargs):
+        self.office = office
+        self.application = application
+        super().__init__(*args, **kwargs)
+        if application is not None:
+            # The number is the identity; a different number is a different application.
+            self.fields["number"].disabled = True
+            self.fields["number"].help_text = ""
+
+    def clean_number(self):
+        text = self.cleaned_data["number"]
+        try:
+            parsed = numbers.normalise(text, office=self.office.code, kind="application")
+        except numbers.InvalidNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if parsed.office not in (self.office.code, "WO"):
+            raise forms.ValidationError(
+                f"{parsed.display} is a {parsed.office} number, not one of {self.office.code}."
+            )
+        self.understood_number = parsed
+        return text
+
+    def clean_applicants(self):
+        lines = self.cleaned_data["applicants"].splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+    def clean_priorities(self):
+        out = []
+        for no, line in enumerate(self.cleaned_data["priorities"].splitlines(), 1):
+            parts = line.split()
+            if not parts:
+                continue
+            when = None
+            if len(parts) > 1 and len(parts[-1]) == 10 and parts[-1][4] == "-":
+                when = _date(parts.pop(), no, "priorities")
+            text = " ".join(parts)
+            try:
+                parsed = numbers.normalise(text, kind="priority", filed=when)
+            except numbers.InvalidNumber as exc:
+                raise forms.ValidationError(f"Line {no}: {exc}") from exc
+            out.append((PriorityIn(parsed.office, text, when), parsed))
+        return out
+
+    def clean_publications(self):
+        out = []
+        for no, line in enumerate(self.cleaned_data["publications"].splitlines(), 1):
+            parts = line.split()
+            if not parts:
+                continue
+            when = None
+            if len(parts) > 1 and len(parts[-1]) == 10 and parts[-1][4] == "-":
+                when = _date(parts.pop(), no, "publications")
+            text = " ".join(parts)
+            try:
+                parsed = numbers.normalise(text, office=self.office.code, kind="publication")
+            except numbers.InvalidNumber as exc:
+                raise forms.ValidationError(f"Line {no}: {exc}") from exc
+            out.append((PublicationIn(text, when), parsed))
+        return out
+
+    def clean_pct(self):
+        text = self.cleaned_data["pct"].strip()
+        if not text:
+            return None
+        try:
+            self.understood_pct = numbers.normalise(text, kind="pct")
+        except numbers.InvalidNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
+
+    def understood(self) -> dict:
+        """What the numbers were read as, for the confirmation step."""
+        data = self.cleaned_data
+        return {
+            "number": self.understood_number,
+            "priorities": [(p, parsed) for p, parsed in data["priorities"]],
+            "publications": [(p, parsed) for p, parsed in data["publications"]],
+            "pct": getattr(self, "understood_pct", None) if data.get("pct") else None,
+        }
+
+    def fingerprint(self) -> str:
+        """Changes whenever what would be saved changes; the confirmation must match it."""
+        u = self.understood()
+        parts = [u["number"].key, *(p.key for _, p in u["priorities"])]
+        parts += [p.key + (p.kind_code or "") for _, p in u["publications"]]
+        parts.append(u["pct"].key if u["pct"] else "")
+        return "|".join(parts)
+
+    def upsert_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "office": self.office,
+            "number": data["number"],
+            "filing_date": data["filing_date"],
+            "title": data["title"],
+            "applicants": data["applicants"],
+            "status": data["status"],
+            "published": data["published"],
+            "examination_date": data["examination_date"],
+            "priorities": [p for p, _ in data["priorities"]],
+            "publications": [p for p, _ in data["publications"]],
+            "pct": data["pct"],
+        }
+
+    @staticmethod
+    def initial_for(app: Application) -> dict:
+        return {
+            "number": app.display,
+            "filing_date": app.filing_date,
+            "title": app.title,
+            "applicants": "\n".join(app.applicants),
+            "status": app.status,
+            "published": app.published,
+            "examination_date": app.examination_date,
+            "priorities": "\n".join(
+                f"{p.display} {p.date or ''}".strip() for p in app.priority_claims.all()
+            ),
+            "publications": "\n".join(
+                f"{p.display} {p.date or ''}".strip() for p in app.publications.all()
+            ),
+            "pct": app.pct_display,
+        }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Collects every selected file; each is validated by the service so one bad file is named
+    and the good ones still go in."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            raise forms.ValidationError("Choose at least one PDF file.", code="required")
+        return files
+
+
+class DocumentMetaForm(forms.Form):
+    category = forms.ChoiceField(choices=Document.Category.choices)
+    code = forms.CharField(
+        label="Office's document code", required=False, max_length=40, help_text="e.g. ISR, OA1"
+    )
+    date = forms.DateField(widget=DateInput())
+    language = forms.CharField(max_length=3, initial="en", help_text="ISO 639 code: en, fr, ja…")
+    direction = forms.ChoiceField(choices=Document.Direction.choices)
+
+    def clean_language(self):
+        value = self.cleaned_data["language"].strip().lower()
+        language_code(value)
+        return value
+
+
+class DocumentUploadForm(DocumentMetaForm):
+    files = MultipleFileField(
+        label="PDF file(s)",
+        help_text="One or several PDFs; each gets the details below.",
+    )
+
+    field_order = ["files", "category", "code", "date", "language", "direction"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class DocumentWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history; other offices no longer see the document.",
+    )
+
+
+class CitationForm(forms.Form):
+    cited_number = forms.CharField(
+        label="Cited patent document",
+        required=False,
+        max_length=100,
+        help_text="Any spelling, e.g. US 8,131,731 B2 or EP-A-0 843 156.",
+    )
+    npl_text = forms.CharField(
+        label="…or non-patent literature",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    category = forms.CharField(
+        max_length=8,
+        help_text="X, Y, A, P, E, D, L, O, T — several as X,Y.",
+    )
+    claims = forms.CharField(label="Claims concerned", required=False, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("cited_number", "").strip()) == bool(data.get("npl_text", "").strip()):
+            raise forms.ValidationError(
+                "Give either a cited patent number or a non-patent literature text."
+            )
+        return data
+
+
+CITATION_CATEGORIES = Citation.Category.choices

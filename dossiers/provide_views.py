@@ -1,0 +1,250 @@
+"""Pages of the providing offices: bibliographic data, report uploads, citations, withdrawals.
+
+Only clerks and office admins of a providing office reach these pages, and only for their own
+office's data: everyone else gets the same 404 as for something that does not exist.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stats.models import Action
+from stats.services import usage_record
+
+from . import numbers, services
+from .forms import (
+    ApplicationForm,
+    CitationForm,
+    DocumentMetaForm,
+    DocumentUploadForm,
+    DocumentWithdrawForm,
+)
+from .models import Application
+
+RECENT_LIMIT = 50
+
+
+def provider_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can_provide:
+            raise Http404("Clerks and admins of providing offices only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@provider_required
+def upload_home(request):
+    office = request.user.office
+    query = request.GET.get("q", "").strip()
+    apps = (
+        Application.objects.filter(office=office)
+        .annotate(n_docs=Count("documents", filter=Q(documents__withdrawn_at=None)))
+        .order_by("-updated_at", "-pk")
+    )
+    note = ""
+    if query:
+        try:
+            parsed = numbers.normalise(query, office=office.code)
+        except numbers.InvalidNumber as exc:
+            note = str(exc)
+            apps = apps.none()
+        else:
+            keys = {parsed.key, *parsed.candidates}
+            apps = apps.filter(lookup_keys__key__in=keys).distinct()
+    return render(
+        request,
+        "dossiers/provide/home.html",
+        {"applications": apps[:RECENT_LIMIT], "query": query, "note": note, "office": office},
+    )
+
+
+def _application_form_page(request, *, application: Application | None):
+    office = request.user.office
+    initial = ApplicationForm.initial_for(application) if application else {}
+    form = ApplicationForm(
+        request.POST or None, office=office, application=application, initial=initial
+    )
+    understood = None
+    if request.method == "POST" and form.is_valid():
+        understood = form.understood()
+        # Saving needs an explicit confirmation of exactly what was shown back.
+        if request.POST.get("confirm") == form.fingerprint():
+            try:
+                app = services.application_upsert(user=request.user, **form.upsert_kwargs())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                understood = None
+            else:
+                messages.success(request, f"{app.display} saved.")
+                return redirect("dossiers:provide-application", app.pk)
+    return render(
+        request,
+        "dossiers/provide/application_form.html",
+        {
+            "form": form,
+            "application": application,
+            "understood": understood,
+            "fingerprint": form.fingerprint() if understood else "",
+        },
+    )
+
+
+@provider_required
+def application_create(request):
+    return _application_form_page(request, application=None)
+
+
+@provider_required
+def application_edit(request, application_id: int):
+    app = services.application_get_for_provider(user=request.user, application_id=application_id)
+    return _application_form_page(request, application=app)
+
+
+@provider_required
+def application_detail(request, application_id: int):
+    app = services.application_get_for_provider(user=request.user, application_id=application_id)
+    documents = (
+        app.documents.all()
+        .annotate(n_citations=Count("citations"))
+        .select_related("uploaded_by")
+        .order_by("-withdrawn_at", "date", "pk")
+    )
+    return render(
+        request,
+        "dossiers/provide/application_detail.html",
+        {
+            "application": app,
+            "documents": documents,
+            "priorities": app.priority_claims.all(),
+            "publications": app.publications.all(),
+        },
+    )
+
+
+@provider_required
+def document_upload(request, application_id: int):
+    app = services.application_get_for_provider(user=request.user, application_id=application_id)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    added, failed = [], []
+    if request.method == "POST" and form.is_valid():
+        meta = {k: v for k, v in form.cleaned_data.items() if k != "files"}
+        # Each file stands alone: a bad one is named, the good ones still go in.
+        for upload in form.cleaned_data["files"]:
+            try:
+                doc = services.document_add(
+                    application=app,
+                    file=upload,
+                    original_name=upload.name,
+                    uploaded_by=request.user,
+                    **meta,
+                )
+            except ValidationError as exc:
+                failed.append((upload.name, exc.messages))
+            except IntegrityError:
+                # A concurrent upload of the same file won the race on the unique constraint.
+                failed.append((upload.name, [f"This file was already uploaded for {app.display}."]))
+            else:
+                added.append(doc)
+                usage_record(
+                    action=Action.UPLOAD,
+                    user=request.user,
+                    provider_office=app.office,
+                    application_id=app.pk,
+                    document_id=doc.pk,
+                )
+        if added:
+            names = ", ".join(d.original_name for d in added)
+            messages.success(request, f"Added to {app.display}: {names}.")
+        if not failed:
+            return redirect("dossiers:provide-application", app.pk)
+    return render(
+        request,
+        "dossiers/provide/document_upload.html",
+        {
+            "application": app,
+            "form": form,
+            "added": added,
+            "failed": failed,
+            "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@provider_required
+def document_edit(request, document_id: int):
+    doc = services.document_get_for_provider(user=request.user, document_id=document_id)
+    initial = {f: getattr(doc, f) for f in ("category", "code", "date", "language", "direction")}
+    form = DocumentMetaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_correct(document=doc, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Document details corrected.")
+            return redirect("dossiers:provide-application", doc.application_id)
+    return render(
+        request,
+        "dossiers/provide/document_edit.html",
+        {"document": doc, "form": form, "withdraw_form": DocumentWithdrawForm()},
+    )
+
+
+@provider_required
+@require_POST
+def document_withdraw(request, document_id: int):
+    doc = services.document_get_for_provider(user=request.user, document_id=document_id)
+    form = DocumentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.document_withdraw(
+                document=doc, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Document withdrawn; other offices no longer see it.")
+            return redirect("dossiers:provide-application", doc.application_id)
+    return render(
+        request,
+        "dossiers/provide/document_edit.html",
+        {"document": doc, "form": DocumentMetaForm(initial={}), "withdraw_form": form},
+        status=400,
+    )
+
+
+@provider_required
+def document_citations(request, document_id: int):
+    doc = services.document_get_for_provider(user=request.user, document_id=document_id)
+    form = CitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            citation = services.citation_add(document=doc, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Citation {citation} added.")
+            return redirect(reverse("dossiers:provide-document-citations", args=[doc.pk]))
+    return render(
+        request,
+        "dossiers/provide/document_citations.html",
+        {"document": doc, "citations": doc.citations.all(), "form": form},
+    )

@@ -1,0 +1,208 @@
+"""Clerks' pages: worklists (CSV upload or pasted lines) and the packages built from them."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from . import packaging, worklists
+from .models import Package
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class LinesForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        required=False,
+        help_text="Columns: application number (any spelling), examination date. "
+        "Header optional; ; or , between columns; further columns are ignored.",
+    )
+    text = forms.CharField(
+        label="Or paste lines",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "CA 2,123,456; 2026-12-01\n3000001, 15/01/2027"}
+        ),
+    )
+    date_order = forms.ChoiceField(
+        label="Dates with slashes are written",
+        choices=list(worklists.DATE_ORDERS.items()),
+        initial=worklists.DAY_FIRST,
+        widget=forms.RadioSelect,
+        help_text="2026-12-01 is always understood.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        text = data.get("text") or ""
+        if upload:
+            if upload.size > MAX_CSV_BYTES:
+                raise ValidationError("The CSV file is larger than 2 MB; split it into parts.")
+            text = worklists.text_from_upload(upload.read()) + "\n" + text
+        if not text.strip():
+            raise ValidationError("Choose a CSV file or paste at least one line.")
+        data["lines"] = text
+        return data
+
+
+class WorklistForm(LinesForm):
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    field_order = ["name", "file", "text", "date_order"]
+
+
+def _flash(request, result: worklists.AddResult) -> None:
+    added, rejected = len(result.added), len(result.rejected)
+    if added:
+        messages.success(request, f"{added} application{'s' if added != 1 else ''} added.")
+    if rejected:
+        messages.warning(
+            request,
+            f"{rejected} line{'s were' if rejected != 1 else ' was'} not added — "
+            "see below, fix and re-submit only those.",
+        )
+
+
+def worklist_list(request):
+    items = worklists.worklist_list_for_user(user=request.user)
+    form = WorklistForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        worklist = worklists.worklist_create(user=request.user, name=form.cleaned_data["name"])
+        result = worklists.worklist_lines_add(
+            worklist=worklist,
+            text=form.cleaned_data["lines"],
+            order=form.cleaned_data["date_order"],
+        )
+        _flash(request, result)
+        return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+    return render(request, "dossiers/worklists/list.html", {"worklists": items, "form": form})
+
+
+def _request_documents_url() -> str:
+    # The request form belongs to the notifications app (dossiers links to it by URL name only).
+    try:
+        return reverse("notifications:request-new")
+    except NoReverseMatch:
+        return ""
+
+
+def worklist_detail(request, worklist_id: int, lines_form=None):
+    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    rows = worklists.worklist_rows(worklist=worklist)
+    request_url = _request_documents_url()
+    for row in rows:
+        row.request_links = [
+            (f"{request_url}?application={pk}", code, key)
+            for pk, code, key in row.request_targets
+            if request_url
+        ]
+    if lines_form is None:
+        retry_text = "\n".join(r["text"] for r in worklist.rejected_lines)
+        lines_form = LinesForm(initial={"text": retry_text, "date_order": worklists.DAY_FIRST})
+    return render(
+        request,
+        "dossiers/worklists/detail.html",
+        {
+            "worklist": worklist,
+            "rows": rows,
+            "packages": list(worklists.package_list_for_worklist(worklist=worklist)),
+            "lines_form": lines_form,
+            "lead_days": worklist.office.package_lead_days,
+        },
+    )
+
+
+@require_POST
+def worklist_lines_add(request, worklist_id: int):
+    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    form = LinesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return worklist_detail(request, worklist_id, lines_form=form)
+    result = worklists.worklist_lines_add(
+        worklist=worklist, text=form.cleaned_data["lines"], order=form.cleaned_data["date_order"]
+    )
+    _flash(request, result)
+    return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+
+
+@require_POST
+def worklist_entry_remove(request, worklist_id: int, entry_id: int):
+    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    worklists.worklist_entry_remove(worklist=worklist, entry_id=entry_id)
+    messages.success(request, "Removed from the worklist.")
+    return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+
+
+@require_POST
+def package_create(request, worklist_id: int):
+    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    try:
+        chosen = [int(v) for v in request.POST.getlist("application")]
+    except ValueError:
+        chosen = []
+    package = packaging.package_request(
+        worklist=worklist,
+        user=request.user,
+        application_ids=chosen or None,
+        only_new=request.POST.get("only_new") == "1",
+    )
+    if not package.application_ids:
+        messages.warning(request, "The package is empty: the worklist has no applications.")
+    else:
+        messages.success(request, f"Package {package.pk} is being built.")
+    return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#packages")
+
+
+@require_POST
+def package_retry(request, package_id: int):
+    package = worklists.package_get_for_user(user=request.user, package_id=package_id)
+    packaging.package_retry(package=package)
+    messages.success(request, f"Package {package.pk} is being built again.")
+    return redirect(f"{reverse('dossiers:worklist-detail', args=[package.worklist_id])}#packages")
+
+
+def package_status_data(package: Package) -> dict:
+    return {
+        "id": package.pk,
+        "state": package.state,
+        "state_label": package.get_state_display(),
+        "done": package.done,
+        "total": package.total,
+        "percent": package.percent,
+        "error": package.error,
+        "download_url": reverse("dossiers:package-download", args=[package.pk])
+        if package.state == Package.State.READY
+        else "",
+    }
+
+
+@require_GET
+def package_status(request, package_id: int):
+    package = worklists.package_get_for_user(user=request.user, package_id=package_id)
+    response = JsonResponse(package_status_data(package))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def package_download(request, package_id: int):
+    package = worklists.package_get_for_user(user=request.user, package_id=package_id)
+    if package.state != Package.State.READY or not package.file:
+        raise Http404("This package is not ready or has expired.")
+    try:
+        handle = package.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The package file is missing; build it again.") from exc
+    built = package.finished_at or package.created_at
+    response = FileResponse(
+        handle,
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"package-{package.pk}_{package.office.code}_{built:%Y-%m-%d}.zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,319 @@
+import csv
+import datetime as dt
+import io
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from pypdf import PdfReader
+
+from dossiers import packaging, signals, worklists
+from dossiers.models import Package, PackageItem
+from dossiers.tasks import package_build_task
+from stats.models import UsageEvent
+from tests.dossiers.test_worklists import add_doc, docs, world  # noqa: F401
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packages"
+UTC = dt.UTC
+
+
+@pytest.fixture
+def worklist(world, docs):  # noqa: F811
+    wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(
+        worklist=wl, text="CA 3000001;2026-12-01\nCA 3000002;2026-12-01\nCA 3000003;2027-01-20"
+    )
+    return wl
+
+
+def _build(wl, world, **kwargs):  # noqa: F811
+    package = packaging.package_request(worklist=wl, user=world["clerk"], **kwargs)
+    packaging.package_build(package_id=package.pk)
+    package.refresh_from_db()
+    return package
+
+
+def _open(package) -> zipfile.ZipFile:
+    with default_storage.open(package.file.name, "rb") as fh:
+        return zipfile.ZipFile(io.BytesIO(fh.read()))
+
+
+def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_and_manifest(
+    worklist,
+    world,  # noqa: F811
+    docs,  # noqa: F811
+):
+    package = _build(worklist, world)
+    assert package.state == "ready" and package.done == package.total == 3
+    zf = _open(package)
+    names = sorted(zf.namelist())
+    assert names == [
+        "CA3000001/AU2020123456_AU_search-report_2021-03-01.pdf",
+        "CA3000001/US16123456_US_office-action_2021-05-04.pdf",
+        "CA3000001/US16123456_US_search-report_2020-01-10.pdf",
+        "index.pdf",
+        "manifest.csv",
+    ]
+    # Stored, not deflated, and byte for byte the provided reports.
+    assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
+    with docs["au_sr"].file.open("rb") as fh:
+        assert zf.read("CA3000001/AU2020123456_AU_search-report_2021-03-01.pdf") == fh.read()
+
+    manifest = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8-sig"))))
+    assert [(r["application"], r["office"], r["category"], r["pages"]) for r in manifest] == [
+        # Family members in filing order (the US first filing first), their reports by date.
+        ("CA3000001", "US", "search_report", "2"),
+        ("CA3000001", "US", "office_action", "1"),
+        ("CA3000001", "AU", "search_report", "3"),
+    ]
+    assert manifest[2]["sha256"] == docs["au_sr"].sha256
+
+    # Index: a cover, then one page per application (three on the worklist).
+    index = zf.read("index.pdf")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "index.pdf").write_bytes(index)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(ARTIFACTS / "index.pdf"), str(ARTIFACTS / "index")],
+        check=True,
+    )
+    assert len(list(ARTIFACTS.glob("index-*.png"))) == 4  # opened and looked at
+    reader = PdfReader(io.BytesIO(index))
+    assert len(reader.pages) == 4
+    text = [p.extract_text() for p in reader.pages]
+    assert "Week 49" in text[0] and "3 applications, 3 documents, 6 pages" in text[0]
+    assert "CA 3,000,001" in text[1]
+    assert "US16123456_US_search-report_2020-01-10.pdf" in text[1].replace("\n", "")
+    assert "AU 2020123456" in text[1]  # family members listed
+    assert "No application of another office is in this family" in text[2]
+
+
+def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
+    worklist,
+    world,  # noqa: F811
+):
+    _build(worklist, world)
+    events = UsageEvent.objects.filter(action="document_download")
+    assert events.count() == 3
+    assert all(e.bulk and e.office_id == world["office"].pk for e in events)
+    by_provider = sorted(e.provider_office.code for e in events)
+    assert by_provider == ["AU", "US", "US"]
+
+
+def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):  # noqa: F811
+    package = _build(worklist, world)
+    first_file = package.file.name
+    assert packaging.package_build(package_id=package.pk) is None
+    package_build_task(package.pk)  # a redelivered message
+    package.refresh_from_db()
+    assert package.file.name == first_file
+    assert PackageItem.objects.filter(package=package).count() == 3
+    assert UsageEvent.objects.filter(action="document_download").count() == 3
+
+
+def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
+    worklist,
+    world,  # noqa: F811
+):
+    _build(worklist, world)
+    later = add_doc(world["au"], "office_action", dt.date(2023, 2, 2))
+    package = _build(worklist, world, only_new=True)
+    names = [n for n in _open(package).namelist() if n.endswith(".pdf") and "/" in n]
+    assert names == ["CA3000001/AU2020123456_AU_office-action_2023-02-02.pdf"]
+    assert PackageItem.objects.get(package=package).document == later
+    text = PdfReader(io.BytesIO(_open(package).read("index.pdf"))).pages[1].extract_text()
+    assert "3 documents already delivered in an earlier package" in text
+
+
+def test_a_selection_packages_only_the_ticked_applications(worklist, world):  # noqa: F811
+    package = _build(worklist, world, application_ids=[world["ca2"].pk])
+    assert package.application_ids == [world["ca2"].pk]
+    assert package.total == 0 and package.state == "ready"
+
+
+def test_a_clerk_cannot_package_another_offices_applications(worklist, world):  # noqa: F811
+    package = _build(worklist, world, application_ids=[world["au"].pk, world["ca1"].pk])
+    assert package.application_ids == [world["ca1"].pk]
+
+
+def test_download_and_status_are_404_for_another_offices_clerk(client, worklist, world):  # noqa: F811
+    package = _build(worklist, world)
+    au_clerk = UserFactory(office=world["other_office"], role="clerk")
+    client.force_login(au_clerk)
+    for name in ("package-download", "package-status"):
+        assert client.get(reverse(f"dossiers:{name}", args=[package.pk])).status_code == 404
+    assert client.post(reverse("dossiers:package-retry", args=[package.pk])).status_code == 404
+    client.force_login(world["clerk"])
+    response = client.get(reverse("dossiers:package-download", args=[package.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).testzip() is None
+
+
+def test_build_button_queues_a_package_and_status_reports_progress(
+    client,
+    worklist,
+    world,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(world["clerk"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("dossiers:package-create", args=[worklist.pk]))
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # the build is enqueued only after commit
+    package = Package.objects.get()
+    status = client.get(reverse("dossiers:package-status", args=[package.pk])).json()
+    assert (status["state"], status["percent"], status["download_url"]) == ("queued", 0, "")
+    packaging.package_build(package_id=package.pk)
+    status = client.get(reverse("dossiers:package-status", args=[package.pk])).json()
+    assert (status["state"], status["done"], status["total"], status["percent"]) == (
+        "ready",
+        3,
+        3,
+        100,
+    )
+    assert status["download_url"].endswith(f"/packages/{package.pk}/download/")
+
+
+def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):  # noqa: F811
+    package = packaging.package_request(worklist=worklist, user=world["clerk"])
+    real = packaging.index_pdf
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(packaging, "index_pdf", broken)
+    packaging.package_build(package_id=package.pk)
+    package.refresh_from_db()
+    assert package.state == "failed" and "disk full" in package.error
+    assert not UsageEvent.objects.filter(action="document_download").exists()
+    monkeypatch.setattr(packaging, "index_pdf", real)
+    packaging.package_retry(package=package)
+    packaging.package_build(package_id=package.pk)
+    package.refresh_from_db()
+    assert package.state == "ready" and package.error == ""
+
+
+def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world, docs):  # noqa: F811
+    default_storage.delete(docs["us_oa"].file.name)
+    package = _build(worklist, world)
+    assert package.state == "ready"
+    zf = _open(package)
+    assert not any("office-action" in n for n in zf.namelist())
+    text = PdfReader(io.BytesIO(zf.read("index.pdf"))).pages[1].extract_text()
+    assert "could not be read from storage" in text
+
+
+def test_packages_expire_after_the_configured_days(client, worklist, world, settings):  # noqa: F811
+    settings.PACKAGE_EXPIRY_DAYS = 7
+    with time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=UTC), tick=False):
+        package = _build(worklist, world)
+    name = package.file.name
+    assert package.expires_at == dt.datetime(2026, 11, 8, 9, tzinfo=UTC)
+    with time_machine.travel(dt.datetime(2026, 11, 7, 9, tzinfo=UTC)):
+        assert packaging.packages_expire() == 0
+    with time_machine.travel(dt.datetime(2026, 11, 8, 9, 1, tzinfo=UTC)):
+        assert packaging.packages_expire() == 1
+    package.refresh_from_db()
+    assert package.state == "expired" and not package.file
+    assert not default_storage.exists(name)
+    client.force_login(world["clerk"])
+    assert client.get(reverse("dossiers:package-download", args=[package.pk])).status_code == 404
+    # The delivery record stays, so "only new" still knows what was delivered.
+    assert PackageItem.objects.filter(package=package).count() == 3
+
+
+@pytest.fixture
+def no_receivers():
+    saved = signals.package_ready.receivers
+    signals.package_ready.receivers = []
+    signals.package_ready.sender_receivers_cache.clear()
+    yield
+    signals.package_ready.receivers = saved
+    signals.package_ready.sender_receivers_cache.clear()
+
+
+def test_just_in_time_builds_lead_days_before_examination_and_emails_the_clerk(
+    worklist,
+    world,  # noqa: F811
+    no_receivers,
+):
+    # Lead 14 days: 2026-12-01 examinations are due on 2026-11-17, not a day earlier.
+    with time_machine.travel(dt.datetime(2026, 11, 16, 23, tzinfo=UTC)):
+        assert packaging.packages_schedule() == []
+    with time_machine.travel(dt.datetime(2026, 11, 17, 6, tzinfo=UTC)):
+        created = packaging.packages_schedule()
+        assert len(created) == 1
+        package = created[0]
+        assert package.trigger == "just_in_time"
+        assert package.for_examination_date == dt.date(2026, 12, 1)
+        assert sorted(package.application_ids) == sorted([world["ca1"].pk, world["ca2"].pk])
+        assert packaging.packages_schedule() == []  # the next beat does not build it again
+        package_build_task(package.pk)
+    package.refresh_from_db()
+    assert package.state == "ready" and package.notified_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["clerk@ca.test"]
+    assert "Week 49" in mail.outbox[0].subject
+    package_build_task(package.pk)
+    assert len(mail.outbox) == 1  # once
+
+
+def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):  # noqa: F811
+    world["office"].package_lead_days = 30
+    world["office"].save()
+    with time_machine.travel(dt.datetime(2026, 11, 1, 6, tzinfo=UTC)):
+        assert len(packaging.packages_schedule()) == 1
+    with time_machine.travel(dt.datetime(2026, 12, 21, 6, tzinfo=UTC)):
+        # The 2027-01-20 entry of CA 3,000,003 is now 30 days out.
+        [package] = packaging.packages_schedule()
+        assert package.application_ids == [world["ca3"].pk]
+
+
+def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  # noqa: F811
+    got = []
+
+    def receiver(sender, package, user, automatic, **kwargs):
+        got.append((package.pk, user, automatic))
+
+    signals.package_ready.connect(receiver)
+    try:
+        with time_machine.travel(dt.datetime(2026, 11, 17, 6, tzinfo=UTC)):
+            [package] = packaging.packages_schedule()
+            package_build_task(package.pk)
+    finally:
+        signals.package_ready.disconnect(receiver)
+    assert got == [(package.pk, world["clerk"], True)]
+    assert mail.outbox == []  # a listener (the notifications app) sends the e-mail itself
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):  # noqa: F811
+    from celery.contrib.testing.worker import start_worker
+
+    from case_portal.celery import app
+
+    if app.conf.task_always_eager or not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (a real broker)")
+    wl = worklists.worklist_create(user=world["clerk"], name="Queue")
+    worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        with transaction.atomic():
+            package = packaging.package_request(worklist=wl, user=world["clerk"])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            package.refresh_from_db()
+            if package.state in ("ready", "failed"):
+                break
+            time.sleep(0.2)
+    assert package.state == "ready", package.error
+    assert package.done == package.total == 3
+    assert len([n for n in _open(package).namelist() if n.startswith("CA3000001/")]) == 3

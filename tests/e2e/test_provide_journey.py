@@ -1,0 +1,80 @@
+"""A CA clerk provides an application and a search report through the forms; an AU examiner
+then finds the report on the family page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _report_pdf(tmp_path):
+    import weasyprint
+
+    html = (
+        "<h1>International search report</h1><p>CA 3,210,987</p>"
+        "<p>Category X: US 8,131,731 B2, claims 1-5.</p>"
+    )
+    path = tmp_path / "isr-ca-3210987.pdf"
+    path.write_bytes(weasyprint.HTML(string=html).write_pdf())
+    return path
+
+
+def test_clerk_uploads_a_report_that_an_examiner_of_another_office_finds(
+    page, demo_people, shot, tmp_path
+):
+    from dossiers.models import Application, Document
+
+    login(page, "clerk@ca.demo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Upload").click()
+    expect(page.get_by_role("heading", name="Provide CA data")).to_be_visible()
+    shot(page, "provide-01-home")
+
+    page.get_by_role("link", name="New application").first.click()
+    page.get_by_label("Number").fill("3210987")
+    page.get_by_label("Filing date").fill("2019-03-14")
+    page.get_by_label("Title").fill("Self-aligning fluid coupling")
+    page.get_by_label("Applicants").fill("Laurentian Power Systems Inc.")
+    page.get_by_label("Status").select_option("examination_commenced")
+    page.get_by_label("Published").check()
+    page.get_by_label("Priorities").fill("US 61/712,345 2018-03-15")
+    page.get_by_role("button", name="Check numbers").click()
+    understood = page.get_by_test_id("understood")
+    expect(understood).to_contain_text("CA 3,210,987")
+    expect(understood).to_contain_text("US 61/712,345")
+    assert not Application.objects.filter(key="CA3210987").exists()  # nothing saved yet
+    shot(page, "provide-02-understood")
+
+    page.get_by_role("button", name="Save CA 3,210,987").click()
+    expect(page.get_by_role("heading", name="CA 3,210,987")).to_be_visible()
+    expect(page.get_by_text("CA 3,210,987 saved.")).to_be_visible()
+
+    page.get_by_role("link", name="Upload reports").click()
+    page.get_by_label("PDF file(s)").set_input_files(str(_report_pdf(tmp_path)))
+    page.get_by_label("Category").select_option("search_report")
+    page.get_by_label("Office's document code").fill("ISR")
+    page.locator("#id_date").fill("2020-01-20")
+    shot(page, "provide-03-upload-form")
+    page.get_by_role("button", name="Upload").click()
+    table = page.get_by_test_id("provide-documents")
+    expect(table).to_contain_text("Search report")
+    expect(table).to_contain_text("isr-ca-3210987.pdf")
+    expect(table).to_contain_text("Shared")
+    shot(page, "provide-04-application")
+
+    doc = Document.objects.get(application__key="CA3210987")
+    assert doc.pages == 1 and doc.code == "ISR"
+    family_id = doc.application.family_id
+
+    page.get_by_role("button", name="Log out").click()
+    login(page, "examiner@au.demo")
+    # The examiner's nav has no Upload entry: AU examiners do not provide.
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Upload")).to_have_count(0)
+    page.goto(f"/families/{family_id}/")
+    expect(page.get_by_text("CA 3,210,987").first).to_be_visible()
+    expect(page.get_by_text("Search report").first).to_be_visible()
+    shot(page, "provide-05-examiner-family")
+    # Not a page the examiner may open (checked without loading it: a 404 logs a console error).
+    assert page.request.get(f"/provide/applications/{doc.application_id}/").status == 404
