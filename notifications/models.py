@@ -78,6 +78,7 @@ class Notification(models.Model):
         DOCUMENT_ADDED = "document_added", "Document added"
         DOCUMENT_WITHDRAWN = "document_withdrawn", "Document withdrawn"
         REQUEST_UPDATED = "request_updated", "Request updated"
+        PACKAGE_READY = "package_ready", "Package ready"
 
     class Email(models.TextChoices):
         NONE = "none", "No e-mail"
@@ -88,8 +89,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Empty only for package notifications, which concern a whole worklist.
     application = models.ForeignKey(
-        "dossiers.Application", on_delete=models.CASCADE, related_name="+"
+        "dossiers.Application", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    package = models.ForeignKey(
+        "dossiers.Package", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     document = models.ForeignKey(
         "dossiers.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

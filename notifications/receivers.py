@@ -21,3 +21,8 @@ def _on_document_withdrawn(sender, document, user=None, **kwargs):
     services.notifications_for_document(
         document=document, kind=Notification.Kind.DOCUMENT_WITHDRAWN, actor=user
     )
+
+
+@receiver(signals.package_ready, dispatch_uid="notifications_package_ready")
+def _on_package_ready(sender, package, user=None, automatic=False, **kwargs):
+    services.notification_for_package(package=package, user=user, automatic=automatic)

@@ -59,7 +59,7 @@ def watch_get_for_user(*, user, watch_id: int) -> Watch:
 
 def notification_list_for_user(*, user):
     return Notification.objects.filter(user=user).select_related(
-        "application__office", "document", "request"
+        "application__office", "document", "request", "package"
     )
 
 

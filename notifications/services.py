@@ -54,11 +54,18 @@ def absolute_url(path: str) -> str:
 def notification_target(notification: Notification) -> str:
     """Where opening a notification leads: the document, else the request, else the family."""
     candidates = []
+    if notification.package_id:
+        candidates.append(
+            ("dossiers:worklist-detail", {"worklist_id": notification.package.worklist_id})
+        )
     if notification.document_id and notification.kind != Notification.Kind.DOCUMENT_WITHDRAWN:
         candidates.append(("dossiers:document-detail", {"document_id": notification.document_id}))
     if notification.request_id:
         candidates.append(("notifications:request-detail", {"request_id": notification.request_id}))
-    candidates.append(("dossiers:family-detail", {"family_id": notification.application.family_id}))
+    if notification.application_id:
+        candidates.append(
+            ("dossiers:family-detail", {"family_id": notification.application.family_id})
+        )
     for name, kwargs in candidates:
         try:
             return reverse(name, kwargs=kwargs)
@@ -238,7 +245,7 @@ def _mail_connection():
 def _email_for(notification: Notification) -> EmailMessage:
     context = {
         "n": notification,
-        "number": number_display(notification.application),
+        "number": number_display(notification.application) if notification.application else "",
         "url": absolute_url(reverse("notifications:notification-open", args=[notification.pk])),
     }
     subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
@@ -256,7 +263,9 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     """Send a claimed notification's e-mail and mark it sent. SMTP errors propagate (the task
     retries them); False if the claim was lost meanwhile."""
     notification = (
-        Notification.objects.select_related("user__office", "application__office", "document")
+        Notification.objects.select_related(
+            "user__office", "application__office", "document", "package__worklist"
+        )
         .filter(pk=notification_id, claim_token=token, sent_at=None)
         .first()
     )
@@ -276,7 +285,7 @@ def _mark_sent(rows: list[Notification], token: uuid.UUID) -> None:
         usage_record(
             action=Action.NOTIFICATION_SENT,
             user=n.user,
-            provider_office=n.application.office,
+            provider_office=n.application.office if n.application_id else None,
             application_id=n.application_id,
             document_id=n.document_id,
         )
@@ -524,3 +533,36 @@ def requests_fulfil_for_document(*, document: Document, actor=None) -> list[Docu
         _notify_requesters(req, document=document)
         done.append(req)
     return done
+
+
+# --------------------------------------------------------------------------------------------
+# Packages
+# --------------------------------------------------------------------------------------------
+
+
+def notification_for_package(*, package, user, automatic: bool) -> Notification | None:
+    """Tell the clerk a package is ready: in the app always, by e-mail when nobody was watching
+    the build (just-in-time packages are made by beat, days before the examination)."""
+    if user is None or not user.is_active:
+        return None
+    worklist = package.worklist
+    when = (
+        f" for the examinations of {package.for_examination_date:%Y-%m-%d}"
+        if package.for_examination_date
+        else ""
+    )
+    notification = Notification.objects.create(
+        user=user,
+        kind=Notification.Kind.PACKAGE_READY,
+        package=package,
+        text=(
+            f"The package of worklist \u201c{worklist.name}\u201d{when} is ready: "
+            f"{package.done} document{'s' if package.done != 1 else ''}."
+        )[:300],
+        email=Notification.Email.IMMEDIATE if automatic else Notification.Email.NONE,
+    )
+    if automatic:
+        from .tasks import notification_deliver
+
+        _enqueue_after_commit(notification_deliver, [notification.pk])
+    return notification
