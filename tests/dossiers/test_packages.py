@@ -295,6 +295,9 @@ def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  #
     assert mail.outbox == []  # a listener (the notifications app) sends the e-mail itself
 
 
+# Real workers share the broker's queue: keep them on one xdist worker so none takes another
+# test's task (which would look for rows in the wrong test database).
+@pytest.mark.xdist_group("celery-redis")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):  # noqa: F811
     from celery.contrib.testing.worker import start_worker
@@ -305,6 +308,7 @@ def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, setting
         pytest.skip("needs REDIS_URL (a real broker)")
     wl = worklists.worklist_create(user=world["clerk"], name="Queue")
     worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    app.control.purge()  # nothing left over from an earlier run
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         with transaction.atomic():
             package = packaging.package_request(worklist=wl, user=world["clerk"])

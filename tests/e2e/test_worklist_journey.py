@@ -36,6 +36,7 @@ def _family_with_foreign_reports():
         )
 
 
+@pytest.mark.xdist_group("celery-redis")  # see tests/dossiers/test_packages.py
 def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(page, demo, shot):
     from celery.contrib.testing.worker import start_worker
 
