@@ -21,6 +21,7 @@ BENCHES = [
     ("provide", "bench.provide_bench", "Bulk provide and upload memory"),
     ("stats", "bench.stats_bench", "Statistics page"),
     ("packages", "bench.packages_bench", "Package build"),
+    ("load", "bench.load_bench", "Load: 64 concurrent users"),
 ]
 
 

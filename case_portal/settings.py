@@ -169,6 +169,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CASE Portal] "
+# Behind the TLS proxy, login rate limits must count the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CASE Portal"
 # MFA is required for office admins and operators everywhere but the demo.
@@ -249,7 +251,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        # Only the document content view relaxes this to 'self', for the viewer.
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
     }

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from csp.decorators import csp_replace
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from stats.models import Action
@@ -66,7 +67,8 @@ def document_detail(request, document_id: int):
     )
 
 
-@xframe_options_sameorigin  # the viewer page embeds this response in an <object>
+@xframe_options_sameorigin  # the viewer's no-script fallback embeds this in an <object>
+@csp_replace({"frame-ancestors": ["'self'"]})
 def document_content(request, document_id: int):
     doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
     inline = request.GET.get("inline") == "1"
