@@ -1,9 +1,9 @@
 """Examiner pages: search, family, document viewer and download."""
 
+from csp.decorators import csp_replace
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from csp.decorators import csp_replace
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from stats.models import Action
