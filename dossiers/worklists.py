@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
@@ -76,8 +76,11 @@ class AddResult:
 
 
 def text_from_upload(data: bytes) -> str:
-    """Decode a CSV file as Excel writes it: UTF-8 with or without BOM, else Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Decode a CSV file as Excel writes it: UTF-8 with or without BOM, UTF-16 with BOM
+    ("Unicode text"), else Windows-1252."""
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    encodings = ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -134,7 +137,10 @@ def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[Pa
     one query. Line numbers count every physical line (blank ones too), as an editor shows them."""
     parsed: list[ParsedLine] = []
     first = True
-    for line_no, raw in enumerate((text or "").lstrip("\ufeff").splitlines(), start=1):
+    # NUL characters mean nothing in a CSV line, and PostgreSQL cannot store them in the report
+    # of rejected lines.
+    text = (text or "").replace("\x00", "")
+    for line_no, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
@@ -191,7 +197,8 @@ def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[Pa
 def _office_of(user) -> Office:
     office = getattr(user, "office", None)
     if office is None or getattr(user, "role", None) not in ("clerk", "office_admin"):
-        raise PermissionDenied("Worklists are for the clerks and admins of an office.")
+        # The same 404 as a missing page: examiners have no worklists to find.
+        raise Http404("Worklists are for the clerks and admins of an office.")
     return office
 
 

@@ -392,6 +392,9 @@ def request_make(
     provider = application.office
     if not (provider.is_active and provider.provides):
         raise ValidationError(f"{provider.name} does not share documents through CASE.")
+    if not provider.admits(user.office):
+        # Its policy would hide the reports from us anyway; asking only leaks our interest.
+        raise ValidationError(f"{provider.name} does not share its documents with your office.")
     shared = (
         Document.objects.visible_to(user)
         .live()

@@ -241,7 +241,7 @@ def test_clerk_of_another_office_gets_404_for_the_worklist(client, world):
 
 def test_examiners_are_not_offered_worklists(client, world, examiner):
     client.force_login(examiner)
-    assert client.get(reverse("dossiers:worklist-list")).status_code == 403
+    assert client.get(reverse("dossiers:worklist-list")).status_code == 404
 
 
 def test_a_family_with_nothing_shared_offers_request_documents_from_each_foreign_member(

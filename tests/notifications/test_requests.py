@@ -59,6 +59,16 @@ def test_requests_that_make_no_sense_are_refused_with_a_reason(examiner, office,
     assert not DocumentRequest.objects.exists()
 
 
+def test_an_office_excluded_by_the_providers_policy_cannot_request_its_documents(
+    examiner, provider, foreign_app
+):
+    provider.shares_with_all = False
+    provider.save()
+    with pytest.raises(ValidationError, match="does not share its documents with your office"):
+        services.request_make(user=examiner, application=foreign_app, message="Please")
+    assert not DocumentRequest.objects.exists()
+
+
 @pytest.mark.parametrize(
     "path",
     [
