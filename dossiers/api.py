@@ -532,6 +532,11 @@ class ApplicationDocumentsView(CaseApiView):
             ) from exc
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"file": exc.messages}) from exc
+        except services.StorageUnavailable as exc:
+            # 503: the client may retry the same request later; nothing was kept.
+            unavailable = exceptions.APIException(str(exc))
+            unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+            raise unavailable from exc
         _record(
             request,
             Action.UPLOAD,

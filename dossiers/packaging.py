@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 # A build that has not finished in this long is taken to have died with its worker.
 STALE_AFTER = dt.timedelta(minutes=30)
+# A package still queued after this long has probably lost its message (broker down at commit).
+QUEUED_GRACE = dt.timedelta(minutes=5)
 DELIVERED_STATES = (Package.State.READY, Package.State.EXPIRED)
 
 
@@ -54,9 +56,41 @@ def expiry_days() -> int:
 
 
 def _enqueue(package: Package) -> None:
+    """Hand the build to the broker once the row is committed. A broker error never undoes the
+    clerk's request: the package stays queued and packages_requeue() sends it again."""
     from .tasks import package_build_task  # tasks import this module
 
-    package_build_task.delay_on_commit(package.pk)
+    package_id = package.pk
+
+    def send():
+        try:
+            package_build_task.apply_async(args=(package_id,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure: the re-queue sweep recovers
+            logger.warning(
+                "Could not enqueue package %s; the re-queue sweep will build it.",
+                package_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)
+
+
+def packages_requeue(*, now: dt.datetime | None = None) -> int:
+    """Send again what a dead broker or worker left behind: packages still queued after
+    QUEUED_GRACE (their message may never have reached the broker) and builds gone stale. The
+    claim in package_build makes a duplicate message harmless."""
+    from .tasks import package_build_task
+
+    now = now or timezone.now()
+    ids = list(
+        Package.objects.filter(
+            Q(state=Package.State.QUEUED, created_at__lt=now - QUEUED_GRACE)
+            | Q(state=Package.State.BUILDING, started_at__lt=now - STALE_AFTER)
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        package_build_task.delay(pk)
+    return len(ids)
 
 
 @transaction.atomic

@@ -161,6 +161,8 @@ def document_upload(request, application_id: int):
             except IntegrityError:
                 # A concurrent upload of the same file won the race on the unique constraint.
                 failed.append((upload.name, [f"This file was already uploaded for {app.display}."]))
+            except services.StorageUnavailable as exc:
+                failed.append((upload.name, [str(exc)]))
             else:
                 added.append(doc)
                 usage_record(

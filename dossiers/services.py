@@ -7,6 +7,7 @@ components of the families it touches, which merges on insert and splits when a 
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from offices.models import Office
 
 from . import numbers, signals
 from .models import Application, Document, Family, LookupKey, PriorityClaim, Publication
+
+logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
 
@@ -252,6 +255,16 @@ def pdf_inspect(fileobj) -> int:
     return pages
 
 
+STORAGE_UNAVAILABLE = (
+    "The portal could not store the file (storage full or unavailable); nothing was saved. "
+    "Try again later."
+)
+
+
+class StorageUnavailable(Exception):
+    """The file could not be written (disk full, storage down): a server fault, not bad input."""
+
+
 @transaction.atomic
 def document_add(
     *,
@@ -286,7 +299,18 @@ def document_add(
         sha256="0" * 64,
     )
     # Storage streams in chunks; the name is ours, never the uploaded one.
-    doc.file.save("report.pdf", File(reader), save=False)
+    storage = doc.file.storage
+    name = doc.file.field.generate_filename(doc, "report.pdf")
+    try:
+        doc.file = storage.save(name, File(reader), max_length=doc.file.field.max_length)
+    except OSError as exc:
+        # A full disk leaves part of the file behind under our name; nothing points at it.
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove the partial file %s", name, exc_info=True)
+        logger.error("Storing an upload for %s failed: %s", application.key, exc)
+        raise StorageUnavailable(STORAGE_UNAVAILABLE) from exc
     try:
         doc.sha256 = reader.sha.hexdigest()
         doc.size = reader.size

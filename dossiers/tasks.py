@@ -7,6 +7,7 @@ from .models import Package
 
 EXPIRE_EVERY = 3600.0
 SCHEDULE_EVERY = 3600.0
+REQUEUE_EVERY = 300.0
 
 
 @app.task(name="dossiers.package_build", acks_late=True, ignore_result=True)
@@ -33,9 +34,17 @@ def packages_schedule_task() -> int:
     return len(packaging.packages_schedule())
 
 
+@app.task(name="dossiers.packages_requeue", ignore_result=True)
+def packages_requeue_task() -> int:
+    return packaging.packages_requeue()
+
+
 @app.on_after_finalize.connect
 def _periodic(sender, **kwargs):
     sender.add_periodic_task(EXPIRE_EVERY, packages_expire_task.s(), name="packages: expire")
     sender.add_periodic_task(
         SCHEDULE_EVERY, packages_schedule_task.s(), name="packages: just-in-time builds"
+    )
+    sender.add_periodic_task(
+        REQUEUE_EVERY, packages_requeue_task.s(), name="packages: re-queue lost builds"
     )
