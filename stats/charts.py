@@ -25,15 +25,26 @@ FONT = "DejaVu Sans, system-ui, sans-serif"
 _ids = count(1)
 
 
-def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * magnitude
-        if top >= value:
-            return int(top)
-    return int(10 * magnitude)
+def nice_ticks(value: float, *, target: int = 4) -> list[int]:
+    """Y-axis ticks from 0 to at least `value` in steps of 1, 2, 2.5 or 5 x 10^n, about
+    `target` intervals: readers take 0, 25, 50, 75, 100 in at a glance, not 0, 12, 37.
+    Counts are whole numbers, so steps are too (2.5 only from 25 upwards)."""
+    if value <= 0:
+        return [0, 1]
+    raw = value / target
+    magnitude = 1
+    while magnitude * 10 <= raw:
+        magnitude *= 10
+    step = 10 * magnitude
+    for factor in (1, 2, 2.5, 5, 10):
+        candidate = factor * magnitude
+        if candidate >= raw and candidate == int(candidate) and candidate >= 1:
+            step = int(candidate)
+            break
+    stops = -(-int(value) // step)  # ceiling division: the top tick is at or above value
+    if stops * step < value:
+        stops += 1
+    return [i * step for i in range(stops + 1)]
 
 
 def _fmt(n: int) -> str:
@@ -65,17 +76,17 @@ def line_chart(
     """Monthly trend lines with a y grid, month labels and a legend."""
     height, left, right, top, bottom = 300, 64, 16, 36, 52
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = _nice_max(max((v for _, values in series for v in values), default=0))
+    ticks = nice_ticks(max((v for _, values in series for v in values), default=0))
+    peak = ticks[-1]
     step_x = plot_w / max(len(months) - 1, 1)
     body = [_text(left, 20, title, size=14, weight="bold")]
-    for i in range(5):
-        value = peak * i / 4
-        y = top + plot_h - plot_h * i / 4
+    for value in ticks:
+        y = top + plot_h - plot_h * value / peak
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" '
             'stroke-width="1"/>'
         )
-        body.append(_text(left - 6, y + 4, _fmt(int(value)), anchor="end", fill=MUTED))
+        body.append(_text(left - 6, y + 4, _fmt(value), anchor="end", fill=MUTED))
     every = max(1, len(months) // 12)
     for i, month in enumerate(months):
         if i % every == 0 or i == len(months) - 1:

@@ -43,7 +43,9 @@ class PeriodForm(forms.Form):
         if start > end:
             raise forms.ValidationError("The first month must not come after the last month.")
         if month_add(start, MAX_MONTHS - 1) < end:
-            raise forms.ValidationError(f"Choose at most {MAX_MONTHS} months.")
+            raise forms.ValidationError(
+                f"Choose at most {MAX_MONTHS} months ({MAX_MONTHS // 12} years) at a time."
+            )
         data["period"] = Period(start, end)
         data["metric"] = data.get("metric") or "views"
         return data

@@ -126,3 +126,54 @@ class UsageMonthlyUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.office_id} user {self.user_id}"
+
+
+def report_upload_to(report: "StatisticsReport", filename: str) -> str:
+    return f"stats/reports/{report.pk}/{filename}"
+
+
+class StatisticsReport(models.Model):
+    """A PDF report too large to render during the request (long periods, all offices): a
+    Celery task builds it into default storage and only its requester may download it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Null means every office (operators only).
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    first_month = models.DateField()
+    last_month = models.DateField()
+    metric = models.CharField(max_length=16, default="views")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to=report_upload_to, max_length=255, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="stats_report_user"),
+            models.Index(fields=["state", "created_at"], name="stats_report_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} {self.file_name} {self.state}"
+
+    @property
+    def office_code(self) -> str:
+        return self.office.code if self.office_id else "ALL"
+
+    @property
+    def file_name(self) -> str:
+        return f"statistics_{self.office_code}_{self.first_month:%Y-%m}_{self.last_month:%Y-%m}.pdf"

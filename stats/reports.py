@@ -1,8 +1,8 @@
 """Charts, CSV tables and the PDF report, all built from one StatsPage (stats/selectors.py).
 
-The PDF is rendered synchronously by WeasyPrint: the figures come from rollups, the period is at
-most MAX_MONTHS months and the report is a few pages, so it takes well under a few seconds
-whatever the size of the event table.
+WeasyPrint renders the PDF from rollups. One office over at most a year is a few pages and is
+rendered during the request; longer periods and all-offices reports are built by a Celery task
+(stats/report_builds.py).
 """
 
 import csv

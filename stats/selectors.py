@@ -22,7 +22,7 @@ from offices.models import Office, User
 from .models import Action, UsageEvent, UsageMonthly, UsageMonthlyUser, UsagePending
 from .services import NOT_ACTIVITY, portal_tz
 
-MAX_MONTHS = 36
+MAX_MONTHS = 120
 
 
 def month_add(month: date, n: int) -> date:

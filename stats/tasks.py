@@ -1,19 +1,44 @@
-"""Thin Celery tasks for the usage ledger."""
+"""Thin Celery tasks for the usage ledger and queued PDF reports: ids in, all idempotent."""
 
-from celery import current_app, shared_task
+from case_portal.celery import app
 
-from . import services
+from . import report_builds, services
 
 ROLLUP_EVERY_SECONDS = 60.0
+REPORTS_REQUEUE_EVERY = 300.0
+REPORTS_EXPIRE_EVERY = 3600.0
 
 
-@shared_task(name="stats.usage_rollup")
+@app.task(name="stats.usage_rollup")
 def usage_rollup() -> int:
     # Idempotent: it only folds what is pending; a run that overlaps another waits and folds
     # what is left (see services.usage_rollup).
     return services.usage_rollup()
 
 
-@current_app.on_after_finalize.connect
+@app.task(name="stats.statistics_report_build", acks_late=True, ignore_result=True)
+def statistics_report_build_task(report_id: int) -> None:
+    report_builds.report_build(report_id=report_id)
+
+
+@app.task(name="stats.statistics_reports_requeue", ignore_result=True)
+def statistics_reports_requeue_task() -> int:
+    return report_builds.reports_requeue()
+
+
+@app.task(name="stats.statistics_reports_expire", ignore_result=True)
+def statistics_reports_expire_task() -> int:
+    return report_builds.reports_expire()
+
+
+@app.on_after_finalize.connect
 def _schedule(sender, **kwargs) -> None:
     sender.add_periodic_task(ROLLUP_EVERY_SECONDS, usage_rollup.s(), name="stats usage rollup")
+    sender.add_periodic_task(
+        REPORTS_REQUEUE_EVERY,
+        statistics_reports_requeue_task.s(),
+        name="stats: re-queue lost reports",
+    )
+    sender.add_periodic_task(
+        REPORTS_EXPIRE_EVERY, statistics_reports_expire_task.s(), name="stats: expire reports"
+    )

@@ -6,6 +6,12 @@ app_name = "stats"
 urlpatterns = [
     path("", views.statistics, name="statistics"),
     path("report.pdf", views.statistics_pdf, name="statistics-pdf"),
+    path("reports/", views.statistics_report_request, name="report-request"),
+    path(
+        "reports/<int:report_id>/download/",
+        views.statistics_report_download,
+        name="report-download",
+    ),
     path("access-log/", views.access_log, name="access-log"),
     path("access-log.csv", views.access_log_csv, name="access-log-csv"),
     path("<slug:table>.csv", views.statistics_csv, name="statistics-csv"),

@@ -3,11 +3,14 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
-from . import reports, selectors
+from . import report_builds, reports, selectors
 from .forms import period_from_query
 from .services import portal_tz
 
@@ -55,6 +58,9 @@ def statistics(request):
             "matrix_rows": page.matrix.rows(),
             "by_office_columns": selectors.BY_OFFICE_COLUMNS,
             "tz_name": settings.TIME_ZONE,
+            "report_is_large": report_builds.report_is_large(office=office, period=period),
+            "sync_max_months": report_builds.SYNC_MAX_MONTHS,
+            "reports": report_builds.reports_recent(user=request.user),
         },
     )
 
@@ -79,12 +85,44 @@ def statistics_csv(request, table: str):
 
 def statistics_pdf(request):
     office, _form, period, metric = _load(request)
+    if report_builds.report_is_large(office=office, period=period):
+        # Too big to render while the browser waits: the page offers a queued report instead.
+        messages.info(request, "This report is large: use “Prepare PDF report” to have it built.")
+        return redirect(f"{reverse('stats:statistics')}?{_query(office, period, metric)}")
     page = selectors.stats_page_get(office=office, period=period, metric=metric)
     pdf = reports.pdf_render(page, generated=datetime.now(tz=portal_tz()).date())
     response = HttpResponse(pdf, content_type="application/pdf")
     name = _filename(office, period, "report", "pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+def statistics_report_request(request):
+    office = selectors.stats_office_get_for_user(user=request.user, code=request.POST.get("office"))
+    form, period, metric = period_from_query(request.POST)
+    back = f"{reverse('stats:statistics')}?{_query(office, period, metric)}"
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) or ["Check the months and try again."]:
+            messages.error(request, error)
+        return redirect(f"{reverse('stats:statistics')}?{urlencode(request.POST.dict())}")
+    report_builds.report_request(user=request.user, office=office, period=period, metric=metric)
+    messages.success(
+        request,
+        "Your report is being prepared. It will appear under “Your PDF reports” below; "
+        "reload the page in a minute.",
+    )
+    return redirect(back + "#reports-heading")
+
+
+def statistics_report_download(request, report_id: int):
+    report = report_builds.report_get_for_download(user=request.user, report_id=report_id)
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.file_name,
+        content_type="application/pdf",
+    )
 
 
 def _access_log_office(request):

@@ -100,7 +100,18 @@ def test_office_admin_reads_changes_period_and_downloads_statistics(page, usage,
     shot(page, "stats-04-admin-access-log")
 
 
-def test_operator_switches_between_offices(page, usage, shot):
+@pytest.fixture
+def eager_celery():
+    """No worker in the e2e run: the report task runs in the live server when its row commits."""
+    from case_portal.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old
+
+
+def test_operator_switches_between_offices(page, usage, shot, eager_celery):
     login(page, "operator@case.demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — All offices")
@@ -115,3 +126,18 @@ def test_operator_switches_between_offices(page, usage, shot):
     page.get_by_label("Office", exact=True).select_option("all")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — All offices")
+
+    # All offices is too large to render while the browser waits: it is prepared by a task.
+    expect(page.get_by_role("link", name="Download PDF report")).to_have_count(0)
+    page.get_by_role("button", name="Prepare PDF report").click()
+    expect(page.get_by_role("status")).to_contain_text("Your report is being prepared")
+    reports = page.get_by_test_id("reports")
+    expect(reports).to_contain_text("All offices")
+    name = f"statistics_ALL_{_month(usage, 11)}_{_month(usage, 0)}.pdf"
+    expect(reports.get_by_role("link", name=name)).to_be_visible()
+    shot(page, "stats-07-operator-report-ready")
+    with page.expect_download() as info:
+        reports.get_by_role("link", name=name).click()
+    assert info.value.suggested_filename == name
+    text = "\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
+    assert "All offices" in text and "By office" in text

@@ -14,6 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from dossiers import packaging, worklists
@@ -23,7 +24,7 @@ from notifications import services as notification_services
 from notifications.models import Notification
 from offices.models import ApiKey, Office, User
 from offices.services import api_key_create
-from stats.models import Action
+from stats.models import Action, StatisticsReport
 from stats.services import usage_record
 
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -172,7 +173,20 @@ def build_world(media_root: str) -> World:
         )
     usage_record(action=Action.SEARCH, user=users["c_examiner"], count=3)
 
+    # A ready statistics PDF of A's admin: only its requester may download it.
+    report = StatisticsReport(
+        requested_by=users["a_admin"],
+        office=a,
+        state="ready",
+        first_month=dt.date(2025, 1, 1),
+        last_month=dt.date(2025, 12, 1),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    report.file.save("report.pdf", ContentFile(pdf_bytes("statistics")), save=False)
+    report.save()
+
     w.objects = {
+        "report": report,
         "a_pub": a_pub,
         "a_pub2": a_pub2,
         "a_unpub": a_unpub,

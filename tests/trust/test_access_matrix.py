@@ -178,6 +178,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # Statistics of A (?office=CA): A's admin and operators only.
     "stats:statistics": portal(A_ADMIN_AND_OPERATOR),
     "stats:statistics-pdf": portal(A_ADMIN_AND_OPERATOR),
+    # Large PDF reports are queued for A's statistics by A's admin or an operator, and a ready
+    # report is downloaded only by the person who asked for it.
+    "stats:report-request": portal(NOT_GET, A_ADMIN_AND_OPERATOR),
+    "stats:report-download": portal(A_ADMIN),
     "stats:access-log": portal(A_ADMIN_AND_OPERATOR),
     "stats:access-log-csv": portal(A_ADMIN_AND_OPERATOR),
     "stats:statistics-csv": portal(A_ADMIN_AND_OPERATOR),
@@ -290,6 +294,7 @@ def _kwargs(world, route: str, variant: str) -> dict:
         "watch_id": o["watch"].pk,
         "notification_id": o["notification"].pk,
         "request_id": o["request"].pk,
+        "report_id": o["report"].pk,
         "table": "monthly",
         "office": "CA",
         "number": app.key,
@@ -318,6 +323,7 @@ def _post_data(world, name: str, variant: str) -> dict:
     target = o["a_unpub"] if variant == "unpublished" else o["a_pub2"]
     return {
         "offices:user-invite": {"email": "new@ca.test", "role": "examiner"},
+        "stats:report-request": {"office": "CA", "start": "2024-01", "end": "2025-12"},
         "offices:user-detail": {"role": "clerk"},
         "offices:user-set-active": {"active": "0"},
         "offices:api-key-list": {"name": "New key", "scopes": ["access"]},
