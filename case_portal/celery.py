@@ -12,3 +12,33 @@ app.autodiscover_tasks()
 
 # Each app registers its own periodic tasks in its tasks.py through
 # @app.on_after_finalize.connect and sender.add_periodic_task(...).
+
+
+def enqueue_on_commit(task, ids, *, swept_by: str) -> None:
+    """Send `task(id)` for each id once the caller's transaction commits.
+
+    The rows are the truth and the broker only a nudge: a broker error (Redis down) never undoes
+    the caller's work. It is logged, and the periodic sweep named in `swept_by` sends it later.
+    """
+    import logging
+
+    from django.db import transaction
+
+    ids = list(ids)
+
+    def send():
+        for pk in ids:
+            try:
+                task.apply_async(args=(pk,), retry=False)
+            except Exception:  # noqa: BLE001 - any broker failure: the sweep recovers
+                logging.getLogger(__name__).warning(
+                    "Could not enqueue %s(%s); %s will send it.",
+                    task.name,
+                    pk,
+                    swept_by,
+                    exc_info=True,
+                )
+                return  # the broker is down: the rest would fail the same way
+
+    if ids:
+        transaction.on_commit(send)

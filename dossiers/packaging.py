@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from case_portal.celery import enqueue_on_commit
 from offices.models import Office
 from stats.models import Action
 from stats.services import usage_record
@@ -56,23 +57,9 @@ def expiry_days() -> int:
 
 
 def _enqueue(package: Package) -> None:
-    """Hand the build to the broker once the row is committed. A broker error never undoes the
-    clerk's request: the package stays queued and packages_requeue() sends it again."""
     from .tasks import package_build_task  # tasks import this module
 
-    package_id = package.pk
-
-    def send():
-        try:
-            package_build_task.apply_async(args=(package_id,), retry=False)
-        except Exception:  # noqa: BLE001 - any broker failure: the re-queue sweep recovers
-            logger.warning(
-                "Could not enqueue package %s; the re-queue sweep will build it.",
-                package_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    enqueue_on_commit(package_build_task, [package.pk], swept_by="packages_requeue")
 
 
 def packages_requeue(*, now: dt.datetime | None = None) -> int:

@@ -6,7 +6,6 @@ worker killed) is found again by outbox_sweep.
 """
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Iterable
 
@@ -19,14 +18,13 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from case_portal.celery import enqueue_on_commit
 from dossiers import numbers
 from dossiers.models import Application, Document
 from stats.models import Action
 from stats.services import usage_record
 
 from .models import DocumentRequest, Notification, RequestJoin, Watch
-
-logger = logging.getLogger(__name__)
 
 REPORT_CATEGORIES = (
     Document.Category.SEARCH_REPORT,
@@ -124,27 +122,6 @@ def _may_see(user, document: Document) -> bool:
     return app.published and app.office.admits(user.office)
 
 
-def _enqueue_after_commit(task, ids: list) -> None:
-    """Hand ids to the broker once the rows are committed; a broker error never undoes the
-    caller's work (the upload): the rows stay in the outbox and the sweep sends them."""
-
-    def send():
-        for pk in ids:
-            try:
-                task.apply_async(args=(pk,), retry=False)
-            except Exception:  # noqa: BLE001 - any broker failure: the sweep recovers
-                logger.warning(
-                    "Could not enqueue %s for %s; the outbox sweep will deliver it.",
-                    task.name,
-                    pk,
-                    exc_info=True,
-                )
-                return
-
-    if ids:
-        transaction.on_commit(send)
-
-
 @transaction.atomic
 def notifications_for_document(*, document: Document, kind: str, actor=None) -> list[Notification]:
     """Write one notification per matching watcher of the document's application or family."""
@@ -197,9 +174,10 @@ def notifications_for_document(*, document: Document, kind: str, actor=None) -> 
 def _enqueue_immediate(rows: list[Notification]) -> None:
     from . import tasks
 
-    _enqueue_after_commit(
+    enqueue_on_commit(
         tasks.notification_deliver,
         [n.pk for n in rows if n.email == Notification.Email.IMMEDIATE],
+        swept_by="the outbox sweep",
     )
 
 
@@ -567,5 +545,5 @@ def notification_for_package(*, package, user, automatic: bool) -> Notification 
     if automatic:
         from .tasks import notification_deliver
 
-        _enqueue_after_commit(notification_deliver, [notification.pk])
+        enqueue_on_commit(notification_deliver, [notification.pk], swept_by="the outbox sweep")
     return notification

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from case_portal.celery import enqueue_on_commit
+
 from . import reports, selectors
 from .models import StatisticsReport
 from .selectors import Period
@@ -39,21 +41,9 @@ def report_is_large(*, office, period: Period) -> bool:
 
 
 def _enqueue(report_id: int) -> None:
-    """Send the build once the row is committed. A broker error never fails the admin's
-    request: the report stays queued and reports_requeue() sends it again."""
     from .tasks import statistics_report_build_task  # tasks import this module
 
-    def send():
-        try:
-            statistics_report_build_task.apply_async(args=(report_id,), retry=False)
-        except Exception:  # noqa: BLE001 - any broker failure: the re-queue sweep recovers
-            logger.warning(
-                "Could not enqueue statistics report %s; the re-queue sweep will build it.",
-                report_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    enqueue_on_commit(statistics_report_build_task, [report_id], swept_by="reports_requeue")
 
 
 @transaction.atomic
