@@ -92,6 +92,7 @@ def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "full")
     only = {s for s in os.environ.get("BENCH_ONLY", "").split(",") if s}
     results = []
+    failed: list[str] = []
     for name, module, title in BENCHES:
         if only and name not in only:
             continue
@@ -102,7 +103,14 @@ def main() -> int:
             continue
         print(f"[bench] {name} ({scale}) …", flush=True)
         started = time.perf_counter()
-        figures = mod.run(scale)
+        try:
+            figures = mod.run(scale)
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
+            import traceback
+
+            traceback.print_exc()
+            figures = {"FAILED": f"{type(exc).__name__}: {exc}"[:300]}
+            failed.append(name)
         figures["wall time of this benchmark (s)"] = round(time.perf_counter() - started, 1)
         print(json.dumps(figures, indent=2, default=str), flush=True)
         results.append((title, figures))
@@ -122,7 +130,9 @@ def main() -> int:
         lines += [f"## {title}", "", *_table(figures), ""]
     out.write_text("\n".join(lines))
     print(f"[bench] wrote {out.relative_to(ROOT)}")
-    return 0
+    if failed:
+        print(f"[bench] FAILED: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ FROM dossiers_application a WHERE a.key NOT LIKE 'US%%';
 INSERT INTO dossiers_lookupkey (key, application_id, source)
   SELECT key, id, 'application' FROM dossiers_application
   UNION ALL SELECT key, application_id, 'priority' FROM dossiers_priorityclaim;
+-- Families were inserted with explicit ids: move the sequence past them for later inserts.
+SELECT setval(pg_get_serial_sequence('dossiers_family', 'id'), %(families)s);
 ANALYZE;
 """
 
