@@ -117,17 +117,24 @@ def main() -> int:
 
     out = ROOT / "docs" / ("benchmarks.md" if scale == "full" else f"benchmarks-{scale}.md")
     out.parent.mkdir(exist_ok=True)
+    # Figures of benchmarks not run this time (BENCH_ONLY) are kept from their last run.
+    store = out.with_suffix(".json")
+    kept = json.loads(store.read_text()) if store.exists() else {}
+    for title, figures in results:
+        kept[title] = {"figures": figures, "run": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"}
+    store.write_text(json.dumps(kept, indent=1, default=str))
+    order = [title for _, _, title in BENCHES]
+    results = [(t, kept[t]["figures"], kept[t]["run"]) for t in order if t in kept]
     lines = [
         "# CASE Portal benchmarks",
         "",
-        f"Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, `BENCH_SCALE={scale}`, "
-        f"`make bench`. Machine: {_machine()}.",
+        f"`BENCH_SCALE={scale} make bench`. Machine: {_machine()}.",
         "All times are server-side (Django test client in-process, no network) unless a figure",
         "says otherwise; floors are measured in the same run on the same data.",
         "",
     ]
-    for title, figures in results:
-        lines += [f"## {title}", "", *_table(figures), ""]
+    for title, figures, run in results:
+        lines += [f"## {title}", "", f"Run {run}.", "", *_table(figures), ""]
     out.write_text("\n".join(lines))
     print(f"[bench] wrote {out.relative_to(ROOT)}")
     if failed:
