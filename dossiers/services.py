@@ -501,6 +501,8 @@ def application_bulk_upsert(*, office: Office, items, user=None, progress=None) 
                 else {"non_field_errors": exc.messages}
             )
             number = item.get("number") if isinstance(item, dict) else None
+            # Echo what was sent only when it was text: the result says "number" is a string.
+            number = number if isinstance(number, str) else None
             results.append({"index": index, "number": number, "status": "error", "errors": errors})
         else:
             results.append(

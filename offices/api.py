@@ -22,14 +22,25 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 class MeView(APIView):
     @extend_schema(
         summary="The office and scopes of the calling API key",
-        responses=inline_serializer(
-            "Me",
-            {
-                "office": serializers.CharField(help_text="ST.3 code of the key's office"),
-                "office_name": serializers.CharField(),
-                "scopes": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
+        # 401 only: any live key may ask who it is, whatever its scopes.
+        responses={
+            200: inline_serializer(
+                "Me",
+                {
+                    "office": serializers.CharField(help_text="ST.3 code of the key's office"),
+                    "office_name": serializers.CharField(),
+                    "scopes": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            401: inline_serializer(
+                "MeUnauthorized",
+                {
+                    "message": serializers.CharField(),
+                    "detail": serializers.CharField(),
+                    "errors": serializers.DictField(),
+                },
+            ),
+        },
     )
     def get(self, request):
         key = request.auth
