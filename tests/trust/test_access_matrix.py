@@ -188,7 +188,6 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # The API's description is public (it describes, it holds no data).
     "api-schema": portal(expect("ok"), expect("405")),
     "api-docs": portal(expect("ok"), expect("405")),
-    "api-redoc": portal(expect("ok"), expect("405")),
     # API: A's published application and report, or (@unpublished) A's unpublished ones. Reads
     # need the access scope, writes the provide scope, and a provide key writes only its own
     # office's data (B's and C's keys: 404 for A's application, 400 for A's number).
