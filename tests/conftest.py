@@ -24,6 +24,23 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_state_restored():
+    """Tests about the queue point Celery at their own broker or switch eager mode; whatever they
+    do, the next test in this process starts with the app as configured."""
+    from case_portal.celery import app
+
+    eager, broker = app.conf.task_always_eager, app.conf.broker_url
+    yield
+    if (app.conf.task_always_eager, app.conf.broker_url) != (eager, broker):
+        app.conf.task_always_eager = eager
+        app.conf.broker_url = broker
+        # Drop (not close) pools made for another broker: a closed pool still referenced
+        # elsewhere fails the next send with "Acquire on closed pool".
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory(code="CA", name="Canadian Intellectual Property Office")

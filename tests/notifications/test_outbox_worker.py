@@ -19,7 +19,9 @@ from notifications.models import Notification, Watch
 from tests.factories import UserFactory
 from tests.notifications.conftest import free_port, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Real workers and brokers: on the same xdist worker as the other queue tests (see
+# tests/dossiers/test_packages.py), never interleaved with them in two processes.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery-redis")]
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -136,9 +138,8 @@ class Worker:
 def point_celery_at(url: str) -> None:
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = url
-    # Drop connections made for the previous broker URL.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Drop (not close) the pools made for the previous broker URL: closing one that something
+    # still holds makes the next send fail with "Acquire on closed pool".
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

@@ -44,6 +44,9 @@ from tests.notifications.test_outbox_worker import (
     wait_for,
 )
 
+# Real workers and brokers: on the same xdist worker as the other queue tests.
+pytestmark = pytest.mark.xdist_group("celery-redis")
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
