@@ -37,8 +37,7 @@ def broker_down():
 
     def point_at(url):
         celery_app.conf.broker_url = url
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        # Drop, never close: the pool lives in kombu's registry and is shared per broker URL.
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 

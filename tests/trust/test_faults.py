@@ -185,8 +185,8 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
         worker.kill()
     package.refresh_from_db()
     assert package.state == Package.State.BUILDING, "the build finished before the kill"
-    assert 0 < package.done < count
-    killed_at = package.done
+    # Killed after some documents, possibly after all of them while the index PDF is made.
+    assert 0 < package.done <= count
     assert _stored(settings, "packages") == []  # nothing half-written is ever published
     assert not PackageItem.objects.exists()
     assert not UsageEvent.objects.filter(action="document_download").exists()
@@ -211,7 +211,7 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
     )
     time.sleep(2)
     package.refresh_from_db()
-    assert package.done == package.total == count > killed_at
+    assert package.done == package.total == count
     assert len(_stored(settings, "packages")) == 1
     assert PackageItem.objects.filter(package=package).count() == count
     events = UsageEvent.objects.filter(action="document_download", bulk=True)
