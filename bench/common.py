@@ -1,7 +1,10 @@
 """Helpers shared by the benchmarks: timing percentiles and a logged-in test client."""
 
+import socket
 import statistics
+import subprocess
 import time
+import urllib.request
 from collections.abc import Callable
 
 from django.db import connection
@@ -46,3 +49,25 @@ def client_for(email: str):
     client = Client()
     client.force_login(User.objects.get(email=email))
     return client
+
+
+def free_port() -> int:
+    """A free loopback port for a server the benchmark starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until a server we started answers 200, or fail if it dies or takes too long."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not become healthy in time")

@@ -17,15 +17,13 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from .common import percentiles
+from .common import free_port, percentiles, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -76,26 +74,6 @@ def _create_database(url: str) -> None:
             "SELECT 1 FROM pg_database WHERE datname = %s", (db["NAME"],)
         ).fetchone():
             conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("gunicorn did not become healthy in time")
 
 
 def _stop(proc: subprocess.Popen | None) -> None:
@@ -213,7 +191,7 @@ def run(scale: str) -> dict:
 
     workers = min(4, max(2, os.cpu_count() or 2))
     threads = 4
-    port = _free_port()
+    port = free_port()
     host = f"http://127.0.0.1:{port}"
     families = SIZES.get(scale, SIZES["full"]) // 4
     locust_env = {
@@ -245,7 +223,7 @@ def run(scale: str) -> dict:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        _wait_healthy(f"{host}/healthz", server)
+        wait_healthy(f"{host}/healthz", server)
         main = _locust(locust_env, host, "Examiner", DURATION_S.get(scale, 300), out)
         floor = _locust(locust_env, host, "Health", FLOOR_S.get(scale, 30), out)
     finally:

@@ -25,19 +25,17 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from .common import percentiles
+from .common import free_port, percentiles, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -370,12 +368,6 @@ def _make_pdf(path: Path, pages: int) -> int:
     return path.stat().st_size
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _gunicorn(port: int, media: Path, log) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
@@ -430,20 +422,6 @@ def _worker_pid(master: int, timeout: float = 30) -> int:
             return int(children[0])
         time.sleep(0.1)
     raise RuntimeError("gunicorn started no worker")
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not become healthy in time")
 
 
 def _reset_hwm(pid: int) -> bool:
@@ -544,11 +522,11 @@ def _upload_memory(raw_key: str) -> dict:
                 assert services.pdf_inspect(fh) == pages  # the server's own check passes
             files.append((name, pdf, pages, size))
 
-        port = _free_port()
+        port = free_port()
         log = (tmp_path / "gunicorn.log").open("wb")
         proc = _gunicorn(port, tmp_path / "media", log)
         try:
-            _wait_healthy(f"http://127.0.0.1:{port}/healthz", proc)
+            wait_healthy(f"http://127.0.0.1:{port}/healthz", proc)
             worker = _worker_pid(proc.pid)
             # Different applications, so no upload is refused as a duplicate of another.
             targets = [_spell(FIRST + i, i) for i in range(len(files) + 1)]

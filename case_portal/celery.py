@@ -42,3 +42,21 @@ def enqueue_on_commit(task, ids, *, swept_by: str) -> None:
 
     if ids:
         transaction.on_commit(send)
+
+
+def requeue_stuck(queryset, task, *, queued_before, building_before) -> int:
+    """The sweep behind enqueue_on_commit for build rows (states queued/building): send again what
+    is still queued since before `queued_before` (its message may never have reached the broker)
+    or building since before `building_before` (its worker died). The build's own claim makes a
+    duplicate message harmless. Returns how many were sent."""
+    from django.db.models import Q
+
+    ids = list(
+        queryset.filter(
+            Q(state="queued", created_at__lt=queued_before)
+            | Q(state="building", started_at__lt=building_before)
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        task.delay(pk)
+    return len(ids)

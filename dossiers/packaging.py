@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from case_portal.celery import enqueue_on_commit
+from case_portal.celery import enqueue_on_commit, requeue_stuck
 from offices.models import Office
 from stats.models import Action
 from stats.services import usage_record
@@ -69,15 +69,12 @@ def packages_requeue(*, now: dt.datetime | None = None) -> int:
     from .tasks import package_build_task
 
     now = now or timezone.now()
-    ids = list(
-        Package.objects.filter(
-            Q(state=Package.State.QUEUED, created_at__lt=now - QUEUED_GRACE)
-            | Q(state=Package.State.BUILDING, started_at__lt=now - STALE_AFTER)
-        ).values_list("pk", flat=True)
+    return requeue_stuck(
+        Package.objects.all(),
+        package_build_task,
+        queued_before=now - QUEUED_GRACE,
+        building_before=now - STALE_AFTER,
     )
-    for pk in ids:
-        package_build_task.delay(pk)
-    return len(ids)
 
 
 @transaction.atomic

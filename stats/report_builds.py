@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from case_portal.celery import enqueue_on_commit
+from case_portal.celery import enqueue_on_commit, requeue_stuck
 
 from . import reports, selectors
 from .models import StatisticsReport
@@ -129,15 +129,12 @@ def reports_requeue(*, now: dt.datetime | None = None) -> int:
     from .tasks import statistics_report_build_task
 
     now = now or timezone.now()
-    ids = list(
-        StatisticsReport.objects.filter(
-            Q(state=StatisticsReport.State.QUEUED, created_at__lt=now - QUEUED_GRACE)
-            | Q(state=StatisticsReport.State.BUILDING, started_at__lt=now - STALE_AFTER)
-        ).values_list("pk", flat=True)
+    return requeue_stuck(
+        StatisticsReport.objects.all(),
+        statistics_report_build_task,
+        queued_before=now - QUEUED_GRACE,
+        building_before=now - STALE_AFTER,
     )
-    for pk in ids:
-        statistics_report_build_task.delay(pk)
-    return len(ids)
 
 
 def reports_expire(*, now: dt.datetime | None = None) -> int:

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
+from tests.dossiers.conftest import make_pdf
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e]
@@ -12,13 +13,11 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture
 def pct_family(demo_people):
     """A US first filing, its PCT application and EP/AU national phases, with reports."""
-    import weasyprint
-
     from dossiers.models import Citation
     from dossiers.services import PriorityIn, application_upsert, document_add
     from offices.models import Office
 
-    o = {c: Office.objects.get(code=c) for c in ["US", "EP", "AU", "WO"] if c != "WO"}
+    o = {c: Office.objects.get(code=c) for c in ["US", "EP", "AU"]}
     prio = [PriorityIn("US", "US 13/926,335", dt.date(2013, 6, 26))]
     us = application_upsert(
         office=o["US"],
@@ -46,22 +45,16 @@ def pct_family(demo_people):
         published=True,
     )
 
-    def pdf(title):
-        return weasyprint.HTML(
-            string=f"<h1>{title}</h1><table><tr><td>X</td><td>US 8,131,731 B2"
-            "</td><td>1-5</td></tr></table>"
-        ).write_pdf()
-
     sr = document_add(
         application=ep,
-        file=ContentFile(pdf("European search report"), name="a.pdf"),
+        file=ContentFile(make_pdf("European search report"), name="a.pdf"),
         category="search_report",
         date=dt.date(2014, 3, 1),
         code="EPO Form 1503",
     )
     document_add(
         application=us,
-        file=ContentFile(pdf("Non-final rejection"), name="b.pdf"),
+        file=ContentFile(make_pdf("Non-final rejection"), name="b.pdf"),
         category="office_action",
         date=dt.date(2014, 9, 1),
         code="CTNF",
