@@ -24,11 +24,11 @@ import json, os, resource, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "case_portal.settings")
 import django
 django.setup()
-from dossiers import packaging
+from dossiers.services import packages
 import weasyprint  # noqa: F401  (a worker has it loaded after its first build; ~0.8 s cold)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
-package = packaging.package_build(package_id=int(sys.argv[1]))
+package = packages.package_build(package_id=int(sys.argv[1]))
 seconds = time.perf_counter() - t
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "rss_before_kib": before, "rss_peak_kib": after,
@@ -69,7 +69,8 @@ def _data(count: int, size: int):
 
     from django.core.files.base import ContentFile
 
-    from dossiers.services import PriorityIn, application_upsert, document_add
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from dossiers.services.documents import document_add
     from offices.models import Office, User
 
     ca, _ = Office.objects.get_or_create(code="CA", defaults={"name": "CIPO"})
@@ -140,8 +141,8 @@ def _cleanup(clerk, apps, docs, package) -> None:
 def run(scale: str) -> dict:
     from django.conf import settings
 
-    from dossiers import worklists
     from dossiers.models import Package
+    from dossiers.services import worklists
 
     count, size = SIZES[scale]
     started = time.perf_counter()

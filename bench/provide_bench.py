@@ -506,8 +506,8 @@ def _upload(port: int, path: str, pdf: Path, raw_key: str) -> tuple[int, bytes]:
 def _upload_memory(raw_key: str) -> dict:
     from urllib.parse import quote
 
-    from dossiers import services
     from dossiers.models import Document
+    from dossiers.services import documents
 
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="provide-bench-") as tmp:
@@ -519,7 +519,7 @@ def _upload_memory(raw_key: str) -> dict:
             pdf = tmp_path / f"{pages}mb.pdf"
             size = _make_pdf(pdf, pages)
             with pdf.open("rb") as fh:
-                assert services.pdf_inspect(fh) == pages  # the server's own check passes
+                assert documents.pdf_inspect(fh) == pages  # the server's own check passes
             files.append((name, pdf, pages, size))
 
         port = free_port()

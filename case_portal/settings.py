@@ -221,16 +221,16 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks are declared by each app in its tasks.py (app.on_after_finalize), not here.
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["offices.api_auth.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["case_portal.api.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": None,
-    "EXCEPTION_HANDLER": "dossiers.api.exception_handler",
+    "EXCEPTION_HANDLER": "case_portal.api.errors.exception_handler",
     # Per API key (not per address): one office's batch job cannot starve the others.
-    "DEFAULT_THROTTLE_CLASSES": ["dossiers.api_throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["case_portal.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_PER_KEY", default="1200/min")},
 }
 SPECTACULAR_SETTINGS = {

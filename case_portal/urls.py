@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("notifications.urls")),
     path("statistics/", include("stats.urls")),
-    path("api/", include("case_portal.api_urls")),
+    path("api/", include("case_portal.api.urls")),
     path("ops/login/", views.admin_login, name="admin-login"),
     path("ops/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ from offices.widgets import DateInput
 
 from . import numbers
 from .models import Application, Citation, Document
-from .services import PriorityIn, PublicationIn
+from .services.applications import PriorityIn, PublicationIn
 
 language_code = RegexValidator(r"^[a-z]{2,3}$", "Use an ISO 639 code such as en, fr or ja.")
 

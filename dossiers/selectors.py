@@ -7,11 +7,13 @@ the same (404), and unpublished applications of other offices never appear.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 
+from offices.models import Office
+
 from . import numbers
-from .models import Application, Citation, Document, Family, LookupKey
+from .models import Application, Citation, Document, Family, LookupKey, Package, Worklist
 
 MAX_SEARCH_LINES = 500
 _SOURCES_FOR_KIND = {
@@ -219,3 +221,72 @@ def document_download_name(document: Document) -> str:
     app = document.application
     category = document.category.replace("_", "-")
     return f"{app.key}_{app.office.code}_{category}_{document.date:%Y-%m-%d}.pdf"
+
+
+def application_get_for_provider(*, user, application_id: int) -> Application:
+    """An application its own providing office may write; anyone else gets the same 404."""
+    office_id = getattr(user, "office_id", None)
+    app = (
+        Application.objects.select_related("office", "family")
+        .filter(pk=application_id, office_id=office_id, office__provides=True)
+        .first()
+        if office_id
+        else None
+    )
+    if app is None:
+        raise Http404("No such application.")
+    return app
+
+
+def document_get_for_provider(*, user, document_id: int) -> Document:
+    """A document (withdrawn ones too: their history is the office's) its own office may write."""
+    office_id = getattr(user, "office_id", None)
+    doc = (
+        Document.objects.select_related("application__office")
+        .filter(
+            pk=document_id, application__office_id=office_id, application__office__provides=True
+        )
+        .first()
+        if office_id
+        else None
+    )
+    if doc is None:
+        raise Http404("No such document.")
+    return doc
+
+
+def worklist_list_for_user(*, user):
+    office = _office_of(user)
+    return (
+        Worklist.objects.filter(office=office)
+        .select_related("created_by")
+        .annotate(entry_count=Count("entries", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
+    """The one fetch-and-authorise helper: another office's worklist is simply not found."""
+    office = _office_of(user)
+    worklist = Worklist.objects.filter(pk=worklist_id, office=office).first()
+    if worklist is None:
+        raise Http404("No such worklist.")
+    return worklist
+
+
+def package_get_for_user(*, user, package_id: int) -> Package:
+    office = _office_of(user)
+    package = (
+        Package.objects.filter(pk=package_id, office=office).select_related("worklist").first()
+    )
+    if package is None:
+        raise Http404("No such package.")
+    return package
+
+
+def _office_of(user) -> Office:
+    office = getattr(user, "office", None)
+    if office is None or getattr(user, "role", None) not in ("clerk", "office_admin"):
+        # The same 404 as a missing page: examiners have no worklists to find.
+        raise Http404("Worklists are for the clerks and admins of an office.")
+    return office

@@ -1,9 +1,10 @@
-"""Thin Celery tasks for packages: ids in, the work is in dossiers.packaging, all idempotent."""
+"""Thin Celery tasks for packages: ids in, the work in dossiers.services.packages; idempotent."""
 
 from case_portal.celery import app
 
-from . import packaging, signals
+from . import signals
 from .models import Package
+from .services import packages
 
 EXPIRE_EVERY = 3600.0
 SCHEDULE_EVERY = 3600.0
@@ -12,7 +13,7 @@ REQUEUE_EVERY = 300.0
 
 @app.task(name="dossiers.package_build", acks_late=True, ignore_result=True)
 def package_build_task(package_id: int) -> None:
-    package = packaging.package_build(package_id=package_id)
+    package = packages.package_build(package_id=package_id)
     if package is None or package.state != Package.State.READY:
         return
     # A just-in-time package tells its clerk. When the notifications app listens to
@@ -21,22 +22,22 @@ def package_build_task(package_id: int) -> None:
     if package.trigger == Package.Trigger.JUST_IN_TIME and not signals.package_ready.has_listeners(
         Package
     ):
-        packaging.package_email_clerk(package_id=package.pk)
+        packages.package_email_clerk(package_id=package.pk)
 
 
 @app.task(name="dossiers.packages_expire", ignore_result=True)
 def packages_expire_task() -> int:
-    return packaging.packages_expire()
+    return packages.packages_expire()
 
 
 @app.task(name="dossiers.packages_schedule", ignore_result=True)
 def packages_schedule_task() -> int:
-    return len(packaging.packages_schedule())
+    return len(packages.packages_schedule())
 
 
 @app.task(name="dossiers.packages_requeue", ignore_result=True)
 def packages_requeue_task() -> int:
-    return packaging.packages_requeue()
+    return packages.packages_requeue()
 
 
 @app.on_after_finalize.connect

@@ -1,13 +1,81 @@
-from django.urls import include, path  # noqa: F401
+"""Every browser route of dossiers: examiner pages, /provide/ and /worklists/ (names dossiers:*)."""
 
-from . import views
+from django.urls import path
+
+from .views import documents, families, provide, search, worklists
 
 app_name = "dossiers"
 urlpatterns = [
-    path("search/", views.search, name="search"),
-    path("families/<int:family_id>/", views.family_detail, name="family-detail"),
-    path("documents/<int:document_id>/", views.document_detail, name="document-detail"),
-    path("documents/<int:document_id>/content", views.document_content, name="document-content"),
-    path("provide/", include("dossiers.provide_urls")),
-    path("worklists/", include("dossiers.worklist_urls")),
+    path("search/", search.search, name="search"),
+    path("families/<int:family_id>/", families.family_detail, name="family-detail"),
+    path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
+    path(
+        "documents/<int:document_id>/content", documents.document_content, name="document-content"
+    ),
+    # Providing offices
+    path("provide/", provide.upload_home, name="upload-home"),
+    path(
+        "provide/applications/new/",
+        provide.application_create,
+        name="provide-application-create",
+    ),
+    path(
+        "provide/applications/<int:application_id>/",
+        provide.application_detail,
+        name="provide-application",
+    ),
+    path(
+        "provide/applications/<int:application_id>/edit/",
+        provide.application_edit,
+        name="provide-application-edit",
+    ),
+    path(
+        "provide/applications/<int:application_id>/documents/new/",
+        provide.document_upload,
+        name="provide-document-upload",
+    ),
+    path(
+        "provide/documents/<int:document_id>/edit/",
+        provide.document_edit,
+        name="provide-document-edit",
+    ),
+    path(
+        "provide/documents/<int:document_id>/withdraw/",
+        provide.document_withdraw,
+        name="provide-document-withdraw",
+    ),
+    path(
+        "provide/documents/<int:document_id>/citations/",
+        provide.document_citations,
+        name="provide-document-citations",
+    ),
+    # Clerks' worklists and packages
+    path("worklists/", worklists.worklist_list, name="worklist-list"),
+    path("worklists/<int:worklist_id>/", worklists.worklist_detail, name="worklist-detail"),
+    path(
+        "worklists/<int:worklist_id>/lines/",
+        worklists.worklist_lines_add,
+        name="worklist-lines-add",
+    ),
+    path(
+        "worklists/<int:worklist_id>/entries/<int:entry_id>/remove/",
+        worklists.worklist_entry_remove,
+        name="worklist-entry-remove",
+    ),
+    path("worklists/<int:worklist_id>/packages/", worklists.package_create, name="package-create"),
+    path(
+        "worklists/packages/<int:package_id>/status/",
+        worklists.package_status,
+        name="package-status",
+    ),
+    path(
+        "worklists/packages/<int:package_id>/download/",
+        worklists.package_download,
+        name="package-download",
+    ),
+    path(
+        "worklists/packages/<int:package_id>/retry/",
+        worklists.package_retry,
+        name="package-retry",
+    ),
 ]

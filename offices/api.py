@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "offices.api_auth.ApiKeyAuthentication"
+    target_class = "case_portal.api.auth.ApiKeyAuthentication"
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema):

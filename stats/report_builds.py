@@ -2,7 +2,7 @@
 
 Small reports (one office, at most SYNC_MAX_MONTHS months) are rendered during the request; the
 rest go through here because an all-offices or multi-year report has many pages and WeasyPrint
-takes long enough to tie up a web worker. The pattern is dossiers.packaging's: a conditional
+takes long enough to tie up a web worker. The pattern is dossiers.services.packages's: a conditional
 UPDATE claims the row so a twice-delivered message builds once, a broker error at enqueue
 leaves the row queued, and reports_requeue() (beat) sends again what was lost.
 """

@@ -18,7 +18,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from dossiers.services import application_upsert, document_add
+from dossiers.services.applications import application_upsert
+from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from tests.dossiers.pdf_samples import pdf_bytes
 from tests.factories import PASSWORD
@@ -234,7 +235,7 @@ def test_failed_logins_from_one_address_lock_that_address_whatever_the_accounts(
 def test_api_key_over_its_rate_gets_429_with_a_json_message_from_any_address(
     client, office, monkeypatch
 ):
-    from dossiers.api_throttling import ApiKeyRateThrottle
+    from case_portal.api.throttling import ApiKeyRateThrottle
 
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "5/min"})
     application_upsert(office=office, number="CA 2,123,456", published=True)

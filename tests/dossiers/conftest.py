@@ -5,7 +5,8 @@ import weasyprint
 from django.core.files.base import ContentFile
 
 from dossiers.models import Citation
-from dossiers.services import PriorityIn, PublicationIn, application_upsert, document_add
+from dossiers.services.applications import PriorityIn, PublicationIn, application_upsert
+from dossiers.services.documents import document_add
 from tests.factories import OfficeFactory, UserFactory
 
 _PDF_CACHE: dict[str, bytes] = {}

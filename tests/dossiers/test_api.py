@@ -9,7 +9,8 @@ from django.core.management import call_command
 from rest_framework.settings import api_settings
 
 from dossiers.models import Application, Citation, Document
-from dossiers.services import PriorityIn, application_upsert, document_add
+from dossiers.services.applications import PriorityIn, application_upsert
+from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from stats.models import Action, UsageEvent
 from tests.dossiers.pdf_samples import encrypted_pdf_bytes, pdf_bytes
@@ -344,7 +345,7 @@ def test_every_call_is_counted_as_api_usage(api, au_access, ca_app):
 
 
 def test_calls_are_throttled_per_key(api, au_access, other_office, ca_app, monkeypatch):
-    from dossiers.api_throttling import ApiKeyRateThrottle
+    from case_portal.api.throttling import ApiKeyRateThrottle
 
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "3/min"})
     statuses = [api(au_access).get("/api/v1/applications/CA/2123456").status_code for _ in range(4)]

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from dossiers.services import application_upsert, document_add
+from dossiers.services.applications import application_upsert
+from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from tests.dossiers.pdf_samples import pdf_bytes
 

@@ -10,8 +10,9 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext, override_settings
 from pypdf import PdfReader
 
-from dossiers import demo as dossiers_demo
-from dossiers import numbers, reports
+from dossiers import numbers
+from dossiers.demo import builder as dossiers_demo
+from dossiers.demo import report_pdfs as reports
 from dossiers.models import (
     Application,
     Citation,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dossiers.models import Application, Family, LookupKey
-from dossiers.services import PriorityIn, PublicationIn, application_upsert
+from dossiers.services.applications import PriorityIn, PublicationIn, application_upsert
 from tests.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db

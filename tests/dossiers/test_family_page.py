@@ -4,7 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from dossiers.services import PriorityIn, application_upsert, document_add
+from dossiers.services.applications import PriorityIn, application_upsert
+from dossiers.services.documents import document_add
 from tests.dossiers.conftest import make_pdf
 from tests.factories import OfficeFactory
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from dossiers import packaging, signals, worklists
+from dossiers import signals
 from dossiers.models import Package, PackageItem
+from dossiers.services import package_archive, packages, worklists
 from dossiers.tasks import package_build_task
 from stats.models import UsageEvent
 from tests.dossiers.test_worklists import add_doc, docs, world  # noqa: F401
@@ -36,8 +37,8 @@ def worklist(world, docs):  # noqa: F811
 
 
 def _build(wl, world, **kwargs):  # noqa: F811
-    package = packaging.package_request(worklist=wl, user=world["clerk"], **kwargs)
-    packaging.package_build(package_id=package.pk)
+    package = packages.package_request(worklist=wl, user=world["clerk"], **kwargs)
+    packages.package_build(package_id=package.pk)
     package.refresh_from_db()
     return package
 
@@ -111,7 +112,7 @@ def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
 def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):  # noqa: F811
     package = _build(worklist, world)
     first_file = package.file.name
-    assert packaging.package_build(package_id=package.pk) is None
+    assert packages.package_build(package_id=package.pk) is None
     package_build_task(package.pk)  # a redelivered message
     package.refresh_from_db()
     assert package.file.name == first_file
@@ -172,7 +173,7 @@ def test_build_button_queues_a_package_and_status_reports_progress(
     package = Package.objects.get()
     status = client.get(reverse("dossiers:package-status", args=[package.pk])).json()
     assert (status["state"], status["percent"], status["download_url"]) == ("queued", 0, "")
-    packaging.package_build(package_id=package.pk)
+    packages.package_build(package_id=package.pk)
     status = client.get(reverse("dossiers:package-status", args=[package.pk])).json()
     assert (status["state"], status["done"], status["total"], status["percent"]) == (
         "ready",
@@ -184,20 +185,20 @@ def test_build_button_queues_a_package_and_status_reports_progress(
 
 
 def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):  # noqa: F811
-    package = packaging.package_request(worklist=worklist, user=world["clerk"])
-    real = packaging.index_pdf
+    package = packages.package_request(worklist=worklist, user=world["clerk"])
+    real = package_archive.index_pdf
 
     def broken(**kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(packaging, "index_pdf", broken)
-    packaging.package_build(package_id=package.pk)
+    monkeypatch.setattr(packages, "index_pdf", broken)
+    packages.package_build(package_id=package.pk)
     package.refresh_from_db()
     assert package.state == "failed" and "disk full" in package.error
     assert not UsageEvent.objects.filter(action="document_download").exists()
-    monkeypatch.setattr(packaging, "index_pdf", real)
-    packaging.package_retry(package=package)
-    packaging.package_build(package_id=package.pk)
+    monkeypatch.setattr(packages, "index_pdf", real)
+    packages.package_retry(package=package)
+    packages.package_build(package_id=package.pk)
     package.refresh_from_db()
     assert package.state == "ready" and package.error == ""
 
@@ -219,9 +220,9 @@ def test_packages_expire_after_the_configured_days(client, worklist, world, sett
     name = package.file.name
     assert package.expires_at == dt.datetime(2026, 11, 8, 9, tzinfo=UTC)
     with time_machine.travel(dt.datetime(2026, 11, 7, 9, tzinfo=UTC)):
-        assert packaging.packages_expire() == 0
+        assert packages.packages_expire() == 0
     with time_machine.travel(dt.datetime(2026, 11, 8, 9, 1, tzinfo=UTC)):
-        assert packaging.packages_expire() == 1
+        assert packages.packages_expire() == 1
     package.refresh_from_db()
     assert package.state == "expired" and not package.file
     assert not default_storage.exists(name)
@@ -248,15 +249,15 @@ def test_just_in_time_builds_lead_days_before_examination_and_emails_the_clerk(
 ):
     # Lead 14 days: 2026-12-01 examinations are due on 2026-11-17, not a day earlier.
     with time_machine.travel(dt.datetime(2026, 11, 16, 23, tzinfo=UTC)):
-        assert packaging.packages_schedule() == []
+        assert packages.packages_schedule() == []
     with time_machine.travel(dt.datetime(2026, 11, 17, 6, tzinfo=UTC)):
-        created = packaging.packages_schedule()
+        created = packages.packages_schedule()
         assert len(created) == 1
         package = created[0]
         assert package.trigger == "just_in_time"
         assert package.for_examination_date == dt.date(2026, 12, 1)
         assert sorted(package.application_ids) == sorted([world["ca1"].pk, world["ca2"].pk])
-        assert packaging.packages_schedule() == []  # the next beat does not build it again
+        assert packages.packages_schedule() == []  # the next beat does not build it again
         package_build_task(package.pk)
     package.refresh_from_db()
     assert package.state == "ready" and package.notified_at is not None
@@ -271,10 +272,10 @@ def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):  
     world["office"].package_lead_days = 30
     world["office"].save()
     with time_machine.travel(dt.datetime(2026, 11, 1, 6, tzinfo=UTC)):
-        assert len(packaging.packages_schedule()) == 1
+        assert len(packages.packages_schedule()) == 1
     with time_machine.travel(dt.datetime(2026, 12, 21, 6, tzinfo=UTC)):
         # The 2027-01-20 entry of CA 3,000,003 is now 30 days out.
-        [package] = packaging.packages_schedule()
+        [package] = packages.packages_schedule()
         assert package.application_ids == [world["ca3"].pk]
 
 
@@ -287,7 +288,7 @@ def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  #
     signals.package_ready.connect(receiver)
     try:
         with time_machine.travel(dt.datetime(2026, 11, 17, 6, tzinfo=UTC)):
-            [package] = packaging.packages_schedule()
+            [package] = packages.packages_schedule()
             package_build_task(package.pk)
     finally:
         signals.package_ready.disconnect(receiver)
@@ -311,7 +312,7 @@ def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, setting
     app.control.purge()  # nothing left over from an earlier run
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         with transaction.atomic():
-            package = packaging.package_request(worklist=wl, user=world["clerk"])
+            package = packages.package_request(worklist=wl, user=world["clerk"])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             package.refresh_from_db()

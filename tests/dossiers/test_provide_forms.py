@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers.models import Application, Citation, Document
-from dossiers.services import application_upsert
+from dossiers.services.applications import application_upsert
 from dossiers.signals import document_withdrawn
 from stats.models import Action, UsageEvent
 from tests.dossiers.pdf_samples import (

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dossiers.services import application_upsert
+from dossiers.services.applications import application_upsert
 from stats.models import UsageEvent
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from dossiers.models import Document
-from dossiers.services import application_upsert, document_add
+from dossiers.services.applications import application_upsert
+from dossiers.services.documents import document_add
 from dossiers.signals import document_added
 from tests.dossiers.pdf_samples import pdf_bytes
 

@@ -5,9 +5,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dossiers import worklists
 from dossiers.models import Worklist, WorklistEntry
-from dossiers.services import PriorityIn, application_upsert, document_add
+from dossiers.services import worklists
+from dossiers.services.applications import PriorityIn, application_upsert
+from dossiers.services.documents import document_add
 from tests.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

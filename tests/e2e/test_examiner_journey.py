@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.e2e]
 def pct_family(demo_people):
     """A US first filing, its PCT application and EP/AU national phases, with reports."""
     from dossiers.models import Citation
-    from dossiers.services import PriorityIn, application_upsert, document_add
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from dossiers.services.documents import document_add
     from offices.models import Office
 
     o = {c: Office.objects.get(code=c) for c in ["US", "EP", "AU"]}

@@ -21,7 +21,7 @@ def eager_celery():
 
 @pytest.fixture
 def au_family(demo_people):
-    from dossiers.services import PriorityIn, application_upsert
+    from dossiers.services.applications import PriorityIn, application_upsert
     from offices.models import Office
 
     au = application_upsert(

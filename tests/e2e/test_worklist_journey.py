@@ -14,7 +14,8 @@ def _family_with_foreign_reports():
     from django.core.files.base import ContentFile
     from weasyprint import HTML
 
-    from dossiers.services import PriorityIn, application_upsert, document_add
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from dossiers.services.documents import document_add
     from offices.models import Office
 
     office = {o.code: o for o in Office.objects.filter(code__in=["CA", "AU", "US"])}

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from django.core.files.base import ContentFile
 
 from case_portal.celery import app as celery_app
-from dossiers import services as dossier_services
+from dossiers.services import applications, documents
 from tests.factories import OfficeFactory, UserFactory
 
 
@@ -103,7 +103,7 @@ def provider_admin(provider):
 @pytest.fixture
 def foreign_app(provider):
     """A published AU application (visible to every office)."""
-    return dossier_services.application_upsert(
+    return applications.application_upsert(
         office=provider,
         number="AU2013123456",
         filing_date=dt.date(2013, 5, 2),
@@ -113,7 +113,7 @@ def foreign_app(provider):
 
 
 def upload(application, category="search_report", *, user=None, direction="outgoing", date=None):
-    return dossier_services.document_add(
+    return documents.document_add(
         application=application,
         file=pdf_file(),
         category=category,

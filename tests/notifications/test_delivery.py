@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from case_portal.celery import app as celery_app
-from dossiers import services as dossier_services
+from dossiers.services import applications
 from notifications import services, tasks
 from notifications.models import Notification, Watch
 from stats.models import UsageEvent
@@ -66,11 +66,11 @@ def test_only_matching_categories_and_directions_notify(smtp, examiner, foreign_
 def test_family_watch_covers_every_member_and_a_person_hears_once(
     smtp, examiner, foreign_app, provider
 ):
-    sibling = dossier_services.application_upsert(
+    sibling = applications.application_upsert(
         office=OfficeFactory(code="GB", name="UKIPO"),
         number="GB1234567",
         published=True,
-        priorities=[dossier_services.PriorityIn(office="AU", number="AU2013123456")],
+        priorities=[applications.PriorityIn(office="AU", number="AU2013123456")],
     )
     assert sibling.family_id == foreign_app.family_id
     Watch.objects.create(user=examiner, application=foreign_app, scope="family")

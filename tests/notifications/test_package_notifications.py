@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dossiers import packaging, worklists
+from dossiers.services import packages, worklists
 from dossiers.tasks import package_build_task
 from notifications.models import Notification
 from tests.dossiers.test_worklists import add_doc, docs, world  # noqa: F401
@@ -28,7 +28,7 @@ def test_just_in_time_package_tells_the_clerk_in_the_app_and_by_one_email(
     django_capture_on_commit_callbacks,  # noqa: F811
 ):
     with time_machine.travel(dt.datetime(2026, 11, 17, 6, tzinfo=dt.UTC)):
-        [package] = packaging.packages_schedule()
+        [package] = packages.packages_schedule()
         with django_capture_on_commit_callbacks(execute=True):
             package_build_task(package.pk)
     note = Notification.objects.get(user=world["clerk"], kind="package_ready")
@@ -49,9 +49,9 @@ def test_a_package_the_clerk_built_by_hand_is_noted_in_the_app_without_an_email(
     eager_celery,
     django_capture_on_commit_callbacks,  # noqa: F811
 ):
-    package = packaging.package_request(worklist=week_49, user=world["clerk"])
+    package = packages.package_request(worklist=week_49, user=world["clerk"])
     with django_capture_on_commit_callbacks(execute=True):
-        packaging.package_build(package_id=package.pk)
+        packages.package_build(package_id=package.pk)
     note = Notification.objects.get(user=world["clerk"], kind="package_ready")
     assert note.email == "none"
     assert smtp.messages == []

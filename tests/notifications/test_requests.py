@@ -48,9 +48,9 @@ def test_examiner_requests_documents_and_a_colleague_joins_the_same_request(
 
 
 def test_requests_that_make_no_sense_are_refused_with_a_reason(examiner, office, foreign_app):
-    from dossiers import services as dossier_services
+    from dossiers.services import applications
 
-    own = dossier_services.application_upsert(office=office, number="CA2123456")
+    own = applications.application_upsert(office=office, number="CA2123456")
     with pytest.raises(ValidationError, match="application of your own office"):
         services.request_make(user=examiner, application=own)
     upload(foreign_app, "search_report")
@@ -197,10 +197,10 @@ def test_requesting_office_sees_its_request_but_cannot_change_it(client, req, ex
 def test_request_lists_show_the_queue_and_the_requests_made(
     client, examiner, clerk, provider, django_assert_max_num_queries
 ):
-    from dossiers import services as dossier_services
+    from dossiers.services import applications
 
     for i in range(12):
-        app = dossier_services.application_upsert(
+        app = applications.application_upsert(
             office=provider, number=f"AU20130001{i + 10}", published=True
         )
         services.request_make(user=examiner, application=app)

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dossiers import services as dossier_services
+from dossiers.services import applications
 from notifications.models import Watch
 from tests.factories import OfficeFactory, UserFactory
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def us_app():
     us = OfficeFactory(code="US", name="USPTO")
-    return dossier_services.application_upsert(
+    return applications.application_upsert(
         office=us, number="US13926335", filing_date=dt.date(2013, 6, 28), published=True
     )
 
@@ -49,7 +49,7 @@ def test_wrong_number_gets_the_parsers_message_and_nothing_is_watched(client, ex
 
 
 def test_unpublished_application_of_another_office_cannot_be_watched(client, examiner, provider):
-    dossier_services.application_upsert(office=provider, number="AU2014000001", published=False)
+    applications.application_upsert(office=provider, number="AU2014000001", published=False)
     client.force_login(examiner)
     response = client.post(
         reverse("notifications:watch-list"),
@@ -93,7 +93,7 @@ def test_someone_elses_watch_is_404(client, examiner, foreign_app, office):
 
 
 def test_watch_buttons_of_the_family_page_watch_a_member_or_the_family(client, examiner, provider):
-    first = dossier_services.application_upsert(
+    first = applications.application_upsert(
         office=provider, number="AU2013000001", filing_date=dt.date(2013, 1, 2), published=True
     )
     client.force_login(examiner)
@@ -113,7 +113,7 @@ def test_watch_list_has_a_fixed_number_of_queries(
     client, examiner, provider, django_assert_max_num_queries
 ):
     for i in range(15):
-        app = dossier_services.application_upsert(
+        app = applications.application_upsert(
             office=provider, number=f"AU20130000{i + 10}", published=True
         )
         Watch.objects.create(user=examiner, application=app, categories=["claims"])

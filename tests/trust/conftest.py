@@ -17,9 +17,10 @@ from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from dossiers import packaging, worklists
 from dossiers.models import Citation
-from dossiers.services import application_upsert, document_add
+from dossiers.services import packages, worklists
+from dossiers.services.applications import application_upsert
+from dossiers.services.documents import document_add
 from notifications import services as notification_services
 from notifications.models import Notification
 from offices.models import ApiKey, Office, User
@@ -146,8 +147,8 @@ def build_world(media_root: str) -> World:
     wl = worklists.worklist_create(user=users["a_clerk"], name="Worklist Kestrel-A")
     worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01\nCA 3000003;2026-12-02")
     entry = wl.entries.order_by("pk").first()
-    package = packaging.package_request(worklist=wl, user=users["a_clerk"])
-    packaging.package_build(package_id=package.pk)
+    package = packages.package_request(worklist=wl, user=users["a_clerk"])
+    packages.package_build(package_id=package.pk)
     package.refresh_from_db()
     assert package.state == "ready", package.error
 

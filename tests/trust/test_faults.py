@@ -27,9 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from case_portal.celery import app as celery_app
-from dossiers import packaging, tasks, worklists
+from dossiers import tasks
 from dossiers.models import Document, Package, PackageItem
-from dossiers.services import application_upsert, document_add
+from dossiers.services import packages, worklists
+from dossiers.services.applications import application_upsert
+from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from stats.models import UsageEvent
 from tests.dossiers.pdf_samples import pdf_bytes
@@ -134,7 +136,7 @@ def test_package_asked_for_while_the_broker_is_down_is_queued_and_built_once_it_
     worker = Worker(broker=redis.url, smtp_port=smtp_server[1], log=tmp_path / "worker.log")
     real_celery.insert(0, worker)
     Package.objects.filter(pk=package.pk).update(
-        created_at=timezone.now() - packaging.QUEUED_GRACE - dt.timedelta(seconds=1)
+        created_at=timezone.now() - packages.QUEUED_GRACE - dt.timedelta(seconds=1)
     )
     tasks.packages_requeue_task.delay()
     tasks.packages_requeue_task.delay()  # twice, as two beats might: still built once
@@ -173,7 +175,7 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
     monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
     worker = Worker(broker=redis.url, smtp_port=smtp_server[1], log=tmp_path / "w1.log")
     try:
-        package = packaging.package_request(worklist=wl, user=world["clerk"])
+        package = packages.package_request(worklist=wl, user=world["clerk"])
 
         def building():
             row = Package.objects.get(pk=package.pk)
@@ -193,13 +195,13 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
 
     # acks_late + reject_on_worker_lost: the message is still the broker's, unacknowledged.
     # It becomes visible again after the visibility timeout (1 h) and the claim goes stale
-    # after packaging.STALE_AFTER; fast-forward both clocks instead of waiting.
+    # after packages.STALE_AFTER; fast-forward both clocks instead of waiting.
     broker = redis_py.Redis(port=redis.port)
     unacked = broker.zrange("unacked_index", 0, -1, withscores=True)
     assert len(unacked) == 1
     broker.zadd("unacked_index", {tag: score - 3700 for tag, score in unacked})
     Package.objects.filter(pk=package.pk).update(
-        started_at=timezone.now() - packaging.STALE_AFTER - dt.timedelta(minutes=1)
+        started_at=timezone.now() - packages.STALE_AFTER - dt.timedelta(minutes=1)
     )
     worker = Worker(broker=redis.url, smtp_port=smtp_server[1], log=tmp_path / "w2.log")
     real_celery.insert(0, worker)

@@ -13,9 +13,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossiers import numbers, worklists
+from dossiers import numbers
 from dossiers.numbers import InvalidNumber, normalise
-from dossiers.services import PriorityIn, application_upsert
+from dossiers.services import worklists
+from dossiers.services.applications import PriorityIn, application_upsert
 from offices.services import api_key_create
 from tests.factories import UserFactory
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dossiers.models import Application, Document, Worklist
-from dossiers.services import application_upsert
+from dossiers.services.applications import application_upsert
 from notifications.models import DocumentRequest
 from offices.models import ApiKey, Office, User
 from tests.trust.conftest import pdf_bytes

@@ -7,10 +7,10 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from dossiers import services
+from dossiers.services import applications
 from offices.models import Office
 
-CHUNK = services.APPLICATION_BULK_MAX
+CHUNK = applications.APPLICATION_BULK_MAX
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 self._bar(start + done, total)
 
             try:
-                part = services.application_bulk_upsert(
+                part = applications.application_bulk_upsert(
                     office=target, items=chunk, progress=progress
                 )
             except ValidationError as exc:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             results.extend(part)
         if total:
             self.stderr.write("")
-        summary = services.bulk_summary(results)
+        summary = applications.bulk_summary(results)
         shown = [r for r in results if r["status"] == "error"] if errors_only else results
         self.stdout.write(json.dumps({"summary": summary, "results": shown}, indent=2))
         style = self.style.SUCCESS if not summary["error"] else self.style.WARNING

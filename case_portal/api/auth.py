@@ -2,8 +2,8 @@
 
 from rest_framework import authentication, exceptions, permissions
 
-from .models import ApiKey
-from .services import api_key_authenticate
+from offices.models import ApiKey
+from offices.services import api_key_authenticate
 
 
 class ApiClient:

@@ -15,261 +15,39 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from offices.api_auth import HasAccessScope, HasProvideScope
+from case_portal.api.auth import HasAccessScope, HasProvideScope
+from case_portal.api.errors import _errors
 from offices.models import ApiKey
 from stats.models import Action
 from stats.services import usage_record
 
-from . import numbers, selectors, services
-from .models import Application, Citation, Document
+from .. import numbers, selectors
+from ..models import Application, Citation, Document
+from ..services import applications, documents
+from .serializers import (
+    ApplicationInSerializer,
+    ApplicationSavedSerializer,
+    ApplicationSerializer,
+    BulkInSerializer,
+    BulkResultSerializer,
+    CitationInSerializer,
+    CitationSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    FamilySerializer,
+    SearchResultSerializer,
+)
 
 # --- errors and throttling --------------------------------------------------------------------
 
 
-def exception_handler(exc, context):
-    """Every error is JSON: {"message": ..., "detail": ..., "errors": {field: [messages]}}."""
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            errors = exc.message_dict
-        else:
-            errors = {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(errors)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    data = response.data
-    if isinstance(exc, exceptions.ValidationError):
-        errors = data if isinstance(data, dict) else {"non_field_errors": data}
-        flat = [
-            str(m)
-            for msgs in errors.values()
-            for m in (msgs if isinstance(msgs, list) else [msgs])
-            if isinstance(m, str)
-        ]
-        message = flat[0] if len(flat) == 1 else "Some fields are not valid; see errors."
-    else:
-        message = str(data.get("detail", "")) if isinstance(data, dict) else str(data)
-        errors = {}
-    response.data = {"message": message, "detail": message, "errors": errors}
-    return response
-
-
-class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    detail = serializers.CharField(help_text="Same as message (DRF convention).")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Field name -> messages; empty unless input was refused.",
-    )
-
-
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input"),
-    401: OpenApiResponse(ErrorSerializer, description="No or unknown API key"),
-    403: OpenApiResponse(ErrorSerializer, description="The key lacks the scope"),
-    404: OpenApiResponse(ErrorSerializer, description="Missing, or not visible to this key"),
-    429: OpenApiResponse(ErrorSerializer, description="Too many calls for this key"),
-}
-
-
-def _errors(*codes):
-    return {c: ERRORS[c] for c in codes}
-
-
 # --- serializers ------------------------------------------------------------------------------
-
-
-class UnderstoodSerializer(serializers.Serializer):
-    office = serializers.CharField(help_text="ST.3 code (IPOfficeCode)")
-    kind = serializers.CharField(help_text="application, publication, priority or pct")
-    key = serializers.CharField(help_text="Canonical key: office code + digits")
-    display = serializers.CharField(help_text="The one format shown to people")
-    docdb = serializers.CharField(allow_null=True)
-    epodoc = serializers.CharField(allow_null=True)
-    kind_code = serializers.CharField(allow_null=True)
-    candidates = serializers.ListField(child=serializers.CharField())
-
-
-class PrioritySerializer(serializers.Serializer):
-    office = serializers.CharField(source="office_code")
-    key = serializers.CharField()
-    display = serializers.CharField()
-    date = serializers.DateField(allow_null=True)
-
-
-class PublicationSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    display = serializers.CharField()
-    kind_code = serializers.CharField()
-    date = serializers.DateField(allow_null=True)
-
-
-class DocumentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    application = serializers.CharField(source="application.key")
-    category = serializers.ChoiceField(choices=Document.Category.choices)
-    code = serializers.CharField(help_text="The office's own document code")
-    date = serializers.DateField()
-    language = serializers.CharField()
-    direction = serializers.ChoiceField(choices=Document.Direction.choices)
-    pages = serializers.IntegerField()
-    size = serializers.IntegerField(help_text="Bytes")
-    sha256 = serializers.CharField()
-    withdrawn = serializers.SerializerMethodField()
-    content_url = serializers.SerializerMethodField()
-
-    def get_withdrawn(self, doc) -> bool:
-        return doc.withdrawn_at is not None
-
-    def get_content_url(self, doc) -> str:
-        return f"/api/v1/documents/{doc.pk}/content"
-
-
-class ApplicationBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    office = serializers.CharField(source="office.code")
-    key = serializers.CharField()
-    display = serializers.CharField()
-    filing_date = serializers.DateField(allow_null=True)
-    status = serializers.CharField()
-    published = serializers.BooleanField()
-    family = serializers.IntegerField(source="family_id")
-
-
-class PctSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    display = serializers.CharField()
-
-
-class ApplicationSerializer(ApplicationBriefSerializer):
-    title = serializers.CharField()
-    applicants = serializers.ListField(child=serializers.CharField())
-    examination_date = serializers.DateField(allow_null=True)
-    priorities = PrioritySerializer(source="priority_claims", many=True)
-    publications = PublicationSerializer(many=True)
-    pct = serializers.SerializerMethodField()
-
-    @extend_schema_field(PctSerializer(allow_null=True))
-    def get_pct(self, app) -> dict | None:
-        return {"key": app.pct_key, "display": app.pct_display} if app.pct_key else None
-
-
-class MemberSerializer(ApplicationSerializer):
-    documents = DocumentSerializer(source="visible_documents", many=True)
-
-
-class FamilySerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="family.pk")
-    members = MemberSerializer(many=True)
-    hidden_members = serializers.IntegerField(
-        help_text="Members this key may not see (unpublished applications of other offices)."
-    )
-
-
-class CitationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    document = serializers.IntegerField(source="document_id")
-    cited_key = serializers.CharField()
-    cited_display = serializers.CharField()
-    npl_text = serializers.CharField()
-    category = serializers.CharField()
-    claims = serializers.CharField()
-
-
-class SearchResultSerializer(serializers.Serializer):
-    query = serializers.CharField()
-    understood = UnderstoodSerializer()
-    applications = ApplicationBriefSerializer(many=True)
-
-
-class PriorityInSerializer(serializers.Serializer):
-    office = serializers.CharField(required=False, help_text="ST.3 code; else read from number")
-    number = serializers.CharField(help_text="Any spelling")
-    date = serializers.DateField(required=False, allow_null=True)
-
-
-class PublicationInSerializer(serializers.Serializer):
-    number = serializers.CharField(help_text="Any spelling, with or without kind code")
-    date = serializers.DateField(required=False, allow_null=True)
-
-
-class ApplicationInSerializer(serializers.Serializer):
-    """Documents the JSON accepted; services.application_in_parse is the validator."""
-
-    office = serializers.CharField(required=False, help_text="The key's office (ST.3)")
-    number = serializers.CharField(help_text="Application number in any spelling")
-    filing_date = serializers.DateField(required=False, allow_null=True)
-    title = serializers.CharField(required=False, allow_blank=True)
-    applicants = serializers.ListField(child=serializers.CharField(), required=False)
-    status = serializers.ChoiceField(choices=Application.Status.choices, required=False)
-    published = serializers.BooleanField(required=False, allow_null=True)
-    examination_date = serializers.DateField(required=False, allow_null=True)
-    priorities = PriorityInSerializer(many=True, required=False)
-    publications = PublicationInSerializer(many=True, required=False)
-    pct = serializers.CharField(required=False, allow_null=True, help_text="PCT application")
-
-
-class ApplicationSavedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    key = serializers.CharField()
-    display = serializers.CharField()
-    family = serializers.IntegerField()
-    created = serializers.BooleanField()
-
-
-class BulkInSerializer(serializers.Serializer):
-    applications = ApplicationInSerializer(many=True, max_length=services.APPLICATION_BULK_MAX)
-
-
-class BulkItemSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    number = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "updated", "error"])
-    id = serializers.IntegerField(required=False)
-    key = serializers.CharField(required=False)
-    display = serializers.CharField(required=False)
-    family = serializers.IntegerField(required=False)
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
-
-
-class BulkSummarySerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    error = serializers.IntegerField()
-
-
-class BulkResultSerializer(serializers.Serializer):
-    summary = BulkSummarySerializer()
-    results = BulkItemSerializer(many=True)
-
-
-class DocumentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The PDF (not encrypted, within the size limit)")
-    category = serializers.ChoiceField(choices=Document.Category.choices)
-    code = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
-    date = serializers.DateField()
-    language = serializers.RegexField(r"^[a-z]{2,3}$", required=False, default="en")
-    direction = serializers.ChoiceField(
-        choices=Document.Direction.choices, required=False, default=Document.Direction.OUTGOING
-    )
-
-
-class CitationInSerializer(serializers.Serializer):
-    cited_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    npl_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    category = serializers.CharField(max_length=20, help_text="X, Y, A… or X,Y")
-    claims = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -309,7 +87,7 @@ def _application(request, office: str, number: str, *, write: bool = False) -> A
 
 def _provider_document(request, document_id: int) -> Document:
     try:
-        return services.document_get_for_provider(user=request.user, document_id=document_id)
+        return selectors.document_get_for_provider(user=request.user, document_id=document_id)
     except Http404 as exc:
         raise exceptions.NotFound("No such document visible to this key.") from exc
 
@@ -437,7 +215,7 @@ class ApplicationCreateView(CaseApiView):
         ],
     )
     def post(self, request):
-        app, created = services.application_provide(
+        app, created = applications.application_provide(
             office=request.user.office, data=request.data, user=None
         )
         _record(request, Action.API_CALL, application_id=app.pk)
@@ -456,7 +234,7 @@ class ApplicationBulkView(CaseApiView):
     pagination_class = None
 
     @extend_schema(
-        summary=f"Create or update up to {services.APPLICATION_BULK_MAX} applications",
+        summary=f"Create or update up to {applications.APPLICATION_BULK_MAX} applications",
         description="Each item stands or falls alone; the result lists every item in order.",
         request=BulkInSerializer,
         responses={200: BulkResultSerializer, **_errors(400, 401, 403, 429)},
@@ -465,10 +243,10 @@ class ApplicationBulkView(CaseApiView):
         items = request.data.get("applications") if isinstance(request.data, dict) else None
         if items is None and isinstance(request.data, list):
             items = request.data
-        results = services.application_bulk_upsert(
+        results = applications.application_bulk_upsert(
             office=request.user.office, items=items, user=None
         )
-        summary = services.bulk_summary(results)
+        summary = applications.bulk_summary(results)
         _record(request, Action.API_CALL, count=max(summary["total"], 1), bulk=True)
         return Response({"summary": summary, "results": results})
 
@@ -522,7 +300,7 @@ class ApplicationDocumentsView(CaseApiView):
         data = dict(form.validated_data)
         upload = data.pop("file")
         try:
-            doc = services.document_add(
+            doc = documents.document_add(
                 application=app, file=upload, original_name=upload.name, uploaded_by=None, **data
             )
         except IntegrityError as exc:
@@ -532,7 +310,7 @@ class ApplicationDocumentsView(CaseApiView):
             ) from exc
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"file": exc.messages}) from exc
-        except services.StorageUnavailable as exc:
+        except documents.StorageUnavailable as exc:
             # 503: the client may retry the same request later; nothing was kept.
             unavailable = exceptions.APIException(str(exc))
             unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -590,7 +368,7 @@ class DocumentView(CaseApiView):
         doc = _provider_document(request, document_id)
         if doc.withdrawn_at is None:  # DELETE is idempotent: a second one changes nothing
             reason = request.query_params.get("reason", "").strip()[:300]
-            services.document_withdraw(
+            documents.document_withdraw(
                 document=doc, user=None, reason=reason or "Withdrawn through the API."
             )
         _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
@@ -644,6 +422,6 @@ class DocumentCitationsView(CaseApiView):
         doc = _provider_document(request, document_id)
         form = CitationInSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        citation = services.citation_add(document=doc, user=None, **form.validated_data)
+        citation = documents.citation_add(document=doc, user=None, **form.validated_data)
         _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
         return Response(CitationSerializer(citation).data, status=status.HTTP_201_CREATED)

@@ -6,7 +6,7 @@ routes come first so `.../documents` is never read as part of a number.
 
 from django.urls import path
 
-from . import api
+from . import views as api
 
 urlpatterns = [
     path("search", api.SearchView.as_view(), name="search"),

@@ -1,5 +1,5 @@
 """Throttling per API key. Its own module: DRF imports DEFAULT_THROTTLE_CLASSES while
-rest_framework.views is still loading, so this must not import DRF views (dossiers.api does)."""
+rest_framework.views is still loading, so this must not import DRF views."""
 
 from rest_framework.throttling import SimpleRateThrottle
 

@@ -19,15 +19,16 @@ from django.views.decorators.http import require_POST
 from stats.models import Action
 from stats.services import usage_record
 
-from . import numbers, services
-from .forms import (
+from .. import numbers, selectors
+from ..forms import (
     ApplicationForm,
     CitationForm,
     DocumentMetaForm,
     DocumentUploadForm,
     DocumentWithdrawForm,
 )
-from .models import Application
+from ..models import Application
+from ..services import applications, documents
 
 RECENT_LIMIT = 50
 
@@ -88,7 +89,7 @@ def _application_form_page(request, *, application: Application | None):
         # Saving needs an explicit confirmation of exactly what was shown back.
         if request.POST.get("confirm") == form.fingerprint():
             try:
-                app = services.application_upsert(user=request.user, **form.upsert_kwargs())
+                app = applications.application_upsert(user=request.user, **form.upsert_kwargs())
             except ValidationError as exc:
                 _form_errors(form, exc)
                 understood = None
@@ -114,13 +115,13 @@ def application_create(request):
 
 @provider_required
 def application_edit(request, application_id: int):
-    app = services.application_get_for_provider(user=request.user, application_id=application_id)
+    app = selectors.application_get_for_provider(user=request.user, application_id=application_id)
     return _application_form_page(request, application=app)
 
 
 @provider_required
 def application_detail(request, application_id: int):
-    app = services.application_get_for_provider(user=request.user, application_id=application_id)
+    app = selectors.application_get_for_provider(user=request.user, application_id=application_id)
     documents = (
         app.documents.all()
         .annotate(n_citations=Count("citations"))
@@ -141,7 +142,7 @@ def application_detail(request, application_id: int):
 
 @provider_required
 def document_upload(request, application_id: int):
-    app = services.application_get_for_provider(user=request.user, application_id=application_id)
+    app = selectors.application_get_for_provider(user=request.user, application_id=application_id)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     added, failed = [], []
     if request.method == "POST" and form.is_valid():
@@ -149,7 +150,7 @@ def document_upload(request, application_id: int):
         # Each file stands alone: a bad one is named, the good ones still go in.
         for upload in form.cleaned_data["files"]:
             try:
-                doc = services.document_add(
+                doc = documents.document_add(
                     application=app,
                     file=upload,
                     original_name=upload.name,
@@ -161,7 +162,7 @@ def document_upload(request, application_id: int):
             except IntegrityError:
                 # A concurrent upload of the same file won the race on the unique constraint.
                 failed.append((upload.name, [f"This file was already uploaded for {app.display}."]))
-            except services.StorageUnavailable as exc:
+            except documents.StorageUnavailable as exc:
                 failed.append((upload.name, [str(exc)]))
             else:
                 added.append(doc)
@@ -192,12 +193,12 @@ def document_upload(request, application_id: int):
 
 @provider_required
 def document_edit(request, document_id: int):
-    doc = services.document_get_for_provider(user=request.user, document_id=document_id)
+    doc = selectors.document_get_for_provider(user=request.user, document_id=document_id)
     initial = {f: getattr(doc, f) for f in ("category", "code", "date", "language", "direction")}
     form = DocumentMetaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_correct(document=doc, user=request.user, **form.cleaned_data)
+            documents.document_correct(document=doc, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -213,11 +214,11 @@ def document_edit(request, document_id: int):
 @provider_required
 @require_POST
 def document_withdraw(request, document_id: int):
-    doc = services.document_get_for_provider(user=request.user, document_id=document_id)
+    doc = selectors.document_get_for_provider(user=request.user, document_id=document_id)
     form = DocumentWithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.document_withdraw(
+            documents.document_withdraw(
                 document=doc, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -235,11 +236,11 @@ def document_withdraw(request, document_id: int):
 
 @provider_required
 def document_citations(request, document_id: int):
-    doc = services.document_get_for_provider(user=request.user, document_id=document_id)
+    doc = selectors.document_get_for_provider(user=request.user, document_id=document_id)
     form = CitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            citation = services.citation_add(document=doc, user=request.user, **form.cleaned_data)
+            citation = documents.citation_add(document=doc, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -11,7 +11,7 @@ from offices import api as offices_api
 
 v1 = [
     path("me", offices_api.MeView.as_view(), name="me"),
-    path("", include("dossiers.api_urls")),
+    path("", include("dossiers.api.urls")),
 ]
 
 urlpatterns = [

@@ -6,25 +6,20 @@ components of the families it touches, which merges on insert and splits when a 
 """
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
 from offices.models import Office
 
-from . import numbers, signals
-from .models import Application, Document, Family, LookupKey, PriorityClaim, Publication
+from .. import numbers, signals
+from ..models import Application, Family, LookupKey, PriorityClaim, Publication
 
 logger = logging.getLogger(__name__)
-
-PDF_MAGIC = b"%PDF-"
 
 
 @dataclass(frozen=True)
@@ -196,180 +191,10 @@ def _families_recompute(family_ids: set[int], app: Application) -> None:
         Family.objects.filter(pk__in=free, members__isnull=True).delete()
 
 
-class _HashingReader:
-    """Wraps an upload so the hash and size are computed while storage streams it (one pass)."""
-
-    def __init__(self, fileobj):
-        self._f = fileobj
-        self.sha = hashlib.sha256()
-        self.size = 0
-
-    def read(self, n=-1):
-        chunk = self._f.read(n)
-        self.sha.update(chunk)
-        self.size += len(chunk)
-        return chunk
-
-    def __getattr__(self, name):
-        return getattr(self._f, name)
-
-
-def pdf_inspect(fileobj) -> int:
-    """Validate a PDF without loading it whole; returns the page count.
-
-    Raises ValidationError with a message for the person who uploaded it.
-    """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    fileobj.seek(0)
-    head = fileobj.read(1024)
-    if not head:
-        raise ValidationError("The file is empty.")
-    if PDF_MAGIC not in head:
-        raise ValidationError("This is not a PDF file (it does not start with %PDF-).")
-    fileobj.seek(0)
-    try:
-        reader = PdfReader(fileobj, strict=False)
-        if reader.is_encrypted:
-            raise ValidationError("The PDF is encrypted or password-protected; upload it unlocked.")
-        pages = len(reader.pages)
-    except ValidationError:
-        raise
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-    ) as exc:
-        raise ValidationError(
-            f"The PDF is damaged or truncated and cannot be read ({exc})."
-        ) from exc
-    if pages < 1:
-        raise ValidationError("The PDF has no pages.")
-    fileobj.seek(0)
-    return pages
-
-
-STORAGE_UNAVAILABLE = (
-    "The portal could not store the file (storage full or unavailable); nothing was saved. "
-    "Try again later."
-)
-
-
-class StorageUnavailable(Exception):
-    """The file could not be written (disk full, storage down): a server fault, not bad input."""
-
-
-@transaction.atomic
-def document_add(
-    *,
-    application: Application,
-    file,
-    category: str,
-    date: dt.date,
-    code: str = "",
-    language: str = "en",
-    direction: str = Document.Direction.OUTGOING,
-    original_name: str = "",
-    uploaded_by=None,
-) -> Document:
-    """Validate, stream to storage and commit one report: the file and the row stand or fall
-    together."""
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.UPLOAD_MAX_BYTES:
-        limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"The file is larger than the {limit} MB limit.")
-    pages = pdf_inspect(file)
-    reader = _HashingReader(file)
-    doc = Document(
-        application=application,
-        category=category,
-        code=code,
-        date=date,
-        language=language,
-        direction=direction,
-        pages=pages,
-        original_name=(original_name or getattr(file, "name", "") or "")[:255],
-        uploaded_by=uploaded_by,
-        sha256="0" * 64,
-    )
-    # Storage streams in chunks; the name is ours, never the uploaded one.
-    storage = doc.file.storage
-    name = doc.file.field.generate_filename(doc, "report.pdf")
-    try:
-        doc.file = storage.save(name, File(reader), max_length=doc.file.field.max_length)
-    except OSError as exc:
-        # A full disk leaves part of the file behind under our name; nothing points at it.
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("Could not remove the partial file %s", name, exc_info=True)
-        logger.error("Storing an upload for %s failed: %s", application.key, exc)
-        raise StorageUnavailable(STORAGE_UNAVAILABLE) from exc
-    try:
-        doc.sha256 = reader.sha.hexdigest()
-        doc.size = reader.size
-        if doc.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError("The file is larger than the upload limit.")
-        if Document.objects.live().filter(application=application, sha256=doc.sha256).exists():
-            raise ValidationError(
-                f"This file was already uploaded for {application.display}; it was not added again."
-            )
-        doc.full_clean(exclude=["file"])
-        doc.save()
-        signals.document_added.send(sender=Document, document=doc, user=uploaded_by)
-    except BaseException:
-        doc.file.storage.delete(doc.file.name)
-        raise
-    # Should an enclosing transaction roll back after this, the stored file is a stray that
-    # `manage.py documents_cleanup` removes; it is never reachable, as only rows are served.
-    return doc
-
-
 # --- providing (issue 5) ---
 
-from django.http import Http404  # noqa: E402
-
-from .models import Citation  # noqa: E402
 
 APPLICATION_BULK_MAX = 1000
-
-
-def application_get_for_provider(*, user, application_id: int) -> Application:
-    """An application its own providing office may write; anyone else gets the same 404."""
-    office_id = getattr(user, "office_id", None)
-    app = (
-        Application.objects.select_related("office", "family")
-        .filter(pk=application_id, office_id=office_id, office__provides=True)
-        .first()
-        if office_id
-        else None
-    )
-    if app is None:
-        raise Http404("No such application.")
-    return app
-
-
-def document_get_for_provider(*, user, document_id: int) -> Document:
-    """A document (withdrawn ones too: their history is the office's) its own office may write."""
-    office_id = getattr(user, "office_id", None)
-    doc = (
-        Document.objects.select_related("application__office")
-        .filter(
-            pk=document_id, application__office_id=office_id, application__office__provides=True
-        )
-        .first()
-        if office_id
-        else None
-    )
-    if doc is None:
-        raise Http404("No such document.")
-    return doc
 
 
 def _date_in(value, field: str) -> dt.date | None:
@@ -526,94 +351,3 @@ def bulk_summary(results: list[dict]) -> dict:
     for r in results:
         counts[r["status"]] += 1
     return {"total": len(results), **counts}
-
-
-@transaction.atomic
-def document_correct(
-    *,
-    document: Document,
-    user=None,
-    category: str,
-    date: dt.date,
-    code: str = "",
-    language: str = "en",
-    direction: str = Document.Direction.OUTGOING,
-) -> Document:
-    """Correct a document's metadata (the file itself is replaced by withdraw + upload)."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.withdrawn_at is not None:
-        raise ValidationError("This document was withdrawn; it can no longer be corrected.")
-    document.category = category
-    document.date = date
-    document.code = code
-    document.language = language
-    document.direction = direction
-    document.full_clean(exclude=["file"])
-    document.save(update_fields=["category", "date", "code", "language", "direction"])
-    return document
-
-
-@transaction.atomic
-def document_withdraw(*, document: Document, user=None, reason: str = "") -> Document:
-    """Withdraw: the row and file stay (history); other offices stop seeing it at once."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the document is withdrawn."})
-    # The conditional UPDATE makes a double submit withdraw (and announce) only once.
-    changed = Document.objects.filter(pk=document.pk, withdrawn_at=None).update(
-        withdrawn_at=timezone.now(), withdrawn_reason=reason[:300]
-    )
-    document.refresh_from_db()
-    if not changed:
-        raise ValidationError("This document was already withdrawn.")
-    signals.document_withdrawn.send(sender=Document, document=document, user=user, reason=reason)
-    return document
-
-
-def _citation_category(text: str) -> str:
-    letters = [c for c in (text or "").upper().replace(",", " ").split() if c]
-    if len(letters) == 1 and len(letters[0]) > 1 and "," not in text:
-        letters = list(letters[0])  # "XY" typed without separator
-    allowed = set(Citation.Category.values)
-    bad = [c for c in letters if c not in allowed]
-    if not letters or bad:
-        raise ValidationError(
-            {"category": f"Use the letters {', '.join(sorted(allowed))}, e.g. X or X,Y."}
-        )
-    return ",".join(dict.fromkeys(letters))
-
-
-@transaction.atomic
-def citation_add(
-    *,
-    document: Document,
-    cited_number: str = "",
-    npl_text: str = "",
-    category: str,
-    claims: str = "",
-    user=None,
-) -> Citation:
-    """A citation is a patent number (normalised) or a non-patent literature reference."""
-    cited_number, npl_text = (cited_number or "").strip(), (npl_text or "").strip()
-    if bool(cited_number) == bool(npl_text):
-        raise ValidationError("Give either a cited patent number or a non-patent literature text.")
-    citation = Citation(
-        document=document,
-        npl_text=npl_text,
-        category=_citation_category(category),
-        claims=(claims or "").strip(),
-    )
-    if cited_number:
-        try:
-            parsed = numbers.normalise(cited_number)
-        except numbers.InvalidNumber as first:
-            # A bare number most likely belongs to the citing office.
-            try:
-                parsed = numbers.normalise(cited_number, office=document.application.office.code)
-            except numbers.InvalidNumber:
-                raise ValidationError({"cited_number": str(first)}) from first
-        citation.cited_key = parsed.key
-        citation.cited_display = parsed.display
-    citation.full_clean()
-    citation.save()
-    return citation

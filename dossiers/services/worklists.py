@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from offices.models import Office
 
-from . import numbers
-from .models import Application, Document, LookupKey, Package, PackageItem, Worklist, WorklistEntry
+from .. import numbers
+from ..models import Application, Document, LookupKey, Package, PackageItem, Worklist, WorklistEntry
+from ..selectors import _office_of
 
 MAX_LINES = 5000
 DAY_FIRST = "dmy"
@@ -194,14 +195,6 @@ def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[Pa
     return parsed
 
 
-def _office_of(user) -> Office:
-    office = getattr(user, "office", None)
-    if office is None or getattr(user, "role", None) not in ("clerk", "office_admin"):
-        # The same 404 as a missing page: examiners have no worklists to find.
-        raise Http404("Worklists are for the clerks and admins of an office.")
-    return office
-
-
 @transaction.atomic
 def worklist_create(*, user, name: str) -> Worklist:
     office = _office_of(user)
@@ -262,35 +255,6 @@ def worklist_entry_remove(*, worklist: Worklist, entry_id: int) -> None:
 
 
 # --- selectors ---
-
-
-def worklist_list_for_user(*, user):
-    office = _office_of(user)
-    return (
-        Worklist.objects.filter(office=office)
-        .select_related("created_by")
-        .annotate(entry_count=Count("entries", distinct=True))
-        .order_by("-created_at", "-pk")
-    )
-
-
-def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
-    """The one fetch-and-authorise helper: another office's worklist is simply not found."""
-    office = _office_of(user)
-    worklist = Worklist.objects.filter(pk=worklist_id, office=office).first()
-    if worklist is None:
-        raise Http404("No such worklist.")
-    return worklist
-
-
-def package_get_for_user(*, user, package_id: int) -> Package:
-    office = _office_of(user)
-    package = (
-        Package.objects.filter(pk=package_id, office=office).select_related("worklist").first()
-    )
-    if package is None:
-        raise Http404("No such package.")
-    return package
 
 
 class OfficeViewer:

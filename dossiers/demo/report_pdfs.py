@@ -16,7 +16,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Document
+from ..models import Document
 
 TEMPLATES = {
     Document.Category.SEARCH_REPORT: "dossiers/pdf/search_report.html",

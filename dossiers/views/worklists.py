@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import packaging, worklists
-from .models import Package
+from .. import selectors
+from ..models import Package
+from ..services import packages, worklists
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -68,7 +69,7 @@ def _flash(request, result: worklists.AddResult) -> None:
 
 
 def worklist_list(request):
-    items = worklists.worklist_list_for_user(user=request.user)
+    items = selectors.worklist_list_for_user(user=request.user)
     form = WorklistForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         worklist = worklists.worklist_create(user=request.user, name=form.cleaned_data["name"])
@@ -91,7 +92,7 @@ def _request_documents_url() -> str:
 
 
 def worklist_detail(request, worklist_id: int, lines_form=None):
-    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     rows = worklists.worklist_rows(worklist=worklist)
     request_url = _request_documents_url()
     for row in rows:
@@ -118,7 +119,7 @@ def worklist_detail(request, worklist_id: int, lines_form=None):
 
 @require_POST
 def worklist_lines_add(request, worklist_id: int):
-    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     form = LinesForm(request.POST, request.FILES)
     if not form.is_valid():
         return worklist_detail(request, worklist_id, lines_form=form)
@@ -131,7 +132,7 @@ def worklist_lines_add(request, worklist_id: int):
 
 @require_POST
 def worklist_entry_remove(request, worklist_id: int, entry_id: int):
-    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     worklists.worklist_entry_remove(worklist=worklist, entry_id=entry_id)
     messages.success(request, "Removed from the worklist.")
     return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
@@ -139,12 +140,12 @@ def worklist_entry_remove(request, worklist_id: int, entry_id: int):
 
 @require_POST
 def package_create(request, worklist_id: int):
-    worklist = worklists.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     try:
         chosen = [int(v) for v in request.POST.getlist("application")]
     except ValueError:
         chosen = []
-    package = packaging.package_request(
+    package = packages.package_request(
         worklist=worklist,
         user=request.user,
         application_ids=chosen or None,
@@ -159,8 +160,8 @@ def package_create(request, worklist_id: int):
 
 @require_POST
 def package_retry(request, package_id: int):
-    package = worklists.package_get_for_user(user=request.user, package_id=package_id)
-    packaging.package_retry(package=package)
+    package = selectors.package_get_for_user(user=request.user, package_id=package_id)
+    packages.package_retry(package=package)
     messages.success(request, f"Package {package.pk} is being built again.")
     return redirect(f"{reverse('dossiers:worklist-detail', args=[package.worklist_id])}#packages")
 
@@ -182,7 +183,7 @@ def package_status_data(package: Package) -> dict:
 
 @require_GET
 def package_status(request, package_id: int):
-    package = worklists.package_get_for_user(user=request.user, package_id=package_id)
+    package = selectors.package_get_for_user(user=request.user, package_id=package_id)
     response = JsonResponse(package_status_data(package))
     response["Cache-Control"] = "no-store"
     return response
@@ -190,7 +191,7 @@ def package_status(request, package_id: int):
 
 @require_GET
 def package_download(request, package_id: int):
-    package = worklists.package_get_for_user(user=request.user, package_id=package_id)
+    package = selectors.package_get_for_user(user=request.user, package_id=package_id)
     if package.state != Package.State.READY or not package.file:
         raise Http404("This package is not ready or has expired.")
     try:

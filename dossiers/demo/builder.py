@@ -1,7 +1,7 @@
 """Demo families: about 60 inventions filed at the demo offices, with real small PDF reports.
 
 Deterministic (one seeded random.Random) and idempotent: applications go through
-services.application_upsert (idempotent on the canonical key) and are only touched when they
+applications.application_upsert (idempotent on the canonical key) and are only touched when they
 differ from the spec; a report is skipped when the application already has a live document of
 the same category, code and date, or with the same sha256 (rendering is byte-for-byte stable).
 
@@ -35,9 +35,11 @@ from django.db import transaction
 
 from offices.models import Office
 
-from . import numbers, reports
-from .models import Application, Citation, Document
-from .services import PriorityIn, PublicationIn, application_upsert, document_add
+from .. import numbers
+from ..models import Application, Citation, Document
+from ..services.applications import PriorityIn, PublicationIn, application_upsert
+from ..services.documents import document_add
+from . import report_pdfs as reports
 
 SEED = 20131011
 D = dt.date

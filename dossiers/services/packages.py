@@ -6,22 +6,17 @@ bounded whatever the size. A build claims its package row with a conditional UPD
 delivered twice (acks_late, a redelivered message) builds once; progress is saved on the row.
 """
 
-import csv
 import datetime as dt
-import io
 import logging
-import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from case_portal.celery import enqueue_on_commit, requeue_stuck
@@ -29,8 +24,8 @@ from offices.models import Office
 from stats.models import Action
 from stats.services import usage_record
 
-from . import signals
-from .models import (
+from .. import signals
+from ..models import (
     Application,
     Document,
     Package,
@@ -39,12 +34,19 @@ from .models import (
     WorklistEntry,
     package_upload_to,
 )
-from .selectors import document_download_name
+from ..selectors import document_download_name
+from .package_archive import (
+    ApplicationPlan,
+    PlannedDocument,
+    _add_document,
+    _manifest,
+    _zip_time,
+    index_pdf,
+)
 from .worklists import OfficeViewer, entries_due, foreign_documents
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
 # A build that has not finished in this long is taken to have died with its worker.
 STALE_AFTER = dt.timedelta(minutes=30)
 # A package still queued after this long has probably lost its message (broker down at commit).
@@ -57,7 +59,7 @@ def expiry_days() -> int:
 
 
 def _enqueue(package: Package) -> None:
-    from .tasks import package_build_task  # tasks import this module
+    from ..tasks import package_build_task  # tasks import this module
 
     enqueue_on_commit(package_build_task, [package.pk], swept_by="packages_requeue")
 
@@ -66,7 +68,7 @@ def packages_requeue(*, now: dt.datetime | None = None) -> int:
     """Send again what a dead broker or worker left behind: packages still queued after
     QUEUED_GRACE (their message may never have reached the broker) and builds gone stale. The
     claim in package_build makes a duplicate message harmless."""
-    from .tasks import package_build_task
+    from ..tasks import package_build_task
 
     now = now or timezone.now()
     return requeue_stuck(
@@ -115,20 +117,6 @@ def package_retry(*, package: Package) -> Package:
         _enqueue(package)
     package.refresh_from_db()
     return package
-
-
-@dataclass
-class PlannedDocument:
-    document: Document
-    path: str
-
-
-@dataclass
-class ApplicationPlan:
-    application: Application
-    members: list[Application]
-    documents: list[PlannedDocument] = field(default_factory=list)
-    unavailable: list[str] = field(default_factory=list)
 
 
 def package_plan(*, package: Package) -> list[ApplicationPlan]:
@@ -222,88 +210,6 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
     return plans
 
 
-def _zip_time(when: dt.datetime) -> tuple:
-    local = timezone.localtime(when)
-    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
-
-
-def _manifest(package: Package, plans: list[ApplicationPlan], included: set[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "application",
-            "application_number",
-            "path",
-            "document_id",
-            "office",
-            "source_application",
-            "category",
-            "date",
-            "pages",
-            "bytes",
-            "sha256",
-        ]
-    )
-    for plan in plans:
-        for item in plan.documents:
-            if item.path not in included:
-                continue
-            doc = item.document
-            writer.writerow(
-                [
-                    plan.application.key,
-                    plan.application.display,
-                    item.path,
-                    doc.pk,
-                    doc.application.office.code,
-                    doc.application.display,
-                    doc.category,
-                    f"{doc.date:%Y-%m-%d}",
-                    doc.pages,
-                    doc.size,
-                    doc.sha256,
-                ]
-            )
-    # BOM: Excel, which clerks open this in, otherwise misreads non-ASCII titles.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[str]) -> bytes:
-    from weasyprint import HTML
-
-    labels = dict(Document.Category.choices)
-    sections = []
-    for plan in plans:
-        docs = [
-            {
-                "path": item.path,
-                "name": item.path.split("/", 1)[1],
-                "office": item.document.application.office.code,
-                "source": item.document.application.display,
-                "category": labels.get(item.document.category, item.document.category),
-                "date": item.document.date,
-                "pages": item.document.pages,
-            }
-            for item in plan.documents
-            if item.path in included
-        ]
-        sections.append({"plan": plan, "docs": docs, "pages": sum(d["pages"] for d in docs)})
-    html = render_to_string(
-        "dossiers/worklists/package_index.html",
-        {
-            "package": package,
-            "worklist": package.worklist,
-            "office": package.office,
-            "built_at": timezone.localtime(),
-            "sections": sections,
-            "documents": sum(len(s["docs"]) for s in sections),
-            "pages": sum(s["pages"] for s in sections),
-        },
-    )
-    return HTML(string=html).write_pdf()
-
-
 def _claim(package_id: int) -> bool:
     now = timezone.now()
     return bool(
@@ -364,20 +270,6 @@ def package_build(*, package_id: int) -> Package | None:
             finished_at=timezone.now(),
         )
         return Package.objects.get(pk=package_id)
-
-
-def _add_document(zf: zipfile.ZipFile, item: PlannedDocument) -> bool:
-    doc = item.document
-    info = zipfile.ZipInfo(item.path, _zip_time(doc.created_at))
-    info.compress_type = zipfile.ZIP_STORED
-    info.file_size = doc.size  # lets zipfile choose ZIP64 up front for files over 2 GiB
-    try:
-        with doc.file.open("rb") as src, zf.open(info, "w") as dst:
-            shutil.copyfileobj(src, dst, CHUNK)
-    except (FileNotFoundError, OSError):
-        logger.warning("Document %s file %s unreadable for a package", doc.pk, doc.file.name)
-        return False
-    return True
 
 
 @transaction.atomic

@@ -1,0 +1,192 @@
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from ..models import Application, Document
+from ..services.applications import APPLICATION_BULK_MAX
+
+
+class UnderstoodSerializer(serializers.Serializer):
+    office = serializers.CharField(help_text="ST.3 code (IPOfficeCode)")
+    kind = serializers.CharField(help_text="application, publication, priority or pct")
+    key = serializers.CharField(help_text="Canonical key: office code + digits")
+    display = serializers.CharField(help_text="The one format shown to people")
+    docdb = serializers.CharField(allow_null=True)
+    epodoc = serializers.CharField(allow_null=True)
+    kind_code = serializers.CharField(allow_null=True)
+    candidates = serializers.ListField(child=serializers.CharField())
+
+
+class PrioritySerializer(serializers.Serializer):
+    office = serializers.CharField(source="office_code")
+    key = serializers.CharField()
+    display = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+
+
+class PublicationSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    display = serializers.CharField()
+    kind_code = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = serializers.CharField(source="application.key")
+    category = serializers.ChoiceField(choices=Document.Category.choices)
+    code = serializers.CharField(help_text="The office's own document code")
+    date = serializers.DateField()
+    language = serializers.CharField()
+    direction = serializers.ChoiceField(choices=Document.Direction.choices)
+    pages = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="Bytes")
+    sha256 = serializers.CharField()
+    withdrawn = serializers.SerializerMethodField()
+    content_url = serializers.SerializerMethodField()
+
+    def get_withdrawn(self, doc) -> bool:
+        return doc.withdrawn_at is not None
+
+    def get_content_url(self, doc) -> str:
+        return f"/api/v1/documents/{doc.pk}/content"
+
+
+class ApplicationBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    office = serializers.CharField(source="office.code")
+    key = serializers.CharField()
+    display = serializers.CharField()
+    filing_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    published = serializers.BooleanField()
+    family = serializers.IntegerField(source="family_id")
+
+
+class PctSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    display = serializers.CharField()
+
+
+class ApplicationSerializer(ApplicationBriefSerializer):
+    title = serializers.CharField()
+    applicants = serializers.ListField(child=serializers.CharField())
+    examination_date = serializers.DateField(allow_null=True)
+    priorities = PrioritySerializer(source="priority_claims", many=True)
+    publications = PublicationSerializer(many=True)
+    pct = serializers.SerializerMethodField()
+
+    @extend_schema_field(PctSerializer(allow_null=True))
+    def get_pct(self, app) -> dict | None:
+        return {"key": app.pct_key, "display": app.pct_display} if app.pct_key else None
+
+
+class MemberSerializer(ApplicationSerializer):
+    documents = DocumentSerializer(source="visible_documents", many=True)
+
+
+class FamilySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="family.pk")
+    members = MemberSerializer(many=True)
+    hidden_members = serializers.IntegerField(
+        help_text="Members this key may not see (unpublished applications of other offices)."
+    )
+
+
+class CitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id")
+    cited_key = serializers.CharField()
+    cited_display = serializers.CharField()
+    npl_text = serializers.CharField()
+    category = serializers.CharField()
+    claims = serializers.CharField()
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    understood = UnderstoodSerializer()
+    applications = ApplicationBriefSerializer(many=True)
+
+
+class PriorityInSerializer(serializers.Serializer):
+    office = serializers.CharField(required=False, help_text="ST.3 code; else read from number")
+    number = serializers.CharField(help_text="Any spelling")
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class PublicationInSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Any spelling, with or without kind code")
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class ApplicationInSerializer(serializers.Serializer):
+    """Documents the JSON accepted; applications.application_in_parse is the validator."""
+
+    office = serializers.CharField(required=False, help_text="The key's office (ST.3)")
+    number = serializers.CharField(help_text="Application number in any spelling")
+    filing_date = serializers.DateField(required=False, allow_null=True)
+    title = serializers.CharField(required=False, allow_blank=True)
+    applicants = serializers.ListField(child=serializers.CharField(), required=False)
+    status = serializers.ChoiceField(choices=Application.Status.choices, required=False)
+    published = serializers.BooleanField(required=False, allow_null=True)
+    examination_date = serializers.DateField(required=False, allow_null=True)
+    priorities = PriorityInSerializer(many=True, required=False)
+    publications = PublicationInSerializer(many=True, required=False)
+    pct = serializers.CharField(required=False, allow_null=True, help_text="PCT application")
+
+
+class ApplicationSavedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    display = serializers.CharField()
+    family = serializers.IntegerField()
+    created = serializers.BooleanField()
+
+
+class BulkInSerializer(serializers.Serializer):
+    applications = ApplicationInSerializer(many=True, max_length=APPLICATION_BULK_MAX)
+
+
+class BulkItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "updated", "error"])
+    id = serializers.IntegerField(required=False)
+    key = serializers.CharField(required=False)
+    display = serializers.CharField(required=False)
+    family = serializers.IntegerField(required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class BulkSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    error = serializers.IntegerField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    summary = BulkSummarySerializer()
+    results = BulkItemSerializer(many=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The PDF (not encrypted, within the size limit)")
+    category = serializers.ChoiceField(choices=Document.Category.choices)
+    code = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    date = serializers.DateField()
+    language = serializers.RegexField(r"^[a-z]{2,3}$", required=False, default="en")
+    direction = serializers.ChoiceField(
+        choices=Document.Direction.choices, required=False, default=Document.Direction.OUTGOING
+    )
+
+
+class CitationInSerializer(serializers.Serializer):
+    cited_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    npl_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    category = serializers.CharField(max_length=20, help_text="X, Y, A… or X,Y")
+    claims = serializers.CharField(required=False, allow_blank=True, max_length=100)

@@ -1,0 +1,130 @@
+import csv
+import datetime as dt
+import io
+import logging
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ..models import (
+    Application,
+    Document,
+    Package,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+
+
+@dataclass
+class PlannedDocument:
+    document: Document
+    path: str
+
+
+@dataclass
+class ApplicationPlan:
+    application: Application
+    members: list[Application]
+    documents: list[PlannedDocument] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)
+
+
+def _zip_time(when: dt.datetime) -> tuple:
+    local = timezone.localtime(when)
+    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
+
+
+def _manifest(package: Package, plans: list[ApplicationPlan], included: set[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "application",
+            "application_number",
+            "path",
+            "document_id",
+            "office",
+            "source_application",
+            "category",
+            "date",
+            "pages",
+            "bytes",
+            "sha256",
+        ]
+    )
+    for plan in plans:
+        for item in plan.documents:
+            if item.path not in included:
+                continue
+            doc = item.document
+            writer.writerow(
+                [
+                    plan.application.key,
+                    plan.application.display,
+                    item.path,
+                    doc.pk,
+                    doc.application.office.code,
+                    doc.application.display,
+                    doc.category,
+                    f"{doc.date:%Y-%m-%d}",
+                    doc.pages,
+                    doc.size,
+                    doc.sha256,
+                ]
+            )
+    # BOM: Excel, which clerks open this in, otherwise misreads non-ASCII titles.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[str]) -> bytes:
+    from weasyprint import HTML
+
+    labels = dict(Document.Category.choices)
+    sections = []
+    for plan in plans:
+        docs = [
+            {
+                "path": item.path,
+                "name": item.path.split("/", 1)[1],
+                "office": item.document.application.office.code,
+                "source": item.document.application.display,
+                "category": labels.get(item.document.category, item.document.category),
+                "date": item.document.date,
+                "pages": item.document.pages,
+            }
+            for item in plan.documents
+            if item.path in included
+        ]
+        sections.append({"plan": plan, "docs": docs, "pages": sum(d["pages"] for d in docs)})
+    html = render_to_string(
+        "dossiers/worklists/package_index.html",
+        {
+            "package": package,
+            "worklist": package.worklist,
+            "office": package.office,
+            "built_at": timezone.localtime(),
+            "sections": sections,
+            "documents": sum(len(s["docs"]) for s in sections),
+            "pages": sum(s["pages"] for s in sections),
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _add_document(zf: zipfile.ZipFile, item: PlannedDocument) -> bool:
+    doc = item.document
+    info = zipfile.ZipInfo(item.path, _zip_time(doc.created_at))
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = doc.size  # lets zipfile choose ZIP64 up front for files over 2 GiB
+    try:
+        with doc.file.open("rb") as src, zf.open(info, "w") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+    except (FileNotFoundError, OSError):
+        logger.warning("Document %s file %s unreadable for a package", doc.pk, doc.file.name)
+        return False
+    return True
