@@ -44,7 +44,7 @@ PRODUCTION_SETTINGS = [
     "CONTENT_SECURITY_POLICY",
 ]
 # Rendered by WeasyPrint into PDFs, never served to a browser: CSP does not apply to them.
-PDF_TEMPLATES = ("dossiers/pdf/", "dossiers/worklists/package_index.html", "stats/report.html")
+PDF_TEMPLATES = ("dossiers/demo/", "dossiers/worklists/package_index.html", "stats/report.html")
 
 
 def _settings_as_production_loads_them(**env_overrides) -> dict:

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from dossiers import numbers
 from dossiers.demo import builder as dossiers_demo
-from dossiers.demo import report_pdfs as reports
+from dossiers.demo import report_pdf_builder as reports
 from dossiers.models import (
     Application,
     Citation,
@@ -213,7 +213,7 @@ def test_rendering_the_same_report_twice_gives_identical_bytes(loaded):
     member = next(m for m in spec.members if m.reports)
     app = Application.objects.get(key=numbers.normalise(member.number, office=member.office).key)
     report = member.reports[0]
-    ctx = dossiers_demo._report_context(spec, member, app, report, random.Random(1))
+    ctx = dossiers_demo.report_context(spec, member, app, report, random.Random(1))
     category = dossiers_demo.REPORT_KINDS[report.kind][0]
     reports._CACHE.clear()
     first = reports.report_render(category=category, context=ctx)

@@ -1,6 +1,6 @@
 """Office report PDFs (search report, written opinion, office action) rendered with WeasyPrint.
 
-The templates live in templates/dossiers/pdf/. Rendering is byte-for-byte deterministic for the
+The templates live in templates/dossiers/demo/. Rendering is byte-for-byte deterministic for the
 same template and context: documents are de-duplicated by their sha256, so a report rendered twice
 must not turn into two documents. WeasyPrint writes no creation date or /ID unless asked; we set
 both from the input (the document's own date, a hash of the HTML) so that stays true even if a
@@ -19,9 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 from ..models import Document
 
 TEMPLATES = {
-    Document.Category.SEARCH_REPORT: "dossiers/pdf/search_report.html",
-    Document.Category.WRITTEN_OPINION: "dossiers/pdf/written_opinion.html",
-    Document.Category.OFFICE_ACTION: "dossiers/pdf/office_action.html",
+    Document.Category.SEARCH_REPORT: "dossiers/demo/search_report.html",
+    Document.Category.WRITTEN_OPINION: "dossiers/demo/written_opinion.html",
+    Document.Category.OFFICE_ACTION: "dossiers/demo/office_action.html",
 }
 
 # Rendered bytes by hash of the HTML. Layout is the slow part (~0.15 s CPU a report); loading
