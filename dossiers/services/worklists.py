@@ -12,7 +12,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
@@ -293,11 +292,9 @@ class EntryRow:
 def _open_requests_by_family(office: Office, family_ids) -> dict[int, int]:
     """Active document requests the office made in each family.
 
-    The requests live in the notifications app, which dossiers must not import; the reverse
-    relation is read by name so dossiers still works without that app installed.
+    The requests live in the notifications app, which dossiers must not import: the reverse
+    relation from Application is read by its name.
     """
-    if not apps.is_installed("notifications"):
-        return {}
     rows = (
         Application.objects.filter(
             family_id__in=list(family_ids),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors
@@ -83,23 +83,13 @@ def worklist_list(request):
     return render(request, "dossiers/worklists/list.html", {"worklists": items, "form": form})
 
 
-def _request_documents_url() -> str:
-    # The request form belongs to the notifications app (dossiers links to it by URL name only).
-    try:
-        return reverse("notifications:request-new")
-    except NoReverseMatch:
-        return ""
-
-
 def worklist_detail(request, worklist_id: int, lines_form=None):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     rows = worklists.worklist_rows(worklist=worklist)
-    request_url = _request_documents_url()
+    request_url = reverse("notifications:request-new")  # notifications owns the form
     for row in rows:
         row.request_links = [
-            (f"{request_url}?application={pk}", code, key)
-            for pk, code, key in row.request_targets
-            if request_url
+            (f"{request_url}?application={pk}", code, key) for pk, code, key in row.request_targets
         ]
     if lines_form is None:
         retry_text = "\n".join(r["text"] for r in worklist.rejected_lines)
