@@ -14,7 +14,7 @@ from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from stats.models import Action, UsageEvent
 from tests.dossiers.pdf_samples import encrypted_pdf_bytes, pdf_bytes
-from tests.factories import OfficeFactory
+from tests.offices.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 

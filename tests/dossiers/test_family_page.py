@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from dossiers.services.applications import PriorityIn, application_upsert
 from dossiers.services.documents import document_add
-from tests.dossiers.conftest import make_pdf
-from tests.factories import OfficeFactory
+from tests.dossiers.pdf_samples import report_pdf_bytes
+from tests.offices.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_family_page_query_count_does_not_grow_with_the_family(
         )
         document_add(
             application=app,
-            file=ContentFile(make_pdf(f"r{i}"), name="r.pdf"),
+            file=ContentFile(report_pdf_bytes(f"r{i}"), name="r.pdf"),
             category="office_action",
             date=dt.date(2016, 1, 1),
         )

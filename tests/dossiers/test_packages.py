@@ -19,8 +19,8 @@ from dossiers.models import Package, PackageItem
 from dossiers.services import package_archive, packages, worklists
 from dossiers.tasks import package_build_task
 from stats.models import UsageEvent
-from tests.dossiers.test_worklists import add_doc, docs, world  # noqa: F401
-from tests.factories import UserFactory
+from tests.dossiers.factories import DocumentFactory
+from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packages"
@@ -28,7 +28,7 @@ UTC = dt.UTC
 
 
 @pytest.fixture
-def worklist(world, docs):  # noqa: F811
+def worklist(world, docs):
     wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
     worklists.worklist_lines_add(
         worklist=wl, text="CA 3000001;2026-12-01\nCA 3000002;2026-12-01\nCA 3000003;2027-01-20"
@@ -36,7 +36,7 @@ def worklist(world, docs):  # noqa: F811
     return wl
 
 
-def _build(wl, world, **kwargs):  # noqa: F811
+def _build(wl, world, **kwargs):
     package = packages.package_request(worklist=wl, user=world["clerk"], **kwargs)
     packages.package_build(package_id=package.pk)
     package.refresh_from_db()
@@ -50,8 +50,8 @@ def _open(package) -> zipfile.ZipFile:
 
 def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_and_manifest(
     worklist,
-    world,  # noqa: F811
-    docs,  # noqa: F811
+    world,
+    docs,
 ):
     package = _build(worklist, world)
     assert package.state == "ready" and package.done == package.total == 3
@@ -99,7 +99,7 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
 
 def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
     worklist,
-    world,  # noqa: F811
+    world,
 ):
     _build(worklist, world)
     events = UsageEvent.objects.filter(action="document_download")
@@ -109,7 +109,7 @@ def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
     assert by_provider == ["AU", "US", "US"]
 
 
-def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):  # noqa: F811
+def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):
     package = _build(worklist, world)
     first_file = package.file.name
     assert packages.package_build(package_id=package.pk) is None
@@ -122,10 +122,12 @@ def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):  
 
 def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
     worklist,
-    world,  # noqa: F811
+    world,
 ):
     _build(worklist, world)
-    later = add_doc(world["au"], "office_action", dt.date(2023, 2, 2))
+    later = DocumentFactory(
+        application=world["au"], category="office_action", date=dt.date(2023, 2, 2)
+    )
     package = _build(worklist, world, only_new=True)
     names = [n for n in _open(package).namelist() if n.endswith(".pdf") and "/" in n]
     assert names == ["CA3000001/AU2020123456_AU_office-action_2023-02-02.pdf"]
@@ -134,18 +136,18 @@ def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
     assert "3 documents already delivered in an earlier package" in text
 
 
-def test_a_selection_packages_only_the_ticked_applications(worklist, world):  # noqa: F811
+def test_a_selection_packages_only_the_ticked_applications(worklist, world):
     package = _build(worklist, world, application_ids=[world["ca2"].pk])
     assert package.application_ids == [world["ca2"].pk]
     assert package.total == 0 and package.state == "ready"
 
 
-def test_a_clerk_cannot_package_another_offices_applications(worklist, world):  # noqa: F811
+def test_a_clerk_cannot_package_another_offices_applications(worklist, world):
     package = _build(worklist, world, application_ids=[world["au"].pk, world["ca1"].pk])
     assert package.application_ids == [world["ca1"].pk]
 
 
-def test_download_and_status_are_404_for_another_offices_clerk(client, worklist, world):  # noqa: F811
+def test_download_and_status_are_404_for_another_offices_clerk(client, worklist, world):
     package = _build(worklist, world)
     au_clerk = UserFactory(office=world["other_office"], role="clerk")
     client.force_login(au_clerk)
@@ -162,7 +164,7 @@ def test_download_and_status_are_404_for_another_offices_clerk(client, worklist,
 def test_build_button_queues_a_package_and_status_reports_progress(
     client,
     worklist,
-    world,  # noqa: F811
+    world,
     django_capture_on_commit_callbacks,
 ):
     client.force_login(world["clerk"])
@@ -184,7 +186,7 @@ def test_build_button_queues_a_package_and_status_reports_progress(
     assert status["download_url"].endswith(f"/packages/{package.pk}/download/")
 
 
-def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):  # noqa: F811
+def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):
     package = packages.package_request(worklist=worklist, user=world["clerk"])
     real = package_archive.index_pdf
 
@@ -203,7 +205,7 @@ def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monke
     assert package.state == "ready" and package.error == ""
 
 
-def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world, docs):  # noqa: F811
+def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world, docs):
     default_storage.delete(docs["us_oa"].file.name)
     package = _build(worklist, world)
     assert package.state == "ready"
@@ -213,7 +215,7 @@ def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world,
     assert "could not be read from storage" in text
 
 
-def test_packages_expire_after_the_configured_days(client, worklist, world, settings):  # noqa: F811
+def test_packages_expire_after_the_configured_days(client, worklist, world, settings):
     settings.PACKAGE_EXPIRY_DAYS = 7
     with time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=UTC), tick=False):
         package = _build(worklist, world)
@@ -244,7 +246,7 @@ def no_receivers():
 
 def test_just_in_time_builds_lead_days_before_examination_and_emails_the_clerk(
     worklist,
-    world,  # noqa: F811
+    world,
     no_receivers,
 ):
     # Lead 14 days: 2026-12-01 examinations are due on 2026-11-17, not a day earlier.
@@ -268,7 +270,7 @@ def test_just_in_time_builds_lead_days_before_examination_and_emails_the_clerk(
     assert len(mail.outbox) == 1  # once
 
 
-def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):  # noqa: F811
+def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):
     world["office"].package_lead_days = 30
     world["office"].save()
     with time_machine.travel(dt.datetime(2026, 11, 1, 6, tzinfo=UTC)):
@@ -279,7 +281,7 @@ def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):  
         assert package.application_ids == [world["ca3"].pk]
 
 
-def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  # noqa: F811
+def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):
     got = []
 
     def receiver(sender, package, user, automatic, **kwargs):
@@ -300,7 +302,7 @@ def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  #
 # test's task (which would look for rows in the wrong test database).
 @pytest.mark.xdist_group("celery-redis")
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):  # noqa: F811
+def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):
     from celery.contrib.testing.worker import start_worker
 
     from case_portal.celery import app

@@ -100,17 +100,6 @@ def test_office_admin_reads_changes_period_and_downloads_statistics(page, usage,
     shot(page, "stats-04-admin-access-log")
 
 
-@pytest.fixture
-def eager_celery():
-    """No worker in the e2e run: the report task runs in the live server when its row commits."""
-    from case_portal.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = old
-
-
 def test_operator_switches_between_offices(page, usage, shot, eager_celery):
     login(page, "operator@case.demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()

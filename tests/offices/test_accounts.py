@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from offices.models import User
 from stats.models import UsageEvent
-from tests.factories import PASSWORD, UserFactory
+from tests.offices.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

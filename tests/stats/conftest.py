@@ -6,7 +6,7 @@ import pytest
 
 from stats.models import Action
 from stats.services import usage_record, usage_rollup
-from tests.factories import OfficeFactory, UserFactory
+from tests.offices.factories import OfficeFactory, UserFactory
 
 
 @pytest.fixture
