@@ -1,5 +1,7 @@
 import datetime as dt
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -107,6 +109,44 @@ def docs(world):
             application=world["ca1"], category="office_action", date=dt.date(2022, 1, 1)
         ),
     }
+
+
+def _artifacts_root(config) -> Path:
+    """$CASE_ARTIFACTS_DIR (one sub-folder per xdist worker), else `artifacts/` in this run's
+    pytest base temp directory (under /tmp, new each run; pytest keeps the last three)."""
+    if os.environ.get("CASE_ARTIFACTS_DIR"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        return Path(os.environ["CASE_ARTIFACTS_DIR"]) / worker
+    return config._tmp_path_factory.getbasetemp() / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifact_dir(request):
+    """Folders for files a person may want to look at after the run (screenshots, rendered
+    pages), never inside the repository: `artifact_dir("screenshots")` is
+    `<artifacts>/screenshots/`, emptied the first time this run asks for it, so nothing an
+    earlier run left is ever counted."""
+    made: dict[str, Path] = {}
+
+    def make(name: str) -> Path:
+        if name not in made:
+            path = _artifacts_root(request.config) / name
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True)
+            made[name] = path
+        return made[name]
+
+    return make
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    root = _artifacts_root(config)
+    # Under xdist each worker has its own base temp directory inside the controller's.
+    found = [p for p in [root, *root.parent.glob(f"popen-gw*/{root.name}")] if p.is_dir()]
+    if os.environ.get("CASE_ARTIFACTS_DIR"):
+        found = [root] if root.is_dir() else []
+    if found:
+        terminalreporter.write_line("Test artefacts: " + ", ".join(map(str, found)))
 
 
 def pytest_configure(config):

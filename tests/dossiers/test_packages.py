@@ -4,7 +4,6 @@ import io
 import subprocess
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -23,7 +22,6 @@ from tests.dossiers.factories import DocumentFactory
 from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packages"
 UTC = dt.UTC
 
 
@@ -52,6 +50,7 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
     worklist,
     world,
     docs,
+    artifact_dir,
 ):
     package = _build(worklist, world)
     assert package.state == "ready" and package.done == package.total == 3
@@ -80,13 +79,13 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
 
     # Index: a cover, then one page per application (three on the worklist).
     index = zf.read("index.pdf")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "index.pdf").write_bytes(index)
+    folder = artifact_dir("package-index")  # fresh this run: only this render's pages count
+    (folder / "index.pdf").write_bytes(index)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(ARTIFACTS / "index.pdf"), str(ARTIFACTS / "index")],
+        ["pdftoppm", "-png", "-r", "60", str(folder / "index.pdf"), str(folder / "index")],
         check=True,
     )
-    assert len(list(ARTIFACTS.glob("index-*.png"))) == 4  # opened and looked at
+    assert len(list(folder.glob("index-*.png"))) == 4  # every page renders, to be looked at
     reader = PdfReader(io.BytesIO(index))
     assert len(reader.pages) == 4
     text = [p.extract_text() for p in reader.pages]
@@ -136,10 +135,31 @@ def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
     assert "3 documents already delivered in an earlier package" in text
 
 
+def _index_text(package) -> str:
+    reader = PdfReader(io.BytesIO(_open(package).read("index.pdf")))
+    return "\n".join(p.extract_text() for p in reader.pages)
+
+
 def test_a_selection_packages_only_the_ticked_applications(worklist, world):
+    package = _build(worklist, world, application_ids=[world["ca1"].pk])
+    assert package.application_ids == [world["ca1"].pk]
+    assert package.state == "ready" and package.done == package.total == 3
+    assert {n.split("/")[0] for n in _open(package).namelist() if "/" in n} == {"CA3000001"}
+    text = _index_text(package)
+    assert "CA 3,000,001" in text and "CA 3,000,002" not in text and "CA 3,000,003" not in text
+
+
+def test_ticking_only_an_application_without_foreign_reports_leaves_the_others_out(
+    worklist, world
+):
+    # CA 3,000,001's three foreign reports are on the worklist too, but it is not ticked.
     package = _build(worklist, world, application_ids=[world["ca2"].pk])
     assert package.application_ids == [world["ca2"].pk]
     assert package.total == 0 and package.state == "ready"
+    assert sorted(_open(package).namelist()) == ["index.pdf", "manifest.csv"]
+    text = _index_text(package)
+    assert "CA 3,000,002" in text and "CA 3,000,001" not in text
+    assert "No application of another office is in this family" in text
 
 
 def test_a_clerk_cannot_package_another_offices_applications(worklist, world):
