@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis as redis_py
 from django.db import connection
 
 from case_portal.celery import app as celery_app
@@ -108,7 +109,10 @@ class RedisServer:
 
 
 class Worker:
+    """A `celery worker` subprocess (solo pool, logging each task) against `broker`."""
+
     def __init__(self, *, broker: str, smtp_port: int, log: Path):
+        self.broker = broker
         db = connection.settings_dict
         env = {
             **os.environ,
@@ -143,6 +147,24 @@ class Worker:
             start_new_session=True,
         )
         wait_for(lambda: "ready." in log.read_text(), 60, "celery worker to start")
+
+    def idle(self) -> bool:
+        """Nothing is queued or unacknowledged at the broker and every task this worker received
+        has finished, by its own log: whatever was sent has had its effect."""
+        redis = redis_py.Redis.from_url(self.broker)
+        try:
+            if redis.llen("celery") or redis.hlen("unacked"):
+                return False
+        finally:
+            redis.close()
+        log = self.log.read_text()
+        finished = sum(log.count(f"] {word}") for word in ("succeeded in", "raised", "retry:"))
+        return log.count("] received") == finished
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        # Twice in a row: a message taken off the queue is not in `unacked` for an instant.
+        seen = []
+        wait_for(lambda: seen.append(self.idle()) or seen[-2:] == [True, True], timeout, "idle")
 
     def kill(self):
         """SIGKILL: no clean shutdown, no ack — as if the host died."""

@@ -2,7 +2,6 @@ import csv
 import datetime as dt
 import io
 import subprocess
-import time
 import zipfile
 
 import pytest
@@ -20,6 +19,7 @@ from dossiers.tasks import package_build_task
 from stats.models import UsageEvent
 from tests.dossiers.factories import DocumentFactory
 from tests.offices.factories import UserFactory
+from tests.support import wait_for
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -149,9 +149,7 @@ def test_a_selection_packages_only_the_ticked_applications(worklist, world):
     assert "CA 3,000,001" in text and "CA 3,000,002" not in text and "CA 3,000,003" not in text
 
 
-def test_ticking_only_an_application_without_foreign_reports_leaves_the_others_out(
-    worklist, world
-):
+def test_ticking_only_an_application_without_foreign_reports_leaves_the_others_out(worklist, world):
     # CA 3,000,001's three foreign reports are on the worklist too, but it is not ticked.
     package = _build(worklist, world, application_ids=[world["ca2"].pk])
     assert package.application_ids == [world["ca2"].pk]
@@ -335,12 +333,10 @@ def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, setting
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         with transaction.atomic():
             package = packages.package_request(worklist=wl, user=world["clerk"])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            package.refresh_from_db()
-            if package.state in ("ready", "failed"):
-                break
-            time.sleep(0.2)
+        wait_for(
+            lambda: Package.objects.get(pk=package.pk).state in ("ready", "failed"), 60, "build"
+        )
+        package.refresh_from_db()
     assert package.state == "ready", package.error
     assert package.done == package.total == 3
     assert len([n for n in _open(package).namelist() if n.startswith("CA3000001/")]) == 3

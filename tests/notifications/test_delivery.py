@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from celery.schedules import crontab
 from django.db import transaction
 from django.urls import reverse
 
@@ -140,7 +141,14 @@ def test_beat_runs_the_sweep_every_minute_and_the_digest_daily():
     schedule = celery_app.conf.beat_schedule
     assert schedule["notifications: outbox sweep"]["schedule"] == 60.0
     assert schedule["notifications: outbox sweep"]["task"] == "notifications.tasks.outbox_sweep"
-    assert schedule["notifications: daily digest"]["task"] == "notifications.tasks.digests_send"
+    digest = schedule["notifications: daily digest"]
+    assert digest["task"] == "notifications.tasks.digests_send"
+    # Once a day, every day, at 06:00 in the portal's time zone.
+    assert isinstance(digest["schedule"], crontab)
+    assert (digest["schedule"].hour, digest["schedule"].minute) == ({6}, {0})
+    assert digest["schedule"].day_of_week == set(range(7))
+    assert digest["schedule"].day_of_month == set(range(1, 32))
+    assert digest["schedule"].month_of_year == set(range(1, 13))
 
 
 def test_mail_server_down_loses_nothing_and_the_sweep_sends_it_once(

@@ -4,6 +4,7 @@ import socket
 import time
 
 import pytest
+import redis as redis_py
 from django.utils import timezone
 
 from notifications import tasks
@@ -48,7 +49,7 @@ def test_upload_with_the_broker_down_succeeds_and_every_email_goes_out_once_it_i
     tasks.outbox_sweep.delay(0)
     tasks.outbox_sweep.delay(0)
     wait_for(lambda: not Notification.objects.filter(sent_at=None).exists(), 60, "all e-mails sent")
-    time.sleep(2)  # room for a duplicate to show up, if there were one
+    worker.wait_idle()  # both sweeps and what they sent are done: a duplicate would be in
     assert sorted(r for m in inbox.messages for r in m["to"]) == [
         "watcher0@ca.test",
         "watcher1@ca.test",
@@ -84,15 +85,20 @@ def test_worker_killed_mid_send_the_sweep_delivers_it_exactly_once(
     assert inbox.messages == []
     assert Notification.objects.filter(sent_at=None).count() == 3
 
-    # The claim timeout passes; a new worker starts; beat runs the sweep.
+    # The claim timeout passes; a new worker starts; beat runs the sweep. The killed worker's
+    # message is past Redis's visibility timeout too (1 h), so it is delivered again as well.
     Notification.objects.filter(claimed_at__isnull=False).update(
         claimed_at=timezone.now() - timezone.timedelta(hours=1)
     )
+    broker = redis_py.Redis(port=redis.port)
+    unacked = broker.zrange("unacked_index", 0, -1, withscores=True)
+    assert unacked  # the killed worker never acknowledged its message
+    broker.zadd("unacked_index", {tag: score - 3700 for tag, score in unacked})
     worker = Worker(broker=redis.url, smtp_port=smtp_port, log=tmp_path / "w2.log")
     real_celery.insert(0, worker)
     tasks.outbox_sweep.delay(0)
     wait_for(lambda: not Notification.objects.filter(sent_at=None).exists(), 60, "all e-mails sent")
-    time.sleep(2)
+    worker.wait_idle()  # the sweep, the redelivery and what they sent are done
     assert sorted(r for m in inbox.messages for r in m["to"]) == [
         "watcher0@ca.test",
         "watcher1@ca.test",

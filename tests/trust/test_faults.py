@@ -129,7 +129,7 @@ def test_package_asked_for_while_the_broker_is_down_is_queued_and_built_once_it_
         90,
         "the package to be built",
     )
-    time.sleep(2)  # room for a second build to show up, if there were one
+    worker.wait_idle()  # both sweeps and the builds they sent are done: a second would show
     package.refresh_from_db()
     assert package.done == package.total == 3
     assert len(_stored(settings, "packages")) == 1
@@ -195,7 +195,7 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
         120,
         "the package to be rebuilt",
     )
-    time.sleep(2)
+    worker.wait_idle()  # the restored message and the sweep are done: a second would show
     package.refresh_from_db()
     assert package.done == package.total == count
     assert len(_stored(settings, "packages")) == 1
