@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.dossiers.pdf_samples import report_pdf_path
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
 

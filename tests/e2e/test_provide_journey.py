@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.dossiers.pdf_samples import CITATION, report_pdf_path
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 

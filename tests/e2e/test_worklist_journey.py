@@ -5,7 +5,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from dossiers.services import applications
+from tests.dossiers.factories import ApplicationFactory
 from tests.offices.factories import OfficeFactory, UserFactory
 
 
@@ -32,10 +32,9 @@ def provider_admin(provider):
 @pytest.fixture
 def foreign_app(provider):
     """A published AU application (visible to every office)."""
-    return applications.application_upsert(
+    return ApplicationFactory(
         office=provider,
         number="AU2013123456",
         filing_date=dt.date(2013, 5, 2),
         title="Rotary valve",
-        published=True,
     )
