@@ -22,7 +22,7 @@ from dossiers.services.applications import application_upsert
 from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from tests.dossiers.pdf_samples import pdf_bytes
-from tests.factories import PASSWORD
+from tests.offices.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTPS_SETTINGS = [

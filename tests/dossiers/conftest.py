@@ -1,21 +1,13 @@
 import datetime as dt
 
 import pytest
-import weasyprint
 from django.core.files.base import ContentFile
 
 from dossiers.models import Citation
 from dossiers.services.applications import PriorityIn, PublicationIn, application_upsert
 from dossiers.services.documents import document_add
-from tests.factories import OfficeFactory, UserFactory
-
-_PDF_CACHE: dict[str, bytes] = {}
-
-
-def make_pdf(text: str = "Search report") -> bytes:
-    if text not in _PDF_CACHE:
-        _PDF_CACHE[text] = weasyprint.HTML(string=f"<h1>{text}</h1><p>Claims 1-5</p>").write_pdf()
-    return _PDF_CACHE[text]
+from tests.dossiers.pdf_samples import report_pdf_bytes
+from tests.offices.factories import OfficeFactory, UserFactory
 
 
 @pytest.fixture
@@ -57,21 +49,21 @@ def family_world(db):
     )
     sr = document_add(
         application=us,
-        file=ContentFile(make_pdf("US search"), name="sr.pdf"),
+        file=ContentFile(report_pdf_bytes("US search"), name="sr.pdf"),
         category="search_report",
         date=dt.date(2014, 2, 1),
         code="CTNF",
     )
     ep_sr = document_add(
         application=ep,
-        file=ContentFile(make_pdf("EP search"), name="x.pdf"),
+        file=ContentFile(report_pdf_bytes("EP search"), name="x.pdf"),
         category="search_report",
         date=dt.date(2014, 3, 1),
         code="EPO Form 1503",
     )
     ep_wo = document_add(
         application=ep,
-        file=ContentFile(make_pdf("EP opinion"), name="y.pdf"),
+        file=ContentFile(report_pdf_bytes("EP opinion"), name="y.pdf"),
         category="written_opinion",
         date=dt.date(2014, 3, 1),
         code="EPO Form 1703",

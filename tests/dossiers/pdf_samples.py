@@ -1,8 +1,14 @@
-"""Real small PDFs for upload tests: valid, encrypted, truncated, renamed non-PDF."""
+"""The one PDF maker for tests: real small PDFs, blank (pypdf) or with text (WeasyPrint), valid,
+encrypted or truncated."""
 
+import functools
+import html
 import io
+from pathlib import Path
 
 from pypdf import PdfWriter
+
+CITATION = "Category X: US 8,131,731 B2, claims 1-5."
 
 
 def pdf_bytes(pages: int = 1, label: str = "report") -> bytes:
@@ -30,9 +36,26 @@ def truncated_pdf_bytes() -> bytes:
     return data[: len(data) // 3]
 
 
-def report_pdf_bytes(title: str = "Search report") -> bytes:
-    """A PDF with real text, rendered by WeasyPrint, as an office would produce it."""
+@functools.cache
+def report_pdf_bytes(
+    title: str = "Search report", *, lines: tuple[str, ...] = (CITATION,), pages: int = 1
+) -> bytes:
+    """A PDF with real text, rendered by WeasyPrint, as an office would produce it: the title,
+    then `lines` and its page number on each of `pages` pages. Rendering is deterministic,
+    so equal arguments give equal bytes and the result is cached."""
     import weasyprint
 
-    html = f"<h1>{title}</h1><p>Category X: US 8,131,731 B2, claims 1-5.</p>"
-    return weasyprint.HTML(string=html).write_pdf()
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    sections = "".join(
+        f'<section style="page-break-after: always"><h1>{html.escape(title)}</h1>{body}'
+        f"<p>page {i + 1} of {pages}</p></section>"
+        for i in range(pages)
+    )
+    return weasyprint.HTML(string=sections).write_pdf()
+
+
+def report_pdf_path(folder: Path, name: str, title: str | None = None, **kwargs) -> Path:
+    """`report_pdf_bytes` written to `folder/name`, for a browser to upload."""
+    path = folder / name
+    path.write_bytes(report_pdf_bytes(title or name, **kwargs))
+    return path

@@ -1,7 +1,11 @@
 """The demo data: ~60 realistic families with real report PDFs, loaded once for the module."""
 
+import hashlib
 import io
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,8 +98,23 @@ def test_loading_the_demo_again_changes_nothing(loaded):
 
 
 def test_the_demo_is_the_same_every_time():
-    first = dossiers_demo.families()
-    assert repr(first) == repr(dossiers_demo.families())
+    """Fresh interpreters with different hash seeds (set order differs between them) build the
+    very families this one does: everyone who loads the demo sees the same dossiers."""
+    digest = "import hashlib; print(hashlib.sha256(repr(families()).encode()).hexdigest())"
+    code = f"import django; django.setup(); from dossiers.demo.builder import families; {digest}"
+    here = hashlib.sha256(repr(dossiers_demo.families()).encode()).hexdigest()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "case_portal.settings")
+        run = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.strip() == here, run.stderr
 
 
 def test_docstring_numbers_reach_their_families(loaded):

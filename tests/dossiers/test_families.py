@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from dossiers.models import Application, Family, LookupKey
 from dossiers.services.applications import PriorityIn, PublicationIn, application_upsert
-from tests.factories import OfficeFactory
+from tests.offices.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 

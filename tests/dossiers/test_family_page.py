@@ -1,13 +1,15 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from dossiers.services.applications import PriorityIn, application_upsert
 from dossiers.services.documents import document_add
-from tests.dossiers.conftest import make_pdf
-from tests.factories import OfficeFactory
+from tests.dossiers.pdf_samples import report_pdf_bytes
+from tests.offices.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,17 @@ def test_family_page_shows_members_by_filing_date_with_report_indicators(client,
     ]
     assert order == sorted(order)
     assert "EPO Form 1503" in html and "CTNF" in html
-    assert html.count('class="ind on"') >= 3  # US SR, EP SR, EP WO in the time line
+    # Each member's line in the time line says which reports it has, in words.
+    timeline = html[html.index('data-testid="timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    lines = {
+        re.search(r"<a [^>]*>([^<]+)</a>", item)[1]: " ".join(strip_tags(item).split())
+        for item in timeline.split("<li")[1:]
+    }
+    assert "SR available WO not available OA not available" in lines["US 13/926,335"]
+    assert "SR available WO available OA not available" in lines["EP 13844704.0"]
+    for number in ["JP 2015-512345", "AU 2013331234"]:
+        assert "SR not available WO not available OA not available" in lines[number]
 
 
 def test_citations_table_has_a_row_per_cited_document_and_a_column_per_office(client, family_world):
@@ -81,7 +93,7 @@ def test_family_page_query_count_does_not_grow_with_the_family(
         )
         document_add(
             application=app,
-            file=ContentFile(make_pdf(f"r{i}"), name="r.pdf"),
+            file=ContentFile(report_pdf_bytes(f"r{i}"), name="r.pdf"),
             category="office_action",
             date=dt.date(2016, 1, 1),
         )

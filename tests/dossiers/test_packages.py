@@ -2,9 +2,7 @@ import csv
 import datetime as dt
 import io
 import subprocess
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -19,16 +17,16 @@ from dossiers.models import Package, PackageItem
 from dossiers.services import package_archive, packages, worklists
 from dossiers.tasks import package_build_task
 from stats.models import UsageEvent
-from tests.dossiers.test_worklists import add_doc, docs, world  # noqa: F401
-from tests.factories import UserFactory
+from tests.dossiers.factories import DocumentFactory
+from tests.offices.factories import UserFactory
+from tests.support import wait_for
 
 pytestmark = pytest.mark.django_db
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packages"
 UTC = dt.UTC
 
 
 @pytest.fixture
-def worklist(world, docs):  # noqa: F811
+def worklist(world, docs):
     wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
     worklists.worklist_lines_add(
         worklist=wl, text="CA 3000001;2026-12-01\nCA 3000002;2026-12-01\nCA 3000003;2027-01-20"
@@ -36,7 +34,7 @@ def worklist(world, docs):  # noqa: F811
     return wl
 
 
-def _build(wl, world, **kwargs):  # noqa: F811
+def _build(wl, world, **kwargs):
     package = packages.package_request(worklist=wl, user=world["clerk"], **kwargs)
     packages.package_build(package_id=package.pk)
     package.refresh_from_db()
@@ -50,8 +48,9 @@ def _open(package) -> zipfile.ZipFile:
 
 def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_and_manifest(
     worklist,
-    world,  # noqa: F811
-    docs,  # noqa: F811
+    world,
+    docs,
+    artifact_dir,
 ):
     package = _build(worklist, world)
     assert package.state == "ready" and package.done == package.total == 3
@@ -80,13 +79,13 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
 
     # Index: a cover, then one page per application (three on the worklist).
     index = zf.read("index.pdf")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "index.pdf").write_bytes(index)
+    folder = artifact_dir("package-index")  # fresh this run: only this render's pages count
+    (folder / "index.pdf").write_bytes(index)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(ARTIFACTS / "index.pdf"), str(ARTIFACTS / "index")],
+        ["pdftoppm", "-png", "-r", "60", str(folder / "index.pdf"), str(folder / "index")],
         check=True,
     )
-    assert len(list(ARTIFACTS.glob("index-*.png"))) == 4  # opened and looked at
+    assert len(list(folder.glob("index-*.png"))) == 4  # every page renders, to be looked at
     reader = PdfReader(io.BytesIO(index))
     assert len(reader.pages) == 4
     text = [p.extract_text() for p in reader.pages]
@@ -99,7 +98,7 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
 
 def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
     worklist,
-    world,  # noqa: F811
+    world,
 ):
     _build(worklist, world)
     events = UsageEvent.objects.filter(action="document_download")
@@ -109,7 +108,7 @@ def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
     assert by_provider == ["AU", "US", "US"]
 
 
-def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):  # noqa: F811
+def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):
     package = _build(worklist, world)
     first_file = package.file.name
     assert packages.package_build(package_id=package.pk) is None
@@ -122,10 +121,12 @@ def test_running_the_build_twice_builds_once_and_counts_once(worklist, world):  
 
 def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
     worklist,
-    world,  # noqa: F811
+    world,
 ):
     _build(worklist, world)
-    later = add_doc(world["au"], "office_action", dt.date(2023, 2, 2))
+    later = DocumentFactory(
+        application=world["au"], category="office_action", date=dt.date(2023, 2, 2)
+    )
     package = _build(worklist, world, only_new=True)
     names = [n for n in _open(package).namelist() if n.endswith(".pdf") and "/" in n]
     assert names == ["CA3000001/AU2020123456_AU_office-action_2023-02-02.pdf"]
@@ -134,18 +135,37 @@ def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
     assert "3 documents already delivered in an earlier package" in text
 
 
-def test_a_selection_packages_only_the_ticked_applications(worklist, world):  # noqa: F811
+def _index_text(package) -> str:
+    reader = PdfReader(io.BytesIO(_open(package).read("index.pdf")))
+    return "\n".join(p.extract_text() for p in reader.pages)
+
+
+def test_a_selection_packages_only_the_ticked_applications(worklist, world):
+    package = _build(worklist, world, application_ids=[world["ca1"].pk])
+    assert package.application_ids == [world["ca1"].pk]
+    assert package.state == "ready" and package.done == package.total == 3
+    assert {n.split("/")[0] for n in _open(package).namelist() if "/" in n} == {"CA3000001"}
+    text = _index_text(package)
+    assert "CA 3,000,001" in text and "CA 3,000,002" not in text and "CA 3,000,003" not in text
+
+
+def test_ticking_only_an_application_without_foreign_reports_leaves_the_others_out(worklist, world):
+    # CA 3,000,001's three foreign reports are on the worklist too, but it is not ticked.
     package = _build(worklist, world, application_ids=[world["ca2"].pk])
     assert package.application_ids == [world["ca2"].pk]
     assert package.total == 0 and package.state == "ready"
+    assert sorted(_open(package).namelist()) == ["index.pdf", "manifest.csv"]
+    text = _index_text(package)
+    assert "CA 3,000,002" in text and "CA 3,000,001" not in text
+    assert "No application of another office is in this family" in text
 
 
-def test_a_clerk_cannot_package_another_offices_applications(worklist, world):  # noqa: F811
+def test_a_clerk_cannot_package_another_offices_applications(worklist, world):
     package = _build(worklist, world, application_ids=[world["au"].pk, world["ca1"].pk])
     assert package.application_ids == [world["ca1"].pk]
 
 
-def test_download_and_status_are_404_for_another_offices_clerk(client, worklist, world):  # noqa: F811
+def test_download_and_status_are_404_for_another_offices_clerk(client, worklist, world):
     package = _build(worklist, world)
     au_clerk = UserFactory(office=world["other_office"], role="clerk")
     client.force_login(au_clerk)
@@ -162,7 +182,7 @@ def test_download_and_status_are_404_for_another_offices_clerk(client, worklist,
 def test_build_button_queues_a_package_and_status_reports_progress(
     client,
     worklist,
-    world,  # noqa: F811
+    world,
     django_capture_on_commit_callbacks,
 ):
     client.force_login(world["clerk"])
@@ -184,7 +204,7 @@ def test_build_button_queues_a_package_and_status_reports_progress(
     assert status["download_url"].endswith(f"/packages/{package.pk}/download/")
 
 
-def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):  # noqa: F811
+def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):
     package = packages.package_request(worklist=worklist, user=world["clerk"])
     real = package_archive.index_pdf
 
@@ -203,7 +223,7 @@ def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monke
     assert package.state == "ready" and package.error == ""
 
 
-def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world, docs):  # noqa: F811
+def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world, docs):
     default_storage.delete(docs["us_oa"].file.name)
     package = _build(worklist, world)
     assert package.state == "ready"
@@ -213,7 +233,7 @@ def test_a_report_whose_file_is_gone_is_listed_as_not_available(worklist, world,
     assert "could not be read from storage" in text
 
 
-def test_packages_expire_after_the_configured_days(client, worklist, world, settings):  # noqa: F811
+def test_packages_expire_after_the_configured_days(client, worklist, world, settings):
     settings.PACKAGE_EXPIRY_DAYS = 7
     with time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=UTC), tick=False):
         package = _build(worklist, world)
@@ -244,7 +264,7 @@ def no_receivers():
 
 def test_just_in_time_builds_lead_days_before_examination_and_emails_the_clerk(
     worklist,
-    world,  # noqa: F811
+    world,
     no_receivers,
 ):
     # Lead 14 days: 2026-12-01 examinations are due on 2026-11-17, not a day earlier.
@@ -268,7 +288,7 @@ def test_just_in_time_builds_lead_days_before_examination_and_emails_the_clerk(
     assert len(mail.outbox) == 1  # once
 
 
-def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):  # noqa: F811
+def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):
     world["office"].package_lead_days = 30
     world["office"].save()
     with time_machine.travel(dt.datetime(2026, 11, 1, 6, tzinfo=UTC)):
@@ -279,7 +299,7 @@ def test_office_lead_days_setting_moves_the_just_in_time_day(worklist, world):  
         assert package.application_ids == [world["ca3"].pk]
 
 
-def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  # noqa: F811
+def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):
     got = []
 
     def receiver(sender, package, user, automatic, **kwargs):
@@ -300,7 +320,7 @@ def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):  #
 # test's task (which would look for rows in the wrong test database).
 @pytest.mark.xdist_group("celery-redis")
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):  # noqa: F811
+def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):
     from celery.contrib.testing.worker import start_worker
 
     from case_portal.celery import app
@@ -313,12 +333,10 @@ def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, setting
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         with transaction.atomic():
             package = packages.package_request(worklist=wl, user=world["clerk"])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            package.refresh_from_db()
-            if package.state in ("ready", "failed"):
-                break
-            time.sleep(0.2)
+        wait_for(
+            lambda: Package.objects.get(pk=package.pk).state in ("ready", "failed"), 60, "build"
+        )
+        package.refresh_from_db()
     assert package.state == "ready", package.error
     assert package.done == package.total == 3
     assert len([n for n in _open(package).namelist() if n.startswith("CA3000001/")]) == 3

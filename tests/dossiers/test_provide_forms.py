@@ -13,7 +13,7 @@ from tests.dossiers.pdf_samples import (
     pdf_bytes,
     truncated_pdf_bytes,
 )
-from tests.factories import UserFactory
+from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -91,3 +91,5 @@ def test_hostile_search_text_is_shown_escaped(client, family_world):
     page = client.get(reverse("dossiers:search"), {"q": "<script>alert(1)</script>"})
     assert page.status_code == 200
     assert b"<script>alert(1)</script>" not in page.content
+    # The examiner sees what they typed, as text.
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content

@@ -1,84 +1,15 @@
 import datetime as dt
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers.models import Worklist, WorklistEntry
 from dossiers.services import worklists
-from dossiers.services.applications import PriorityIn, application_upsert
-from dossiers.services.documents import document_add
-from tests.factories import OfficeFactory, UserFactory
+from dossiers.services.applications import application_upsert
+from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_bytes(text: str, pages: int = 1) -> bytes:
-    from weasyprint import HTML
-
-    body = "".join(
-        f'<p style="page-break-after: always">{text} — page {i + 1}</p>' for i in range(pages)
-    )
-    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
-
-
-def add_doc(app, category: str, date: dt.date, text: str = "", pages: int = 1):
-    data = pdf_bytes(text or f"{app.display} {category} {date}", pages)
-    return document_add(
-        application=app,
-        file=ContentFile(data, name="report.pdf"),
-        category=category,
-        date=date,
-    )
-
-
-@pytest.fixture
-def world(office, other_office):
-    """CA clerk; a US first filing with its AU and CA members; a CA application alone."""
-    us_office = OfficeFactory(code="US", name="USPTO")
-    clerk = UserFactory(office=office, role="clerk", email="clerk@ca.test")
-    prio = [PriorityIn("US", "US 16/123,456", dt.date(2019, 3, 1))]
-    us = application_upsert(
-        office=us_office, number="US 16/123,456", filing_date=dt.date(2019, 3, 1), published=True
-    )
-    au = application_upsert(
-        office=other_office,
-        number="AU 2020123456",
-        filing_date=dt.date(2020, 2, 28),
-        priorities=prio,
-        published=True,
-    )
-    ca1 = application_upsert(
-        office=office,
-        number="CA 3,000,001",
-        filing_date=dt.date(2020, 2, 27),
-        priorities=prio,
-        title="Folding bicycle hinge",
-    )
-    ca2 = application_upsert(office=office, number="CA 3,000,002", title="Lonely invention")
-    ca3 = application_upsert(office=office, number="CA 3,000,003")
-    return {
-        "clerk": clerk,
-        "us_office": us_office,
-        "us": us,
-        "au": au,
-        "ca1": ca1,
-        "ca2": ca2,
-        "ca3": ca3,
-        "office": office,
-        "other_office": other_office,
-    }
-
-
-@pytest.fixture
-def docs(world):
-    return {
-        "us_sr": add_doc(world["us"], "search_report", dt.date(2020, 1, 10), pages=2),
-        "us_oa": add_doc(world["us"], "office_action", dt.date(2021, 5, 4)),
-        "au_sr": add_doc(world["au"], "search_report", dt.date(2021, 3, 1), pages=3),
-        "ca_own": add_doc(world["ca1"], "office_action", dt.date(2022, 1, 1)),
-    }
 
 
 def _parse(text, world, order=worklists.DAY_FIRST):

@@ -7,7 +7,6 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -47,11 +46,12 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def shot():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def shot(artifact_dir):
+    """Full-page screenshots into `<artifacts>/screenshots/` (printed at the end of the run)."""
+    folder = artifact_dir("screenshots")
 
     def take(page, name: str) -> Path:
-        path = ARTIFACTS / f"{name}.png"
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -71,11 +71,3 @@ def demo_people(transactional_db):
     from offices.demo import load
 
     load()
-
-
-def login(page, email: str, password: str = "case-demo-2026") -> None:  # noqa: S107
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login" not in url)

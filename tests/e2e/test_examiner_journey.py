@@ -4,8 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from tests.dossiers.conftest import make_pdf
-from tests.e2e.conftest import login
+from tests.dossiers.pdf_samples import report_pdf_bytes
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 
@@ -48,14 +48,14 @@ def pct_family(demo_people):
 
     sr = document_add(
         application=ep,
-        file=ContentFile(make_pdf("European search report"), name="a.pdf"),
+        file=ContentFile(report_pdf_bytes("European search report"), name="a.pdf"),
         category="search_report",
         date=dt.date(2014, 3, 1),
         code="EPO Form 1503",
     )
     document_add(
         application=us,
-        file=ContentFile(make_pdf("Non-final rejection"), name="b.pdf"),
+        file=ContentFile(report_pdf_bytes("Non-final rejection"), name="b.pdf"),
         category="office_action",
         date=dt.date(2014, 9, 1),
         code="CTNF",

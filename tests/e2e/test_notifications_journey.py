@@ -4,19 +4,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.dossiers.pdf_samples import report_pdf_path
+from tests.e2e.helpers import login
 
-pytestmark = [pytest.mark.e2e]
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    from case_portal.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = old
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture
@@ -42,11 +33,7 @@ def au_family(demo_people):
 
 
 def pdf_path(tmp_path, name):
-    import weasyprint
-
-    path = tmp_path / name
-    path.write_bytes(weasyprint.HTML(string=f"<h1>{name}</h1>").write_pdf())
-    return path
+    return report_pdf_path(tmp_path, name)
 
 
 def clerk_uploads(page, au, tmp_path, category_label):

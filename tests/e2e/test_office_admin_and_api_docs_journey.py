@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 

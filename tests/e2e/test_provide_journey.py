@@ -4,21 +4,19 @@ then finds the report on the family page."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.dossiers.pdf_samples import CITATION, report_pdf_path
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 
 
 def _report_pdf(tmp_path):
-    import weasyprint
-
-    html = (
-        "<h1>International search report</h1><p>CA 3,210,987</p>"
-        "<p>Category X: US 8,131,731 B2, claims 1-5.</p>"
+    return report_pdf_path(
+        tmp_path,
+        "isr-ca-3210987.pdf",
+        "International search report",
+        lines=("CA 3,210,987", CITATION),
     )
-    path = tmp_path / "isr-ca-3210987.pdf"
-    path.write_bytes(weasyprint.HTML(string=html).write_pdf())
-    return path
 
 
 def test_clerk_uploads_a_report_that_an_examiner_of_another_office_finds(

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 
@@ -54,7 +54,9 @@ def _month(dt, back):
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
-def test_office_admin_reads_changes_period_and_downloads_statistics(page, usage, shot):
+def test_office_admin_reads_changes_period_and_downloads_statistics(
+    page, usage, shot, artifact_dir
+):
     login(page, "admin@au.demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — IP Australia (AU)")
@@ -91,24 +93,13 @@ def test_office_admin_reads_changes_period_and_downloads_statistics(page, usage,
     reader = PdfReader(pdf_path)
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "IP Australia (AU)" in text and "Office × office" in text
-    out = ARTIFACTS / "stats-report"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = artifact_dir("stats-report") / "page"
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf_path), str(out)], check=True)  # noqa: S603, S607
+    assert len(list(out.parent.glob("page-*.png"))) == len(reader.pages)  # each page renders
 
     page.get_by_role("link", name="Access log of AU's documents").click()
     expect(page.get_by_test_id("access-log")).to_contain_text("CA")
     shot(page, "stats-04-admin-access-log")
-
-
-@pytest.fixture
-def eager_celery():
-    """No worker in the e2e run: the report task runs in the live server when its row commits."""
-    from case_portal.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = old
 
 
 def test_operator_switches_between_offices(page, usage, shot, eager_celery):

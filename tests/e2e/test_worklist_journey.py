@@ -5,18 +5,15 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.e2e]
 
 
 def _family_with_foreign_reports():
-    from django.core.files.base import ContentFile
-    from weasyprint import HTML
-
     from dossiers.services.applications import PriorityIn, application_upsert
-    from dossiers.services.documents import document_add
     from offices.models import Office
+    from tests.dossiers.factories import DocumentFactory
 
     office = {o.code: o for o in Office.objects.filter(code__in=["CA", "AU", "US"])}
     prio = [PriorityIn("US", "US 17/555,123", dt.date(2021, 6, 1))]
@@ -31,10 +28,7 @@ def _family_with_foreign_reports():
         (us, "office_action", dt.date(2023, 3, 9)),
         (au, "search_report", dt.date(2022, 8, 1)),
     ]:
-        pdf = HTML(string=f"<p>{app.display} {category} {day}</p>").write_pdf()
-        document_add(
-            application=app, file=ContentFile(pdf, name="r.pdf"), category=category, date=day
-        )
+        DocumentFactory(application=app, category=category, date=day)
 
 
 @pytest.mark.xdist_group("celery-redis")  # see tests/dossiers/test_packages.py

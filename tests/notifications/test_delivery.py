@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from celery.schedules import crontab
 from django.db import transaction
 from django.urls import reverse
 
@@ -9,8 +10,9 @@ from dossiers.services import applications
 from notifications import services, tasks
 from notifications.models import Notification, Watch
 from stats.models import UsageEvent
-from tests.factories import OfficeFactory, UserFactory
-from tests.notifications.conftest import free_port, upload
+from tests.dossiers.factories import DocumentFactory
+from tests.offices.factories import OfficeFactory, UserFactory
+from tests.support import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +21,7 @@ def test_watcher_gets_an_in_app_notification_and_one_email_with_the_canonical_nu
     client, smtp, examiner, clerk, foreign_app
 ):
     Watch.objects.create(user=examiner, application=foreign_app)
-    doc = upload(foreign_app, "search_report", user=clerk)
+    doc = DocumentFactory(application=foreign_app, category="search_report", uploaded_by=clerk)
 
     [mail] = smtp.to("examiner@ca.test")
     assert mail["subject"] == "[CASE] AU 2013123456: Search report added (AU, 2026-03-02)"
@@ -55,10 +57,10 @@ def test_only_matching_categories_and_directions_notify(smtp, examiner, foreign_
     Watch.objects.create(
         user=examiner, application=foreign_app, categories=["office_action"], direction="incoming"
     )
-    upload(foreign_app, "search_report")
-    upload(foreign_app, "office_action", direction="outgoing")
+    DocumentFactory(application=foreign_app, category="search_report")
+    DocumentFactory(application=foreign_app, category="office_action", direction="outgoing")
     assert not Notification.objects.exists()
-    upload(foreign_app, "office_action", direction="incoming")
+    DocumentFactory(application=foreign_app, category="office_action", direction="incoming")
     assert Notification.objects.count() == 1
     assert len(smtp.messages) == 1
 
@@ -75,7 +77,7 @@ def test_family_watch_covers_every_member_and_a_person_hears_once(
     assert sibling.family_id == foreign_app.family_id
     Watch.objects.create(user=examiner, application=foreign_app, scope="family")
     Watch.objects.create(user=examiner, application=sibling)
-    upload(sibling, "search_report")
+    DocumentFactory(application=sibling, category="search_report")
     assert Notification.objects.filter(user=examiner).count() == 1
     assert smtp.subjects() == ["[CASE] GB 1234567: Search report added (GB, 2026-03-02)"]
 
@@ -86,14 +88,14 @@ def test_nobody_hears_of_a_document_their_office_may_not_read(smtp, examiner, fo
     provider.save()
     provider.shares_with.add(OfficeFactory(code="GB"))
     Watch.objects.create(user=examiner, application=foreign_app)
-    upload(foreign_app)
+    DocumentFactory(application=foreign_app)
     assert not Notification.objects.exists()
     assert smtp.messages == []
 
 
 def test_withdrawn_document_notifies_the_watchers(smtp, examiner, foreign_app):
     Watch.objects.create(user=examiner, application=foreign_app)
-    doc = upload(foreign_app, "written_opinion")
+    doc = DocumentFactory(application=foreign_app, category="written_opinion")
     from django.utils import timezone
 
     from dossiers import signals
@@ -111,7 +113,7 @@ def test_withdrawn_document_notifies_the_watchers(smtp, examiner, foreign_app):
 def test_failed_upload_leaves_no_notification_and_sends_nothing(smtp, examiner, foreign_app):
     Watch.objects.create(user=examiner, application=foreign_app)
     with pytest.raises(RuntimeError), transaction.atomic():
-        upload(foreign_app)
+        DocumentFactory(application=foreign_app)
         assert Notification.objects.count() == 1  # written inside the upload's transaction
         raise RuntimeError("the surrounding work failed")
     assert not Notification.objects.exists()
@@ -120,8 +122,8 @@ def test_failed_upload_leaves_no_notification_and_sends_nothing(smtp, examiner, 
 
 def test_digest_watchers_get_one_email_a_day_listing_everything(smtp, examiner, foreign_app):
     Watch.objects.create(user=examiner, application=foreign_app, delivery="digest")
-    upload(foreign_app, "search_report")
-    upload(foreign_app, "written_opinion")
+    DocumentFactory(application=foreign_app, category="search_report")
+    DocumentFactory(application=foreign_app, category="written_opinion")
     assert smtp.messages == []  # nothing until the daily digest
     assert Notification.objects.filter(user=examiner, read_at=None).count() == 2
     tasks.digests_send.delay()
@@ -139,7 +141,14 @@ def test_beat_runs_the_sweep_every_minute_and_the_digest_daily():
     schedule = celery_app.conf.beat_schedule
     assert schedule["notifications: outbox sweep"]["schedule"] == 60.0
     assert schedule["notifications: outbox sweep"]["task"] == "notifications.tasks.outbox_sweep"
-    assert schedule["notifications: daily digest"]["task"] == "notifications.tasks.digests_send"
+    digest = schedule["notifications: daily digest"]
+    assert digest["task"] == "notifications.tasks.digests_send"
+    # Once a day, every day, at 06:00 in the portal's time zone.
+    assert isinstance(digest["schedule"], crontab)
+    assert (digest["schedule"].hour, digest["schedule"].minute) == ({6}, {0})
+    assert digest["schedule"].day_of_week == set(range(7))
+    assert digest["schedule"].day_of_month == set(range(1, 32))
+    assert digest["schedule"].month_of_year == set(range(1, 13))
 
 
 def test_mail_server_down_loses_nothing_and_the_sweep_sends_it_once(
@@ -151,7 +160,7 @@ def test_mail_server_down_loses_nothing_and_the_sweep_sends_it_once(
     settings.EMAIL_PORT = free_port()  # nothing listens there
     settings.EMAIL_USE_TLS = False
     Watch.objects.create(user=examiner, application=foreign_app)
-    upload(foreign_app)  # the upload itself succeeds
+    DocumentFactory(application=foreign_app)  # the upload itself succeeds
     note = Notification.objects.get()
     assert note.sent_at is None and note.attempts >= 1 and note.last_error
 
@@ -167,7 +176,7 @@ def test_mail_server_down_loses_nothing_and_the_sweep_sends_it_once(
 
 def test_a_notification_is_claimed_by_one_sender_only(smtp, examiner, foreign_app):
     Watch.objects.create(user=examiner, application=foreign_app, delivery="digest")
-    upload(foreign_app)
+    DocumentFactory(application=foreign_app)
     note = Notification.objects.get()
     Notification.objects.filter(pk=note.pk).update(email="immediate")
     first = services.notification_claim(notification_id=note.pk)
@@ -183,8 +192,8 @@ def test_notifications_page_marks_read_and_hides_other_peoples(client, examiner,
     other = UserFactory(office=examiner.office, email="x@ca.test")
     Watch.objects.create(user=examiner, application=foreign_app, delivery="digest")
     Watch.objects.create(user=other, application=foreign_app, delivery="digest")
-    upload(foreign_app)
-    upload(foreign_app, "office_action")
+    DocumentFactory(application=foreign_app)
+    DocumentFactory(application=foreign_app, category="office_action")
     mine = Notification.objects.filter(user=examiner).first()
     theirs = Notification.objects.get(user=other, document=mine.document)
     client.force_login(examiner)
@@ -204,7 +213,7 @@ def test_notifications_page_has_a_fixed_number_of_queries(
 ):
     Watch.objects.create(user=examiner, application=foreign_app, delivery="digest")
     for category in ["search_report", "written_opinion", "office_action", "claims", "other"]:
-        upload(foreign_app, category)
+        DocumentFactory(application=foreign_app, category=category)
     client.force_login(examiner)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notifications:notification-list"))

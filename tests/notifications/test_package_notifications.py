@@ -7,13 +7,12 @@ from django.urls import reverse
 from dossiers.services import packages, worklists
 from dossiers.tasks import package_build_task
 from notifications.models import Notification
-from tests.dossiers.test_worklists import add_doc, docs, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def week_49(world, docs):  # noqa: F811
+def week_49(world, docs):
     wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
     worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01\nCA 3000002;2026-12-01")
     return wl
@@ -22,10 +21,10 @@ def week_49(world, docs):  # noqa: F811
 def test_just_in_time_package_tells_the_clerk_in_the_app_and_by_one_email(
     client,
     week_49,
-    world,  # noqa: F811
+    world,
     smtp,
     eager_celery,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with time_machine.travel(dt.datetime(2026, 11, 17, 6, tzinfo=dt.UTC)):
         [package] = packages.packages_schedule()
@@ -44,10 +43,10 @@ def test_just_in_time_package_tells_the_clerk_in_the_app_and_by_one_email(
 
 def test_a_package_the_clerk_built_by_hand_is_noted_in_the_app_without_an_email(
     week_49,
-    world,  # noqa: F811
+    world,
     smtp,
     eager_celery,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     package = packages.package_request(worklist=week_49, user=world["clerk"])
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from notifications import services
 from notifications.models import DocumentRequest, Notification
 from stats.models import UsageEvent
-from tests.factories import OfficeFactory, UserFactory
-from tests.notifications.conftest import upload
+from tests.dossiers.factories import DocumentFactory
+from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_requests_that_make_no_sense_are_refused_with_a_reason(examiner, office,
     own = applications.application_upsert(office=office, number="CA2123456")
     with pytest.raises(ValidationError, match="application of your own office"):
         services.request_make(user=examiner, application=own)
-    upload(foreign_app, "search_report")
+    DocumentFactory(application=foreign_app, category="search_report")
     with pytest.raises(ValidationError, match="already shared"):
         services.request_make(user=examiner, application=foreign_app)
     assert not DocumentRequest.objects.exists()
@@ -119,7 +119,7 @@ def test_transitions_that_are_not_allowed_are_refused(req, clerk, before, to):
 
 
 def test_fulfilled_request_is_final(req, clerk, foreign_app):
-    upload(foreign_app, "office_action", user=clerk)
+    DocumentFactory(application=foreign_app, category="office_action", uploaded_by=clerk)
     req.refresh_from_db()
     assert req.state == S.FULFILLED
     for state in [S.ACKNOWLEDGED, S.DECLINED, S.EXAMINATION_COMMENCED]:
@@ -149,11 +149,11 @@ def test_commenced_needs_a_date_and_declined_needs_a_reason(client, req, clerk):
 def test_upload_of_a_report_fulfils_the_request_and_tells_the_requesters(
     smtp, req, clerk, foreign_app, examiner, django_capture_on_commit_callbacks
 ):
-    upload(foreign_app, "claims", user=clerk)
+    DocumentFactory(application=foreign_app, category="claims", uploaded_by=clerk)
     req.refresh_from_db()
     assert req.state == S.OPEN  # claims are not a report
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        doc = upload(foreign_app, "search_report", user=clerk)
+        doc = DocumentFactory(application=foreign_app, category="search_report", uploaded_by=clerk)
     assert len(callbacks) == 1  # delivery is enqueued only once the upload commits
     req.refresh_from_db()
     assert (req.state, req.fulfilled_by) == (S.FULFILLED, doc)

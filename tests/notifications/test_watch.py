@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from dossiers.services import applications
 from notifications.models import Watch
-from tests.factories import OfficeFactory, UserFactory
+from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

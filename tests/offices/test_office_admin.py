@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from offices.models import Office, User
-from tests.factories import OfficeFactory, UserFactory
+from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from offices.models import Office
-from tests.factories import UserFactory
+from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

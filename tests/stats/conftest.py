@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from stats.models import Action
-from stats.services import usage_record, usage_rollup
-from tests.factories import OfficeFactory, UserFactory
+from stats.services import usage_rollup
+from tests.offices.factories import OfficeFactory, UserFactory
+from tests.stats.factories import UsageFactory
 
 
 @pytest.fixture
@@ -25,10 +26,10 @@ def used(offices, examiner):
     ca, au, gb = offices
     au_person = UserFactory(office=au, email="examiner@au.test")
     when = datetime(2025, 3, 10, 12, tzinfo=UTC)
-    usage_record(
+    UsageFactory(
         action=Action.DOCUMENT_VIEW, user=examiner, provider_office=au, when=when, application_id=11
     )
-    usage_record(
+    UsageFactory(
         action=Action.DOCUMENT_DOWNLOAD,
         user=examiner,
         provider_office=au,
@@ -36,21 +37,21 @@ def used(offices, examiner):
         application_id=11,
     )
     for _ in range(3):
-        usage_record(
+        UsageFactory(
             action=Action.DOCUMENT_VIEW,
             user=au_person,
             provider_office=ca,
             when=when,
             application_id=22,
         )
-    usage_record(
+    UsageFactory(
         action=Action.DOCUMENT_VIEW,
         user=au_person,
         provider_office=gb,
         when=when,
         application_id=33,
     )
-    usage_record(
+    UsageFactory(
         action=Action.DOCUMENT_DOWNLOAD,
         user=au_person,
         provider_office=gb,
@@ -60,5 +61,5 @@ def used(offices, examiner):
         application_id=33,
     )
     usage_rollup()
-    usage_record(action=Action.SEARCH, user=examiner, when=when)  # the tail
+    UsageFactory(action=Action.SEARCH, user=examiner, when=when)  # the tail
     return ca, au, gb

@@ -16,7 +16,7 @@ from stats import selectors
 from stats.models import Action, UsageEvent, UsageMonthly, UsagePending
 from stats.selectors import Period
 from stats.services import usage_record, usage_rollup, usage_rollup_rebuild
-from tests.factories import UserFactory
+from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from case_portal.celery import app as celery_app
 from stats import report_builds
 from stats.charts import line_chart, nice_ticks
 from stats.models import StatisticsReport
-from tests.factories import UserFactory
+from tests.offices.factories import UserFactory
 
 from .test_statistics import PERIOD
 
@@ -20,32 +20,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/statistics/"
 LONG = {"office": "CA", "start": "2024-01", "end": "2025-12", "metric": "views"}
-
-
-@pytest.fixture
-def eager_celery():
-    old = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = old
-
-
-@pytest.fixture
-def broker_down():
-    """A broker nobody listens on: sending fails at once, as when Redis is stopped."""
-    old_url, old_eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-
-    def point_at(url):
-        celery_app.conf.broker_url = url
-        # Drop, never close: the pool lives in kombu's registry and is shared per broker URL.
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    celery_app.conf.task_always_eager = False
-    point_at("redis://127.0.0.1:1/0")
-    yield
-    point_at(old_url)
-    celery_app.conf.task_always_eager = old_eager
 
 
 def test_one_office_over_a_year_downloads_at_once(admin_client, used):

@@ -6,7 +6,6 @@ own `db` transaction nests inside it as a savepoint, so tests can write freely a
 """
 
 import datetime as dt
-import io
 import tempfile
 from dataclasses import dataclass, field
 
@@ -15,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from dossiers.models import Citation
 from dossiers.services import packages, worklists
@@ -27,18 +25,9 @@ from offices.models import ApiKey, Office, User
 from offices.services import api_key_create
 from stats.models import Action, StatisticsReport
 from stats.services import usage_record
+from tests.dossiers.pdf_samples import pdf_bytes
 
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def pdf_bytes(label: str) -> bytes:
-    """A real one-page PDF; the label lands in its metadata, so each label is a different file."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": label})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @dataclass
@@ -115,7 +104,7 @@ def build_world(media_root: str) -> World:
     )
     doc_pub = document_add(
         application=a_pub,
-        file=ContentFile(pdf_bytes("A published report"), name="a-pub.pdf"),
+        file=ContentFile(pdf_bytes(label="A published report"), name="a-pub.pdf"),
         category="search_report",
         date=dt.date(2021, 3, 1),
         code="ADOCPUB7781",
@@ -123,7 +112,7 @@ def build_world(media_root: str) -> World:
     )
     doc_unpub = document_add(
         application=a_unpub,
-        file=ContentFile(pdf_bytes("A unpublished report"), name="a-unpub.pdf"),
+        file=ContentFile(pdf_bytes(label="A unpublished report"), name="a-unpub.pdf"),
         category="search_report",
         date=dt.date(2021, 6, 1),
         code="ADOCUNPUB5523",
@@ -131,7 +120,7 @@ def build_world(media_root: str) -> World:
     )
     doc_b = document_add(
         application=b_pub,
-        file=ContentFile(pdf_bytes("B report"), name="b.pdf"),
+        file=ContentFile(pdf_bytes(label="B report"), name="b.pdf"),
         category="search_report",
         date=dt.date(2021, 4, 1),
         code="BDOC3390",
@@ -183,7 +172,7 @@ def build_world(media_root: str) -> World:
         last_month=dt.date(2025, 12, 1),
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
-    report.file.save("report.pdf", ContentFile(pdf_bytes("statistics")), save=False)
+    report.file.save("report.pdf", ContentFile(pdf_bytes(label="statistics")), save=False)
     report.save()
 
     w.objects = {

@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from tests.trust.conftest import pdf_bytes
+from tests.dossiers.pdf_samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +330,9 @@ def _post_data(world, name: str, variant: str) -> dict:
         "dossiers:provide-application-create": {"number": "3000009", "status": "filed"},
         "dossiers:provide-application-edit": {"number": "3000001", "status": "filed"},
         "dossiers:provide-document-upload": {
-            "files": SimpleUploadedFile("new.pdf", pdf_bytes("matrix upload"), "application/pdf"),
+            "files": SimpleUploadedFile(
+                "new.pdf", pdf_bytes(label="matrix upload"), "application/pdf"
+            ),
             "category": "office_action",
             "date": "2024-01-02",
             "language": "en",
@@ -368,7 +370,7 @@ API_WRITES = {
     "v1:application-documents": (
         "POST",
         lambda w: {
-            "file": SimpleUploadedFile("api.pdf", pdf_bytes("api upload"), "application/pdf"),
+            "file": SimpleUploadedFile("api.pdf", pdf_bytes(label="api upload"), "application/pdf"),
             "category": "office_action",
             "date": "2024-01-02",
         },

@@ -26,7 +26,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from case_portal.celery import app as celery_app
 from dossiers import tasks
 from dossiers.models import Document, Package, PackageItem
 from dossiers.services import packages, worklists
@@ -34,31 +33,16 @@ from dossiers.services.applications import application_upsert
 from dossiers.services.documents import document_add
 from offices.services import api_key_create
 from stats.models import UsageEvent
+from tests.celery_fixtures import RedisServer, Worker, point_celery_at
 from tests.dossiers.pdf_samples import pdf_bytes
-from tests.dossiers.test_worklists import world  # noqa: F401 - fixture
-from tests.factories import UserFactory
-from tests.notifications.conftest import free_port, smtp_server  # noqa: F401 - fixture
-from tests.notifications.test_outbox_worker import (
-    RedisServer,
-    Worker,
-    point_celery_at,
-    real_celery,  # noqa: F401 - fixture
-    wait_for,
-)
+from tests.offices.factories import UserFactory
+from tests.support import free_port, wait_for
 
 # Real workers and brokers: on the same xdist worker as the other queue tests.
 pytestmark = pytest.mark.xdist_group("celery-redis")
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-
-
-@pytest.fixture(autouse=True)
-def _restore_celery_mode():
-    # real_celery leaves Celery eager on teardown; put back whatever this process had.
-    old = celery_app.conf.task_always_eager
-    yield
-    celery_app.conf.task_always_eager = old
 
 
 def _db_url() -> str:
@@ -72,7 +56,7 @@ def _stored(settings, folder: str) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-def _worklist_of(world):  # noqa: F811
+def _worklist_of(world):
     wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
     worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01\nCA 3000002;2026-12-01")
     return wl
@@ -108,9 +92,9 @@ def test_package_asked_for_while_the_broker_is_down_is_queued_and_built_once_it_
     tmp_path,
     settings,
     monkeypatch,
-    smtp_server,  # noqa: F811
-    real_celery,  # noqa: F811
-    world,  # noqa: F811
+    smtp_server,
+    real_celery,
+    world,
 ):
     _add_reports(world["us"], 3)
     wl = _worklist_of(world)
@@ -145,7 +129,7 @@ def test_package_asked_for_while_the_broker_is_down_is_queued_and_built_once_it_
         90,
         "the package to be built",
     )
-    time.sleep(2)  # room for a second build to show up, if there were one
+    worker.wait_idle()  # both sweeps and the builds they sent are done: a second would show
     package.refresh_from_db()
     assert package.done == package.total == 3
     assert len(_stored(settings, "packages")) == 1
@@ -161,9 +145,9 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
     tmp_path,
     settings,
     monkeypatch,
-    smtp_server,  # noqa: F811
-    real_celery,  # noqa: F811
-    world,  # noqa: F811
+    smtp_server,
+    real_celery,
+    world,
 ):
     count = 120
     _add_reports(world["us"], count, size=400_000)
@@ -211,7 +195,7 @@ def test_worker_killed_mid_build_the_package_completes_exactly_once_after_restar
         120,
         "the package to be rebuilt",
     )
-    time.sleep(2)
+    worker.wait_idle()  # the restored message and the sweep are done: a second would show
     package.refresh_from_db()
     assert package.done == package.total == count
     assert len(_stored(settings, "packages")) == 1

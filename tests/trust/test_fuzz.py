@@ -18,7 +18,7 @@ from dossiers.numbers import InvalidNumber, normalise
 from dossiers.services import worklists
 from dossiers.services.applications import PriorityIn, application_upsert
 from offices.services import api_key_create
-from tests.factories import UserFactory
+from tests.offices.factories import UserFactory
 
 # Fixtures are function scoped; each example only reads them or adds rows that do not change
 # what the next example may do, so sharing them across examples is fine.

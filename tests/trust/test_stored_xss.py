@@ -15,7 +15,7 @@ from dossiers.models import Application, Document, Worklist
 from dossiers.services.applications import application_upsert
 from notifications.models import DocumentRequest
 from offices.models import ApiKey, Office, User
-from tests.trust.conftest import pdf_bytes
+from tests.dossiers.pdf_samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def hostile(db):
     response = clerk.post(
         f"/provide/applications/{app.pk}/documents/new/",
         {
-            "files": SimpleUploadedFile(f"{IMG}.pdf", pdf_bytes("hostile"), "text/html"),
+            "files": SimpleUploadedFile(f"{IMG}.pdf", pdf_bytes(label="hostile"), "text/html"),
             "category": "search_report",
             "code": SCRIPT,
             "date": "2024-01-02",
@@ -256,7 +256,7 @@ def test_an_api_upload_with_a_hostile_name_and_type_is_stored_under_a_safe_name(
     response = client.post(
         f"/api/v1/applications/CA/{app.key}/documents",
         {
-            "file": SimpleUploadedFile(f"{IMG}.pdf", pdf_bytes("api hostile"), "text/html"),
+            "file": SimpleUploadedFile(f"{IMG}.pdf", pdf_bytes(label="api hostile"), "text/html"),
             "category": "office_action",
             "date": "2024-02-01",
         },
