@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from case_portal.forms import form_errors_apply
 from dossiers.models import Application
 
 from . import selectors, services
@@ -19,14 +20,6 @@ from .forms import (
     WatchOptionsForm,
 )
 from .models import DocumentRequest, Watch
-
-
-def _add_errors(form, exc: ValidationError, default_field: str | None = None) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc)
 
 
 def _safe_next(request, url: str | None, fallback: str) -> str:
@@ -50,7 +43,7 @@ def watch_list(request):
         try:
             app = selectors.application_resolve_for_user(user=request.user, text=data["number"])
         except ValidationError as exc:
-            _add_errors(form, exc, "number")
+            form_errors_apply(form, exc, "number")
         else:
             watch, created = services.watch_save(
                 user=request.user,
@@ -213,7 +206,7 @@ def request_new(request):
                 user=request.user, application=app, message=form.cleaned_data["message"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             shown = services.number_display(app)
             messages.success(
@@ -253,7 +246,7 @@ def request_detail(request, request_id: int):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 messages.success(request, "Request updated; the requesters have been notified.")
                 return redirect("notifications:request-detail", request_id=req.pk)

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from case_portal.forms import form_errors_apply
 from stats.models import Action
 from stats.services import usage_record
 
@@ -41,14 +42,6 @@ def provider_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @provider_required
@@ -91,7 +84,7 @@ def _application_form_page(request, *, application: Application | None):
             try:
                 app = applications.application_upsert(user=request.user, **form.upsert_kwargs())
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors_apply(form, exc)
                 understood = None
             else:
                 messages.success(request, f"{app.display} saved.")
@@ -200,7 +193,7 @@ def document_edit(request, document_id: int):
         try:
             documents.document_correct(document=doc, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, "Document details corrected.")
             return redirect("dossiers:provide-application", doc.application_id)
@@ -222,7 +215,7 @@ def document_withdraw(request, document_id: int):
                 document=doc, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, "Document withdrawn; other offices no longer see it.")
             return redirect("dossiers:provide-application", doc.application_id)
@@ -242,7 +235,7 @@ def document_citations(request, document_id: int):
         try:
             citation = documents.citation_add(document=doc, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, f"Citation {citation} added.")
             return redirect(reverse("dossiers:provide-document-citations", args=[doc.pk]))
