@@ -301,7 +301,13 @@ class ApplicationDocumentsView(CaseApiView):
         upload = data.pop("file")
         try:
             doc = documents.document_add(
-                application=app, file=upload, original_name=upload.name, uploaded_by=None, **data
+                application=app,
+                file=upload,
+                original_name=upload.name,
+                uploaded_by=None,
+                actor=request.user,
+                via_api=True,
+                **data,
             )
         except IntegrityError as exc:
             # A concurrent upload of the same file won the race on the unique constraint.
@@ -315,13 +321,7 @@ class ApplicationDocumentsView(CaseApiView):
             unavailable = exceptions.APIException(str(exc))
             unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
             raise unavailable from exc
-        _record(
-            request,
-            Action.UPLOAD,
-            provider_office=app.office,
-            application_id=app.pk,
-            document_id=doc.pk,
-        )
+        request.usage_recorded = True  # document_add counted the upload
         return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 

@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
-from stats.models import Action
-from stats.services import usage_record
 
 from .. import numbers, selectors
 from ..forms import (
@@ -159,13 +157,6 @@ def document_upload(request, application_id: int):
                 failed.append((upload.name, [str(exc)]))
             else:
                 added.append(doc)
-                usage_record(
-                    action=Action.UPLOAD,
-                    user=request.user,
-                    provider_office=app.office,
-                    application_id=app.pk,
-                    document_id=doc.pk,
-                )
         if added:
             names = ", ".join(d.original_name for d in added)
             messages.success(request, f"Added to {app.display}: {names}.")
