@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
+from dossiers import selectors as dossier_selectors
 from dossiers.models import Application
 
 from . import selectors, services
@@ -41,7 +42,9 @@ def watch_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            app = selectors.application_resolve_for_user(user=request.user, text=data["number"])
+            app = dossier_selectors.application_find_for_user(
+                user=request.user, text=data["number"]
+            )
         except ValidationError as exc:
             form_errors_apply(form, exc, "number")
         else:

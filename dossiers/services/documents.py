@@ -11,7 +11,7 @@ from django.utils import timezone
 from stats.models import Action
 from stats.services import usage_record
 
-from .. import numbers, signals
+from .. import numbers, selectors, signals
 from ..models import Application, Citation, Document
 
 logger = logging.getLogger(__name__)
@@ -244,13 +244,12 @@ def citation_add(
     )
     if cited_number:
         try:
-            parsed = numbers.normalise(cited_number)
-        except numbers.InvalidNumber as first:
             # A bare number most likely belongs to the citing office.
-            try:
-                parsed = numbers.normalise(cited_number, office=document.application.office.code)
-            except numbers.InvalidNumber:
-                raise ValidationError({"cited_number": str(first)}) from first
+            parsed = selectors.number_read(
+                cited_number, fallback_office=document.application.office.code
+            )
+        except numbers.InvalidNumber as exc:
+            raise ValidationError({"cited_number": str(exc)}) from exc
         citation.cited_key = parsed.key
         citation.cited_display = parsed.display
     citation.full_clean()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
 
-from .. import numbers, selectors
+from .. import selectors
 from ..forms import (
     ApplicationForm,
     CitationForm,
@@ -53,14 +53,11 @@ def upload_home(request):
     )
     note = ""
     if query:
-        try:
-            parsed = numbers.normalise(query, office=office.code)
-        except numbers.InvalidNumber as exc:
-            note = str(exc)
-            apps = apps.none()
-        else:
-            keys = {parsed.key, *parsed.candidates}
-            apps = apps.filter(lookup_keys__key__in=keys).distinct()
+        line = selectors.application_find(
+            within=Application.objects.filter(office=office), text=query, office=office.code
+        )
+        note = line.error
+        apps = apps.filter(pk__in=[a.pk for a in line.matches])
     return render(
         request,
         "dossiers/provide/home.html",

@@ -93,7 +93,7 @@ def _request_documents_url() -> str:
 
 def worklist_detail(request, worklist_id: int, lines_form=None):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
-    rows = worklists.worklist_rows(worklist=worklist)
+    rows = selectors.worklist_rows(worklist=worklist)
     request_url = _request_documents_url()
     for row in rows:
         row.request_links = [
@@ -110,7 +110,7 @@ def worklist_detail(request, worklist_id: int, lines_form=None):
         {
             "worklist": worklist,
             "rows": rows,
-            "packages": list(worklists.package_list_for_worklist(worklist=worklist)),
+            "packages": list(selectors.package_list_for_worklist(worklist=worklist)),
             "lines_form": lines_form,
             "lead_days": worklist.office.package_lead_days,
         },
