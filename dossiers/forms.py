@@ -9,6 +9,7 @@ from django.utils import timezone
 from offices.widgets import DateInput
 
 from . import numbers
+from .dates import date_parse
 from .models import Application, Citation, Document
 from .services.applications import PriorityIn, PublicationIn
 
@@ -19,7 +20,7 @@ def _date(text: str, line_no: int, field: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return date_parse(text)
     except ValueError as exc:
         raise forms.ValidationError(
             f"Line {line_no}: {text!r} is not a date; write it as YYYY-MM-DD.", code=field

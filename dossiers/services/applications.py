@@ -17,6 +17,7 @@ from django.utils import timezone
 from offices.models import Office
 
 from .. import numbers, signals
+from ..dates import date_parse
 from ..models import Application, Family, LookupKey, PriorityClaim, Publication
 
 logger = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def _date_in(value, field: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return date_parse(value)
     except ValueError as exc:
         raise ValidationError({field: f"{value!r} is not a date; use YYYY-MM-DD."}) from exc
 

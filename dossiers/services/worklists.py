@@ -20,20 +20,14 @@ from django.utils import timezone
 from offices.models import Office
 
 from .. import numbers, selectors
+from ..dates import DATE_ORDERS, DAY_FIRST, date_parse
 from ..models import Application, Package, Worklist, WorklistEntry
 from ..selectors import _office_of
 
 MAX_LINES = 5000
-DAY_FIRST = "dmy"
-MONTH_FIRST = "mdy"
-DATE_ORDERS = {
-    DAY_FIRST: "Day first: 01/12/2026 is 1 December 2026",
-    MONTH_FIRST: "Month first: 12/01/2026 is 1 December 2026",
-}
 # A field "looks like a date" when it is three groups of digits; only then is a `,` line split
 # there, so "CA 2,123,456,2026-12-01" keeps its thousands commas in the number.
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
-_DATE_EXAMPLE = "2026-12-01 or 01/12/2026"
 
 
 class Reason:
@@ -86,25 +80,6 @@ def text_from_upload(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
-
-
-def date_parse(text: str, *, order: str = DAY_FIRST) -> dt.date:
-    """ISO dates always; slashed or dotted dates day-first or month-first as the clerk says."""
-    text = text.strip()
-    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
-    if m:
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
-        if not m:
-            raise ValueError(f"‘{text}’ is not a date like {_DATE_EXAMPLE}")
-        a, b, year = (int(g) for g in m.groups())
-        day, month = (a, b) if order == DAY_FIRST else (b, a)
-    try:
-        return dt.date(year, month, day)
-    except ValueError as exc:
-        first = "day-first" if order == DAY_FIRST else "month-first"
-        raise ValueError(f"‘{text}’ is not a valid date (read {first}: {exc})") from exc
 
 
 def _looks_like_header(fields: list[str]) -> bool:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors
+from .. import dates, selectors
 from ..models import Package
 from ..services import packages, worklists
 
@@ -31,8 +31,8 @@ class LinesForm(forms.Form):
     )
     date_order = forms.ChoiceField(
         label="Dates with slashes are written",
-        choices=list(worklists.DATE_ORDERS.items()),
-        initial=worklists.DAY_FIRST,
+        choices=list(dates.DATE_ORDERS.items()),
+        initial=dates.DAY_FIRST,
         widget=forms.RadioSelect,
         help_text="2026-12-01 is always understood.",
     )
@@ -103,7 +103,7 @@ def worklist_detail(request, worklist_id: int, lines_form=None):
         ]
     if lines_form is None:
         retry_text = "\n".join(r["text"] for r in worklist.rejected_lines)
-        lines_form = LinesForm(initial={"text": retry_text, "date_order": worklists.DAY_FIRST})
+        lines_form = LinesForm(initial={"text": retry_text, "date_order": dates.DAY_FIRST})
     return render(
         request,
         "dossiers/worklists/detail.html",
