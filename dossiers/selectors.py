@@ -299,6 +299,19 @@ def document_download_name(document: Document) -> str:
     return f"{app.key}_{app.office.code}_{category}_{document.date:%Y-%m-%d}.pdf"
 
 
+def application_get_for_user(*, user, application_id) -> Application:
+    """An application `user` may see (watch buttons, document requests); else the same 404."""
+    app = (
+        Application.objects.visible_to(user)
+        .select_related("office")
+        .filter(pk=application_id)
+        .first()
+    )
+    if app is None:
+        raise Http404("No such application.")
+    return app
+
+
 def application_get_for_provider(*, user, application_id: int) -> Application:
     """An application its own providing office may write; anyone else gets the same 404."""
     app = (
@@ -326,7 +339,7 @@ def document_get_for_provider(*, user, document_id: int) -> Document:
 
 
 def worklist_list_for_user(*, user):
-    office = _office_of(user)
+    office = office_get_for_clerk(user)
     return (
         Worklist.objects.filter(office=office)
         .select_related("created_by")
@@ -337,7 +350,7 @@ def worklist_list_for_user(*, user):
 
 def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
     """The one fetch-and-authorise helper: another office's worklist is simply not found."""
-    office = _office_of(user)
+    office = office_get_for_clerk(user)
     worklist = Worklist.objects.filter(pk=worklist_id, office=office).first()
     if worklist is None:
         raise Http404("No such worklist.")
@@ -345,7 +358,7 @@ def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
 
 
 def package_get_for_user(*, user, package_id: int) -> Package:
-    office = _office_of(user)
+    office = office_get_for_clerk(user)
     package = (
         Package.objects.filter(pk=package_id, office=office).select_related("worklist").first()
     )
@@ -354,7 +367,7 @@ def package_get_for_user(*, user, package_id: int) -> Package:
     return package
 
 
-def _office_of(user) -> Office:
+def office_get_for_clerk(user) -> Office:
     office = getattr(user, "office", None)
     if office is None or getattr(user, "role", None) not in ("clerk", "office_admin"):
         # The same 404 as a missing page: examiners have no worklists to find.

@@ -3,21 +3,7 @@
 from django.db.models import Count, Q
 from django.http import Http404
 
-from dossiers.models import Application
-
 from .models import DocumentRequest, Notification, Watch
-
-
-def application_get_for_user(*, user, application_id) -> Application:
-    app = (
-        Application.objects.visible_to(user)
-        .select_related("office")
-        .filter(pk=application_id)
-        .first()
-    )
-    if app is None:
-        raise Http404("No such application.")
-    return app
 
 
 def watch_list_for_user(*, user):

@@ -73,7 +73,7 @@ def watch_quick(request):
         return redirect(fallback)
     data = form.cleaned_data
     if data.get("application"):
-        app = selectors.application_get_for_user(
+        app = dossier_selectors.application_get_for_user(
             user=request.user, application_id=data["application"]
         )
         scope = Watch.Scope.APPLICATION
@@ -200,7 +200,7 @@ def request_new(request):
     app_id = request.POST.get("application") or request.GET.get("application")
     if not app_id or not str(app_id).isdigit():
         raise Http404("No application given.")
-    app = selectors.application_get_for_user(user=request.user, application_id=int(app_id))
+    app = dossier_selectors.application_get_for_user(user=request.user, application_id=int(app_id))
     existing = selectors.request_active_for(application=app, office=request.user.office)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,6 @@ from offices.models import Office
 from .. import numbers, selectors
 from ..dates import DATE_ORDERS, DAY_FIRST, date_parse
 from ..models import Application, Package, Worklist, WorklistEntry
-from ..selectors import _office_of
 
 MAX_LINES = 5000
 # A field "looks like a date" when it is three groups of digits; only then is a `,` line split
@@ -164,7 +163,7 @@ def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[Pa
 
 @transaction.atomic
 def worklist_create(*, user, name: str) -> Worklist:
-    office = _office_of(user)
+    office = selectors.office_get_for_clerk(user)
     name = (name or "").strip() or f"Worklist of {timezone.localdate():%Y-%m-%d}"
     worklist = Worklist(office=office, name=name[:200], created_by=user)
     worklist.full_clean()
