@@ -1,4 +1,5 @@
-"""Reads for examiners: resolve typed numbers to families, the family page, documents.
+"""Reads and fetch-and-authorise guards of dossiers: the one number -> application lookup
+(applications_find), search, the family page, documents, provider scope, worklists and their page.
 
 Every read is scoped by Application/Document.objects.visible_to(user): forbidden and missing look
 the same (404), and unpublished applications of other offices never appear.
@@ -375,7 +376,7 @@ def office_get_for_clerk(user) -> Office:
     return office
 
 
-# --- worklist page (moved from services/worklists.py: these are reads) ---
+# --- the worklist page ---
 
 
 class OfficeViewer:
