@@ -3,14 +3,16 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from case_portal.forms import form_errors_apply
 from offices.widgets import DateInput
 
-from . import numbers
+from .dates import date_parse
 from .models import Application, Citation, Document
-from .services.applications import PriorityIn, PublicationIn
+from .services.applications import application_in_parse, application_numbers_read
 
 language_code = RegexValidator(r"^[a-z]{2,3}$", "Use an ISO 639 code such as en, fr or ja.")
 
@@ -19,7 +21,7 @@ def _date(text: str, line_no: int, field: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return date_parse(text)
     except ValueError as exc:
         raise forms.ValidationError(
             f"Line {line_no}: {text!r} is not a date; write it as YYYY-MM-DD.", code=field
@@ -27,8 +29,8 @@ def _date(text: str, line_no: int, field: str) -> dt.date | None:
 
 
 class ApplicationForm(forms.Form):
-    """Bibliographic data. Numbers are parsed here so the page can show them back as understood
-    before anything is saved."""
+    """Bibliographic data. The service reads the numbers (application_numbers_read) so the page
+    can show them back as understood before anything is saved."""
 
     number = forms.CharField(
         max_length=100,
@@ -72,75 +74,57 @@ class ApplicationForm(forms.Form):
             self.fields["number"].disabled = True
             self.fields["number"].help_text = ""
 
-    def clean_number(self):
-        text = self.cleaned_data["number"]
-        try:
-            parsed = numbers.normalise(text, office=self.office.code, kind="application")
-        except numbers.InvalidNumber as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        if parsed.office not in (self.office.code, "WO"):
-            raise forms.ValidationError(
-                f"{parsed.display} is a {parsed.office} number, not one of {self.office.code}."
-            )
-        self.understood_number = parsed
-        return text
-
     def clean_applicants(self):
         lines = self.cleaned_data["applicants"].splitlines()
         return [line.strip() for line in lines if line.strip()]
 
-    def clean_priorities(self):
-        out = []
-        for no, line in enumerate(self.cleaned_data["priorities"].splitlines(), 1):
+    @staticmethod
+    def _lines(text: str, field: str) -> list[dict]:
+        """One item per line: the number, and a trailing YYYY-MM-DD date if there is one."""
+        items = []
+        for no, line in enumerate(text.splitlines(), 1):
             parts = line.split()
             if not parts:
                 continue
             when = None
             if len(parts) > 1 and len(parts[-1]) == 10 and parts[-1][4] == "-":
-                when = _date(parts.pop(), no, "priorities")
-            text = " ".join(parts)
-            try:
-                parsed = numbers.normalise(text, kind="priority", filed=when)
-            except numbers.InvalidNumber as exc:
-                raise forms.ValidationError(f"Line {no}: {exc}") from exc
-            out.append((PriorityIn(parsed.office, text, when), parsed))
-        return out
+                when = _date(parts.pop(), no, field)
+            items.append({"number": " ".join(parts), "date": when})
+        return items
+
+    def clean_priorities(self):
+        return self._lines(self.cleaned_data["priorities"], "priorities")
 
     def clean_publications(self):
-        out = []
-        for no, line in enumerate(self.cleaned_data["publications"].splitlines(), 1):
-            parts = line.split()
-            if not parts:
-                continue
-            when = None
-            if len(parts) > 1 and len(parts[-1]) == 10 and parts[-1][4] == "-":
-                when = _date(parts.pop(), no, "publications")
-            text = " ".join(parts)
-            try:
-                parsed = numbers.normalise(text, office=self.office.code, kind="publication")
-            except numbers.InvalidNumber as exc:
-                raise forms.ValidationError(f"Line {no}: {exc}") from exc
-            out.append((PublicationIn(text, when), parsed))
-        return out
+        return self._lines(self.cleaned_data["publications"], "publications")
 
     def clean_pct(self):
-        text = self.cleaned_data["pct"].strip()
-        if not text:
-            return None
+        return self.cleaned_data["pct"].strip() or None
+
+    def clean(self):
+        """The service validates, exactly as for the API: the form only turns text into items."""
+        data = super().clean()
+        if self.errors:
+            return data
+        fields = ("number", "filing_date", "title", "applicants", "status", "published")
+        fields += ("examination_date", "priorities", "publications", "pct")
         try:
-            self.understood_pct = numbers.normalise(text, kind="pct")
-        except numbers.InvalidNumber as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return text
+            self.kwargs = application_in_parse(
+                {name: data.get(name) for name in fields}, office=self.office
+            )
+            numbered = ("office", "number", "filing_date", "priorities", "publications", "pct")
+            self.numbers = application_numbers_read(**{k: self.kwargs[k] for k in numbered})
+        except ValidationError as exc:
+            form_errors_apply(self, exc)
+        return data
 
     def understood(self) -> dict:
         """What the numbers were read as, for the confirmation step."""
-        data = self.cleaned_data
         return {
-            "number": self.understood_number,
-            "priorities": [(p, parsed) for p, parsed in data["priorities"]],
-            "publications": [(p, parsed) for p, parsed in data["publications"]],
-            "pct": getattr(self, "understood_pct", None) if data.get("pct") else None,
+            "number": self.numbers.number,
+            "priorities": self.numbers.priorities,
+            "publications": self.numbers.publications,
+            "pct": self.numbers.pct,
         }
 
     def fingerprint(self) -> str:
@@ -152,20 +136,7 @@ class ApplicationForm(forms.Form):
         return "|".join(parts)
 
     def upsert_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "office": self.office,
-            "number": data["number"],
-            "filing_date": data["filing_date"],
-            "title": data["title"],
-            "applicants": data["applicants"],
-            "status": data["status"],
-            "published": data["published"],
-            "examination_date": data["examination_date"],
-            "priorities": [p for p, _ in data["priorities"]],
-            "publications": [p for p, _ in data["publications"]],
-            "pct": data["pct"],
-        }
+        return dict(self.kwargs)
 
     @staticmethod
     def initial_for(app: Application) -> dict:

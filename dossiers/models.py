@@ -42,6 +42,13 @@ class ApplicationQuerySet(models.QuerySet):
     def in_office(self, code: str):
         return self.filter(office__code=code)
 
+    def provided_by(self, user):
+        """The applications `user` may write: their own office's, if that office provides."""
+        office_id = getattr(user, "office_id", None)
+        if office_id is None:
+            return self.none()
+        return self.filter(office_id=office_id, office__provides=True)
+
 
 class Application(models.Model):
     class Status(models.TextChoices):
@@ -170,6 +177,13 @@ class DocumentQuerySet(models.QuerySet):
             | Q(application__office__shares_with=office)
         )
         return self.filter(own | shared).distinct()
+
+    def provided_by(self, user):
+        """Documents (withdrawn ones too: their history is the office's) `user` may write."""
+        office_id = getattr(user, "office_id", None)
+        if office_id is None:
+            return self.none()
+        return self.filter(application__office_id=office_id, application__office__provides=True)
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:

@@ -1,19 +1,32 @@
-"""Reads for examiners: resolve typed numbers to families, the family page, documents.
+"""Reads and fetch-and-authorise guards of dossiers: the one number -> application lookup
+(applications_find), search, the family page, documents, provider scope, worklists and their page.
 
 Every read is scoped by Application/Document.objects.visible_to(user): forbidden and missing look
 the same (404), and unpublished applications of other offices never appear.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
 from offices.models import Office
 
 from . import numbers
-from .models import Application, Citation, Document, Family, LookupKey, Package, Worklist
+from .models import (
+    Application,
+    Citation,
+    Document,
+    Family,
+    LookupKey,
+    Package,
+    PackageItem,
+    Worklist,
+    WorklistEntry,
+)
 
 MAX_SEARCH_LINES = 500
 _SOURCES_FOR_KIND = {
@@ -26,6 +39,8 @@ _SOURCES_FOR_KIND = {
 
 @dataclass
 class SearchLine:
+    """One typed number and the applications it leads to, most likely first."""
+
     typed: str
     number: numbers.PatentNumber | None = None
     error: str = ""
@@ -40,33 +55,57 @@ class SearchLine:
     def found(self) -> bool:
         return bool(self.matches)
 
+    @property
+    def application(self) -> Application | None:
+        """The one application meant: the one whose own number this is, else the first."""
+        keys = (self.number.key, *self.number.candidates) if self.number else ()
+        for key in keys:
+            for app in self.matches:
+                if app.key == key:
+                    return app
+        return self.matches[0] if self.matches else None
 
-def _parse_line(text: str, default_office: str | None) -> numbers.PatentNumber:
+
+def number_read(
+    text: str, *, office: str | None = None, fallback_office: str | None = None, kind=None
+) -> numbers.PatentNumber:
+    """Read a typed number. `office` is assumed when the text has no office code; failing that,
+    `fallback_office` is tried for a number that does not read on its own (a bare number most
+    likely belongs to the reader's own office)."""
     try:
-        return numbers.normalise(text)
+        return numbers.normalise(text, office=office, kind=kind)
     except numbers.InvalidNumber as first:
-        # A number without an office code most likely belongs to the examiner's own office.
-        if default_office:
+        if fallback_office and not office:
             try:
-                return numbers.normalise(text, office=default_office)
+                return numbers.normalise(text, office=fallback_office, kind=kind)
             except numbers.InvalidNumber:
                 pass
         raise first
 
 
-def search_lines_split(text: str) -> list[str]:
-    lines = [line.strip() for line in (text or "").replace(";", "\n").splitlines()]
-    return [line for line in lines if line][:MAX_SEARCH_LINES]
+def applications_find(
+    *,
+    within,
+    texts: list[str],
+    office: str | None = None,
+    fallback_office: str | None = None,
+    kind: str | None = None,
+    sources: set[str] | None = None,
+) -> list[SearchLine]:
+    """The one way from typed numbers to applications, among the `within` queryset (which says
+    who may see what), with one indexed lookup for all the texts.
 
-
-def search_resolve(*, user, text: str) -> list[SearchLine]:
-    """Resolve one number or many (one per line) with one indexed lookup for all of them."""
-    default_office = getattr(getattr(user, "office", None), "code", None)
+    A publication number finds publications, other numbers the linking numbers (own, priority,
+    PCT), unless `sources` says otherwise. The most likely key first; its candidates only when
+    it found nothing. Matches are in filing order.
+    """
     lines = []
-    for typed in search_lines_split(text):
+    for typed in texts:
         line = SearchLine(typed=typed)
         try:
-            line.number = _parse_line(typed, default_office)
+            line.number = number_read(
+                typed, office=office, fallback_office=fallback_office, kind=kind
+            )
         except numbers.InvalidNumber as exc:
             line.error = str(exc)
         lines.append(line)
@@ -75,7 +114,7 @@ def search_resolve(*, user, text: str) -> list[SearchLine]:
         return lines
     by_key: dict[str, list[LookupKey]] = defaultdict(list)
     rows = (
-        LookupKey.objects.filter(key__in=keys, application__in=Application.objects.visible_to(user))
+        LookupKey.objects.filter(key__in=keys, application__in=within)
         .select_related("application__office")
         .order_by("application__filing_date", "application_id")
     )
@@ -84,9 +123,8 @@ def search_resolve(*, user, text: str) -> list[SearchLine]:
     for line in lines:
         if not line.number:
             continue
-        wanted = _SOURCES_FOR_KIND.get(line.number.kind, set(LookupKey.Source.values))
+        wanted = sources or _SOURCES_FOR_KIND.get(line.number.kind, set(LookupKey.Source.values))
         seen = set()
-        # The most likely key first; candidates only when it found nothing.
         for key in (line.number.key, *line.number.candidates):
             for row in by_key.get(key, []):
                 if row.source in wanted and row.application_id not in seen:
@@ -96,6 +134,44 @@ def search_resolve(*, user, text: str) -> list[SearchLine]:
             if line.matches:
                 break
     return lines
+
+
+def application_find(*, within, text: str, **kwargs) -> SearchLine:
+    """applications_find for one text; `.application` is the one it leads to (or None)."""
+    return applications_find(within=within, texts=[text], **kwargs)[0]
+
+
+def search_lines_split(text: str) -> list[str]:
+    lines = [line.strip() for line in (text or "").replace(";", "\n").splitlines()]
+    return [line for line in lines if line][:MAX_SEARCH_LINES]
+
+
+def _office_code(user) -> str | None:
+    return getattr(getattr(user, "office", None), "code", None)
+
+
+def search_resolve(*, user, text: str) -> list[SearchLine]:
+    """Resolve one number or many (one per line) among the applications `user` may see."""
+    return applications_find(
+        within=Application.objects.visible_to(user),
+        texts=search_lines_split(text),
+        fallback_office=_office_code(user),
+    )
+
+
+def application_find_for_user(*, user, text: str) -> Application:
+    """The one application a typed number leads to among those `user` may see (watch form).
+
+    Raises ValidationError with the parser's message, or saying nothing visible matched.
+    """
+    line = application_find(
+        within=Application.objects.visible_to(user), text=text, fallback_office=_office_code(user)
+    )
+    if line.error:
+        raise ValidationError(line.error)
+    if line.application is None:
+        raise ValidationError(f"No application you can see matches {line.number.display}.")
+    return line.application
 
 
 @dataclass
@@ -223,15 +299,26 @@ def document_download_name(document: Document) -> str:
     return f"{app.key}_{app.office.code}_{category}_{document.date:%Y-%m-%d}.pdf"
 
 
+def application_get_for_user(*, user, application_id) -> Application:
+    """An application `user` may see (watch buttons, document requests); else the same 404."""
+    app = (
+        Application.objects.visible_to(user)
+        .select_related("office")
+        .filter(pk=application_id)
+        .first()
+    )
+    if app is None:
+        raise Http404("No such application.")
+    return app
+
+
 def application_get_for_provider(*, user, application_id: int) -> Application:
     """An application its own providing office may write; anyone else gets the same 404."""
-    office_id = getattr(user, "office_id", None)
     app = (
-        Application.objects.select_related("office", "family")
-        .filter(pk=application_id, office_id=office_id, office__provides=True)
+        Application.objects.provided_by(user)
+        .select_related("office", "family")
+        .filter(pk=application_id)
         .first()
-        if office_id
-        else None
     )
     if app is None:
         raise Http404("No such application.")
@@ -240,15 +327,11 @@ def application_get_for_provider(*, user, application_id: int) -> Application:
 
 def document_get_for_provider(*, user, document_id: int) -> Document:
     """A document (withdrawn ones too: their history is the office's) its own office may write."""
-    office_id = getattr(user, "office_id", None)
     doc = (
-        Document.objects.select_related("application__office")
-        .filter(
-            pk=document_id, application__office_id=office_id, application__office__provides=True
-        )
+        Document.objects.provided_by(user)
+        .select_related("application__office")
+        .filter(pk=document_id)
         .first()
-        if office_id
-        else None
     )
     if doc is None:
         raise Http404("No such document.")
@@ -256,7 +339,7 @@ def document_get_for_provider(*, user, document_id: int) -> Document:
 
 
 def worklist_list_for_user(*, user):
-    office = _office_of(user)
+    office = office_get_for_clerk(user)
     return (
         Worklist.objects.filter(office=office)
         .select_related("created_by")
@@ -267,7 +350,7 @@ def worklist_list_for_user(*, user):
 
 def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
     """The one fetch-and-authorise helper: another office's worklist is simply not found."""
-    office = _office_of(user)
+    office = office_get_for_clerk(user)
     worklist = Worklist.objects.filter(pk=worklist_id, office=office).first()
     if worklist is None:
         raise Http404("No such worklist.")
@@ -275,7 +358,7 @@ def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
 
 
 def package_get_for_user(*, user, package_id: int) -> Package:
-    office = _office_of(user)
+    office = office_get_for_clerk(user)
     package = (
         Package.objects.filter(pk=package_id, office=office).select_related("worklist").first()
     )
@@ -284,9 +367,125 @@ def package_get_for_user(*, user, package_id: int) -> Package:
     return package
 
 
-def _office_of(user) -> Office:
+def office_get_for_clerk(user) -> Office:
     office = getattr(user, "office", None)
     if office is None or getattr(user, "role", None) not in ("clerk", "office_admin"):
         # The same 404 as a missing page: examiners have no worklists to find.
         raise Http404("Worklists are for the clerks and admins of an office.")
     return office
+
+
+# --- the worklist page ---
+
+
+class OfficeViewer:
+    """Stands for "any person of this office" in the visibility rules (used by beat-built
+    packages, which have no person at the keyboard)."""
+
+    is_operator = False
+
+    def __init__(self, office: Office):
+        self.office = office
+        self.office_id = office.pk
+
+
+def foreign_documents(*, office: Office, family_ids):
+    """Live documents of other offices' family members that `office` may see."""
+    return (
+        Document.objects.visible_to(OfficeViewer(office))
+        .live()
+        .filter(application__family_id__in=list(family_ids))
+        .exclude(application__office=office)
+    )
+
+
+@dataclass
+class EntryRow:
+    entry: WorklistEntry
+    due: dt.date | None
+    by_office: list[tuple[str, list[tuple[str, int]]]]
+    available: int
+    new: int
+    open_requests: int
+    # Other offices' visible members of a family with nothing shared: whom to ask for reports.
+    request_targets: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _open_requests_by_family(office: Office, family_ids) -> dict[int, int]:
+    """Active document requests the office made in each family.
+
+    The requests live in the notifications app, which dossiers must not import; the reverse
+    relation is read by name so dossiers still works without that app installed.
+    """
+    rows = (
+        Application.objects.filter(
+            family_id__in=list(family_ids),
+            document_requests__requesting_office=office,
+            document_requests__state__in=["open", "acknowledged", "examination_commenced"],
+        )
+        .values("family_id")
+        .annotate(n=Count("document_requests", distinct=True))
+    )
+    return {r["family_id"]: r["n"] for r in rows}
+
+
+def worklist_rows(*, worklist: Worklist) -> list[EntryRow]:
+    """Everything the worklist page shows per entry, in a fixed number of queries."""
+    office = worklist.office
+    entries = list(
+        worklist.entries.select_related("application").order_by("examination_date", "pk")
+    )
+    family_ids = {e.application.family_id for e in entries}
+    docs = list(
+        foreign_documents(office=office, family_ids=family_ids).values_list(
+            "pk", "application__family_id", "application__office__code", "category"
+        )
+    )
+    delivered = defaultdict(set)
+    for app_id, doc_id in PackageItem.objects.filter(
+        package__office=office,
+        application_id__in=[e.application_id for e in entries],
+        package__state__in=[Package.State.READY, Package.State.EXPIRED],
+    ).values_list("application_id", "document_id"):
+        delivered[app_id].add(doc_id)
+    requests = _open_requests_by_family(office, family_ids)
+    foreign_members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for pk, fam, code, key in (
+        Application.objects.visible_to(OfficeViewer(office))
+        .filter(family_id__in=list(family_ids))
+        .exclude(office=office)
+        .order_by("filing_date", "key")
+        .values_list("pk", "family_id", "office__code", "key")
+    ):
+        foreign_members[fam].append((pk, code, key))
+    labels = dict(Document.Category.choices)
+    by_family: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for pk, fam, code, cat in docs:
+        by_family[fam].append((pk, code, cat))
+    lead = dt.timedelta(days=office.package_lead_days)
+    rows = []
+    for e in entries:
+        fam_docs = by_family.get(e.application.family_id, [])
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for _pk, code, cat in fam_docs:
+            counts[code][cat] += 1
+        by_office = [
+            (code, [(labels[c], n) for c, n in sorted(cats.items())])
+            for code, cats in sorted(counts.items())
+        ]
+        rows.append(
+            EntryRow(
+                entry=e,
+                due=e.examination_date - lead if e.examination_date else None,
+                by_office=by_office,
+                available=len(fam_docs),
+                new=sum(1 for pk, _c, _k in fam_docs if pk not in delivered[e.application_id]),
+                open_requests=requests.get(e.application.family_id, 0),
+                request_targets=[] if fam_docs else foreign_members[e.application.family_id],
+            )
+        )
+    return rows
+
+
+def package_list_for_worklist(*, worklist: Worklist):
+    return worklist.packages.order_by("-created_at", "-pk")

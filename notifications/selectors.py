@@ -1,49 +1,9 @@
 """Reads for watch lists, notifications and document requests (fetch-and-authorise helpers)."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 
-from dossiers import numbers
-from dossiers.models import Application, LookupKey
-
 from .models import DocumentRequest, Notification, Watch
-
-
-def application_resolve_for_user(*, user, text: str) -> Application:
-    """The application a typed number (any spelling) leads to, among those `user` may see.
-
-    Raises ValidationError with the parser's message, or saying nothing visible matched.
-    """
-    try:
-        parsed = numbers.normalise(text)
-    except numbers.InvalidNumber as exc:
-        raise ValidationError(str(exc)) from exc
-    keys = [parsed.key, *parsed.candidates]
-    app_ids = LookupKey.objects.filter(key__in=keys).values("application_id")
-    apps = list(
-        Application.objects.visible_to(user).filter(pk__in=app_ids).select_related("office")
-    )
-    if not apps:
-        raise ValidationError(f"No application you can see matches {parsed.display}.")
-    # The application's own number wins over a priority or publication number of another one.
-    by_key = {a.key: a for a in apps}
-    for key in keys:
-        if key in by_key:
-            return by_key[key]
-    return apps[0]
-
-
-def application_get_for_user(*, user, application_id) -> Application:
-    app = (
-        Application.objects.visible_to(user)
-        .select_related("office")
-        .filter(pk=application_id)
-        .first()
-    )
-    if app is None:
-        raise Http404("No such application.")
-    return app
 
 
 def watch_list_for_user(*, user):

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from case_portal.forms import form_errors_apply
+from dossiers import selectors as dossier_selectors
 from dossiers.models import Application
 
 from . import selectors, services
@@ -19,14 +21,6 @@ from .forms import (
     WatchOptionsForm,
 )
 from .models import DocumentRequest, Watch
-
-
-def _add_errors(form, exc: ValidationError, default_field: str | None = None) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc)
 
 
 def _safe_next(request, url: str | None, fallback: str) -> str:
@@ -48,9 +42,11 @@ def watch_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            app = selectors.application_resolve_for_user(user=request.user, text=data["number"])
+            app = dossier_selectors.application_find_for_user(
+                user=request.user, text=data["number"]
+            )
         except ValidationError as exc:
-            _add_errors(form, exc, "number")
+            form_errors_apply(form, exc, "number")
         else:
             watch, created = services.watch_save(
                 user=request.user,
@@ -77,7 +73,7 @@ def watch_quick(request):
         return redirect(fallback)
     data = form.cleaned_data
     if data.get("application"):
-        app = selectors.application_get_for_user(
+        app = dossier_selectors.application_get_for_user(
             user=request.user, application_id=data["application"]
         )
         scope = Watch.Scope.APPLICATION
@@ -204,7 +200,7 @@ def request_new(request):
     app_id = request.POST.get("application") or request.GET.get("application")
     if not app_id or not str(app_id).isdigit():
         raise Http404("No application given.")
-    app = selectors.application_get_for_user(user=request.user, application_id=int(app_id))
+    app = dossier_selectors.application_get_for_user(user=request.user, application_id=int(app_id))
     existing = selectors.request_active_for(application=app, office=request.user.office)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +209,7 @@ def request_new(request):
                 user=request.user, application=app, message=form.cleaned_data["message"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             shown = services.number_display(app)
             messages.success(
@@ -253,7 +249,7 @@ def request_detail(request, request_id: int):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 messages.success(request, "Request updated; the requesters have been notified.")
                 return redirect("notifications:request-detail", request_id=req.pk)

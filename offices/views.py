@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from case_portal.forms import form_errors_apply
+
 from . import selectors, services
 from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RoleForm
 
@@ -42,11 +44,7 @@ def user_invite(request):
                 request=request, admin=request.user, office=request.user.office, **form.cleaned_data
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("offices:user-list")
@@ -93,8 +91,7 @@ def api_key_list(request):
                 office=request.user.office, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_apply(form, exc)
         else:
             form = ApiKeyForm()
     keys = selectors.api_key_list_for_admin(admin=request.user)

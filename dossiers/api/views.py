@@ -8,6 +8,7 @@ Field names follow the CASE/ST.96 vocabulary loosely; docs/api.md has the mappin
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -27,8 +28,8 @@ from offices.models import ApiKey
 from stats.models import Action
 from stats.services import usage_record
 
-from .. import numbers, selectors
-from ..models import Application, Citation, Document
+from .. import selectors
+from ..models import Application, Citation, Document, LookupKey
 from ..services import applications, documents
 from .serializers import (
     ApplicationInSerializer,
@@ -58,30 +59,29 @@ def _record(request, action: str, **kwargs) -> None:
     request.usage_recorded = True
 
 
-def _number(text: str, **kwargs) -> numbers.PatentNumber:
-    try:
-        return numbers.normalise(text, **kwargs)
-    except numbers.InvalidNumber as exc:
-        raise exceptions.ValidationError({"number": [str(exc)]}) from exc
-
-
 def _application(request, office: str, number: str, *, write: bool = False) -> Application:
     """One fetch-and-authorise for /applications/<office>/<number>: the same 404 for missing,
-    unpublished-elsewhere and (for writes) another office's application."""
+    unpublished-elsewhere and (for writes) another office's application. The path names the
+    application by its own number, so priority and publication numbers do not lead there."""
     code = office.upper()
-    parsed = _number(number, office=code, kind="application")
-    if write:
-        qs = Application.objects.filter(office_id=request.user.office_id, office__provides=True)
-    else:
-        qs = Application.objects.visible_to(request.user)
-    app = (
-        qs.filter(office__code=code, key__in=[parsed.key, *parsed.candidates])
-        .select_related("office")
-        .prefetch_related("priority_claims", "publications")
-        .first()
+    scope = (
+        Application.objects.provided_by(request.user)
+        if write
+        else Application.objects.visible_to(request.user)
     )
+    line = selectors.application_find(
+        within=scope.in_office(code),
+        text=number,
+        office=code,
+        kind="application",
+        sources={LookupKey.Source.APPLICATION},
+    )
+    if line.error:
+        raise exceptions.ValidationError({"number": [line.error]})
+    app = line.application
     if app is None:
-        raise exceptions.NotFound(f"No application {parsed.display} visible to this key.")
+        raise exceptions.NotFound(f"No application {line.number.display} visible to this key.")
+    prefetch_related_objects([app], "priority_claims", "publications")
     return app
 
 
@@ -301,7 +301,13 @@ class ApplicationDocumentsView(CaseApiView):
         upload = data.pop("file")
         try:
             doc = documents.document_add(
-                application=app, file=upload, original_name=upload.name, uploaded_by=None, **data
+                application=app,
+                file=upload,
+                original_name=upload.name,
+                uploaded_by=None,
+                actor=request.user,
+                via_api=True,
+                **data,
             )
         except IntegrityError as exc:
             # A concurrent upload of the same file won the race on the unique constraint.
@@ -315,13 +321,7 @@ class ApplicationDocumentsView(CaseApiView):
             unavailable = exceptions.APIException(str(exc))
             unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
             raise unavailable from exc
-        _record(
-            request,
-            Action.UPLOAD,
-            provider_office=app.office,
-            application_id=app.pk,
-            document_id=doc.pk,
-        )
+        request.usage_recorded = True  # document_add counted the upload
         return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from offices.models import Office
 
 from .. import numbers, signals
+from ..dates import date_parse
 from ..models import Application, Family, LookupKey, PriorityClaim, Publication
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,43 @@ def _parse(text: str, field: str, **kwargs) -> numbers.PatentNumber:
         raise ValidationError({field: str(exc)}) from exc
 
 
+@dataclass(frozen=True)
+class ApplicationNumbers:
+    """Every number of one application as it will be stored: what a provider confirms."""
+
+    number: numbers.PatentNumber
+    priorities: list[tuple[PriorityIn, numbers.PatentNumber]]
+    publications: list[tuple[PublicationIn, numbers.PatentNumber]]
+    pct: numbers.PatentNumber | None
+
+
+def application_numbers_read(
+    *,
+    office: Office,
+    number: str,
+    filing_date: dt.date | None = None,
+    priorities: Iterable[PriorityIn] = (),
+    publications: Iterable[PublicationIn] = (),
+    pct: str | None = None,
+) -> ApplicationNumbers:
+    """Read the numbers of one application the one way (form preview, API, upsert alike)."""
+    parsed = _parse(number, "number", office=office.code, kind="application", filed=filing_date)
+    if parsed.office not in (office.code, "WO"):
+        raise ValidationError(
+            {"number": f"{parsed.display} is a {parsed.office} number, not one of {office.code}."}
+        )
+    prios = [
+        (p, _parse(p.number, "priorities", office=p.office or None, kind="priority", filed=p.date))
+        for p in priorities
+    ]
+    pubs = [
+        (p, _parse(p.number, "publications", office=office.code, kind="publication"))
+        for p in publications
+    ]
+    pct_parsed = _parse(pct, "pct", kind="pct") if pct else None
+    return ApplicationNumbers(parsed, prios, pubs, pct_parsed)
+
+
 @transaction.atomic
 def application_upsert(
     *,
@@ -59,20 +97,15 @@ def application_upsert(
     user=None,
 ) -> Application:
     """Create or update one application (idempotent on its canonical key) and its family."""
-    parsed = _parse(number, "number", office=office.code, kind="application", filed=filing_date)
-    if parsed.office not in (office.code, "WO"):
-        raise ValidationError(
-            {"number": f"{parsed.display} is a {parsed.office} number, not one of {office.code}."}
-        )
-    prios = [
-        (p, _parse(p.number, "priorities", office=p.office or None, kind="priority", filed=p.date))
-        for p in priorities
-    ]
-    pubs = [
-        (p, _parse(p.number, "publications", office=office.code, kind="publication"))
-        for p in publications
-    ]
-    pct_parsed = _parse(pct, "pct", kind="pct") if pct else None
+    read = application_numbers_read(
+        office=office,
+        number=number,
+        filing_date=filing_date,
+        priorities=priorities,
+        publications=publications,
+        pct=pct,
+    )
+    parsed, prios, pubs, pct_parsed = read.number, read.priorities, read.publications, read.pct
 
     app = Application.objects.select_for_update().filter(key=parsed.key).first()
     created = app is None
@@ -203,7 +236,7 @@ def _date_in(value, field: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return date_parse(value)
     except ValueError as exc:
         raise ValidationError({field: f"{value!r} is not a date; use YYYY-MM-DD."}) from exc
 

@@ -8,7 +8,10 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from .. import numbers, signals
+from stats.models import Action
+from stats.services import usage_record
+
+from .. import numbers, selectors, signals
 from ..models import Application, Citation, Document
 
 logger = logging.getLogger(__name__)
@@ -97,9 +100,12 @@ def document_add(
     direction: str = Document.Direction.OUTGOING,
     original_name: str = "",
     uploaded_by=None,
+    actor=None,
+    via_api: bool = False,
 ) -> Document:
     """Validate, stream to storage and commit one report: the file and the row stand or fall
-    together."""
+    together. The upload is counted for `actor` (default: the uploading person); documents
+    loaded with nobody at the keyboard (demo, imports) are not counted."""
     size = getattr(file, "size", None)
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
@@ -146,6 +152,16 @@ def document_add(
     except BaseException:
         doc.file.storage.delete(doc.file.name)
         raise
+    actor = actor if actor is not None else uploaded_by
+    if actor is not None:
+        usage_record(
+            action=Action.UPLOAD,
+            user=actor,
+            via_api=via_api,
+            provider_office=application.office,
+            application_id=application.pk,
+            document_id=doc.pk,
+        )
     # Should an enclosing transaction roll back after this, the stored file is a stray that
     # `manage.py documents_cleanup` removes; it is never reachable, as only rows are served.
     return doc
@@ -228,13 +244,12 @@ def citation_add(
     )
     if cited_number:
         try:
-            parsed = numbers.normalise(cited_number)
-        except numbers.InvalidNumber as first:
             # A bare number most likely belongs to the citing office.
-            try:
-                parsed = numbers.normalise(cited_number, office=document.application.office.code)
-            except numbers.InvalidNumber:
-                raise ValidationError({"cited_number": str(first)}) from first
+            parsed = selectors.number_read(
+                cited_number, fallback_office=document.application.office.code
+            )
+        except numbers.InvalidNumber as exc:
+            raise ValidationError({"cited_number": str(exc)}) from exc
         citation.cited_key = parsed.key
         citation.cited_display = parsed.display
     citation.full_clean()

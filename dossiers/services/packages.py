@@ -34,7 +34,7 @@ from ..models import (
     WorklistEntry,
     package_upload_to,
 )
-from ..selectors import document_download_name
+from ..selectors import OfficeViewer, document_download_name, foreign_documents
 from .package_archive import (
     ApplicationPlan,
     PlannedDocument,
@@ -43,7 +43,7 @@ from .package_archive import (
     _zip_time,
     index_pdf,
 )
-from .worklists import OfficeViewer, entries_due, foreign_documents
+from .worklists import entries_due
 
 logger = logging.getLogger(__name__)
 

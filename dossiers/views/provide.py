@@ -16,10 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from stats.models import Action
-from stats.services import usage_record
+from case_portal.forms import form_errors_apply
 
-from .. import numbers, selectors
+from .. import selectors
 from ..forms import (
     ApplicationForm,
     CitationForm,
@@ -43,14 +42,6 @@ def provider_required(view):
     return wrapper
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @provider_required
 def upload_home(request):
     office = request.user.office
@@ -62,14 +53,11 @@ def upload_home(request):
     )
     note = ""
     if query:
-        try:
-            parsed = numbers.normalise(query, office=office.code)
-        except numbers.InvalidNumber as exc:
-            note = str(exc)
-            apps = apps.none()
-        else:
-            keys = {parsed.key, *parsed.candidates}
-            apps = apps.filter(lookup_keys__key__in=keys).distinct()
+        line = selectors.application_find(
+            within=Application.objects.filter(office=office), text=query, office=office.code
+        )
+        note = line.error
+        apps = apps.filter(pk__in=[a.pk for a in line.matches])
     return render(
         request,
         "dossiers/provide/home.html",
@@ -91,7 +79,7 @@ def _application_form_page(request, *, application: Application | None):
             try:
                 app = applications.application_upsert(user=request.user, **form.upsert_kwargs())
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors_apply(form, exc)
                 understood = None
             else:
                 messages.success(request, f"{app.display} saved.")
@@ -166,13 +154,6 @@ def document_upload(request, application_id: int):
                 failed.append((upload.name, [str(exc)]))
             else:
                 added.append(doc)
-                usage_record(
-                    action=Action.UPLOAD,
-                    user=request.user,
-                    provider_office=app.office,
-                    application_id=app.pk,
-                    document_id=doc.pk,
-                )
         if added:
             names = ", ".join(d.original_name for d in added)
             messages.success(request, f"Added to {app.display}: {names}.")
@@ -200,7 +181,7 @@ def document_edit(request, document_id: int):
         try:
             documents.document_correct(document=doc, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, "Document details corrected.")
             return redirect("dossiers:provide-application", doc.application_id)
@@ -222,7 +203,7 @@ def document_withdraw(request, document_id: int):
                 document=doc, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, "Document withdrawn; other offices no longer see it.")
             return redirect("dossiers:provide-application", doc.application_id)
@@ -242,7 +223,7 @@ def document_citations(request, document_id: int):
         try:
             citation = documents.citation_add(document=doc, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, f"Citation {citation} added.")
             return redirect(reverse("dossiers:provide-document-citations", args=[doc.pk]))

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors
+from .. import dates, selectors
 from ..models import Package
 from ..services import packages, worklists
 
@@ -31,8 +31,8 @@ class LinesForm(forms.Form):
     )
     date_order = forms.ChoiceField(
         label="Dates with slashes are written",
-        choices=list(worklists.DATE_ORDERS.items()),
-        initial=worklists.DAY_FIRST,
+        choices=list(dates.DATE_ORDERS.items()),
+        initial=dates.DAY_FIRST,
         widget=forms.RadioSelect,
         help_text="2026-12-01 is always understood.",
     )
@@ -85,7 +85,7 @@ def worklist_list(request):
 
 def worklist_detail(request, worklist_id: int, lines_form=None):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
-    rows = worklists.worklist_rows(worklist=worklist)
+    rows = selectors.worklist_rows(worklist=worklist)
     request_url = reverse("notifications:request-new")  # notifications owns the form
     for row in rows:
         row.request_links = [
@@ -93,14 +93,14 @@ def worklist_detail(request, worklist_id: int, lines_form=None):
         ]
     if lines_form is None:
         retry_text = "\n".join(r["text"] for r in worklist.rejected_lines)
-        lines_form = LinesForm(initial={"text": retry_text, "date_order": worklists.DAY_FIRST})
+        lines_form = LinesForm(initial={"text": retry_text, "date_order": dates.DAY_FIRST})
     return render(
         request,
         "dossiers/worklists/detail.html",
         {
             "worklist": worklist,
             "rows": rows,
-            "packages": list(worklists.package_list_for_worklist(worklist=worklist)),
+            "packages": list(selectors.package_list_for_worklist(worklist=worklist)),
             "lines_form": lines_form,
             "lead_days": worklist.office.package_lead_days,
         },

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dossiers import dates
 from dossiers.models import Worklist, WorklistEntry
 from dossiers.services import worklists
 from dossiers.services.applications import application_upsert
@@ -42,7 +43,7 @@ def test_comma_lines_keep_thousands_commas_in_unquoted_numbers(world):
 
 def test_slashed_dates_follow_the_order_the_clerk_chose(world):
     day_first = _parse("CA 3000001;01/12/2026", world, worklists.DAY_FIRST)[0]
-    month_first = _parse("CA 3000001;01/12/2026", world, worklists.MONTH_FIRST)[0]
+    month_first = _parse("CA 3000001;01/12/2026", world, dates.MONTH_FIRST)[0]
     assert day_first.date == dt.date(2026, 12, 1)
     assert month_first.date == dt.date(2026, 1, 12)
     wrong = _parse("CA 3000001;12/31/2026", world, worklists.DAY_FIRST)[0]

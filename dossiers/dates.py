@@ -1,0 +1,37 @@
+"""The one date parser for typed and machine input (forms, API, bulk files, worklists)."""
+
+import datetime as dt
+import re
+
+YEAR_FIRST = "ymd"
+DAY_FIRST = "dmy"
+MONTH_FIRST = "mdy"
+DATE_ORDERS = {
+    DAY_FIRST: "Day first: 01/12/2026 is 1 December 2026",
+    MONTH_FIRST: "Month first: 12/01/2026 is 1 December 2026",
+}
+_YEAR_FIRST_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_YEAR_LAST_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_EXAMPLE = {YEAR_FIRST: "2026-12-01", DAY_FIRST: "2026-12-01 or 01/12/2026"}
+
+
+def date_parse(text: str, *, order: str = YEAR_FIRST) -> dt.date:
+    """ISO dates (2026-12-01) always; with `order` day-first or month-first, also dates with
+    the year last (01/12/2026) read in that order. Raises ValueError saying what was wrong."""
+    text = str(text).strip()
+    m = _YEAR_FIRST_RE.fullmatch(text)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        m = _YEAR_LAST_RE.fullmatch(text) if order != YEAR_FIRST else None
+        if not m:
+            example = _EXAMPLE.get(order, _EXAMPLE[DAY_FIRST])
+            raise ValueError(f"‘{text}’ is not a date like {example}")
+        a, b, year = (int(g) for g in m.groups())
+        day, month = (a, b) if order == DAY_FIRST else (b, a)
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        read = {DAY_FIRST: " (read day-first", MONTH_FIRST: " (read month-first"}.get(order)
+        detail = f"{read}: {exc})" if read else f" ({exc})"
+        raise ValueError(f"‘{text}’ is not a valid date{detail}") from exc
