@@ -441,6 +441,11 @@ def _notify_requesters(req: DocumentRequest, document: Document | None = None) -
     _enqueue_immediate(rows)
 
 
+def request_handled_by(*, user, request: DocumentRequest) -> bool:
+    """Who may move a request along: the clerks and admins of the providing office."""
+    return bool(user.can_provide and user.office_id == request.provider_office_id)
+
+
 @transaction.atomic
 def request_change(
     *,
@@ -456,7 +461,7 @@ def request_change(
         .select_related("application__office", "provider_office")
         .get(pk=request.pk)
     )
-    if not (user.can_provide and user.office_id == req.provider_office_id):
+    if not request_handled_by(user=user, request=req):
         raise ValidationError(
             f"Only clerks and admins of {req.provider_office.name} can change this request."
         )

@@ -1,6 +1,6 @@
 """Navigation by role. An entry appears only once its page exists (its URL name resolves)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 # (label, url name, who sees it)
 NAV = [
@@ -32,9 +32,6 @@ def navigation(request):
     for label, name, audience in NAV:
         if not roles & audience:
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = reverse(name)
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {"nav_items": items}
