@@ -134,12 +134,17 @@ def notifications_for_document(*, document: Document, kind: str, actor=None) -> 
     else:
         text = f"{label} added to {shown} ({app.office.code}, {document.date:%Y-%m-%d})"
     by_user: dict[int, Watch] = {}
+    # Visibility depends only on the watcher's office (and operator flag): ask once per office.
+    seen: dict[tuple[bool, int | None], bool] = {}
     for watch in watches:
         if watch.user_id in by_user or not watch.matches(document):
             continue
         if actor is not None and watch.user_id == getattr(actor, "pk", None):
             continue  # the person who uploaded it knows
-        if not _may_see(watch.user, document):
+        key = (watch.user.is_operator, watch.user.office_id)
+        if key not in seen:
+            seen[key] = _may_see(watch.user, document)
+        if not seen[key]:
             continue
         by_user[watch.user_id] = watch
     rows = Notification.objects.bulk_create(
