@@ -5,8 +5,11 @@ class DossiersConfig(AppConfig):
     name = "dossiers"
 
     def ready(self) -> None:
+        # Registered by name in every process, so services can enqueue them by name.
         # stats cannot import dossiers; it asks us for the numbers behind application ids.
         from stats.selectors import application_labels_register
+
+        from . import tasks  # noqa: F401
 
         application_labels_register(_application_labels)
 

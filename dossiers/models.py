@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from case_portal.jobs import BuildJob
+
 
 class Family(models.Model):
     """An extended family: applications linked through priority claims and PCT links.
@@ -162,20 +164,21 @@ class DocumentQuerySet(models.QuerySet):
     def live(self):
         return self.filter(withdrawn_at=None)
 
-    def visible_to(self, user):
-        """Documents an office's policy admits the user's office to, on applications it may see."""
+    def visible_to(self, user, *, include_withdrawn: bool = False):
+        """Documents an office's policy admits the user's office to, on applications it may see.
+        `include_withdrawn`: also those it could see until they were withdrawn (to announce it)."""
         if getattr(user, "is_operator", False):
             return self
         office = getattr(user, "office", None)
         if office is None:
             return self.none()
         own = Q(application__office_id=office.pk)
-        shared = Q(
-            withdrawn_at=None, application__published=True, application__office__is_active=True
-        ) & (
+        shared = Q(application__published=True, application__office__is_active=True) & (
             Q(application__office__shares_with_all=True)
             | Q(application__office__shares_with=office)
         )
+        if not include_withdrawn:
+            shared &= Q(withdrawn_at=None)
         return self.filter(own | shared).distinct()
 
     def provided_by(self, user):
@@ -329,15 +332,8 @@ def package_upload_to(instance: "Package", filename: str) -> str:
     return f"packages/{instance.office.code}/{uuid.uuid4().hex}.zip"
 
 
-class Package(models.Model):
+class Package(BuildJob):
     """One ZIP of the foreign reports for a worklist (or a selection of its entries)."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Building"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
 
     class Trigger(models.TextChoices):
         MANUAL = "manual", "Built on request"
@@ -356,17 +352,7 @@ class Package(models.Model):
     only_new = models.BooleanField(
         "only documents not delivered in an earlier package", default=False
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to=package_upload_to, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -388,11 +374,8 @@ class Package(models.Model):
     def __str__(self) -> str:
         return f"Package {self.pk} ({self.state})"
 
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.READY:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
+    def upload_path(self, filename: str) -> str:
+        return package_upload_to(self, filename)
 
 
 class PackageItem(models.Model):

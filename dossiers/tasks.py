@@ -2,8 +2,6 @@
 
 from case_portal.celery import app
 
-from . import signals
-from .models import Package
 from .services import packages
 
 EXPIRE_EVERY = 3600.0
@@ -11,18 +9,11 @@ SCHEDULE_EVERY = 3600.0
 REQUEUE_EVERY = 300.0
 
 
-@app.task(name="dossiers.package_build", acks_late=True, ignore_result=True)
+@app.task(name=packages.BUILD_TASK, acks_late=True, ignore_result=True)
 def package_build_task(package_id: int) -> None:
-    package = packages.package_build(package_id=package_id)
-    if package is None or package.state != Package.State.READY:
-        return
-    # A just-in-time package tells its clerk. When the notifications app listens to
-    # package_ready it writes the in-app notification and sends the e-mail itself; without a
-    # listener the clerk still gets the e-mail, straight from here.
-    if package.trigger == Package.Trigger.JUST_IN_TIME and not signals.package_ready.has_listeners(
-        Package
-    ):
-        packages.package_email_clerk(package_id=package.pk)
+    # A ready package tells its clerk through dossiers.signals.package_ready (the notifications
+    # app writes the in-app notification and, for a just-in-time package, the outbox e-mail).
+    packages.package_build(package_id=package_id)
 
 
 @app.task(name="dossiers.packages_expire", ignore_result=True)
@@ -49,3 +40,8 @@ def _periodic(sender, **kwargs):
     sender.add_periodic_task(
         REQUEUE_EVERY, packages_requeue_task.s(), name="packages: re-queue lost builds"
     )
+
+
+if app.finalized:
+    # Imported from AppConfig.ready(); under a worker or beat the app may be finalized already.
+    _periodic(app)

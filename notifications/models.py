@@ -79,6 +79,7 @@ class Notification(models.Model):
         DOCUMENT_WITHDRAWN = "document_withdrawn", "Document withdrawn"
         REQUEST_UPDATED = "request_updated", "Request updated"
         PACKAGE_READY = "package_ready", "Package ready"
+        INVITATION = "invitation", "Invitation"
 
     class Email(models.TextChoices):
         NONE = "none", "No e-mail"
@@ -89,7 +90,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # Empty only for package notifications, which concern a whole worklist.
+    # Empty only for package notifications (a whole worklist) and invitations (e-mail only).
     application = models.ForeignKey(
         "dossiers.Application", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

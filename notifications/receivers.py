@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 
 from dossiers import signals
+from offices import signals as office_signals
 
 from . import services
 from .models import Notification
@@ -26,3 +27,8 @@ def _on_document_withdrawn(sender, document, user=None, **kwargs):
 @receiver(signals.package_ready, dispatch_uid="notifications_package_ready")
 def _on_package_ready(sender, package, user=None, automatic=False, **kwargs):
     services.notification_for_package(package=package, user=user, automatic=automatic)
+
+
+@receiver(office_signals.user_invited, dispatch_uid="notifications_user_invited")
+def _on_user_invited(sender, user, **kwargs):
+    services.notification_for_invitation(user=user)

@@ -15,12 +15,13 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from case_portal.celery import enqueue_on_commit
+from case_portal.jobs import enqueue_on_commit
 from dossiers import numbers
 from dossiers.models import Application, Document
+from offices.services import user_invitation_email
 from stats.models import Action
 from stats.services import usage_record
 
@@ -64,12 +65,10 @@ def notification_target(notification: Notification) -> str:
         candidates.append(
             ("dossiers:family-detail", {"family_id": notification.application.family_id})
         )
-    for name, kwargs in candidates:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return reverse("notifications:notification-list")
+    if not candidates:
+        return reverse("notifications:notification-list")
+    name, kwargs = candidates[0]
+    return reverse(name, kwargs=kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,15 +110,8 @@ def watch_delete(*, watch: Watch) -> None:
 
 
 def _may_see(user, document: Document) -> bool:
-    """One-object form of Document.visible_to, so nobody hears of what they may not read."""
-    if user.is_operator:
-        return True
-    app = document.application
-    if user.office_id is None:
-        return False
-    if app.office_id == user.office_id:
-        return True
-    return app.published and app.office.admits(user.office)
+    """Nobody hears of what they may not read (or could not, before it was withdrawn)."""
+    return Document.objects.visible_to(user, include_withdrawn=True).filter(pk=document.pk).exists()
 
 
 @transaction.atomic
@@ -142,12 +134,17 @@ def notifications_for_document(*, document: Document, kind: str, actor=None) -> 
     else:
         text = f"{label} added to {shown} ({app.office.code}, {document.date:%Y-%m-%d})"
     by_user: dict[int, Watch] = {}
+    # Visibility depends only on the watcher's office (and operator flag): ask once per office.
+    seen: dict[tuple[bool, int | None], bool] = {}
     for watch in watches:
         if watch.user_id in by_user or not watch.matches(document):
             continue
         if actor is not None and watch.user_id == getattr(actor, "pk", None):
             continue  # the person who uploaded it knows
-        if not _may_see(watch.user, document):
+        key = (watch.user.is_operator, watch.user.office_id)
+        if key not in seen:
+            seen[key] = _may_see(watch.user, document)
+        if not seen[key]:
             continue
         by_user[watch.user_id] = watch
     rows = Notification.objects.bulk_create(
@@ -171,11 +168,12 @@ def notifications_for_document(*, document: Document, kind: str, actor=None) -> 
     return rows
 
 
-def _enqueue_immediate(rows: list[Notification]) -> None:
-    from . import tasks
+DELIVER_TASK = "notifications.tasks.notification_deliver"  # its name since the start
 
+
+def _enqueue_immediate(rows: list[Notification]) -> None:
     enqueue_on_commit(
-        tasks.notification_deliver,
+        DELIVER_TASK,
         [n.pk for n in rows if n.email == Notification.Email.IMMEDIATE],
         swept_by="the outbox sweep",
     )
@@ -221,6 +219,15 @@ def _mail_connection():
 
 
 def _email_for(notification: Notification) -> EmailMessage:
+    if notification.kind == Notification.Kind.INVITATION:
+        subject, body = user_invitation_email(user=notification.user)
+        return EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.user.email],
+            connection=_mail_connection(),
+        )
     context = {
         "n": notification,
         "number": number_display(notification.application) if notification.application else "",
@@ -260,6 +267,8 @@ def _mark_sent(rows: list[Notification], token: uuid.UUID) -> None:
         sent_at=timezone.now(), claim_token=None, last_error=""
     )
     for n in rows:
+        if n.kind == Notification.Kind.INVITATION:
+            continue  # an account mail, not a notification the statistics count
         usage_record(
             action=Action.NOTIFICATION_SENT,
             user=n.user,
@@ -437,6 +446,11 @@ def _notify_requesters(req: DocumentRequest, document: Document | None = None) -
     _enqueue_immediate(rows)
 
 
+def request_handled_by(*, user, request: DocumentRequest) -> bool:
+    """Who may move a request along: the clerks and admins of the providing office."""
+    return bool(user.can_provide and user.office_id == request.provider_office_id)
+
+
 @transaction.atomic
 def request_change(
     *,
@@ -452,7 +466,7 @@ def request_change(
         .select_related("application__office", "provider_office")
         .get(pk=request.pk)
     )
-    if not (user.can_provide and user.office_id == req.provider_office_id):
+    if not request_handled_by(user=user, request=req):
         raise ValidationError(
             f"Only clerks and admins of {req.provider_office.name} can change this request."
         )
@@ -542,8 +556,23 @@ def notification_for_package(*, package, user, automatic: bool) -> Notification 
         )[:300],
         email=Notification.Email.IMMEDIATE if automatic else Notification.Email.NONE,
     )
-    if automatic:
-        from .tasks import notification_deliver
+    _enqueue_immediate([notification])
+    return notification
 
-        enqueue_on_commit(notification_deliver, [notification.pk], swept_by="the outbox sweep")
+
+# --------------------------------------------------------------------------------------------
+# Accounts
+# --------------------------------------------------------------------------------------------
+
+
+def notification_for_invitation(*, user) -> Notification:
+    """The invitation e-mail as an outbox row (read already: it is not news in the app)."""
+    notification = Notification.objects.create(
+        user=user,
+        kind=Notification.Kind.INVITATION,
+        text=f"Invitation to CASE Portal ({user.office.code})"[:300],
+        email=Notification.Email.IMMEDIATE,
+        read_at=timezone.now(),
+    )
+    _enqueue_immediate([notification])
     return notification

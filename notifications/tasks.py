@@ -23,7 +23,7 @@ def _backoff(retries: int) -> int:
     return 30 * 2**retries
 
 
-@app.task(bind=True, max_retries=MAX_RETRIES)
+@app.task(name=services.DELIVER_TASK, bind=True, max_retries=MAX_RETRIES)
 def notification_deliver(self, notification_id: int, token: str | None = None) -> bool:
     claim = services.notification_claim(
         notification_id=notification_id, token=uuid.UUID(token) if token else None

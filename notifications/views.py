@@ -231,9 +231,7 @@ def request_new(request):
 
 def request_detail(request, request_id: int):
     req = selectors.request_get_for_user(user=request.user, request_id=request_id)
-    can_change = (
-        request.user.can_provide and request.user.office_id == req.provider_office_id
-    ) and req.is_active
+    can_change = req.is_active and services.request_handled_by(user=request.user, request=req)
     form = RequestChangeForm(request.POST or None, initial={"expected_date": req.expected_date})
     if request.method == "POST":
         if not can_change:

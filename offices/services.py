@@ -2,14 +2,14 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import signals
 from .models import ApiKey, Office, User
 
 
@@ -24,8 +24,9 @@ def _other_active_admins(user: User):
     ).exclude(pk=user.pk)
 
 
-def user_invitation_url(*, request: HttpRequest, user: User) -> str:
-    """The link where an invited person sets their own password (allauth's reset-from-key page)."""
+def user_invitation_url(*, user: User) -> str:
+    """The link where an invited person sets their own password (allauth's reset-from-key page).
+    Made when the mail is sent, so the token is fresh."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
@@ -36,25 +37,25 @@ def user_invitation_url(*, request: HttpRequest, user: User) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
-    return request.build_absolute_uri(path)
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def user_send_invitation(*, user: User, url: str) -> None:
+def user_invitation_email(*, user: User) -> tuple[str, str]:
+    """Subject and body of the invitation; the notifications outbox sends it."""
     context = {
         "user": user,
         "office": user.office,
         "invited_by": user.invited_by,
-        "password_reset_url": url,
+        "password_reset_url": user_invitation_url(user=user),
     }
     subject = render_to_string("offices/email/invitation_subject.txt", context).strip()
     body = render_to_string("offices/email/invitation_message.txt", context)
-    send_mail(subject, body, None, [user.email])
+    return subject, body
 
 
 @transaction.atomic
 def user_invite(
     *,
-    request: HttpRequest,
     admin: User,
     office: Office,
     email: str,
@@ -77,9 +78,8 @@ def user_invite(
     user.set_unusable_password()
     user.full_clean()
     user.save()
-    url = user_invitation_url(request=request, user=user)
-    # Send only once the row is committed, so the link works when it arrives.
-    transaction.on_commit(lambda: user_send_invitation(user=user, url=url))
+    # The outbox row is written in this transaction and sent after commit, by a worker.
+    signals.user_invited.send(sender=User, user=user)
     return user
 
 

@@ -41,7 +41,7 @@ def user_invite(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_invite(
-                request=request, admin=request.user, office=request.user.office, **form.cleaned_data
+                admin=request.user, office=request.user.office, **form.cleaned_data
             )
         except ValidationError as exc:
             form_errors_apply(form, exc)

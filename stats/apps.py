@@ -6,4 +6,5 @@ class StatsConfig(AppConfig):
     verbose_name = "Usage statistics"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        # tasks: registered by name in every process, so services can enqueue them by name.
+        from . import receivers, tasks  # noqa: F401

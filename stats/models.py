@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from case_portal.jobs import BuildJob
+
 
 class Action(models.TextChoices):
     LOGIN = "login", "Log in"
@@ -132,15 +134,9 @@ def report_upload_to(report: "StatisticsReport", filename: str) -> str:
     return f"stats/reports/{report.pk}/{filename}"
 
 
-class StatisticsReport(models.Model):
+class StatisticsReport(BuildJob):
     """A PDF report too large to render during the request (long periods, all offices): a
     Celery task builds it into default storage and only its requester may download it."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -152,13 +148,6 @@ class StatisticsReport(models.Model):
     first_month = models.DateField()
     last_month = models.DateField()
     metric = models.CharField(max_length=16, default="views")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    file = models.FileField(upload_to=report_upload_to, max_length=255, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -169,6 +158,9 @@ class StatisticsReport(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.pk} {self.file_name} {self.state}"
+
+    def upload_path(self, filename: str) -> str:
+        return report_upload_to(self, filename)
 
     @property
     def office_code(self) -> str:

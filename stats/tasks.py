@@ -2,7 +2,7 @@
 
 from case_portal.celery import app
 
-from . import report_builds, services
+from . import export_builds, services
 
 ROLLUP_EVERY_SECONDS = 60.0
 REPORTS_REQUEUE_EVERY = 300.0
@@ -16,19 +16,19 @@ def usage_rollup() -> int:
     return services.usage_rollup()
 
 
-@app.task(name="stats.statistics_report_build", acks_late=True, ignore_result=True)
+@app.task(name=export_builds.BUILD_TASK, acks_late=True, ignore_result=True)
 def statistics_report_build_task(report_id: int) -> None:
-    report_builds.report_build(report_id=report_id)
+    export_builds.report_build(report_id=report_id)
 
 
 @app.task(name="stats.statistics_reports_requeue", ignore_result=True)
 def statistics_reports_requeue_task() -> int:
-    return report_builds.reports_requeue()
+    return export_builds.reports_requeue()
 
 
 @app.task(name="stats.statistics_reports_expire", ignore_result=True)
 def statistics_reports_expire_task() -> int:
-    return report_builds.reports_expire()
+    return export_builds.reports_expire()
 
 
 @app.on_after_finalize.connect
@@ -42,3 +42,8 @@ def _schedule(sender, **kwargs) -> None:
     sender.add_periodic_task(
         REPORTS_EXPIRE_EVERY, statistics_reports_expire_task.s(), name="stats: expire reports"
     )
+
+
+if app.finalized:
+    # Imported from AppConfig.ready(); under a worker or beat the app may be finalized already.
+    _schedule(app)

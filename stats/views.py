@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from . import report_builds, reports, selectors
+from . import export_builds, exports, selectors
 from .forms import period_from_query
 from .services import portal_tz
 
@@ -47,8 +47,8 @@ def statistics(request):
         {
             "form": form,
             "page": page,
-            "charts": reports.charts_for(page),
-            "office_label": reports.office_label(page),
+            "charts": exports.charts_for(page),
+            "office_label": exports.office_label(page),
             "offices": selectors.stats_office_choices(user=request.user),
             "can_pick": request.user.is_operator,
             "query": query,
@@ -58,24 +58,24 @@ def statistics(request):
             "matrix_rows": page.matrix.rows(),
             "by_office_columns": selectors.BY_OFFICE_COLUMNS,
             "tz_name": settings.TIME_ZONE,
-            "report_is_large": report_builds.report_is_large(office=office, period=period),
-            "sync_max_months": report_builds.SYNC_MAX_MONTHS,
-            "reports": report_builds.reports_recent(user=request.user),
+            "report_is_large": export_builds.report_is_large(office=office, period=period),
+            "sync_max_months": export_builds.SYNC_MAX_MONTHS,
+            "reports": export_builds.reports_recent(user=request.user),
         },
     )
 
 
 def statistics_csv(request, table: str):
-    if table not in reports.CSV_TABLES:
+    if table not in exports.CSV_TABLES:
         raise Http404("No such table.")
     office, _form, period, metric = _load(request)
     if table == "offices" and office is not None:
         raise Http404("The by-office table is part of the all-offices view.")
     page = selectors.stats_page_get(office=office, period=period, metric=metric)
     body = {
-        "monthly": reports.csv_monthly,
-        "matrix": reports.csv_matrix,
-        "offices": reports.csv_offices,
+        "monthly": exports.csv_monthly,
+        "matrix": exports.csv_matrix,
+        "offices": exports.csv_offices,
     }[table](page)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = _filename(office, period, table if table != "matrix" else f"matrix-{metric}", "csv")
@@ -85,12 +85,12 @@ def statistics_csv(request, table: str):
 
 def statistics_pdf(request):
     office, _form, period, metric = _load(request)
-    if report_builds.report_is_large(office=office, period=period):
+    if export_builds.report_is_large(office=office, period=period):
         # Too big to render while the browser waits: the page offers a queued report instead.
         messages.info(request, "This report is large: use “Prepare PDF report” to have it built.")
         return redirect(f"{reverse('stats:statistics')}?{_query(office, period, metric)}")
     page = selectors.stats_page_get(office=office, period=period, metric=metric)
-    pdf = reports.pdf_render(page, generated=datetime.now(tz=portal_tz()).date())
+    pdf = exports.pdf_render(page, generated=datetime.now(tz=portal_tz()).date())
     response = HttpResponse(pdf, content_type="application/pdf")
     name = _filename(office, period, "report", "pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -106,7 +106,7 @@ def statistics_report_request(request):
         for error in form.errors.get("__all__", []) or ["Check the months and try again."]:
             messages.error(request, error)
         return redirect(f"{reverse('stats:statistics')}?{urlencode(request.POST.dict())}")
-    report_builds.report_request(user=request.user, office=office, period=period, metric=metric)
+    export_builds.report_request(user=request.user, office=office, period=period, metric=metric)
     messages.success(
         request,
         "Your report is being prepared. It will appear under “Your PDF reports” below; "
@@ -116,7 +116,7 @@ def statistics_report_request(request):
 
 
 def statistics_report_download(request, report_id: int):
-    report = report_builds.report_get_for_download(user=request.user, report_id=report_id)
+    report = export_builds.report_get_for_download(user=request.user, report_id=report_id)
     return FileResponse(
         report.file.open("rb"),
         as_attachment=True,
@@ -162,7 +162,7 @@ def access_log_csv(request):
     lines = selectors.access_log_get(office=office, period=period)
     labels = selectors.application_labels(line.application_id for line in lines)
     response = HttpResponse(
-        reports.csv_access_log(lines, labels), content_type="text/csv; charset=utf-8"
+        exports.csv_access_log(lines, labels), content_type="text/csv; charset=utf-8"
     )
     name = _filename(office, period, "access-log", "csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

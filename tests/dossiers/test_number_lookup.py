@@ -11,7 +11,7 @@ from dossiers.models import Worklist
 from dossiers.services.applications import PriorityIn, application_upsert
 from notifications.models import Watch
 from offices.services import api_key_create
-from tests.factories import OfficeFactory, UserFactory
+from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

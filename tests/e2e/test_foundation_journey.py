@@ -25,6 +25,10 @@ def test_examiner_logs_in_sees_their_navigation_and_logs_out(page, demo, shot):
 def test_office_admin_invites_a_person(page, demo, shot):
     from django.core import mail
 
+    from case_portal.celery import app
+
+    app.conf.task_always_eager = True  # the outbox task in the server's process; conftest resets
+
     login(page, "admin@ca.demo")
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Office admin").click()

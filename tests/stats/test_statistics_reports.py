@@ -9,7 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from case_portal.celery import app as celery_app
-from stats import report_builds
+from stats import export_builds
 from stats.charts import line_chart, nice_ticks
 from stats.models import StatisticsReport
 from tests.offices.factories import UserFactory
@@ -84,10 +84,10 @@ def test_another_admin_gets_404_for_the_download(
     client, admin_user, used, eager_celery, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_builds.report_request(
+        report = export_builds.report_request(
             user=admin_user,
             office=admin_user.office,
-            period=report_builds.Period.last_months(24),
+            period=export_builds.Period.last_months(24),
             metric="views",
         )
     report.refresh_from_db()
@@ -104,7 +104,7 @@ def test_another_admin_gets_404_for_the_download(
         expires_at=timezone.now() - timedelta(days=1)
     )
     assert client.get(url).status_code == 404
-    assert report_builds.reports_expire() == 1
+    assert export_builds.reports_expire() == 1
 
 
 def test_broker_down_at_enqueue_keeps_the_report_queued_and_the_sweep_builds_it(
@@ -119,11 +119,11 @@ def test_broker_down_at_enqueue_keeps_the_report_queued_and_the_sweep_builds_it(
     # Later the broker is back; the beat sweep sends what was left behind.
     StatisticsReport.objects.update(created_at=timezone.now() - timedelta(minutes=10))
     celery_app.conf.task_always_eager = True
-    assert report_builds.reports_requeue() == 1
+    assert export_builds.reports_requeue() == 1
     report.refresh_from_db()
     assert report.state == StatisticsReport.State.READY
     # A second delivery of the same message builds nothing again.
-    assert report_builds.report_build(report_id=report.pk) is None
+    assert export_builds.report_build(report_id=report.pk) is None
 
 
 def test_more_than_120_months_gets_a_clear_message(admin_client, used):

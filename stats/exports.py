@@ -2,7 +2,7 @@
 
 WeasyPrint renders the PDF from rollups. One office over at most a year is a few pages and is
 rendered during the request; longer periods and all-offices reports are built by a Celery task
-(stats/report_builds.py).
+(stats/export_builds.py).
 """
 
 import csv

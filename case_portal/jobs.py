@@ -1,0 +1,242 @@
+"""Build jobs: a row that a Celery task builds into a file (packages, statistics reports).
+
+The row is the truth and the broker only a nudge. A service creates the row and enqueues its
+task by name after commit (so no service imports its tasks module); a broker error is logged and
+the periodic sweep (requeue_stuck) sends again what is still queued, or building with a dead
+worker. The task claims the row with a conditional UPDATE, so a message delivered twice builds
+once; progress, the finished file and a failure are written on the row.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .celery import app
+
+logger = logging.getLogger(__name__)
+
+# A build that has not finished in this long is taken to have died with its worker.
+STALE_AFTER = dt.timedelta(minutes=30)
+# A row still queued after this long has probably lost its message (broker down at commit).
+QUEUED_GRACE = dt.timedelta(minutes=5)
+
+
+def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> None:
+    """Send task `task_name`(id) for each id once the caller's transaction commits.
+
+    By name, so services never import their tasks modules. A broker error (Redis down) never
+    undoes the caller's work: it is logged, and the periodic sweep named in `swept_by` sends it.
+    """
+    ids = list(ids)
+
+    def send():
+        task = app.tasks[task_name]
+        for pk in ids:
+            try:
+                task.apply_async(args=(pk,), retry=False)
+            except Exception:  # noqa: BLE001 - any broker failure: the sweep recovers
+                logger.warning(
+                    "Could not enqueue %s(%s); %s will send it.",
+                    task_name,
+                    pk,
+                    swept_by,
+                    exc_info=True,
+                )
+                return  # the broker is down: the rest would fail the same way
+
+    if ids:
+        transaction.on_commit(send)
+
+
+def send_each(task_name: str, ids: Iterable[int]) -> int:
+    """Send task `task_name`(id) now, for a sweep (which runs in a worker, not in a request)."""
+    task = app.tasks[task_name]
+    count = 0
+    for pk in ids:
+        task.delay(pk)
+        count += 1
+    return count
+
+
+def _upload_to(job: "BuildJob", filename: str) -> str:
+    return job.upload_path(filename)
+
+
+class BuildJob(models.Model):
+    """The fields every build row has; a subclass says where its file goes (upload_path)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=_upload_to, max_length=255, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def upload_path(self, filename: str) -> str:
+        raise NotImplementedError
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.READY:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+def claim(model: type[BuildJob], pk: int, *, stale_after: dt.timedelta = STALE_AFTER) -> bool:
+    """Take a queued row (or one whose builder went stale) for building; False if another
+    worker has it, it is built already, or it is gone."""
+    now = timezone.now()
+    return bool(
+        model.objects.filter(pk=pk)
+        .filter(
+            Q(state=BuildJob.State.QUEUED)
+            | Q(state=BuildJob.State.BUILDING, started_at__lt=now - stale_after)
+        )
+        .update(state=BuildJob.State.BUILDING, started_at=now, done=0, total=0, error="")
+    )
+
+
+def progress(model: type[BuildJob], pk: int, **counts: int) -> None:
+    """Save `done=` and/or `total=` on the row, for the page that polls it."""
+    model.objects.filter(pk=pk).update(**counts)
+
+
+def fail(model: type[BuildJob], pk: int, *, error: str) -> BuildJob:
+    model.objects.filter(pk=pk, state=BuildJob.State.BUILDING).update(
+        state=BuildJob.State.FAILED, error=error[:500], finished_at=timezone.now()
+    )
+    return model.objects.get(pk=pk)
+
+
+def retry(model: type[BuildJob], pk: int) -> bool:
+    """A failed row goes back to the queue; True if it did (the caller enqueues it)."""
+    return bool(
+        model.objects.filter(pk=pk, state=BuildJob.State.FAILED).update(
+            state=BuildJob.State.QUEUED, error="", done=0
+        )
+    )
+
+
+class Store:
+    """Saves a build's file into default storage, and deletes it again if the build fails."""
+
+    def __init__(self, job: BuildJob):
+        self.job = job
+        self.name = ""
+
+    def save(self, filename: str, content) -> str:
+        self.name = default_storage.save(self.job.upload_path(filename), content)
+        return self.name
+
+    def discard(self) -> None:
+        if self.name:
+            default_storage.delete(self.name)
+
+
+def build_run(
+    queryset: models.QuerySet,
+    pk: int,
+    *,
+    build: Callable[[BuildJob, Store], BuildJob],
+    failure: Callable[[Exception], str],
+) -> BuildJob | None:
+    """Claim row `pk` and run `build(job, store)`, which ends with finish(). None when there was
+    nothing to do; running it again is always safe. Any error fails the row (message from
+    `failure(exc)`) and deletes what was stored."""
+    model = queryset.model
+    if not claim(model, pk):
+        return None
+    job = queryset.get(pk=pk)
+    store = Store(job)
+    try:
+        return build(job, store)
+    except Exception as exc:
+        logger.exception("%s %s failed", model.__name__, pk)
+        store.discard()
+        return fail(model, pk, error=failure(exc))
+
+
+@transaction.atomic
+def finish(
+    model: type[BuildJob],
+    pk: int,
+    stored: str,
+    *,
+    expires_in: dt.timedelta,
+    on_ready: Callable[[BuildJob], None] | None = None,
+    **fields,
+) -> BuildJob:
+    """Mark a building row ready with its file (and any `fields`); `on_ready(job)` runs in the
+    same transaction. A row expired or rebuilt meanwhile keeps what it has, and ours is deleted."""
+    locked = model.objects.select_for_update().get(pk=pk)
+    if locked.state != BuildJob.State.BUILDING:
+        transaction.on_commit(lambda: default_storage.delete(stored))
+        return locked
+    old = locked.file.name
+    now = timezone.now()
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.file.name = stored
+    locked.state = BuildJob.State.READY
+    locked.done = locked.total
+    locked.finished_at = now
+    locked.expires_at = now + expires_in
+    locked.save()
+    if old and old != stored:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    if on_ready is not None:
+        on_ready(locked)
+    return locked
+
+
+def requeue_stuck(
+    queryset: models.QuerySet, task_name: str, *, now: dt.datetime | None = None
+) -> int:
+    """The sweep behind enqueue_on_commit: send again what is still queued after QUEUED_GRACE
+    (its message may never have reached the broker) or building for longer than STALE_AFTER
+    (its worker died). The claim makes a duplicate message harmless. Returns how many."""
+    now = now or timezone.now()
+    ids = queryset.filter(
+        Q(state=BuildJob.State.QUEUED, created_at__lt=now - QUEUED_GRACE)
+        | Q(state=BuildJob.State.BUILDING, started_at__lt=now - STALE_AFTER)
+    ).values_list("pk", flat=True)
+    return send_each(task_name, list(ids))
+
+
+def expire(model: type[BuildJob], *, now: dt.datetime | None = None, keep_row: bool) -> int:
+    """Delete the files of ready rows past their expiry. With `keep_row` the row stays as the
+    delivery record (state expired); otherwise it goes with its file."""
+    now = now or timezone.now()
+    count = 0
+    for pk, name in model.objects.filter(
+        state=BuildJob.State.READY, expires_at__lte=now
+    ).values_list("pk", "file"):
+        # Conditional: a download or a second beat running at the same moment is harmless.
+        ready = model.objects.filter(pk=pk, state=BuildJob.State.READY)
+        if keep_row:
+            gone = ready.update(state=BuildJob.State.EXPIRED, file="")
+        else:
+            gone = ready.delete()[0]
+        if gone:
+            if name:
+                default_storage.delete(name)
+            count += 1
+    return count

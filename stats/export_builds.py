@@ -1,0 +1,119 @@
+"""Queued statistics PDFs: requested on the page, built by a Celery task into default storage.
+
+Small reports (one office, at most SYNC_MAX_MONTHS months) are rendered during the request; the
+rest go through here because an all-offices or multi-year report has many pages and WeasyPrint
+takes long enough to tie up a web worker. The build machine (claim, progress, finish, fail,
+re-queue, expire) is case_portal.jobs, shared with packages.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from case_portal import jobs
+
+from . import exports, selectors
+from .models import StatisticsReport
+from .selectors import Period
+from .services import portal_tz
+
+logger = logging.getLogger(__name__)
+
+SYNC_MAX_MONTHS = 12
+RECENT = 10
+BUILD_TASK = "stats.statistics_report_build"
+
+
+def expiry_days() -> int:
+    return getattr(settings, "STATS_REPORT_EXPIRY_DAYS", 7)
+
+
+def report_is_large(*, office, period: Period) -> bool:
+    return office is None or len(period.months) > SYNC_MAX_MONTHS
+
+
+def _enqueue(report_id: int) -> None:
+    jobs.enqueue_on_commit(BUILD_TASK, [report_id], swept_by="reports_requeue")
+
+
+@transaction.atomic
+def report_request(*, user, office, period: Period, metric: str) -> StatisticsReport:
+    """Queue a report; asking twice for the same one while it is pending returns the first."""
+    pending = StatisticsReport.objects.filter(
+        requested_by=user,
+        office=office,
+        first_month=period.first,
+        last_month=period.last,
+        metric=metric,
+        state__in=(StatisticsReport.State.QUEUED, StatisticsReport.State.BUILDING),
+    ).first()
+    if pending:
+        return pending
+    report = StatisticsReport.objects.create(
+        requested_by=user,
+        office=office,
+        first_month=period.first,
+        last_month=period.last,
+        metric=metric,
+    )
+    _enqueue(report.pk)
+    return report
+
+
+def report_build(*, report_id: int) -> StatisticsReport | None:
+    """Build a queued report. None when there was nothing to do (built, being built, gone)."""
+    return jobs.build_run(
+        StatisticsReport.objects.select_related("office"),
+        report_id,
+        build=_build,
+        failure=lambda exc: f"The report could not be built: {exc.__class__.__name__}",
+    )
+
+
+def _build(report: StatisticsReport, store: jobs.Store) -> StatisticsReport:
+    period = Period(report.first_month, report.last_month)
+    page = selectors.stats_page_get(office=report.office, period=period, metric=report.metric)
+    pdf = exports.pdf_render(page, generated=dt.datetime.now(tz=portal_tz()).date())
+    stored = store.save(report.file_name, ContentFile(pdf))
+    return jobs.finish(
+        StatisticsReport, report.pk, stored, expires_in=dt.timedelta(days=expiry_days())
+    )
+
+
+def reports_requeue(*, now: dt.datetime | None = None) -> int:
+    """Send again what a dead broker or worker left behind (see jobs.requeue_stuck)."""
+    return jobs.requeue_stuck(StatisticsReport.objects.all(), BUILD_TASK, now=now)
+
+
+def reports_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete files of reports past their expiry date, and the rows with them."""
+    return jobs.expire(StatisticsReport, now=now, keep_row=False)
+
+
+def reports_recent(*, user) -> list[StatisticsReport]:
+    return list(
+        StatisticsReport.objects.filter(requested_by=user)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .select_related("office")[:RECENT]
+    )
+
+
+def report_get_for_download(*, user, report_id: int) -> StatisticsReport:
+    """A ready report of this user's; another user's, one not ready or gone: the same 404."""
+    report = (
+        StatisticsReport.objects.filter(
+            pk=report_id, requested_by=user, state=StatisticsReport.State.READY
+        )
+        .filter(expires_at__gt=timezone.now())
+        .select_related("office")
+        .first()
+    )
+    if report is None or not report.file.name:
+        raise Http404("No such report.")
+    return report
