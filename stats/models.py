@@ -16,7 +16,11 @@ class Action(models.TextChoices):
     DOCUMENT_DOWNLOAD = "document_download", "Download"
     UPLOAD = "upload", "Upload"
     REQUEST_MADE = "request_made", "Document request made"
+    REQUEST_ACCEPTED = "request_accepted", "Document request accepted"
     REQUEST_FULFILLED = "request_fulfilled", "Document request fulfilled"
+    REQUEST_DECLINED = "request_declined", "Document request declined"
+    REQUEST_EXPIRED = "request_expired", "Document request expired"
+    PACKAGE_BUILT = "package_built", "Package built"
     NOTIFICATION_SENT = "notification_sent", "Notification sent"
     API_CALL = "api_call", "API call"
 
