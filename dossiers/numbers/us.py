@@ -1,0 +1,158 @@
+"""US applications, patents and pre-grant publications."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year
+
+# --------------------------------------------------------------------------------------------
+
+_US_UTILITY_SERIES = tuple(f"{n:02d}" for n in range(1, 20))
+_US_SERIES = frozenset((*_US_UTILITY_SERIES, "29", "35", "60", "61", "62", "63", "90", "95", "96"))
+_US_PROVISIONAL = frozenset({"60", "61", "62", "63"})
+# Approximate first filing dates of the utility series (for ``filed``); neighbours within a year of
+# a boundary are offered as candidates because the switch-over dates are not exact.
+_US_SERIES_START = (
+    ("02", datetime.date(1935, 1, 1)),
+    ("03", datetime.date(1948, 1, 1)),
+    ("04", datetime.date(1960, 1, 1)),
+    ("05", datetime.date(1970, 1, 1)),
+    ("06", datetime.date(1979, 1, 1)),
+    ("07", datetime.date(1987, 1, 1)),
+    ("08", datetime.date(1993, 1, 1)),
+    ("09", datetime.date(1997, 12, 30)),
+    ("10", datetime.date(2001, 12, 1)),
+    ("11", datetime.date(2004, 12, 1)),
+    ("12", datetime.date(2007, 12, 1)),
+    ("13", datetime.date(2010, 12, 1)),
+    ("14", datetime.date(2013, 8, 1)),
+    ("15", datetime.date(2014, 12, 1)),
+    ("16", datetime.date(2017, 12, 1)),
+    ("17", datetime.date(2020, 3, 1)),
+    ("18", datetime.date(2022, 7, 1)),
+    ("19", datetime.date(2025, 6, 1)),
+)
+_US_SPECIAL_RE = re.compile(r"(RE|PP|D|H|T|X)0*(\d{1,7})")
+
+
+def _us_series_for(filed: datetime.date | None) -> list[str]:
+    """Utility series codes, most likely first."""
+    if filed is None:
+        today = datetime.datetime.now(tz=datetime.UTC).date()
+        return [s for s, start in reversed(_US_SERIES_START) if start <= today]
+    best = None
+    for i, (_series, start) in enumerate(_US_SERIES_START):
+        if filed >= start:
+            best = i
+    if best is None:
+        return ["02"]
+    order = [_US_SERIES_START[best][0]]
+    year = datetime.timedelta(days=365)
+    if best + 1 < len(_US_SERIES_START) and _US_SERIES_START[best + 1][1] - filed <= year:
+        order.append(_US_SERIES_START[best + 1][0])
+    if best > 0 and filed - _US_SERIES_START[best][1] <= year:
+        order.append(_US_SERIES_START[best - 1][0])
+    return order
+
+
+def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Parsed:
+    if series not in _US_SERIES:
+        c.fail(
+            f"‘{series}’ is not a US application series code (utility 01–19, design 29, "
+            "provisional 60–63, re-examination 90/95/96)."
+        )
+    if year is None and c.filed is not None:
+        year = c.filed.year
+    docdb = epodoc = None
+    if year is not None and series not in _US_PROVISIONAL:
+        epodoc = f"US{year}{series}{serial}"
+        docdb = f"US.{year}{series}{serial}.A"
+    return _Parsed(
+        office="US",
+        kind="application",
+        key=f"US{series}{serial}",
+        display=f"US {series}/{serial[:3]},{serial[3:]}",
+        docdb=docdb,
+        epodoc=epodoc,
+    )
+
+
+def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
+    n = int(number)
+    if n == 0:
+        c.fail("a US patent number cannot be 0.")
+    return _Parsed(
+        office="US",
+        kind="publication",
+        key=f"US{prefix}{n}",
+        display=f"US {prefix}{n:,}",
+        docdb=_docdb("US", f"{prefix}{n}", c.kind_code),
+        epodoc=f"US{prefix}{n}",
+    )
+
+
+def _us_pgpub(c: _Ctx, year_text: str, serial_text: str) -> _Parsed:
+    year, serial = int(year_text), int(serial_text)
+    if not 2001 <= year <= _this_year() + 1:
+        c.fail(f"US pre-grant publications started in 2001; {year} is not possible.")
+    short = f"{year}{serial:06d}" if serial < 1_000_000 else f"{year}{serial:07d}"
+    return _Parsed(
+        office="US",
+        kind="publication",
+        key=f"US{year}{serial:07d}",
+        display=f"US {year}/{serial:07d}",
+        docdb=_docdb("US", short, c.kind_code),
+        epodoc=f"US{short}",
+    )
+
+
+def _parse_us(c: _Ctx) -> _Parsed:
+    if re.fullmatch(r"\d{1,2},\d{3},\d{3}", c.rest) and c.want != "application":
+        return _us_patent(c, _compact(c.rest))  # 10,123,456 is a patent; 10/123,456 an application
+    s = _compact(c.rest, " ,.")
+    m = _US_SPECIAL_RE.fullmatch(s)
+    if m:
+        if c.want == "application":
+            c.fail("this is a US patent number (reissue, design or plant), not an application.")
+        return _us_patent(c, m.group(2), m.group(1))
+    m = re.fullmatch(r"(\d{2})[/-](\d{6})", s)
+    if m:
+        if c.want == "publication":
+            c.fail("this is a US application number (series/serial), not a publication number.")
+        return _us_app(c, m.group(1), m.group(2))
+    m = re.fullmatch(r"(\d{4})/?(\d{7})", s)
+    if m:
+        return _us_pgpub(c, m.group(1), m.group(2))
+    m = re.fullmatch(r"(\d{4})(\d{2})(\d{6})", s)  # epodoc / docdb: year + series + serial
+    if m and c.want != "publication":
+        year = int(m.group(1))
+        if not 1900 <= year <= _this_year() + 1:
+            c.fail(f"{year} is not a possible filing year.")
+        return _us_app(c, m.group(2), m.group(3), year)
+    if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
+        return _us_pgpub(c, s[:4], s[4:])
+    if re.fullmatch(r"\d{8}", s):
+        if c.pub:
+            return _us_patent(c, s)
+        return _us_app(c, s[:2], s[2:])
+    if re.fullmatch(r"\d{1,7}", s):
+        if c.want in ("application", None) and len(s) == 6 and not c.kind_code:
+            # Serial number without its series code: the series depends on the filing date.
+            series = _us_series_for(c.filed)
+            parsed = _us_app(c, series[0], s)
+            parsed.candidates = tuple(f"US{x}{s}" for x in series[1:])
+            return parsed
+        if c.want == "application":
+            c.fail(
+                "a US application number needs a 2-digit series code and a 6-digit serial "
+                "(e.g. US 14/123,456)."
+            )
+        return _us_patent(c, s)
+    if c.want == "publication":
+        c.fail("a US publication number looks like US 8,131,731 B2 or US 2013/0123456 A1.")
+    c.fail(
+        "a US application number needs a 2-digit series code and a 6-digit serial "
+        "(e.g. US 14/123,456)."
+    )
