@@ -103,6 +103,7 @@ class _Ctx:
     kind_code: str | None
     want: str | None  # "application" | "publication" | "pct" | None (unknown)
     filed: datetime.date | None
+    docdb: bool = False  # the number came in docdb form (CC.NUMBER.KIND)
 
     def fail(self, message: str) -> NoReturn:
         raise InvalidNumber(f"‘{self.shown}’: {message}")
@@ -134,6 +135,11 @@ def _group3(number: str) -> str:
 
 def _two_digit_year(yy: int, pivot: int = 78) -> int:
     return 1900 + yy if yy >= pivot else 2000 + yy
+
+
+# Kind letters that DOCDB/EPODOC put on *application* numbers (OPS Reference Guide): A patent,
+# U utility model, P provisional, W PCT, T translation of an EP patent, F design, E D L V Y Q.
+APPLICATION_KINDS = frozenset("AUPWTFEDLVYQ")
 
 
 def _docdb(cc: str, number: str, kind_code: str | None) -> str | None:

@@ -7,6 +7,7 @@ import re
 
 from ._base import (
     _WRONG_CODES,
+    APPLICATION_KINDS,
     KINDS,
     MAX_LENGTH,
     OFFICE_CODES,
@@ -15,6 +16,7 @@ from ._base import (
     _Ctx,
     _Parsed,
     _show,
+    logger,
 )
 from ._clean import _CITATION_RE, _clean
 from .cn import _parse_cn
@@ -163,7 +165,7 @@ def _normalise(
     if office is not None:
         office = str(office).strip().upper()
         if office not in OFFICE_CODES:
-            raise InvalidNumber(f"‘{office}’ is not a WIPO ST.3 office code.")
+            raise InvalidNumber(f"‘{office}’ is not an office code we know.")
     if filed is not None and not isinstance(filed, datetime.date):
         raise InvalidNumber("The filing date must be a date.")
 
@@ -173,6 +175,8 @@ def _normalise(
         raise InvalidNumber(f"‘{shown}’ is too long; a patent number has at most {MAX_LENGTH}.")
     if not s:
         raise InvalidNumber("Enter a patent number.")
+    if not any(ch.isdigit() for ch in s):
+        raise InvalidNumber(f"‘{shown}’ is not a patent number: it has no digits.")
     if kind is None and "kind" in hints:
         kind = hints["kind"]
     want = _want(kind)
@@ -195,13 +199,14 @@ def _normalise(
             parsed = _pct(c, cc, year, serial)
         else:
             if cc not in OFFICE_CODES:
-                c.fail(f"‘{cc}’ is not a WIPO ST.3 office code.")
-            if dkind in ("A", "U", "P") and want != "publication":
+                c.fail(f"‘{cc}’ is not an office code we know.")
+            if dkind in APPLICATION_KINDS and want != "publication":
                 try:
-                    c.rest, c.kind_code, c.want = number, None, "application"
+                    c.rest, c.kind_code, c.want, c.docdb = number, None, "application", True
                     parsed = _parse_office(c, cc)
                 except InvalidNumber:
                     parsed = None
+                c.docdb = False
             if parsed is None:
                 c.rest, c.kind_code, c.want = number, dkind, want or "publication"
                 parsed = _parse_office(c, cc)
@@ -227,12 +232,14 @@ def _normalise(
                 c.fail("expected a two-letter office code and digits (e.g. US 13/926,335).")
             hint = _WRONG_CODES.get(code)
             extra = f" Did you mean {hint}?" if hint else ""
-            c.fail(f"‘{code}’ is not a WIPO ST.3 office code.{extra}")
+            c.fail(f"‘{code}’ is not an office code we know.{extra}")
         # Kind code at the end: US 8,131,731 B2
         km = _KIND_CODE_RE.fullmatch(rest)
         if km:
             rest, kind_code = km.group(1).strip(), km.group(2)
-            if want == "application" and kind_code != "X":  # X: a CN check digit
+            if want == "application" and kind_code in APPLICATION_KINDS:
+                kind_code = None  # EPODOC/DOCDB application kind (US202563753186P, DK19702186T)
+            elif want == "application" and kind_code != "X":  # X: a CN check digit
                 c.fail(
                     f"it ends in the kind code ‘{kind_code}’, so it is a publication number, "
                     "not an application number."
@@ -297,6 +304,8 @@ def normalise(
     except InvalidNumber:
         raise
     except Exception as exc:  # a bug here must not become a server error for the user
+        # ...nor vanish: it is logged with its traceback, and the tests fail on such a log.
+        logger.exception("number parser failed on %r", text)
         raise InvalidNumber(f"‘{_show(str(text))}’ could not be read as a patent number.") from exc
 
 
@@ -324,9 +333,62 @@ def format_display(key: str, *, kind: str | None = None, kind_code: str | None =
     return number.display
 
 
-def readings(text, office=None, kind=None, filed=None):
-    return [normalise(text, office=office, kind=kind, filed=filed)]
+def _same_number(kind: str) -> str:
+    return "application" if kind == "priority" else kind
 
 
-def file_name_form(display):
-    return display
+def readings(
+    text: str,
+    *,
+    office: str | None = None,
+    kind: str | None = None,
+    filed: datetime.date | None = None,
+) -> list[PatentNumber]:
+    """Every number the text may stand for, most likely first (never empty).
+
+    A string can fit more than one reading: ``US20130926335`` is the old EPODOC form of US
+    application 13/926,335 and has the shape of a pre-grant publication; ``CN201380062258A`` is a
+    DOCDB/EPODOC application with its application kind; a bare ``12569640`` fits several
+    offices.  The search tries each reading against what is stored.  With ``kind`` given only
+    readings of that kind are returned.  Raises :class:`InvalidNumber` (the message of the most
+    likely reading) when none fits.
+    """
+    tries = [kind] if kind else [None, "application", "publication", "pct"]
+    found: dict[tuple[str, str], PatentNumber] = {}
+    error: InvalidNumber | None = None
+
+    def add(number: PatentNumber) -> None:
+        found.setdefault((_same_number(number.kind), number.key), number)
+
+    for want in tries:
+        try:
+            number = normalise(text, office=office, kind=want, filed=filed)
+        except InvalidNumber as exc:
+            error = error or exc
+            continue
+        add(number)
+        for key in number.candidates:
+            other_kind = _same_number(number.kind)
+            try:
+                add(normalise(key, kind=other_kind, filed=filed))
+            except InvalidNumber:  # a candidate key always reads back; skip it if not
+                logger.warning("candidate key %r of %r does not read back", key, text)
+    if not found:
+        raise error or InvalidNumber("Enter a patent number.")
+    return list(found.values())
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9.\-]+")
+
+
+def file_name_form(number: PatentNumber | str) -> str:
+    """The display form made safe for a file name: ``PCT/US2013/064552`` -> ``PCT-US2013-064552``.
+
+    ``EP 13844704.0`` -> ``EP13844704.0``, ``US 13/926,335`` -> ``US13-926335``,
+    ``US 8,131,731 B2`` -> ``US8131731B2``.  Pass a :class:`PatentNumber` or its display text;
+    use it for every ZIP and download name so that file names match the screen.
+    """
+    display = number.display if isinstance(number, PatentNumber) else str(number)
+    text = display.replace("/", "-").replace(",", "").replace(" ", "")
+    text = _UNSAFE_FILE_CHARS.sub("-", text).strip("-.")
+    return re.sub(r"-{2,}", "-", text) or "number"

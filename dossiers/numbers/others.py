@@ -212,15 +212,20 @@ def _parse_tw(c: _Ctx) -> _Parsed:
 
 
 def _parse_generic(c: _Ctx, office: str) -> _Parsed:
-    s = _compact(c.rest, " ,./-")
+    m = re.fullmatch(r"(\d[\d ,/-]*)\.(\d)", c.rest)  # check digit: DK 19702186.8
+    check = None
+    if m and not c.pub:
+        s, check = _compact(m.group(1), " ,/-"), m.group(2)
+    else:
+        s = _compact(c.rest, " ,./-")
     if not re.fullmatch(r"\d{1,15}", s):
-        c.fail(f"after the office code {office} only digits were expected.")
+        c.fail(f"a {office} number is made of digits (e.g. {office} 1234567).")
     kind = "publication" if c.pub else "application"
     return _Parsed(
         office=office,
         kind=kind,
         key=f"{office}{s}",
-        display=f"{office} {s}",
+        display=f"{office} {s}" + (f".{check}" if check else ""),
         docdb=_docdb(office, s, c.kind_code) if kind == "publication" else None,
         epodoc=f"{office}{s}" if kind == "publication" else None,
     )
