@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, cn_check_digit
+from ._base import APPLICATION_KINDS, _compact, _Ctx, _docdb, _Parsed, _this_year, cn_check_digit
 
 # --------------------------------------------------------------------------------------------
 
@@ -48,7 +48,8 @@ def _parse_cn(c: _Ctx) -> _Parsed:
     if kind_code == "X" and re.fullmatch(r"\d{12}|\d{8}", s):
         s, kind_code = s + ".X", None
     m = re.fullmatch(r"(\d{12}|\d{8})(?:\.([\dX]))?", s)
-    if m and not (kind_code and c.want != "application"):
+    # 8 and 12 digits are always applications: a kind letter is the DOCDB/EPODOC application kind
+    if m and (not kind_code or c.want == "application" or kind_code in APPLICATION_KINDS):
         parsed = _cn_app(c, m.group(1), m.group(2))
         parsed.kind_code_used = c.kind_code is None
         return parsed

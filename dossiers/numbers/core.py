@@ -207,6 +207,8 @@ def _normalise(
                 except InvalidNumber:
                     parsed = None
                 c.docdb = False
+                if parsed is not None and parsed.docdb is None:
+                    parsed.docdb = f"{cc}.{number}.{dkind}"  # as given: DK.19702186.T
             if parsed is None:
                 c.rest, c.kind_code, c.want = number, dkind, want or "publication"
                 parsed = _parse_office(c, cc)

@@ -100,6 +100,9 @@ def _parse_jp(c: _Ctx) -> _Parsed:
         era = m.group(1)
         year = _era_to_year(c, era, int(m.group(2)))
         return _jp_dated(c, year, int(m.group(3)), era)
+    m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # EPODOC: year + serial padded to 7 (JP20150536789)
+    if m and not c.pub:
+        return _jp_app(c, int(m.group(1)), int(m.group(2)))
     m = re.fullmatch(r"(\d{4})-?(\d{6})", s) or re.fullmatch(r"(\d{4})[-/.](\d{1,6})", s)
     if m:
         return _jp_dated(c, int(m.group(1)), int(m.group(2)), None)

@@ -15,6 +15,15 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
     m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
     if not m and office == "GB" and not c.pub:
         m = re.fullmatch(r"(\d{7})(\d)", s)
+    if not m and not c.pub:
+        # Filing year in full: GB201218345 (original form in newer records, 4-digit year + 5),
+        # GB20120018345 (EPODOC: year + serial padded to 7).
+        y = re.fullmatch(r"((?:19|20)\d{2})(\d{5})(?:\.(\d))?", s) or re.fullmatch(
+            r"((?:19|20)\d{2})00(\d{5})()", s
+        )
+        if y and 1950 <= int(y.group(1)) <= _this_year() + 1:
+            s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
+            m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
     if not m:
         c.fail(f"a {office} number has 7 digits (e.g. {example}).")
     number, check = m.groups()
@@ -36,7 +45,8 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
         office=office,
         kind="application",
         key=f"{office}{number}",
-        display=f"{office} {number}",
+        # the check digit the office gave is kept for display (GB 1218345.6); none is invented
+        display=f"{office} {number}" + (f".{check}" if check else ""),
         docdb=f"{office}.{number}.A",
         epodoc=f"{office}{year}00{number[2:]}",
     )
@@ -52,10 +62,23 @@ def _parse_fr(c: _Ctx) -> _Parsed:
 
 def _parse_ca(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-")
+    year = c.filed.year if c.filed is not None else None
+    m = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)  # EPODOC: filing year + number
+    if m and not c.pub and 1950 <= int(m.group(1)) <= _this_year() + 1:
+        year, s = int(m.group(1)), m.group(2)
     if not re.fullmatch(r"\d{6,7}", s) or int(s) == 0:
         c.fail("a CA number has 6 or 7 digits (e.g. CA 2,123,456).")
     n = int(s)
     kind = "publication" if c.pub else "application"
+    if kind == "application":
+        return _Parsed(
+            office="CA",
+            kind=kind,
+            key=f"CA{n}",
+            display=f"CA {n:,}",
+            docdb=f"CA.{n}.A",
+            epodoc=f"CA{year}{n}" if year else None,  # CA20112744162
+        )
     return _Parsed(
         office="CA",
         kind=kind,
@@ -92,6 +115,9 @@ def _parse_au(c: _Ctx) -> _Parsed:
             key=f"AU{m.group(1)}{m.group(2)}",
             display=f"AU {m.group(1)}{m.group(2)}",
         )
+    m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # EPODOC AU20240265697
+    if m and not c.pub:
+        s = m.group(1) + m.group(2)
     m = re.fullmatch(r"(\d{4})(\d{6})", s)
     if m:
         year, serial = int(m.group(1)), int(m.group(2))
@@ -106,7 +132,7 @@ def _parse_au(c: _Ctx) -> _Parsed:
             key=f"AU{s}",
             display=f"AU {s}",
             docdb=f"AU.{s}.A" if kind == "application" else _docdb("AU", s, c.kind_code),
-            epodoc=f"AU{s}",
+            epodoc=f"AU{year}0{s[4:]}" if kind == "application" else f"AU{s}",
         )
     m = re.fullmatch(r"(\d{1,6})/(\d{2})", s)
     if m and not c.pub:

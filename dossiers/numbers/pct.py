@@ -46,7 +46,7 @@ def _pct(c: _Ctx, ro: str, year_text: str, serial_text: str) -> _Parsed:
         key=f"WO{year}{ro}{serial:06d}",
         display=f"PCT/{ro}{year}/{serial:06d}",
         docdb=f"{ro}.{year}{serial:06d}.W",
-        epodoc=f"WO{year}{ro}{serial}",
+        epodoc=f"WO{year}{ro}{serial:05d}",  # OPS guide: PCT/IB2008/012345 -> WO2008IB12345
     )
 
 

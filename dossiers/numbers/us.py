@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year
+from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
 
 # --------------------------------------------------------------------------------------------
 
@@ -34,6 +34,9 @@ _US_SERIES_START = (
     ("18", datetime.date(2022, 7, 1)),
     ("19", datetime.date(2025, 6, 1)),
 )
+# No year has had this many pre-grant publications: a larger 7-digit "serial" after the year
+# (US20130926335) is more likely the series-less EPODOC form of an application.
+_PGPUB_SERIAL_MAX = 500_000
 _US_SPECIAL_RE = re.compile(r"(RE|PP|D|H|T|X)0*(\d{1,7})")
 
 
@@ -57,6 +60,23 @@ def _us_series_for(filed: datetime.date | None) -> list[str]:
     return order
 
 
+# DOCDB application numbers: serial + 2-digit filing year up to 2010 (US.87951510.A, filed
+# 2010-09-10), filing year + series + serial from 2011 (US.201113167395.A, filed 2011-06-23).
+_US_NEW_DOCDB_FROM = 2011
+
+
+def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
+    """A serial whose series code the number leaves out, with its filing year (DOCDB serial+YY,
+    the series-less EPODOC form US + year + 0 + serial): the series follows from the date."""
+    if not 1915 <= year <= _this_year() + 1:
+        c.fail(f"{year} is not a possible filing year.")
+    when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
+    series = _us_series_for(when)
+    parsed = _us_app(c, series[0], serial, year)
+    parsed.candidates = tuple(f"US{x}{serial}" for x in series[1:])
+    return parsed
+
+
 def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Parsed:
     if series not in _US_SERIES:
         c.fail(
@@ -66,9 +86,15 @@ def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Pars
     if year is None and c.filed is not None:
         year = c.filed.year
     docdb = epodoc = None
-    if year is not None and series not in _US_PROVISIONAL:
-        epodoc = f"US{year}{series}{serial}"
-        docdb = f"US.{year}{series}{serial}.A"
+    if year is not None:
+        letter = "P" if series in _US_PROVISIONAL else "A"
+        # EPODOC as OPS records give it today: year + series + serial (US201113167395,
+        # provisionals with their kind letter: US202563753186P).
+        epodoc = f"US{year}{series}{serial}" + ("P" if letter == "P" else "")
+        if year >= _US_NEW_DOCDB_FROM:
+            docdb = f"US.{year}{series}{serial}.{letter}"  # US.201113167395.A
+        else:
+            docdb = f"US.{serial}{year % 100:02d}.{letter}"  # serial + 2-digit year: US.87951510.A
     return _Parsed(
         office="US",
         kind="application",
@@ -122,6 +148,10 @@ def _parse_us(c: _Ctx) -> _Parsed:
         if c.want == "publication":
             c.fail("this is a US application number (series/serial), not a publication number.")
         return _us_app(c, m.group(1), m.group(2))
+    m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # US20130926335: EPODOC without series, or pgpub
+    if m and not c.kind_code and c.want != "publication":
+        if c.want == "application" or int(m.group(2)) >= _PGPUB_SERIAL_MAX:
+            return _us_app_from_year(c, int(m.group(1)), m.group(2))
     m = re.fullmatch(r"(\d{4})/?(\d{7})", s)
     if m:
         return _us_pgpub(c, m.group(1), m.group(2))
@@ -133,6 +163,8 @@ def _parse_us(c: _Ctx) -> _Parsed:
         return _us_app(c, m.group(2), m.group(3), year)
     if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
         return _us_pgpub(c, s[:4], s[4:])
+    if re.fullmatch(r"\d{8}", s) and c.docdb and c.want == "application":
+        return _us_app_from_year(c, _two_digit_year(int(s[6:]), pivot=15), s[:6])
     if re.fullmatch(r"\d{8}", s):
         if c.pub:
             return _us_patent(c, s)
