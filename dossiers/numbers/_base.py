@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 logger = logging.getLogger("dossiers.numbers")
@@ -44,6 +44,8 @@ class PatentNumber:
     epodoc: str | None
     kind_code: str | None = None
     candidates: tuple[str, ...] = ()
+    # the candidates as full readings where the text told more than a key holds (a filing year)
+    alternatives: tuple[PatentNumber, ...] = field(default=(), compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,6 +106,7 @@ class _Ctx:
     want: str | None  # "application" | "publication" | "pct" | None (unknown)
     filed: datetime.date | None
     docdb: bool = False  # the number came in docdb form (CC.NUMBER.KIND)
+    app_kind: str | None = None  # DOCDB/EPODOC application kind letter given (A, P, U, T...)
 
     def fail(self, message: str) -> NoReturn:
         raise InvalidNumber(f"‘{self.shown}’: {message}")
@@ -123,6 +126,7 @@ class _Parsed:
     epodoc: str | None = None
     candidates: tuple[str, ...] = ()
     kind_code_used: bool = True  # False when a trailing letter was a check digit, not a kind code
+    alternatives: tuple[_Parsed, ...] = ()  # candidates read in full (same text, other reading)
 
 
 def _compact(text: str, drop: str = " ,.") -> str:

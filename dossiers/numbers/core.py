@@ -25,6 +25,7 @@ from .ep import _parse_ep
 from .jp import _parse_jp
 from .kr import _parse_kr
 from .others import (
+    GENERIC_PREFIXES,
     _parse_au,
     _parse_br,
     _parse_ca,
@@ -63,6 +64,7 @@ _SUB_PREFIXES = {
     "DE": ("P", "G"),
     "JP": ("M", "T", "S", "H", "R"),
     "TW": ("I", "M", "D"),
+    **GENERIC_PREFIXES,
 }
 
 
@@ -123,6 +125,18 @@ def _infer(c: _Ctx, s: str) -> _Parsed:
 # --------------------------------------------------------------------------------------------
 # Public interface
 # --------------------------------------------------------------------------------------------
+
+# Offices whose kind code is a letter alone for these kinds: a glued-on letter is the full kind
+# (JP2000177507A, CN101911042B, US5650746A); elsewhere it is EPODOC's first letter (JP4961043B
+# for B2, DK3740998T for T3, NL1010536C for C2), so the DOCDB form is not known.
+_COMPLETE_LETTER_KINDS = {
+    "JP": "AU",
+    "KR": "A",
+    "CN": "ABUYCS",
+    "GB": "AB",
+    "US": "AESPH",
+    "TW": "AB",
+}
 
 _DOCDB_RE = re.compile(r"([A-Z]{2})\.([A-Z0-9]{1,20})\.([A-Z]\d?)")
 _KIND_CODE_RE = re.compile(r"(.*\d)\s?([A-Z]\d?)")
@@ -197,17 +211,19 @@ def _normalise(
             if not year:
                 c.fail("a docdb PCT number looks like US.2013064552.W.")
             parsed = _pct(c, cc, year, serial)
+            parsed.docdb = f"{cc}.{number}.W"  # as given
         else:
             if cc not in OFFICE_CODES:
                 c.fail(f"‘{cc}’ is not an office code we know.")
             if dkind in APPLICATION_KINDS and want != "publication":
                 try:
                     c.rest, c.kind_code, c.want, c.docdb = number, None, "application", True
+                    c.app_kind = dkind
                     parsed = _parse_office(c, cc)
                 except InvalidNumber:
                     parsed = None
-                c.docdb = False
-                if parsed is not None and parsed.docdb is None:
+                c.docdb, c.app_kind = False, None
+                if parsed is not None:
                     parsed.docdb = f"{cc}.{number}.{dkind}"  # as given: DK.19702186.T
             if parsed is None:
                 c.rest, c.kind_code, c.want = number, dkind, want or "publication"
@@ -237,10 +253,13 @@ def _normalise(
             c.fail(f"‘{code}’ is not an office code we know.{extra}")
         # Kind code at the end: US 8,131,731 B2
         km = _KIND_CODE_RE.fullmatch(rest)
+        # EPODOC publication numbers keep a one-letter kind glued on (JP4961043B for JP 4961043
+        # B2): the full kind code, and so the DOCDB form, is not known from it.
+        one_letter = bool(km) and re.fullmatch(r".*\d[A-Z]", rest) is not None
         if km:
             rest, kind_code = km.group(1).strip(), km.group(2)
             if want == "application" and kind_code in APPLICATION_KINDS:
-                kind_code = None  # EPODOC/DOCDB application kind (US202563753186P, DK19702186T)
+                c.app_kind, kind_code = kind_code, None  # US202563753186P, DK19702186T
             elif want == "application" and kind_code != "X":  # X: a CN check digit
                 c.fail(
                     f"it ends in the kind code ‘{kind_code}’, so it is a publication number, "
@@ -254,6 +273,10 @@ def _normalise(
             parsed = _infer(c, rest)
         if not parsed.kind_code_used:
             kind_code = None
+        complete = _COMPLETE_LETTER_KINDS.get(parsed.office, "")
+        if one_letter and kind_code and parsed.kind == "publication" and kind_code not in complete:
+            parsed.docdb = None
+            parsed.epodoc = f"{parsed.epodoc}{kind_code}" if parsed.epodoc else None
 
     return _finish(c, parsed, kind, kind_code)
 
@@ -285,6 +308,9 @@ def _finish(c: _Ctx, p: _Parsed, kind: str | None, kind_code: str | None) -> Pat
         epodoc=p.epodoc,
         kind_code=kind_code,
         candidates=tuple(k for k in p.candidates if k != p.key),
+        alternatives=tuple(
+            _finish(c, a, kind, kind_code) for a in p.alternatives if a.key in p.candidates
+        ),
     )
 
 
@@ -369,6 +395,8 @@ def readings(
             error = error or exc
             continue
         add(number)
+        for other in number.alternatives:
+            add(other)
         for key in number.candidates:
             other_kind = _same_number(number.kind)
             try:

@@ -237,6 +237,11 @@ def _parse_tw(c: _Ctx) -> _Parsed:
     c.fail("a TW application number looks like TW 102123456 (ROC year, type, serial).")
 
 
+# Letters that some offices put in front of their own numbers (DOCDB): AT E232441 (translation
+# of an EP patent), HR P20240214, HU P2200418.
+GENERIC_PREFIXES = {"AT": ("E",), "HR": ("P",), "HU": ("P",)}
+
+
 def _parse_generic(c: _Ctx, office: str) -> _Parsed:
     m = re.fullmatch(r"(\d[\d ,/-]*)\.(\d)", c.rest)  # check digit: DK 19702186.8
     check = None
@@ -244,14 +249,27 @@ def _parse_generic(c: _Ctx, office: str) -> _Parsed:
         s, check = _compact(m.group(1), " ,/-"), m.group(2)
     else:
         s = _compact(c.rest, " ,./-")
+    letters = ""
+    for prefix in GENERIC_PREFIXES.get(office, ()):
+        if s.startswith(prefix):
+            letters, s = prefix, s[len(prefix) :]
     if not re.fullmatch(r"\d{1,15}", s):
         c.fail(f"a {office} number is made of digits (e.g. {office} 1234567).")
     kind = "publication" if c.pub else "application"
+    candidates: tuple[str, ...] = ()
+    epodoc_app = None
+    y = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)
+    if y and kind == "application" and not letters and int(y.group(1)) <= _this_year() + 1:
+        # EPODOC puts the filing year in front of a 7-digit number (NL19981010536)
+        candidates, epodoc_app = (f"{office}{s}",), f"{office}{s}"
+        s = y.group(2)
+    s = letters + s
     return _Parsed(
         office=office,
         kind=kind,
         key=f"{office}{s}",
+        candidates=candidates,
         display=f"{office} {s}" + (f".{check}" if check else ""),
         docdb=_docdb(office, s, c.kind_code) if kind == "publication" else None,
-        epodoc=f"{office}{s}" if kind == "publication" else None,
+        epodoc=f"{office}{s}" if kind == "publication" else epodoc_app,
     )

@@ -45,7 +45,10 @@ def _pct(c: _Ctx, ro: str, year_text: str, serial_text: str) -> _Parsed:
         kind="pct",
         key=f"WO{year}{ro}{serial:06d}",
         display=f"PCT/{ro}{year}/{serial:06d}",
-        docdb=f"{ro}.{year}{serial:06d}.W",
+        # DOCDB: 2-digit year + 5-digit serial up to 2003 (GB.0204635.W), then 4 + 6 digits
+        docdb=f"{ro}.{year % 100:02d}{serial:05d}.W"
+        if year < 2004 and serial < 100_000
+        else f"{ro}.{year}{serial:06d}.W",
         epodoc=f"WO{year}{ro}{serial:05d}",  # OPS guide: PCT/IB2008/012345 -> WO2008IB12345
     )
 

@@ -37,6 +37,12 @@ _US_SERIES_START = (
 # No year has had this many pre-grant publications: a larger 7-digit "serial" after the year
 # (US20130926335) is more likely the series-less EPODOC form of an application.
 _PGPUB_SERIAL_MAX = 500_000
+_US_PROVISIONAL_START = (
+    ("60", datetime.date(1995, 6, 8)),
+    ("61", datetime.date(2007, 12, 1)),
+    ("62", datetime.date(2014, 10, 1)),
+    ("63", datetime.date(2020, 3, 1)),
+)
 _US_SPECIAL_RE = re.compile(r"(RE|PP|D|H|T|X)0*(\d{1,7})")
 
 
@@ -62,6 +68,8 @@ def _us_series_for(filed: datetime.date | None) -> list[str]:
 
 # DOCDB application numbers: serial + 2-digit filing year up to 2010 (US.87951510.A, filed
 # 2010-09-10), filing year + series + serial from 2011 (US.201113167395.A, filed 2011-06-23).
+# EPODOC likewise: US + year + serial padded to 7 up to 2010 (US20100942680 for 12/942,680),
+# US + year + series + serial from 2011.
 _US_NEW_DOCDB_FROM = 2011
 
 
@@ -71,9 +79,17 @@ def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
     if not 1915 <= year <= _this_year() + 1:
         c.fail(f"{year} is not a possible filing year.")
     when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
-    series = _us_series_for(when)
+    if c.app_kind == "P":  # provisional: 60 from 1995, 61 from 2008, 62 from 2014, 63 from 2020
+        series = [s for s, start in reversed(_US_PROVISIONAL_START) if start.year <= year][:2]
+        if not series:
+            c.fail("US provisional applications exist from 1995.")
+    else:
+        series = _us_series_for(when)
+    if c.app_kind != "P" and year >= 1995:  # an original without kind may be a provisional
+        series += [s for s, start in reversed(_US_PROVISIONAL_START) if start.year <= year][:2]
     parsed = _us_app(c, series[0], serial, year)
-    parsed.candidates = tuple(f"US{x}{serial}" for x in series[1:])
+    parsed.alternatives = tuple(_us_app(c, x, serial, year) for x in series[1:])
+    parsed.candidates = tuple(a.key for a in parsed.alternatives)
     return parsed
 
 
@@ -90,11 +106,14 @@ def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Pars
         letter = "P" if series in _US_PROVISIONAL else "A"
         # EPODOC as OPS records give it today: year + series + serial (US201113167395,
         # provisionals with their kind letter: US202563753186P).
-        epodoc = f"US{year}{series}{serial}" + ("P" if letter == "P" else "")
+        p = "P" if letter == "P" else ""
         if year >= _US_NEW_DOCDB_FROM:
             docdb = f"US.{year}{series}{serial}.{letter}"  # US.201113167395.A
+            epodoc = f"US{year}{series}{serial}{p}"  # US201113167395
         else:
-            docdb = f"US.{serial}{year % 100:02d}.{letter}"  # serial + 2-digit year: US.87951510.A
+            # serial (no leading zeros) + 2-digit year: US.87951510.A, US.2366704.A (11/023,667)
+            docdb = f"US.{int(serial)}{year % 100:02d}.{letter}"
+            epodoc = f"US{year}{serial:0>7}{p}"  # no series code: US20040023667, US20020396363P
     return _Parsed(
         office="US",
         kind="application",
@@ -163,8 +182,11 @@ def _parse_us(c: _Ctx) -> _Parsed:
         return _us_app(c, m.group(2), m.group(3), year)
     if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
         return _us_pgpub(c, s[:4], s[4:])
-    if re.fullmatch(r"\d{8}", s) and c.docdb and c.want == "application":
-        return _us_app_from_year(c, _two_digit_year(int(s[6:]), pivot=15), s[:6])
+    if re.fullmatch(r"\d{3,8}", s) and c.docdb and c.want == "application":
+        return _us_app_from_year(c, _two_digit_year(int(s[-2:]), pivot=15), f"{int(s[:-2]):06d}")
+    m = re.fullmatch(r"((?:19|20)\d{2})(\d{6})", s)  # original of older priorities: 2002 291320
+    if m and c.want == "application" and re.fullmatch(r"\d{4} \d{6}", c.rest):
+        return _us_app_from_year(c, int(m.group(1)), m.group(2))
     if re.fullmatch(r"\d{8}", s):
         if c.pub:
             return _us_patent(c, s)
