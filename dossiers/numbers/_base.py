@@ -25,7 +25,8 @@ SS ST SV SX SY SZ TC TD TG TH TJ TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC
 WS XN XU XV XX YE ZA ZM ZW
 CS DD SU YU
 """
-OFFICE_CODES = frozenset(_ST3.split())
+# XX is ST.3's "unknown state or organisation": no office numbers anything with it.
+OFFICE_CODES = frozenset(_ST3.split()) - {"XX"}
 
 _WRONG_CODES = {"EU": "EP", "UK": "GB", "JA": "JP", "KO": "KR"}
 

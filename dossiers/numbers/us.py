@@ -73,6 +73,16 @@ def _us_series_for(filed: datetime.date | None) -> list[str]:
 _US_NEW_DOCDB_FROM = 2011
 
 
+def _us_provisional_series(year: int) -> list[str]:
+    """Provisional series codes in use in that year, the newest first."""
+    found = []
+    for i, (series, start) in enumerate(_US_PROVISIONAL_START):
+        end = _US_PROVISIONAL_START[i + 1][1].year if i + 1 < len(_US_PROVISIONAL_START) else 9999
+        if start.year <= year <= end:
+            found.append(series)
+    return found[::-1]
+
+
 def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
     """A serial whose series code the number leaves out, with its filing year (DOCDB serial+YY,
     the series-less EPODOC form US + year + 0 + serial): the series follows from the date."""
@@ -80,13 +90,13 @@ def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
         c.fail(f"{year} is not a possible filing year.")
     when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
     if c.app_kind == "P":  # provisional: 60 from 1995, 61 from 2008, 62 from 2014, 63 from 2020
-        series = [s for s, start in reversed(_US_PROVISIONAL_START) if start.year <= year][:2]
+        series = _us_provisional_series(year)
         if not series:
             c.fail("US provisional applications exist from 1995.")
     else:
         series = _us_series_for(when)
     if c.app_kind != "P" and year >= 1995:  # an original without kind may be a provisional
-        series += [s for s, start in reversed(_US_PROVISIONAL_START) if start.year <= year][:2]
+        series += _us_provisional_series(year)
     parsed = _us_app(c, series[0], serial, year)
     parsed.alternatives = tuple(_us_app(c, x, serial, year) for x in series[1:])
     parsed.candidates = tuple(a.key for a in parsed.alternatives)
