@@ -25,14 +25,37 @@ General
 * ``priority`` numbers are application numbers: same key, same display; only ``kind`` differs.
 * Check digits (EP, CN, DE, GB, BR ...) are accepted with or without, never required.  Where the
   algorithm is known (EP, CN, DE) a given check digit is validated and the display shows the
-  computed one; where it is not known (GB, BR) any check digit is accepted and dropped, and the
-  display has none (a display is rebuilt from the key alone).
-* ``format_display(key)`` re-reads the key, so it always equals ``normalise(key).display``.
-  Because keys carry no kind code, pass ``kind_code=`` (and ``kind=`` where the shape of a key
-  does not tell the kind) to get a publication's full display.
+  computed one; where it is not known (GB, DK ...) a given check digit is kept for display
+  (``GB1218345.6`` shows ``GB 1218345.6``) and left out of the key; none is invented.
+* ``format_display(key)`` re-reads the key, so it equals ``normalise(key).display`` (without a
+  check digit the key cannot hold).  Because keys carry no kind code, pass ``kind_code=`` (and
+  ``kind=`` where the shape of a key does not tell the kind) to get a publication's full display.
 * ``candidates`` lists other possible keys when the spelling leaves something open: US serial
   without series code, JP two-digit year without era, KR number without type code, bare numbers
   without office code that fit several offices.  ``filed`` narrows these down.
+* :func:`readings` returns every reading of a text as :class:`PatentNumber` (most likely first):
+  each kind the text fits (``US20130926335``: EPODOC application or pre-grant publication) and
+  each candidate.  The search tries each against what is stored.
+* :func:`file_name_form` makes a display form safe for file names (``PCT-US2013-064552``,
+  ``EP13844704.0``): one function for every ZIP and download name.
+* A bug in the parser is logged (``logger.exception`` on ``dossiers.numbers``) and reaches the
+  user as :class:`InvalidNumber`; the fuzz tests fail on any such log.
+
+EPO forms (DOCDB / EPODOC), in and out
+--------------------------------------
+As recorded OPS responses give them (tests/dossiers/data/number_corpus.csv, sources listed):
+* DOCDB application numbers carry an application kind (A, U, P, W, T, F ...): accepted, and an
+  EPODOC application may carry it glued on (``US202563753186P``, ``DK19702186T``).
+* US applications: DOCDB ``US.87951510.A`` (serial + 2-digit year) up to 2010 filings,
+  ``US.201113167395.A`` (year + series + serial) from 2011; EPODOC ``US20100942680`` (year +
+  serial padded to 7, no series) up to 2010, ``US201113167395`` from 2011.  Read in both forms;
+  where the series is left out it follows from the year (other series as further readings).
+* PCT: EPODOC ``WO2008IB12345`` (5-digit serial); DOCDB ``GB.0204635.W`` up to 2003,
+  ``US.2013064552.W`` from 2004.
+* The filing year in EPODOC: EP ``EP20130844704``, JP ``JP20150536789``, GB ``GB20120018345``,
+  AU ``AU20240265697``, CA ``CA20112744162``, NL ``NL19981010536``.
+* EPODOC publication numbers may keep a one-letter kind (``JP4961043B`` for JP 4961043 B2):
+  read; the DOCDB form is then None unless the letter is the whole kind code there.
 * ``docdb``/``epodoc`` are filled where the EPO forms can be derived with fair confidence; they are
   ``None`` otherwise (a publication's docdb form needs its kind code).
 
