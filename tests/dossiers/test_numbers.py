@@ -7,7 +7,9 @@ HYPOTHESIS_PROFILE=ci-fuzz for a long fuzzing run (100,000 examples per test).
 from __future__ import annotations
 
 import datetime
+import logging
 import os
+import re
 import string
 
 import pytest
@@ -260,7 +262,7 @@ APPLICATION_GROUPS = [
         id="DE-old-7",
     ),
     pytest.param(
-        ["GB1234567.8", "GB 1234567.8", "GB1234567", "GB 1234567", "UK 1234567.8", "GB.1234567.A"],
+        ["GB1234567", "GB 1234567", "GB.1234567.A", "GB201234567", "GB20120034567"],
         {},
         "GB1234567",
         "GB 1234567",
@@ -268,10 +270,19 @@ APPLICATION_GROUPS = [
         id="GB",
     ),
     pytest.param(
-        ["1234567.8", "1234567", "12345678", "1 234 567.8", "GB1234567.8"],
+        # the check digit the office gave stays in the display (issue 13)
+        ["GB1234567.8", "GB 1234567.8", "UK 1234567.8", "GB201234567.8"],
+        {},
+        "GB1234567",
+        "GB 1234567.8",
+        "GB",
+        id="GB-check-digit",
+    ),
+    pytest.param(
+        ["1234567.8", "12345678", "1 234 567.8", "GB1234567.8"],
         {"office": "GB"},
         "GB1234567",
-        "GB 1234567",
+        "GB 1234567.8",
         "GB",
         id="GB-default-office",
     ),
@@ -391,7 +402,8 @@ def test_application_spellings_share_one_key(spellings, kwargs, key, display, of
     results = _same_key(spellings, key, display, **kwargs)
     assert {r.office for r in results} == {office}
     assert {r.kind for r in results} == {"application"}
-    assert format_display(key) == display
+    # from the key alone a check digit the office gave cannot be known: it is left out
+    assert format_display(key) == (display.split(".")[0] if office == "GB" else display)
     assert candidate_keys(spellings[0], **kwargs)[0] == key
 
 
@@ -786,7 +798,7 @@ def test_cn_check_digit_x_is_accepted():
         ("CN 201380062258.1", {}, ["check digit is wrong", "8"]),
         ("2013800622581", {}, ["check digit is wrong", "8"]),
         ("DE 10 2007 004 488.1", {}, ["check digit is wrong", "9"]),
-        ("XY 123456", {}, ["‘XY’ is not a WIPO ST.3 office code"]),
+        ("XY 123456", {}, ["‘XY’ is not an office code we know"]),
         ("EU 13844704", {}, ["Did you mean EP?"]),
         ("x" * 101, {}, ["too long", "101"]),
         ("US 45/123,456", {}, ["‘45’ is not a US application series code"]),
@@ -795,13 +807,13 @@ def test_cn_check_digit_x_is_accepted():
         ("PCT/US2013", {}, ["PCT/US2013/064552"]),
         ("H40-123456", {}, ["Heisei 40 is not a year"]),
         ("12345", {}, ["which office", "office code"]),
-        ("hello world", {}, ["expected a two-letter office code"]),
+        ("hello world", {}, ["is not a patent number: it has no digits"]),
         ("US8131731B2", {"kind": "application"}, ["kind code ‘B2’", "publication number"]),
         ("13/926,335", {"kind": "publication"}, ["not a publication number"]),
         ("13/926,335", {"kind": "pct"}, ["PCT"]),
         ("US 13/926,335 ☃", {}, ["‘☃’"]),
         ("実願2013-012345", {}, ["utility model"]),
-        ("US 13/926,335", {"office": "ZZ"}, ["‘ZZ’ is not a WIPO ST.3 office code"]),
+        ("US 13/926,335", {"office": "ZZ"}, ["‘ZZ’ is not an office code we know"]),
         ("US 13/926,335", {"kind": "grant"}, ["Unknown kind ‘grant’"]),
         ("KR 40-2008-0107376", {}, ["‘40’ is not a KR right type"]),
         ("CN 201350062258", {}, ["‘5’ is not a CN application type"]),
@@ -891,7 +903,8 @@ def _check_result(number: PatentNumber) -> None:
         kind="application" if number.kind == "priority" else number.kind,
         kind_code=number.kind_code,
     )
-    assert shown == number.display
+    # a display rebuilt from the key alone lacks only a check digit the office gave (GB, DK...)
+    assert number.display in (shown, *(f"{shown}.{d}" for d in "0123456789X"))
 
 
 @fuzz
@@ -933,7 +946,7 @@ serial6 = st.integers(1, 999_999).map(lambda n: f"{n:06d}")
 
 @st.composite
 def us_applications(draw):
-    series = draw(st.sampled_from(sorted(numbers._US_SERIES)))
+    series = draw(st.sampled_from(sorted(numbers.us._US_SERIES)))
     serial = draw(serial6)
     year = draw(st.integers(1990, _YEAR_NOW))
     spellings = [
@@ -1114,7 +1127,14 @@ def de_applications(draw):
 def gb_applications(draw):
     number = f"{draw(st.integers(1, 9_999_999)):07d}"
     check = draw(st.integers(0, 9))
-    spellings = [f"GB{number}.{check}", f"GB {number}", f"{number}.{check}", f"GB.{number}.A"]
+    if draw(st.booleans()):
+        spellings = [f"GB{number}.{check}", f"{number}.{check}", f"GB {number}.{check}"]
+        return spellings, {"office": "GB"}, f"GB{number}", f"GB {number}.{check}"
+    yy = int(number[:2])
+    year = 1900 + yy if yy >= 78 else 2000 + yy
+    spellings = [f"GB {number}", f"GB.{number}.A"]
+    if year <= _YEAR_NOW:
+        spellings.append(f"GB{year}00{number[2:]}")  # EPODOC: GB20120018345
     return spellings, {"office": "GB"}, f"GB{number}", f"GB {number}"
 
 
@@ -1177,7 +1197,7 @@ def test_generated_spellings_share_key_and_round_trip(case):
         assert again.key == key
         assert again.display == display
         shown = format_display(number.key, kind=number.kind, kind_code=number.kind_code)
-        assert shown == display
+        assert display in (shown, *(f"{shown}.{d}" for d in "0123456789"))
 
 
 _EP_YEARS = [*range(78, 100), *range(0, _YEAR_NOW % 100 + 1)]
@@ -1202,3 +1222,184 @@ def test_wrong_check_digit_message_names_the_right_one(office, n):
         normalise(f"{office}{number}.{wrong}")
     assert "check digit is wrong" in str(caught.value)
     assert f"check digit {right}," in str(caught.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: EPO forms in and out, every reading, file names, messages, no silent bugs
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "key", "display"),
+    [
+        # the numbers the issue found refused or misread
+        ("US20130926335", "application", "US13926335", "US 13/926,335"),
+        ("JP20150536789", None, "JP2015536789", "JP 2015-536789"),
+        ("GB20120018345", None, "GB1218345", "GB 1218345"),
+        ("GB201218345", None, "GB1218345", "GB 1218345"),
+        ("CN201380062258A", None, "CN201380062258", "CN 201380062258.8"),
+        # DOCDB/EPODOC application numbers carry an application kind
+        ("US.202563753186.P", None, "US63753186", "US 63/753,186"),
+        ("US202563753186P", "priority", "US63753186", "US 63/753,186"),
+        ("DK.19702186.T", "application", "DK19702186", "DK 19702186"),
+        ("CA20112744162", "application", "CA2744162", "CA 2,744,162"),
+        ("AU20240265697", None, "AU2024265697", "AU 2024265697"),
+    ],
+)
+def test_epo_forms_the_issue_found_refused_are_read(text, kind, key, display):
+    number = normalise(text, kind=kind)
+    assert (number.key, number.display) == (key, display)
+    assert key in [n.key for n in numbers.readings(text)]
+
+
+def test_an_ambiguous_epodoc_form_has_every_reading():
+    found = numbers.readings("US20130926335")
+    # the series-less EPODOC form of US 13/926,335 first (no year had 926,335 pre-grant
+    # publications), then the next series of that year, then the pre-grant publication shape
+    assert [(n.kind, n.key) for n in found] == [
+        ("application", "US13926335"),
+        ("application", "US14926335"),
+        ("application", "US61926335"),  # a provisional of 2013, had the text no kind letter
+        ("publication", "US20130926335"),
+    ]
+    assert found[0].docdb == "US.201313926335.A"
+    assert found[0].epodoc == "US201313926335"
+    assert [n.kind for n in numbers.readings("US20130926335", kind="publication")] == [
+        "publication"
+    ]
+    assert numbers.readings("US2013/0123456") == [normalise("US2013/0123456")]
+
+
+def test_readings_of_a_bare_number_list_every_office_that_fits():
+    found = numbers.readings("1020080107376")
+    assert found[0] == normalise("1020080107376")
+    assert [(n.office, n.kind) for n in found] == [("KR", "application"), ("KR", "publication")]
+    found = numbers.readings("20 2012 012 345.9")
+    assert found[0].office == "DE"
+    with pytest.raises(InvalidNumber, match="no digits"):
+        numbers.readings("no number here")
+
+
+def test_epo_forms_out():
+    # PCT in EPODOC keeps a 5-digit serial (OPS Reference Guide: PCT/IB2008/012345 -> WO2008IB12345)
+    assert normalise("PCT/IB2008/012345").epodoc == "WO2008IB12345"
+    assert normalise("PCT/US2013/000123").epodoc == "WO2013US00123"
+    assert normalise("PCT/US2013/064552").docdb == "US.2013064552.W"
+    assert normalise("PCT/GB02/04635").docdb == "GB.0204635.W"  # before 2004: YY + 5 digits
+    # US: DOCDB serial + 2-digit year up to 2010, year + series + serial from 2011
+    old = normalise("US 12/879,515", filed=datetime.date(2010, 9, 10))
+    assert (old.docdb, old.epodoc) == ("US.87951510.A", "US20100879515")
+    new = normalise("US 13/167,395", filed=datetime.date(2011, 6, 23))
+    assert (new.docdb, new.epodoc) == ("US.201113167395.A", "US201113167395")
+    # no filing year, no derived form: None, never a guess
+    assert normalise("US 13/167,395").docdb is None
+    assert normalise("CA 2,744,162", kind="application").epodoc is None
+    # CA, AU, GB, JP carry the filing year in EPODOC
+    assert normalise("CA 2744162", filed=datetime.date(2011, 6, 23)).epodoc == "CA20112744162"
+    assert normalise("AU 2024265697").epodoc == "AU20240265697"
+    assert normalise("GB 2306615.2").epodoc == "GB20230006615"
+    assert normalise("JP 2015-536789").epodoc == "JP20150536789"
+    # EPODOC publication numbers with a one-letter kind: read, kept, no DOCDB guessed from it
+    granted = normalise("JP4961043B")
+    assert (granted.key, granted.kind_code, granted.docdb, granted.epodoc) == (
+        "JP4961043",
+        "B",
+        None,
+        "JP4961043B",
+    )
+    assert normalise("JP2000177507A").docdb == "JP.2000177507.A"  # A is the whole kind code
+
+
+def test_the_check_digit_the_office_gave_is_displayed():
+    assert normalise("GB1218345.6").display == "GB 1218345.6"
+    assert normalise("GB1218345.6").key == normalise("GB1218345").key == "GB1218345"
+    assert normalise("GB 1218345").display == "GB 1218345"  # none invented
+    assert normalise("DK 19702186.8").display == "DK 19702186.8"
+
+
+@pytest.mark.parametrize(
+    ("text", "file_name"),
+    [
+        ("PCT/US2013/064552", "PCT-US2013-064552"),
+        ("EP13844704", "EP13844704.0"),
+        ("GB1218345.6", "GB1218345.6"),
+        ("US 13/926,335", "US13-926335"),
+        ("US 8,131,731 B2", "US8131731B2"),
+        ("JP 2013-123456", "JP2013-123456"),
+        ("DE 10 2007 004 488", "DE102007004488.9"),
+        ("KR 10-2008-0107376", "KR10-2008-0107376"),
+    ],
+)
+def test_file_names_come_from_the_display_form(text, file_name):
+    number = normalise(text)
+    assert numbers.file_name_form(number) == file_name
+    assert numbers.file_name_form(number.display) == file_name
+    assert re.fullmatch(r"[A-Za-z0-9.-]+", file_name)
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "said", "not_said"),
+    [
+        ("this is not a number", {}, "is not a patent number: it has no digits", "only digits"),
+        ("XX 123456", {}, "‘XX’ is not an office code we know", "ST.3"),
+        ("QQ12345", {}, "‘QQ’ is not an office code we know", "ST.3"),
+        ("123456", {"office": "XY"}, "‘XY’ is not an office code we know", "ST.3"),
+        ("TH 12a45", {}, "a TH number is made of digits", "only digits were expected"),
+    ],
+)
+def test_messages_a_person_understands(text, kwargs, said, not_said):
+    with pytest.raises(InvalidNumber) as caught:
+        normalise(text, **kwargs)
+    assert said in str(caught.value)
+    assert not_said not in str(caught.value)
+
+
+class _Errors(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def parser_errors():
+    handler = _Errors()
+    log = logging.getLogger("dossiers.numbers")
+    log.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        log.removeHandler(handler)
+
+
+def test_a_bug_in_the_parser_is_logged_not_swallowed(monkeypatch, parser_errors):
+    def broken(*args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(numbers.core, "_normalise", broken)
+    with pytest.raises(InvalidNumber, match="could not be read"):
+        normalise("EP 13844704")
+    assert len(parser_errors) == 1
+    assert parser_errors[0].exc_info[0] is ZeroDivisionError
+
+
+_FUZZ_ERRORS = _Errors()
+logging.getLogger("dossiers.numbers").addHandler(_FUZZ_ERRORS)
+
+
+@fuzz
+@given(st.one_of(st.text(max_size=60), near_text), options)
+def test_fuzzed_text_never_logs_a_parser_bug(text, kwargs):
+    # the public functions, as callers use them: a bug would be logged (and turned into
+    # InvalidNumber for the user); this run fails on any such log
+    before = len(_FUZZ_ERRORS.records)
+    for call in (normalise, numbers.readings):
+        try:
+            found = call(text, **kwargs)
+        except InvalidNumber:
+            continue
+        for number in found if isinstance(found, list) else [found]:
+            assert re.fullmatch(r"[A-Za-z0-9.-]+", numbers.file_name_form(number))
+    assert len(_FUZZ_ERRORS.records) == before, _FUZZ_ERRORS.records[before:]

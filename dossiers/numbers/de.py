@@ -1,0 +1,68 @@
+"""DE applications and publications (DPMA check digit)."""
+
+from __future__ import annotations
+
+import re
+
+from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, de_check_digit
+
+# --------------------------------------------------------------------------------------------
+
+_DE_TYPES = frozenset({"10", "11", "12", "20", "21", "22", "50", "60"})
+
+
+def _de_display(number: str) -> str:
+    if len(number) == 12:
+        return f"DE {number[:2]} {number[2:6]} {number[6:9]} {number[9:]}"
+    return f"DE {number[:-5]} {number[-5:-3]} {number[-3:]}"
+
+
+def _parse_de(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,-/")
+    if s[:1] in ("P", "G") and not c.pub:
+        s = s[1:]
+    m = (
+        re.fullmatch(r"(\d{12})(?:\.(\d))?", s)
+        or re.fullmatch(r"(\d{12})(\d)", s)
+        or re.fullmatch(r"(\d{7,8})(?:\.(\d))?", s)
+    )
+    if not m:
+        c.fail(
+            "a DE number looks like DE 10 2006 032 425 (type, year, serial, optional check "
+            "digit) or, before 2004, DE 195 12 345."
+        )
+    number, check = m.group(1), m.group(2)
+    if len(number) == 12:
+        if number[:2] not in _DE_TYPES:
+            c.fail(f"‘{number[:2]}’ is not a DE type code (10 patent, 11 PCT, 20 utility model…).")
+        year = int(number[2:6])
+        if not 2004 <= year <= _this_year() + 1:
+            c.fail(f"the 12-digit DE numbers were introduced in 2004; {year} is not possible.")
+    if int(number) == 0:
+        c.fail("a DE number cannot be 0.")
+    if c.pub:
+        if check is not None:
+            c.fail("a DE publication number has no check digit.")
+        return _Parsed(
+            office="DE",
+            kind="publication",
+            key=f"DE{number}",
+            display=_de_display(number),
+            docdb=_docdb("DE", number, c.kind_code),
+            epodoc=f"DE{number}",
+        )
+    computed = de_check_digit(number)
+    if check is not None and computed is not None and check != computed:
+        c.fail(
+            f"the check digit is wrong: {_de_display(number)} has check digit {computed}, "
+            f"not {check}."
+        )
+    display = _de_display(number) + (f".{computed}" if computed is not None else "")
+    return _Parsed(
+        office="DE",
+        kind="application",
+        key=f"DE{number}",
+        display=display,
+        docdb=f"DE.{number}.A",
+        epodoc=f"DE{number}" if len(number) < 12 else None,
+    )

@@ -1,0 +1,275 @@
+"""GB, FR, CA, AU, IN, BR, TW and every other ST.3 office."""
+
+from __future__ import annotations
+
+import re
+
+from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
+
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
+    """GB and FR: applications YY + 5 digits (+ check digit for GB), publications 7 digits."""
+    s = _compact(c.rest, " ,-/")
+    m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
+    if not m and office == "GB" and not c.pub:
+        m = re.fullmatch(r"(\d{7})(\d)", s)
+    if not m and not c.pub:
+        # Filing year in full: GB201218345 (original form in newer records, 4-digit year + 5),
+        # GB20120018345 (EPODOC: year + serial padded to 7).
+        y = re.fullmatch(r"((?:19|20)\d{2})(\d{5})(?:\.(\d))?", s) or re.fullmatch(
+            r"((?:19|20)\d{2})00(\d{5})()", s
+        )
+        if y and 1950 <= int(y.group(1)) <= _this_year() + 1:
+            s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
+            m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
+    if not m:
+        c.fail(f"a {office} number has 7 digits (e.g. {example}).")
+    number, check = m.groups()
+    if check and (office != "GB" or c.pub):
+        c.fail(f"a {office} {'publication ' if c.pub else ''}number has no check digit.")
+    if int(number) == 0:
+        c.fail(f"a {office} number cannot be 0.")
+    if c.pub:
+        return _Parsed(
+            office=office,
+            kind="publication",
+            key=f"{office}{number}",
+            display=f"{office} {number}",
+            docdb=_docdb(office, number, c.kind_code),
+            epodoc=f"{office}{number}",
+        )
+    year = _two_digit_year(int(number[:2]))
+    return _Parsed(
+        office=office,
+        kind="application",
+        key=f"{office}{number}",
+        # the check digit the office gave is kept for display (GB 1218345.6); none is invented
+        display=f"{office} {number}" + (f".{check}" if check else ""),
+        docdb=f"{office}.{number}.A",
+        epodoc=f"{office}{year}00{number[2:]}",
+    )
+
+
+def _parse_gb(c: _Ctx) -> _Parsed:
+    return _parse_seven(c, "GB", "GB 1234567.8 or GB 2500000 A")
+
+
+def _parse_fr(c: _Ctx) -> _Parsed:
+    return _parse_seven(c, "FR", "FR 1234567 or FR 3000000 A1")
+
+
+def _parse_ca(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,.-")
+    year = c.filed.year if c.filed is not None else None
+    m = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)  # EPODOC: filing year + number
+    if m and not c.pub and 1950 <= int(m.group(1)) <= _this_year() + 1:
+        year, s = int(m.group(1)), m.group(2)
+    if not re.fullmatch(r"\d{6,7}", s) or int(s) == 0:
+        c.fail("a CA number has 6 or 7 digits (e.g. CA 2,123,456).")
+    n = int(s)
+    kind = "publication" if c.pub else "application"
+    if kind == "application":
+        return _Parsed(
+            office="CA",
+            kind=kind,
+            key=f"CA{n}",
+            display=f"CA {n:,}",
+            docdb=f"CA.{n}.A",
+            epodoc=f"CA{year}{n}" if year else None,  # CA20112744162
+        )
+    return _Parsed(
+        office="CA",
+        kind=kind,
+        key=f"CA{n}",
+        display=f"CA {n:,}",
+        docdb=f"CA.{n}.A" if kind == "application" else _docdb("CA", str(n), c.kind_code),
+        epodoc=f"CA{n}",
+    )
+
+
+def _au_old(c: _Ctx, serial: int, yy: int) -> _Parsed:
+    year = _two_digit_year(yy, pivot=50)
+    if year > 2001:
+        c.fail("old-style AU numbers (serial/year) were used up to 2001; use AU 2013123456.")
+    if serial == 0:
+        c.fail("the serial number cannot be 0.")
+    return _Parsed(
+        office="AU",
+        kind="application",
+        key=f"AU{year}{serial:06d}",
+        display=f"AU {serial}/{yy:02d}",
+        docdb=f"AU.{serial}{yy:02d}.A",
+        epodoc=None,
+    )
+
+
+def _parse_au(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,.-")
+    m = re.fullmatch(r"(P[L-S])(\d{4})", s)
+    if m and not c.pub:
+        return _Parsed(
+            office="AU",
+            kind="application",
+            key=f"AU{m.group(1)}{m.group(2)}",
+            display=f"AU {m.group(1)}{m.group(2)}",
+        )
+    m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # EPODOC AU20240265697
+    if m and not c.pub:
+        s = m.group(1) + m.group(2)
+    m = re.fullmatch(r"(\d{4})(\d{6})", s)
+    if m:
+        year, serial = int(m.group(1)), int(m.group(2))
+        if not 1904 <= year <= _this_year() + 1:
+            c.fail(f"an AU number starts with the year; {year} is not possible.")
+        if year < 2002 and not c.pub:  # stored form of an old serial/YY number
+            return _au_old(c, serial, year % 100)
+        kind = "publication" if c.pub else "application"
+        return _Parsed(
+            office="AU",
+            kind=kind,
+            key=f"AU{s}",
+            display=f"AU {s}",
+            docdb=f"AU.{s}.A" if kind == "application" else _docdb("AU", s, c.kind_code),
+            epodoc=f"AU{year}0{s[4:]}" if kind == "application" else f"AU{s}",
+        )
+    m = re.fullmatch(r"(\d{1,6})/(\d{2})", s)
+    if m and not c.pub:
+        return _au_old(c, int(m.group(1)), int(m.group(2)))
+    if re.fullmatch(r"\d{5,7}", s) and c.pub:
+        n = int(s)
+        return _Parsed(
+            office="AU",
+            kind="publication",
+            key=f"AU{n}",
+            display=f"AU {n}",
+            docdb=_docdb("AU", str(n), c.kind_code),
+            epodoc=f"AU{n}",
+        )
+    if re.fullmatch(r"\d{6,7}", s):  # docdb form of serial/YY: 1234595
+        yy = int(s[-2:])
+        if c.filed is None or c.filed.year % 100 == yy:
+            return _au_old(c, int(s[:-2]), yy)
+    if re.fullmatch(r"\d{1,5}", s) and c.filed is not None and c.filed.year <= 2001:
+        return _au_old(c, int(s), c.filed.year % 100)
+    c.fail("an AU application number has the year and 6 digits (e.g. AU 2013123456).")
+
+
+_IN_OFFICES = frozenset({"DEL", "MUM", "CHE", "KOL", "DELNP", "MUMNP", "CHENP", "KOLNP"})
+
+
+def _parse_in(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,.-")
+    m = re.fullmatch(r"0*(\d{1,5})[-/]?([A-Z]{3,5})[-/]?(\d{4})", s)
+    if m:
+        serial, place, year = int(m.group(1)), m.group(2), int(m.group(3))
+        if place not in _IN_OFFICES:
+            c.fail(f"‘{place}’ is not an Indian patent office (DEL, MUM, CHE, KOL, …NP).")
+        if not 1972 <= year <= _this_year() + 1 or serial == 0:
+            c.fail("an old IN number looks like IN 1234/DEL/2013.")
+        return _Parsed(
+            office="IN",
+            kind="application",
+            key=f"IN{serial}{place}{year}",
+            display=f"IN {serial}/{place}/{year}",
+        )
+    if re.fullmatch(r"\d{12}", s):
+        year = int(s[:4])
+        if not 2015 <= year <= _this_year() + 1:
+            c.fail("a 12-digit IN number starts with the year (2015 or later).")
+        kind = "publication" if c.pub else "application"
+        return _Parsed(office="IN", kind=kind, key=f"IN{s}", display=f"IN {s}")
+    c.fail("an IN application number looks like IN 1234/DEL/2013 or IN 201611012345.")
+
+
+_BR_TYPES = frozenset({"10", "11", "12", "13", "20", "21", "22", "30", "32"})
+
+
+def _parse_br(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,./")
+    m = re.fullmatch(r"(PI|MU|DI|C1|C2|C3)(\d{7})(?:-?(\d))?", s)
+    if m:
+        number = f"{m.group(1)}{m.group(2)}"
+        return _Parsed(
+            office="BR",
+            kind="publication" if c.pub else "application",
+            key=f"BR{number}",
+            display=f"BR {m.group(1)} {m.group(2)}",
+        )
+    m = re.fullmatch(r"(\d{2})(\d{4})(\d{6})(?:-?(\d))?", s)
+    if m:
+        type_code, year = m.group(1), int(m.group(2))
+        if type_code not in _BR_TYPES:
+            c.fail(f"‘{type_code}’ is not a BR type code (10 invention, 11 PCT, 20 utility model).")
+        if not 2012 <= year <= _this_year() + 1:
+            c.fail(f"the BR type/year numbers were introduced in 2012; {year} is not possible.")
+        number = f"{type_code}{year}{m.group(3)}"
+        kind = "publication" if c.pub else "application"
+        return _Parsed(
+            office="BR",
+            kind=kind,
+            key=f"BR{number}",
+            display=f"BR {type_code} {year} {m.group(3)}",
+            docdb=f"BR.{number}.A" if kind == "application" else _docdb("BR", number, c.kind_code),
+            epodoc=f"BR{number}",
+        )
+    c.fail("a BR number looks like BR 10 2013 012345-6 or PI 0612345-6.")
+
+
+def _parse_tw(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,.-/")
+    m = re.fullmatch(r"([IMD])(\d{6})", s)
+    if m and c.want != "application":
+        return _Parsed(
+            office="TW",
+            kind="publication",
+            key=f"TW{s}",
+            display=f"TW {s}",
+            docdb=_docdb("TW", s, c.kind_code),
+            epodoc=f"TW{s}",
+        )
+    if re.fullmatch(r"\d{8,9}", s):
+        if not c.pub and s[-6] not in "123":
+            c.fail("a TW application number is the ROC year, a type digit (1-3) and 5 digits.")
+        kind = "publication" if c.pub else "application"
+        return _Parsed(office="TW", kind=kind, key=f"TW{s}", display=f"TW {s}")
+    c.fail("a TW application number looks like TW 102123456 (ROC year, type, serial).")
+
+
+# Letters that some offices put in front of their own numbers (DOCDB): AT E232441 (translation
+# of an EP patent), HR P20240214, HU P2200418.
+GENERIC_PREFIXES = {"AT": ("E",), "HR": ("P",), "HU": ("P",)}
+
+
+def _parse_generic(c: _Ctx, office: str) -> _Parsed:
+    m = re.fullmatch(r"(\d[\d ,/-]*)\.(\d)", c.rest)  # check digit: DK 19702186.8
+    check = None
+    if m and not c.pub:
+        s, check = _compact(m.group(1), " ,/-"), m.group(2)
+    else:
+        s = _compact(c.rest, " ,./-")
+    letters = ""
+    for prefix in GENERIC_PREFIXES.get(office, ()):
+        if s.startswith(prefix):
+            letters, s = prefix, s[len(prefix) :]
+    if not re.fullmatch(r"\d{1,15}", s):
+        c.fail(f"a {office} number is made of digits (e.g. {office} 1234567).")
+    kind = "publication" if c.pub else "application"
+    candidates: tuple[str, ...] = ()
+    epodoc_app = None
+    y = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)
+    if y and kind == "application" and not letters and int(y.group(1)) <= _this_year() + 1:
+        # EPODOC puts the filing year in front of a 7-digit number (NL19981010536)
+        candidates, epodoc_app = (f"{office}{s}",), f"{office}{s}"
+        s = y.group(2)
+    s = letters + s
+    return _Parsed(
+        office=office,
+        kind=kind,
+        key=f"{office}{s}",
+        candidates=candidates,
+        display=f"{office} {s}" + (f".{check}" if check else ""),
+        docdb=_docdb(office, s, c.kind_code) if kind == "publication" else None,
+        epodoc=f"{office}{s}" if kind == "publication" else epodoc_app,
+    )

@@ -1,0 +1,222 @@
+"""US applications, patents and pre-grant publications."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
+
+# --------------------------------------------------------------------------------------------
+
+_US_UTILITY_SERIES = tuple(f"{n:02d}" for n in range(1, 20))
+_US_SERIES = frozenset((*_US_UTILITY_SERIES, "29", "35", "60", "61", "62", "63", "90", "95", "96"))
+_US_PROVISIONAL = frozenset({"60", "61", "62", "63"})
+# Approximate first filing dates of the utility series (for ``filed``); neighbours within a year of
+# a boundary are offered as candidates because the switch-over dates are not exact.
+_US_SERIES_START = (
+    ("02", datetime.date(1935, 1, 1)),
+    ("03", datetime.date(1948, 1, 1)),
+    ("04", datetime.date(1960, 1, 1)),
+    ("05", datetime.date(1970, 1, 1)),
+    ("06", datetime.date(1979, 1, 1)),
+    ("07", datetime.date(1987, 1, 1)),
+    ("08", datetime.date(1993, 1, 1)),
+    ("09", datetime.date(1997, 12, 30)),
+    ("10", datetime.date(2001, 12, 1)),
+    ("11", datetime.date(2004, 12, 1)),
+    ("12", datetime.date(2007, 12, 1)),
+    ("13", datetime.date(2010, 12, 1)),
+    ("14", datetime.date(2013, 8, 1)),
+    ("15", datetime.date(2014, 12, 1)),
+    ("16", datetime.date(2017, 12, 1)),
+    ("17", datetime.date(2020, 3, 1)),
+    ("18", datetime.date(2022, 7, 1)),
+    ("19", datetime.date(2025, 6, 1)),
+)
+# No year has had this many pre-grant publications: a larger 7-digit "serial" after the year
+# (US20130926335) is more likely the series-less EPODOC form of an application.
+_PGPUB_SERIAL_MAX = 500_000
+_US_PROVISIONAL_START = (
+    ("60", datetime.date(1995, 6, 8)),
+    ("61", datetime.date(2007, 12, 1)),
+    ("62", datetime.date(2014, 10, 1)),
+    ("63", datetime.date(2020, 3, 1)),
+)
+_US_SPECIAL_RE = re.compile(r"(RE|PP|D|H|T|X)0*(\d{1,7})")
+
+
+def _us_series_for(filed: datetime.date | None) -> list[str]:
+    """Utility series codes, most likely first."""
+    if filed is None:
+        today = datetime.datetime.now(tz=datetime.UTC).date()
+        return [s for s, start in reversed(_US_SERIES_START) if start <= today]
+    best = None
+    for i, (_series, start) in enumerate(_US_SERIES_START):
+        if filed >= start:
+            best = i
+    if best is None:
+        return ["02"]
+    order = [_US_SERIES_START[best][0]]
+    year = datetime.timedelta(days=365)
+    if best + 1 < len(_US_SERIES_START) and _US_SERIES_START[best + 1][1] - filed <= year:
+        order.append(_US_SERIES_START[best + 1][0])
+    if best > 0 and filed - _US_SERIES_START[best][1] <= year:
+        order.append(_US_SERIES_START[best - 1][0])
+    return order
+
+
+# DOCDB application numbers: serial + 2-digit filing year up to 2010 (US.87951510.A, filed
+# 2010-09-10), filing year + series + serial from 2011 (US.201113167395.A, filed 2011-06-23).
+# EPODOC likewise: US + year + serial padded to 7 up to 2010 (US20100942680 for 12/942,680),
+# US + year + series + serial from 2011.
+_US_NEW_DOCDB_FROM = 2011
+
+
+def _us_provisional_series(year: int) -> list[str]:
+    """Provisional series codes in use in that year, the newest first."""
+    found = []
+    for i, (series, start) in enumerate(_US_PROVISIONAL_START):
+        end = _US_PROVISIONAL_START[i + 1][1].year if i + 1 < len(_US_PROVISIONAL_START) else 9999
+        if start.year <= year <= end:
+            found.append(series)
+    return found[::-1]
+
+
+def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
+    """A serial whose series code the number leaves out, with its filing year (DOCDB serial+YY,
+    the series-less EPODOC form US + year + 0 + serial): the series follows from the date."""
+    if not 1915 <= year <= _this_year() + 1:
+        c.fail(f"{year} is not a possible filing year.")
+    when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
+    if c.app_kind == "P":  # provisional: 60 from 1995, 61 from 2008, 62 from 2014, 63 from 2020
+        series = _us_provisional_series(year)
+        if not series:
+            c.fail("US provisional applications exist from 1995.")
+    else:
+        series = _us_series_for(when)
+    if c.app_kind != "P" and year >= 1995:  # an original without kind may be a provisional
+        series += _us_provisional_series(year)
+    parsed = _us_app(c, series[0], serial, year)
+    parsed.alternatives = tuple(_us_app(c, x, serial, year) for x in series[1:])
+    parsed.candidates = tuple(a.key for a in parsed.alternatives)
+    return parsed
+
+
+def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Parsed:
+    if series not in _US_SERIES:
+        c.fail(
+            f"‘{series}’ is not a US application series code (utility 01–19, design 29, "
+            "provisional 60–63, re-examination 90/95/96)."
+        )
+    if year is None and c.filed is not None:
+        year = c.filed.year
+    docdb = epodoc = None
+    if year is not None:
+        letter = "P" if series in _US_PROVISIONAL else "A"
+        # EPODOC as OPS records give it today: year + series + serial (US201113167395,
+        # provisionals with their kind letter: US202563753186P).
+        p = "P" if letter == "P" else ""
+        if year >= _US_NEW_DOCDB_FROM:
+            docdb = f"US.{year}{series}{serial}.{letter}"  # US.201113167395.A
+            epodoc = f"US{year}{series}{serial}{p}"  # US201113167395
+        else:
+            # serial (no leading zeros) + 2-digit year: US.87951510.A, US.2366704.A (11/023,667)
+            docdb = f"US.{int(serial)}{year % 100:02d}.{letter}"
+            epodoc = f"US{year}{serial:0>7}{p}"  # no series code: US20040023667, US20020396363P
+    return _Parsed(
+        office="US",
+        kind="application",
+        key=f"US{series}{serial}",
+        display=f"US {series}/{serial[:3]},{serial[3:]}",
+        docdb=docdb,
+        epodoc=epodoc,
+    )
+
+
+def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
+    n = int(number)
+    if n == 0:
+        c.fail("a US patent number cannot be 0.")
+    return _Parsed(
+        office="US",
+        kind="publication",
+        key=f"US{prefix}{n}",
+        display=f"US {prefix}{n:,}",
+        docdb=_docdb("US", f"{prefix}{n}", c.kind_code),
+        epodoc=f"US{prefix}{n}",
+    )
+
+
+def _us_pgpub(c: _Ctx, year_text: str, serial_text: str) -> _Parsed:
+    year, serial = int(year_text), int(serial_text)
+    if not 2001 <= year <= _this_year() + 1:
+        c.fail(f"US pre-grant publications started in 2001; {year} is not possible.")
+    short = f"{year}{serial:06d}" if serial < 1_000_000 else f"{year}{serial:07d}"
+    return _Parsed(
+        office="US",
+        kind="publication",
+        key=f"US{year}{serial:07d}",
+        display=f"US {year}/{serial:07d}",
+        docdb=_docdb("US", short, c.kind_code),
+        epodoc=f"US{short}",
+    )
+
+
+def _parse_us(c: _Ctx) -> _Parsed:
+    if re.fullmatch(r"\d{1,2},\d{3},\d{3}", c.rest) and c.want != "application":
+        return _us_patent(c, _compact(c.rest))  # 10,123,456 is a patent; 10/123,456 an application
+    s = _compact(c.rest, " ,.")
+    m = _US_SPECIAL_RE.fullmatch(s)
+    if m:
+        if c.want == "application":
+            c.fail("this is a US patent number (reissue, design or plant), not an application.")
+        return _us_patent(c, m.group(2), m.group(1))
+    m = re.fullmatch(r"(\d{2})[/-](\d{6})", s)
+    if m:
+        if c.want == "publication":
+            c.fail("this is a US application number (series/serial), not a publication number.")
+        return _us_app(c, m.group(1), m.group(2))
+    m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # US20130926335: EPODOC without series, or pgpub
+    if m and not c.kind_code and c.want != "publication":
+        if c.want == "application" or int(m.group(2)) >= _PGPUB_SERIAL_MAX:
+            return _us_app_from_year(c, int(m.group(1)), m.group(2))
+    m = re.fullmatch(r"(\d{4})/?(\d{7})", s)
+    if m:
+        return _us_pgpub(c, m.group(1), m.group(2))
+    m = re.fullmatch(r"(\d{4})(\d{2})(\d{6})", s)  # epodoc / docdb: year + series + serial
+    if m and c.want != "publication":
+        year = int(m.group(1))
+        if not 1900 <= year <= _this_year() + 1:
+            c.fail(f"{year} is not a possible filing year.")
+        return _us_app(c, m.group(2), m.group(3), year)
+    if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
+        return _us_pgpub(c, s[:4], s[4:])
+    if re.fullmatch(r"\d{3,8}", s) and c.docdb and c.want == "application":
+        return _us_app_from_year(c, _two_digit_year(int(s[-2:]), pivot=15), f"{int(s[:-2]):06d}")
+    m = re.fullmatch(r"((?:19|20)\d{2})(\d{6})", s)  # original of older priorities: 2002 291320
+    if m and c.want == "application" and re.fullmatch(r"\d{4} \d{6}", c.rest):
+        return _us_app_from_year(c, int(m.group(1)), m.group(2))
+    if re.fullmatch(r"\d{8}", s):
+        if c.pub:
+            return _us_patent(c, s)
+        return _us_app(c, s[:2], s[2:])
+    if re.fullmatch(r"\d{1,7}", s):
+        if c.want in ("application", None) and len(s) == 6 and not c.kind_code:
+            # Serial number without its series code: the series depends on the filing date.
+            series = _us_series_for(c.filed)
+            parsed = _us_app(c, series[0], s)
+            parsed.candidates = tuple(f"US{x}{s}" for x in series[1:])
+            return parsed
+        if c.want == "application":
+            c.fail(
+                "a US application number needs a 2-digit series code and a 6-digit serial "
+                "(e.g. US 14/123,456)."
+            )
+        return _us_patent(c, s)
+    if c.want == "publication":
+        c.fail("a US publication number looks like US 8,131,731 B2 or US 2013/0123456 A1.")
+    c.fail(
+        "a US application number needs a 2-digit series code and a 6-digit serial "
+        "(e.g. US 14/123,456)."
+    )
