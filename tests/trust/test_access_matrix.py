@@ -135,6 +135,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "dossiers:document-detail@unpublished": portal(A_AND_OPERATOR),
     "dossiers:document-content": portal(expect("ok", anon="login", c="404")),
     "dossiers:document-content@unpublished": portal(A_AND_OPERATOR),
+    # A deposits its documents, so no one finds a federated one (tests/federation covers those).
+    "dossiers:remote-document-detail": portal(expect("404", anon="login")),
+    "dossiers:remote-document-content": portal(expect("404", anon="login")),
     # Providing pages: clerks and admins of a providing office, for its own data only.
     "dossiers:upload-home": portal(STAFF),
     "dossiers:provide-application-create": portal(STAFF, STAFF),
