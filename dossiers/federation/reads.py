@@ -129,3 +129,14 @@ def remote_content_path(*, user, document: FederatedDocument) -> Path:
     """A verified local copy of the PDF; raises client.FetchFailed (nothing partial is kept)."""
     service = service_for(document.application.office)
     return client.content_fetch(service, document.remote, requester=requester_for(user))
+
+
+def remote_documents_list_for_user(*, user, application: Application):
+    """(FederatedDocuments, notice) for one application the user may see ([] for an office that
+    deposits its documents, or whose policy does not admit the user's office)."""
+    service = service_for(application.office)
+    if service is None or not documents_readable(user, application):
+        return [], ""
+    result = client.documents_list(service, application.key, requester=requester_for(user))
+    docs = [FederatedDocument(remote=d, application=application) for d in result.documents]
+    return docs, result.notice

@@ -164,3 +164,29 @@ def test_list_as_of_time_is_the_local_time_of_the_last_answer(client, fed, node,
     assert match, "no 'list as of HH:MM' notice"
     # The same minute as the last good answer, in the portal's time zone (or the next one).
     assert match.group(1) in {shown, f"{timezone.localtime(timezone.now()):%H:%M}"}
+
+
+def test_api_lists_and_serves_the_offices_documents_with_the_same_rules(client, fed, node):
+    from offices.services import api_key_create
+
+    raw = api_key_create(office=fed["au"].office, name="au", scopes=["access"])[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    listing = client.get(f"/api/v1/applications/CA/{fed['ca'].key}/remote-documents", **auth)
+    assert listing.status_code == 200, listing.content
+    (doc,) = listing.json()["documents"]
+    assert doc["id"] == f"{fed['ca'].key}.sr" and doc["category"] == "search_report"
+    assert listing.json()["notice"] is None
+    content = client.get(doc["content_url"].removeprefix("http://testserver"), **auth)
+    assert content.status_code == 200
+    assert b"".join(content.streaming_content) == fed["files"][doc["id"]]
+    assert UsageEvent.objects.filter(
+        action=Action.DOCUMENT_DOWNLOAD, via_api=True, provider_office__code="CA"
+    ).exists()
+    node.stop()
+    down = client.get(f"/api/v1/applications/CA/{fed['ca'].key}/remote-documents", **auth)
+    assert down.status_code == 200
+    assert down.json()["notice"].startswith("CA's service is not answering; list as of ")
+    failed = client.get(
+        f"/api/v1/remote-documents/{fed['ca'].pk}/{fed['ca'].key}.zz/content", **auth
+    )
+    assert failed.status_code == 503 and failed["Content-Type"] == "application/json"
