@@ -22,6 +22,7 @@ BENCHES = [
     ("stats", "bench.stats_bench", "Statistics page"),
     ("packages", "bench.packages_bench", "Package build"),
     ("load", "bench.load_bench", "Load: 64 concurrent users"),
+    ("federation", "bench.federation_bench", "Federation: offices that provide on the fly"),
 ]
 
 

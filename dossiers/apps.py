@@ -7,11 +7,14 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         # Registered by name in every process, so services can enqueue them by name.
         # stats cannot import dossiers; it asks us for the numbers behind application ids.
+        from offices.service_models import connection_tester_register
         from stats.selectors import application_labels_register
 
         from . import tasks  # noqa: F401
+        from .federation.offices import connection_test_row
 
         application_labels_register(_application_labels)
+        connection_tester_register(connection_test_row)  # the admin's "test connection"
 
 
 def _application_labels(ids) -> dict[int, str]:

@@ -16,6 +16,7 @@ from django.http import Http404
 from offices.models import Office
 
 from . import numbers
+from .federation.reads import remote_documents_attach
 from .models import (
     Application,
     Citation,
@@ -199,7 +200,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     members = list(
         Application.objects.visible_to(user)
         .filter(family=family)
-        .select_related("office")
+        .select_related("office", "office__service")
         .prefetch_related(
             "publications",
             "priority_claims",
@@ -209,6 +210,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     )
     if not members:
         raise Http404("No such family.")
+    remote_documents_attach(members, user=user)  # web-service offices' lists, in parallel
     labels = dict(Document.Category.choices)
     for member in members:
         grouped: dict[str, list[Document]] = {}

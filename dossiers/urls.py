@@ -12,6 +12,16 @@ urlpatterns = [
     path(
         "documents/<int:document_id>/content", documents.document_content, name="document-content"
     ),
+    path(
+        "documents/remote/<int:application_id>/<str:document_id>/",
+        documents.remote_document_detail,
+        name="remote-document-detail",
+    ),
+    path(
+        "documents/remote/<int:application_id>/<str:document_id>/content",
+        documents.remote_document_content,
+        name="remote-document-content",
+    ),
     # Providing offices
     path("provide/", provide.upload_home, name="upload-home"),
     path(

@@ -201,3 +201,6 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+from .service_models import OfficeService  # noqa: E402,F401  (registered with the app's models)

@@ -19,6 +19,11 @@ urlpatterns = [
         name="application-documents",
     ),
     path(
+        "applications/<str:office>/<path:number>/remote-documents",
+        api.ApplicationRemoteDocumentsView.as_view(),
+        name="application-remote-documents",
+    ),
+    path(
         "applications/<str:office>/<path:number>/citations",
         api.ApplicationCitationsView.as_view(),
         name="application-citations",
@@ -38,5 +43,10 @@ urlpatterns = [
         "documents/<int:document_id>/citations",
         api.DocumentCitationsView.as_view(),
         name="document-citations",
+    ),
+    path(
+        "remote-documents/<int:application_id>/<str:document_id>/content",
+        api.RemoteDocumentContentView.as_view(),
+        name="remote-document-content",
     ),
 ]

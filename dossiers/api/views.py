@@ -29,6 +29,12 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import selectors
+from ..federation.client import FetchFailed
+from ..federation.reads import (
+    remote_content_path,
+    remote_document_get_for_user,
+    remote_documents_list_for_user,
+)
 from ..models import Application, Citation, Document, LookupKey
 from ..services import applications, documents
 from .serializers import (
@@ -425,3 +431,79 @@ class DocumentCitationsView(CaseApiView):
         citation = documents.citation_add(document=doc, user=None, **form.validated_data)
         _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
         return Response(CitationSerializer(citation).data, status=status.HTTP_201_CREATED)
+
+
+# --- documents of offices that serve them from their own service (dossiers/federation) ---
+
+
+class OfficeServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_code = "office_service_unavailable"
+    default_detail = "The office's document service is not answering."
+
+
+def _remote_json(request, doc) -> dict:
+    return {
+        **doc.remote.as_json(),
+        "served_by_office": True,
+        "content_url": request.build_absolute_uri(
+            f"/api/v1/remote-documents/{doc.application.pk}/{doc.remote.id}/content"
+        ),
+    }
+
+
+class ApplicationRemoteDocumentsView(CaseApiView):
+    pagination_class = None
+
+    @extend_schema(
+        summary="Documents the application's office serves from its own web service",
+        parameters=[OFFICE, NUMBER],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="documents and a notice"),
+            **_errors(400, 401, 403, 404, 429),
+        },
+    )
+    def get(self, request, office: str, number: str):
+        app = _application(request, office, number)
+        docs, notice = remote_documents_list_for_user(user=request.user, application=app)
+        _record(request, Action.API_CALL, application_id=app.pk)
+        return Response(
+            {"documents": [_remote_json(request, d) for d in docs], "notice": notice or None}
+        )
+
+
+class RemoteDocumentContentView(CaseApiView):
+    pagination_class = None
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="The PDF of a document served by its office's web service",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
+            **_errors(401, 403, 404, 429),
+        },
+    )
+    def get(self, request, application_id: int, document_id: str):
+        try:
+            doc, _notice = remote_document_get_for_user(
+                user=request.user, application_id=application_id, document_id=document_id
+            )
+            path = remote_content_path(user=request.user, document=doc)
+        except Http404 as exc:
+            raise exceptions.NotFound("No such document visible to this key.") from exc
+        except FetchFailed as exc:
+            raise OfficeServiceUnavailable(str(exc)) from exc
+        _record(
+            request,
+            Action.DOCUMENT_DOWNLOAD,
+            provider_office=doc.application.office,
+            application_id=doc.application.pk,
+        )
+        return FileResponse(
+            path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=doc.download_name,
+        )

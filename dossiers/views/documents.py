@@ -7,6 +7,8 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import selectors
+from ..federation.client import FetchFailed
+from ..federation.reads import remote_content_path, remote_document_get_for_user
 
 
 def document_detail(request, document_id: int):
@@ -51,3 +53,60 @@ def document_content(request, document_id: int):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- documents of offices that serve them from their own service (dossiers/federation) ---
+
+
+def remote_document_detail(request, application_id: int, document_id: str):
+    try:
+        doc, notice = remote_document_get_for_user(
+            user=request.user, application_id=application_id, document_id=document_id
+        )
+    except FetchFailed as exc:
+        return _remote_unavailable(request, str(exc))
+    usage_record(
+        action=Action.DOCUMENT_VIEW,
+        user=request.user,
+        provider_office=doc.application.office,
+        application_id=doc.application.pk,
+    )
+    return render(
+        request,
+        "dossiers/remote_document_detail.html",
+        {"doc": doc, "notice": notice, "filename": doc.download_name},
+    )
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def remote_document_content(request, application_id: int, document_id: str):
+    try:
+        doc, _notice = remote_document_get_for_user(
+            user=request.user, application_id=application_id, document_id=document_id
+        )
+        path = remote_content_path(user=request.user, document=doc)
+    except FetchFailed as exc:
+        return _remote_unavailable(request, str(exc))
+    inline = request.GET.get("inline") == "1"
+    if not inline:
+        usage_record(
+            action=Action.DOCUMENT_DOWNLOAD,
+            user=request.user,
+            provider_office=doc.application.office,
+            application_id=doc.application.pk,
+        )
+    response = FileResponse(
+        path.open("rb"),
+        content_type="application/pdf",
+        as_attachment=not inline,
+        filename=doc.download_name,
+    )
+    response.block_size = 256 * 1024  # large federated files: fewer, bigger writes
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _remote_unavailable(request, reason: str):
+    return render(request, "dossiers/remote_unavailable.html", {"reason": reason}, status=503)

@@ -135,6 +135,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "dossiers:document-detail@unpublished": portal(A_AND_OPERATOR),
     "dossiers:document-content": portal(expect("ok", anon="login", c="404")),
     "dossiers:document-content@unpublished": portal(A_AND_OPERATOR),
+    # A deposits its documents, so no one finds a federated one (tests/federation covers those).
+    "dossiers:remote-document-detail": portal(expect("404", anon="login")),
+    "dossiers:remote-document-content": portal(expect("404", anon="login")),
     # Providing pages: clerks and admins of a providing office, for its own data only.
     "dossiers:upload-home": portal(STAFF),
     "dossiers:provide-application-create": portal(STAFF, STAFF),
@@ -211,6 +214,12 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "v1:document@unpublished": {"GET": API_READ_A_ONLY},
     "v1:document-content": {"GET": API_READ_DOC},
     "v1:document-content@unpublished": {"GET": API_READ_A_ONLY},
+    # A deposits: the list is empty for every reader, a federated document is found by no one.
+    "v1:application-remote-documents": {"GET": API_READ},
+    "v1:application-remote-documents@unpublished": {"GET": API_READ_A_ONLY},
+    "v1:remote-document-content": {
+        "GET": expect("api:403", no_credential="401", access_keys="404")
+    },
     "v1:document-citations": {"POST": API_WRITE_A_DOC},
 }
 
@@ -243,6 +252,7 @@ ECHOES_NUMBER = {
     "v1:application",
     "v1:application-documents",
     "v1:application-citations",
+    "v1:application-remote-documents",
 }
 
 

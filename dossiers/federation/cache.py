@@ -1,0 +1,120 @@
+"""The two caches of the federation.
+
+The list cache (the Django cache) keeps each application's list with its ETag and when it was
+fetched: fresh for FEDERATION_LIST_TTL seconds (no call at all), kept a day as the "list as of"
+answer when the office is down. The content cache is a folder of verified PDFs named by sha256,
+capped at FEDERATION_CONTENT_CACHE_BYTES; the least recently used go first.
+"""
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+from . import contract
+
+_KEEP_SECONDS = 24 * 3600
+
+
+@dataclass
+class CachedList:
+    etag: str
+    documents: list[contract.RemoteDocument]
+    fetched_at: dt.datetime
+
+
+def _list_key(office_code: str, number: str) -> str:
+    return f"federation:list:{office_code}:{number}"
+
+
+def list_ttl() -> float:
+    return getattr(settings, "FEDERATION_LIST_TTL", 30.0)
+
+
+def list_get(office_code: str, number: str) -> CachedList | None:
+    data = cache.get(_list_key(office_code, number))
+    if not data:
+        return None
+    return CachedList(
+        etag=data["etag"],
+        documents=[contract.document_from_json(d) for d in data["documents"]],
+        fetched_at=dt.datetime.fromisoformat(data["fetched_at"]),
+    )
+
+
+def list_put(office_code: str, number: str, entry: CachedList) -> None:
+    cache.set(
+        _list_key(office_code, number),
+        {
+            "etag": entry.etag,
+            "documents": [d.as_json() for d in entry.documents],
+            "fetched_at": entry.fetched_at.isoformat(),
+        },
+        timeout=_KEEP_SECONDS,
+    )
+
+
+def list_forget(office_code: str, number: str) -> None:
+    cache.delete(_list_key(office_code, number))
+
+
+# --- content on disk ---
+
+
+def content_dir() -> Path:
+    path = Path(getattr(settings, "FEDERATION_CACHE_DIR", Path(settings.MEDIA_ROOT) / "federation"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def content_cap() -> int:
+    return getattr(settings, "FEDERATION_CONTENT_CACHE_BYTES", 2 * 1024**3)
+
+
+def content_path(sha256: str) -> Path:
+    return content_dir() / f"{sha256}.pdf"
+
+
+def content_get(sha256: str) -> Path | None:
+    path = content_path(sha256)
+    try:
+        os.utime(path)  # the mtime is the "last used" of the LRU
+    except FileNotFoundError:
+        return None
+    return path
+
+
+def content_temp(sha256: str) -> Path:
+    # Partial downloads live under another name: a reader never finds a half file by its sha256.
+    return content_dir() / f".part-{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def content_commit(temp: Path, sha256: str) -> Path:
+    final = content_path(sha256)
+    os.replace(temp, final)
+    content_evict(keep=final)
+    return final
+
+
+def content_evict(*, keep: Path | None = None) -> int:
+    """Drop least recently used files until the folder fits the cap; returns how many went."""
+    files = []
+    for entry in os.scandir(content_dir()):
+        if entry.name.endswith(".pdf"):
+            st = entry.stat()
+            files.append((st.st_mtime, st.st_size, Path(entry.path)))
+    total = sum(size for _m, size, _p in files)
+    cap = content_cap()
+    dropped = 0
+    for _mtime, size, path in sorted(files, key=lambda f: f[0]):
+        if total <= cap:
+            break
+        if keep is not None and path == keep:
+            continue
+        path.unlink(missing_ok=True)
+        total -= size
+        dropped += 1
+    return dropped

@@ -1,0 +1,282 @@
+"""The one HTTP client of the federation (httpx): every call to an office's service is here.
+
+Strict connect/read timeouts, a total budget for the lists of one page (fetched in parallel),
+ETag conditional requests over the list cache, the per-office breaker, and content streamed to
+disk, checked (type, size, sha256) and only then put in the content cache. Nothing here logs or
+shows the credential.
+"""
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from . import breaker, contract
+from . import cache as fcache
+
+_CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Service:
+    """Where and how to reach one office's service."""
+
+    office_code: str
+    base_url: str
+    token: str = field(repr=False)  # never in a repr, a log line or a traceback's locals dump
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks (sent as headers, so the office can keep its own audit)."""
+
+    office_code: str
+    role: str
+
+
+@dataclass
+class ListResult:
+    office_code: str
+    number: str
+    documents: list[contract.RemoteDocument]
+    fetched_at: dt.datetime | None
+    problem: str = ""  # "" when the list is current
+
+    @property
+    def notice(self) -> str:
+        if not self.problem:
+            return ""
+        when = (
+            f"list as of {timezone.localtime(self.fetched_at):%H:%M}"
+            if self.fetched_at
+            else "no list yet"
+        )
+        return f"{self.office_code}'s service is not answering; {when}"
+
+
+class FetchFailed(Exception):
+    """A document could not be fetched whole and verified; nothing was cached or served."""
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def _timeout() -> httpx.Timeout:
+    connect = _setting("FEDERATION_CONNECT_TIMEOUT", 1.0)
+    read = _setting("FEDERATION_READ_TIMEOUT", 2.0)
+    return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
+_clients: dict[str, httpx.Client] = {}
+_clients_lock = threading.Lock()
+# Shared, never shut down per call: a hung office must not hold up the page that gave up on it.
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="federation")
+
+
+def _client(service: Service) -> httpx.Client:
+    key = service.base_url.rstrip("/")
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = httpx.Client(
+                base_url=key + "/",
+                timeout=_timeout(),
+                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+                follow_redirects=False,
+            )
+            _clients[key] = client
+        return client
+
+
+def _headers(service: Service, requester: Requester | None, **extra) -> dict:
+    headers = {"Authorization": f"Bearer {service.token}", **extra}
+    if requester is not None:
+        headers[contract.REQUESTING_OFFICE] = requester.office_code
+        headers[contract.REQUESTING_ROLE] = requester.role
+    return headers
+
+
+def _number_path(number: str) -> str:
+    return contract.LIST_PATH.format(number=quote(number, safe=""))
+
+
+# --- lists ---
+
+
+def _list_call(service: Service, number: str, requester, cached) -> fcache.CachedList:
+    extra = {"If-None-Match": cached.etag} if cached and cached.etag else {}
+    response = _client(service).get(
+        _number_path(number), headers=_headers(service, requester, **extra), timeout=_timeout()
+    )
+    now = timezone.now()
+    if response.status_code == 304 and cached:
+        return fcache.CachedList(cached.etag, cached.documents, now)
+    if response.status_code == 404:
+        return fcache.CachedList("", [], now)  # the office has nothing on this application
+    if response.status_code != 200:
+        raise FetchFailed(f"answered {response.status_code}")
+    if response.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise FetchFailed("answered something other than JSON")
+    try:
+        docs = contract.documents_parse(response.json(), office_code=service.office_code)
+    except (ValueError, contract.ContractError) as exc:
+        raise FetchFailed(f"answered a list outside the contract: {exc}") from exc
+    return fcache.CachedList(response.headers.get("etag", ""), docs, now)
+
+
+def _list_one(service: Service, number: str, requester) -> ListResult:
+    code = service.office_code
+    cached = fcache.list_get(code, number)
+    if cached and (timezone.now() - cached.fetched_at).total_seconds() < fcache.list_ttl():
+        return ListResult(code, number, cached.documents, cached.fetched_at)
+    if not breaker.breaker_allows(code):
+        return _stale(code, number, cached, "circuit open")
+    try:
+        fresh = _list_call(service, number, requester, cached)
+    except (httpx.HTTPError, FetchFailed) as exc:
+        breaker.breaker_failure(code)
+        return _stale(code, number, cached, str(exc) or type(exc).__name__)
+    breaker.breaker_success(code)
+    fcache.list_put(code, number, fresh)
+    return ListResult(code, number, fresh.documents, fresh.fetched_at)
+
+
+def _stale(code, number, cached, problem) -> ListResult:
+    if cached:
+        return ListResult(code, number, cached.documents, cached.fetched_at, problem)
+    return ListResult(code, number, [], None, problem)
+
+
+def documents_lists(
+    wanted: list[tuple[Service, str]], *, requester: Requester | None, budget: float | None = None
+) -> dict[tuple[str, str], ListResult]:
+    """The lists of several applications, in parallel, all within `budget` seconds.
+
+    Whatever has not answered by then is given as its cached list (or none) with a notice.
+    """
+    budget = _setting("FEDERATION_PAGE_BUDGET", 2.0) if budget is None else budget
+    futures = {
+        _pool.submit(_list_one, service, number, requester): (service.office_code, number)
+        for service, number in wanted
+    }
+    done, late = futures_wait(futures, timeout=budget)
+    out = {}
+    for future in done:
+        out[futures[future]] = future.result()
+    for future in late:
+        code, number = futures[future]
+        breaker.breaker_failure(code)
+        out[(code, number)] = _stale(code, number, fcache.list_get(code, number), "too slow")
+    return out
+
+
+def documents_list(service: Service, number: str, *, requester=None, budget=None) -> ListResult:
+    return documents_lists([(service, number)], requester=requester, budget=budget)[
+        (service.office_code, number)
+    ]
+
+
+# --- content ---
+
+
+def content_fetch(
+    service: Service, doc: contract.RemoteDocument, *, requester: Requester | None
+) -> Path:
+    """A verified local copy of the document (from the cache, else fetched). Raises FetchFailed."""
+    hit = fcache.content_get(doc.sha256)
+    if hit is not None:
+        return hit
+    limit = min(doc.size, _setting("FEDERATION_MAX_BYTES", 200 * 1024**2))
+    if doc.size > limit:
+        raise FetchFailed("the document is larger than the portal accepts")
+    if not breaker.breaker_allows(service.office_code):
+        raise FetchFailed(f"{service.office_code}'s service is not answering")
+    temp = fcache.content_temp(doc.sha256)
+    try:
+        _stream_to(service, doc, requester, temp, limit)
+    except (httpx.HTTPError, FetchFailed, OSError) as exc:
+        temp.unlink(missing_ok=True)
+        breaker.breaker_failure(service.office_code)
+        if isinstance(exc, FetchFailed):
+            raise
+        raise FetchFailed(f"{service.office_code}'s service failed: {type(exc).__name__}") from exc
+    breaker.breaker_success(service.office_code)
+    return fcache.content_commit(temp, doc.sha256)
+
+
+def _stream_to(service, doc, requester, temp: Path, limit: int) -> None:
+    deadline = time.monotonic() + _setting("FEDERATION_CONTENT_SECONDS", 300.0)
+    path = contract.CONTENT_PATH.format(id=quote(doc.id, safe=""))
+    digest = hashlib.sha256()
+    written = 0
+    with _client(service).stream(
+        "GET", path, headers=_headers(service, requester), timeout=_timeout()
+    ) as response:
+        if response.status_code != 200:
+            raise FetchFailed(f"{service.office_code}'s service answered {response.status_code}")
+        ctype = response.headers.get("content-type", "").split(";")[0].strip()
+        if ctype != "application/pdf":
+            raise FetchFailed(f"{service.office_code}'s service did not send a PDF")
+        with temp.open("wb") as fh:
+            for chunk in response.iter_raw(_CHUNK):
+                written += len(chunk)
+                if written > limit:
+                    raise FetchFailed("the office sent more than the document's size")
+                if time.monotonic() > deadline:
+                    raise FetchFailed("the office is sending too slowly")
+                digest.update(chunk)
+                fh.write(chunk)
+    if written != doc.size:
+        raise FetchFailed("the download stopped half-way")
+    if digest.hexdigest() != doc.sha256:
+        raise FetchFailed("the file does not match its sha256; refused")
+    with temp.open("rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            raise FetchFailed("the office sent something that is not a PDF")
+
+
+# --- changes and operator checks ---
+
+
+def changes_fetch(service: Service, *, since: str) -> tuple[list[str], str]:
+    """Applications whose lists changed since `since` (ISO time) and the new 'until' mark."""
+    response = _client(service).get(
+        contract.CHANGES_PATH,
+        params={"since": since},
+        headers=_headers(service, None),
+        timeout=_timeout(),
+    )
+    if response.status_code != 200:
+        raise FetchFailed(f"answered {response.status_code}")
+    data = response.json()
+    return [str(a) for a in data.get("applications", [])], str(data.get("until", ""))
+
+
+def connection_test(service: Service) -> str:
+    """One call an operator can read: 'ok (12 ms)' or what went wrong (never the credential)."""
+    start = time.monotonic()
+    try:
+        response = _client(service).get(
+            contract.CHANGES_PATH,
+            params={"since": timezone.now().isoformat()},
+            headers=_headers(service, None),
+            timeout=_timeout(),
+        )
+    except httpx.HTTPError as exc:
+        return f"no answer ({type(exc).__name__})"
+    ms = (time.monotonic() - start) * 1000
+    if response.status_code == 401:
+        return "the service refused the credential"
+    if response.status_code >= 400 and response.status_code != 404:
+        return f"the service answered {response.status_code}"
+    return f"ok ({ms:.0f} ms)"

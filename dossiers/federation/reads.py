@@ -1,0 +1,142 @@
+"""The hooks through which pages see a web-service office's documents.
+
+`remote_documents_attach(members, user=...)`: the family selector's one call; adds the offices'
+documents to each member's `visible_documents` and a plain `federation_notice` when a service
+did not answer. `remote_document_get_for_user` and `remote_content_path`: the reader and the
+download. The access policy is applied here, before any office is called.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.http import Http404
+from django.urls import reverse
+
+from ..models import Application, Document
+from . import client, contract
+from .offices import requester_for, service_for
+
+_CATEGORY_LABELS = dict(Document.Category.choices)
+_OUTGOING = dict(Document.Direction.choices)[Document.Direction.OUTGOING]
+
+
+class _NoCitations:
+    """Federated documents carry no citations (those come with the bibliographic push)."""
+
+    def all(self):
+        return []
+
+
+@dataclass
+class FederatedDocument:
+    """A document listed by the office's service, shaped like a Document for the templates."""
+
+    remote: contract.RemoteDocument
+    application: Application
+    is_remote: bool = True
+    citations: _NoCitations = field(default_factory=_NoCitations)
+
+    def __getattr__(self, name):
+        if name == "remote":  # not yet set (copy, unpickle): no endless recursion
+            raise AttributeError(name)
+        return getattr(self.remote, name)
+
+    code = ""
+
+    def get_category_display(self) -> str:
+        return _CATEGORY_LABELS.get(self.remote.category, self.remote.category)
+
+    def get_direction_display(self) -> str:
+        return _OUTGOING
+
+    @property
+    def detail_url(self) -> str:
+        return reverse(
+            "dossiers:remote-document-detail", args=[self.application.pk, self.remote.id]
+        )
+
+    @property
+    def content_url(self) -> str:
+        return reverse(
+            "dossiers:remote-document-content", args=[self.application.pk, self.remote.id]
+        )
+
+    @property
+    def download_name(self) -> str:
+        app = self.application
+        category = self.remote.category.replace("_", "-")
+        return f"{app.key}_{app.office.code}_{category}_{self.remote.date:%Y-%m-%d}.pdf"
+
+
+def documents_readable(user, app: Application) -> bool:
+    """Document.objects.visible_to's rule for one application: own office, or published and
+    admitted by the providing office's policy."""
+    if getattr(user, "is_operator", False):
+        return True
+    office = getattr(user, "office", None)
+    if office is None:
+        return False
+    if app.office_id == office.pk:
+        return True
+    return app.published and app.office.admits(office)
+
+
+def remote_documents_attach(members: list[Application], *, user) -> None:
+    """Fetch (in parallel, within the page budget) the lists of the web-service members the
+    user may read, and add them to `member.visible_documents`."""
+    wanted = {}
+    for member in members:
+        member.federation_notice = ""
+        service = service_for(member.office)
+        if service is not None and documents_readable(user, member):
+            wanted[member.pk] = (service, member.key)
+    if not wanted:
+        return
+    results = client.documents_lists(list(wanted.values()), requester=requester_for(user))
+    for member in members:
+        if member.pk not in wanted:
+            continue
+        service, key = wanted[member.pk]
+        result = results[(service.office_code, key)]
+        member.federation_notice = result.notice
+        member.visible_documents = list(member.visible_documents) + [
+            FederatedDocument(remote=d, application=member) for d in result.documents
+        ]
+
+
+def remote_document_get_for_user(*, user, application_id: int, document_id: str):
+    """(FederatedDocument, notice): a document the office lists for an application the user may
+    read. Missing and forbidden look the same (404), and the office is not asked when forbidden."""
+    app = (
+        Application.objects.visible_to(user)
+        .select_related("office", "office__service")
+        .filter(pk=application_id)
+        .first()
+    )
+    service = service_for(app.office) if app else None
+    if app is None or service is None or not documents_readable(user, app):
+        raise Http404("No such document.")
+    result = client.documents_list(service, app.key, requester=requester_for(user))
+    for doc in result.documents:
+        if doc.id == document_id:
+            return FederatedDocument(remote=doc, application=app), result.notice
+    if result.problem:
+        raise client.FetchFailed(result.notice)
+    raise Http404("No such document.")
+
+
+def remote_content_path(*, user, document: FederatedDocument) -> Path:
+    """A verified local copy of the PDF; raises client.FetchFailed (nothing partial is kept)."""
+    service = service_for(document.application.office)
+    return client.content_fetch(service, document.remote, requester=requester_for(user))
+
+
+def remote_documents_list_for_user(*, user, application: Application):
+    """(FederatedDocuments, notice) for one application the user may see ([] for an office that
+    deposits its documents, or whose policy does not admit the user's office)."""
+    service = service_for(application.office)
+    if service is None or not documents_readable(user, application):
+        return [], ""
+    result = client.documents_list(service, application.key, requester=requester_for(user))
+    docs = [FederatedDocument(remote=d, application=application) for d in result.documents]
+    return docs, result.notice

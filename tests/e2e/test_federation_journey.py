@@ -1,0 +1,90 @@
+"""An AU examiner reads a CA report served by CA's own node; then CA's node is stopped and the
+family page says so plainly, still listing what it last saw (1280 and 390 px)."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.dossiers.pdf_samples import report_pdf_bytes
+from tests.e2e.helpers import login
+from tests.federation.nodes import TOKEN, Node, application_put
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.fixture
+def ca_serving(demo_people, tmp_path, settings):
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from offices.models import Office
+    from offices.service_models import office_service_save
+
+    settings.FEDERATION_CACHE_DIR = str(tmp_path / "fedcache")
+    settings.FEDERATION_LIST_TTL = 0  # each visit asks the node, so stopping it shows at once
+    root = tmp_path / "ca-node"
+    root.mkdir()
+    node = Node(office="CA", root=root, log=tmp_path / "ca-node.log").start()
+    au_office, ca_office = Office.objects.get(code="AU"), Office.objects.get(code="CA")
+    office_service_save(office=ca_office, mode="web_service", base_url=node.url, token=TOKEN)
+    prio = [PriorityIn("AU", "AU 2021204567", dt.date(2021, 7, 1))]
+    application_upsert(
+        office=au_office,
+        number="AU 2021204567",
+        filing_date=dt.date(2021, 7, 1),
+        title="Modular solar roof tile",
+        published=True,
+    )
+    ca = application_upsert(
+        office=ca_office,
+        number="CA 3,180,220",
+        filing_date=dt.date(2022, 6, 30),
+        priorities=prio,
+        title="Modular solar roof tile",
+        published=True,
+    )
+    application_put(
+        root,
+        ca.key,
+        [
+            {
+                "id": "sr1",
+                "category": "office_action",
+                "date": "2023-05-17",
+                "pages": 2,
+                "data": report_pdf_bytes(
+                    "CIPO examiner's report: claims 1-9 lack novelty", pages=2
+                ),
+            }
+        ],
+    )
+    yield {"ca": ca, "node": node}
+    node.stop()
+
+
+def test_au_examiner_reads_a_ca_report_from_cas_node_then_sees_it_go_down(page, ca_serving, shot):
+    ca, node = ca_serving["ca"], ca_serving["node"]
+    login(page, "examiner@au.demo")
+    page.goto(f"/families/{ca.family_id}/")
+    member = page.locator(f"#member-{ca.pk}")
+    expect(member.get_by_role("cell", name="2023-05-17", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("federation-notice")).to_have_count(0)
+    member.get_by_role("link", name="View").first.click()
+    viewer = page.get_by_test_id("pdf-viewer")
+    expect(viewer).to_have_attribute("data-rendered", "true", timeout=30_000)
+    expect(page.get_by_test_id("served-by")).to_contain_text("CA's own document service")
+    assert node.calls("AU examiner /documents/") >= 1  # CA's audit names who read it
+    shot(page, "federation-reader-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "federation-reader-390")
+
+    node.stop()
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(f"/families/{ca.family_id}/")
+    notice = page.get_by_test_id("federation-notice")
+    expect(notice).to_contain_text("CA's service is not answering; list as of ")
+    # The last list is still shown.
+    expect(member.get_by_role("cell", name="2023-05-17", exact=True)).to_be_visible()
+    shot(page, "federation-node-down-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(notice).to_be_visible()
+    shot(page, "federation-node-down-390")
