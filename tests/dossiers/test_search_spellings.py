@@ -82,3 +82,30 @@ def test_api_search_says_how_it_understood_the_epodoc_form(client, real):
         "US201313926335",
     )
     assert body["did_you_mean"] == []
+
+
+def test_api_gives_the_epo_forms_of_every_stored_number(client, real):
+    body = client.get(
+        f"/api/v1/families/{real['families']['us-8131731']}",
+        HTTP_AUTHORIZATION=f"Bearer {real['key']}",
+    ).json()
+    members = {m["display"]: m for m in body["members"]}
+    # As the OPS record gives them (tests/dossiers/data/number_corpus.csv).
+    us, ep = members["US 11/964,952"], members["EP 08868513.6"]
+    assert (us["docdb"], us["epodoc"]) == ("US.96495207.A", "US20070964952")
+    assert (ep["docdb"], ep["epodoc"]) == ("EP.08868513.A", "EP20080868513")
+    assert (ep["pct"]["docdb"], ep["pct"]["epodoc"]) == ("US.2008086599.W", "WO2008US86599")
+    assert [(p["docdb"], p["epodoc"]) for p in ep["priorities"]] == [
+        ("US.96495207.A", "US20070964952")
+    ]
+    pubs = {p["display"]: p for m in body["members"] for p in m["publications"]}
+    assert pubs["US 8,131,731 B2"]["docdb"] == "US.8131731.B2"
+    assert pubs["JP 4961043 B2"]["docdb"] == "JP.4961043.B2"
+    assert pubs["TW I452476 B"]["docdb"] == "TW.I452476.B"
+    # Filled for every application and publication of the family; the parser does not derive
+    # the forms of TW applications (ROC-year numbers) and pre-grant publications, so those are
+    # null, never wrong.
+    assert members["TW 97145995"]["docdb"] is None
+    assert all(m["docdb"] and m["epodoc"] for m in body["members"] if m["office"] != "TW")
+    assert pubs["TW 200928818 A"]["docdb"] is None
+    assert all(p["docdb"] and p["epodoc"] for d, p in pubs.items() if d != "TW 200928818 A")
