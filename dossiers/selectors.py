@@ -101,6 +101,17 @@ class SearchLine:
             return None
         return Reading(self.number, self.matches).application
 
+    @property
+    def display(self) -> str:
+        """The number as shown: an application's own number as its office gave it (with the
+        check digit the typed text may have left out: GB 1218345.6), else as read."""
+        if self.number is None:
+            return ""
+        app = self.application
+        if app is not None and app.key == self.number.key and self.number.kind != "publication":
+            return app.display
+        return self.number.display
+
 
 def number_read(
     text: str, *, office: str | None = None, fallback_office: str | None = None, kind=None
