@@ -29,24 +29,60 @@ from .models import (
     WorklistEntry,
 )
 
-MAX_SEARCH_LINES = 500
+MAX_SEARCH_LINES = 1000
 _SOURCES_FOR_KIND = {
     "publication": {LookupKey.Source.PUBLICATION},
     "application": set(LookupKey.LINKING),
     "priority": set(LookupKey.LINKING),
     "pct": set(LookupKey.LINKING),
 }
+# Offices a bare number is tried in (after the searcher's own and the portal's offices): those
+# with a format of their own, whose numbers are often claimed as priorities.
+_BARE_NUMBER_OFFICES = ("US", "EP", "WO", "JP", "KR", "CN", "DE", "GB", "FR", "CA", "AU", "IN")
+
+
+@dataclass
+class Reading:
+    """One way to read a typed number and the applications it leads to."""
+
+    number: numbers.PatentNumber
+    matches: list[Application] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def family_ids(self) -> list[int]:
+        return sorted({a.family_id for a in self.matches})
+
+    @property
+    def application(self) -> Application | None:
+        """The one application meant: the one whose own number this is, else the first."""
+        for app in self.matches:
+            if app.key == self.number.key:
+                return app
+        return self.matches[0] if self.matches else None
+
+    @property
+    def label(self) -> str:
+        """Office and kind, for "did you mean": "US application", "PCT application"."""
+        if self.number.kind == "pct":
+            return "PCT application"
+        return f"{self.number.office} {self.number.kind}"
 
 
 @dataclass
 class SearchLine:
-    """One typed number and the applications it leads to, most likely first."""
+    """One typed number and the applications it leads to, most likely first.
+
+    `number` is the reading that exists (the most likely one when several do, the most likely
+    of all when none does); `others` the further readings that exist too ("did you mean").
+    """
 
     typed: str
     number: numbers.PatentNumber | None = None
     error: str = ""
     matches: list[Application] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
+    others: list[Reading] = field(default_factory=list)
 
     @property
     def family_ids(self) -> list[int]:
@@ -57,14 +93,25 @@ class SearchLine:
         return bool(self.matches)
 
     @property
+    def ambiguous(self) -> bool:
+        return bool(self.others)
+
+    @property
     def application(self) -> Application | None:
-        """The one application meant: the one whose own number this is, else the first."""
-        keys = (self.number.key, *self.number.candidates) if self.number else ()
-        for key in keys:
-            for app in self.matches:
-                if app.key == key:
-                    return app
-        return self.matches[0] if self.matches else None
+        if self.number is None:
+            return None
+        return Reading(self.number, self.matches).application
+
+    @property
+    def display(self) -> str:
+        """The number as shown: an application's own number as its office gave it (with the
+        check digit the typed text may have left out: GB 1218345.6), else as read."""
+        if self.number is None:
+            return ""
+        app = self.application
+        if app is not None and app.key == self.number.key and self.number.kind != "publication":
+            return app.display
+        return self.number.display
 
 
 def number_read(
@@ -84,6 +131,60 @@ def number_read(
         raise first
 
 
+def _readings_or_error(text: str, office: str | None, kind: str | None):
+    try:
+        return numbers.readings(text, office=office, kind=kind), None
+    except numbers.InvalidNumber as exc:
+        return [], exc
+
+
+def _same(a: list, b: list) -> bool:
+    return [(n.kind, n.key) for n in a] == [(n.kind, n.key) for n in b]
+
+
+def line_readings(
+    text: str,
+    *,
+    office: str | None = None,
+    fallback_office: str | None = None,
+    kind: str | None = None,
+    bare_offices: tuple[str, ...] = (),
+) -> tuple[list[numbers.PatentNumber], numbers.PatentNumber]:
+    """Every reading of a typed text in the order they are tried, and the one to show when none
+    exists. Raises InvalidNumber when no reading fits.
+
+    `office`: the office the text is read in when it has no office code (and no other).
+    Otherwise a bare number is read in `fallback_office` (the searcher's own) first, then as its
+    shape alone says, then in every office of `bare_offices` whose format fits.
+    """
+    if office:
+        found, error = _readings_or_error(text, office, kind)
+        if error:
+            raise error
+        return found, found[0]
+    own, own_error = [], None
+    if fallback_office:
+        own, own_error = _readings_or_error(text, fallback_office, kind)
+    free, free_error = _readings_or_error(text, None, kind)
+    result: dict[tuple[str, str], numbers.PatentNumber] = {}
+    for number in (*own, *free):
+        result.setdefault((number.kind, number.key), number)
+    # An office code in the text overrides an assumed office: then two offices read it the same.
+    probe = next((c for c in bare_offices if c != fallback_office), None)
+    if probe:
+        probed, _ = _readings_or_error(text, probe, kind)
+        if not (probed and _same(probed, own if fallback_office else free)):
+            for code in dict.fromkeys(bare_offices):
+                more = probed if code == probe else _readings_or_error(text, code, kind)[0]
+                for number in more:
+                    result.setdefault((number.kind, number.key), number)
+    if not result:
+        raise free_error or own_error or numbers.InvalidNumber("Enter a patent number.")
+    found = list(result.values())
+    # Shown when nothing exists: what the text says by itself (13/926,335 is a US number).
+    return found, free[0] if free else found[0]
+
+
 def applications_find(
     *,
     within,
@@ -92,48 +193,62 @@ def applications_find(
     fallback_office: str | None = None,
     kind: str | None = None,
     sources: set[str] | None = None,
+    bare_offices: tuple[str, ...] = (),
 ) -> list[SearchLine]:
     """The one way from typed numbers to applications, among the `within` queryset (which says
     who may see what), with one indexed lookup for all the texts.
 
-    A publication number finds publications, other numbers the linking numbers (own, priority,
-    PCT), unless `sources` says otherwise. The most likely key first; its candidates only when
-    it found nothing. Matches are in filing order.
+    Every reading of each text (numbers.readings: EPODOC application or pre-grant publication,
+    with or without a series code, a bare number in several offices) is tried against what is
+    stored; the first that exists wins and the others that exist are kept as `others` ("did you
+    mean"). A publication reading finds publications, other readings the linking numbers (own,
+    priority, PCT), unless `sources` says otherwise. Matches are in filing order.
     """
     lines = []
+    all_readings: list[list[numbers.PatentNumber]] = []
     for typed in texts:
         line = SearchLine(typed=typed)
         try:
-            line.number = number_read(
-                typed, office=office, fallback_office=fallback_office, kind=kind
+            found, line.number = line_readings(
+                typed,
+                office=office,
+                fallback_office=fallback_office,
+                kind=kind,
+                bare_offices=bare_offices,
             )
         except numbers.InvalidNumber as exc:
-            line.error = str(exc)
+            line.error, found = str(exc), []
         lines.append(line)
-    keys = {k for ln in lines if ln.number for k in (ln.number.key, *ln.number.candidates)}
-    if not keys:
-        return lines
+        all_readings.append(found)
+    keys = {n.key for found in all_readings for n in found}
     by_key: dict[str, list[LookupKey]] = defaultdict(list)
-    rows = (
-        LookupKey.objects.filter(key__in=keys, application__in=within)
-        .select_related("application__office")
-        .order_by("application__filing_date", "application_id")
-    )
-    for row in rows:
-        by_key[row.key].append(row)
-    for line in lines:
-        if not line.number:
-            continue
-        wanted = sources or _SOURCES_FOR_KIND.get(line.number.kind, set(LookupKey.Source.values))
-        seen = set()
-        for key in (line.number.key, *line.number.candidates):
-            for row in by_key.get(key, []):
-                if row.source in wanted and row.application_id not in seen:
-                    seen.add(row.application_id)
-                    line.matches.append(row.application)
-                    line.sources.add(row.source)
-            if line.matches:
-                break
+    if keys:
+        rows = (
+            LookupKey.objects.filter(key__in=keys, application__in=within)
+            .select_related("application__office")
+            .order_by("application__filing_date", "application_id")
+        )
+        for row in rows:
+            by_key[row.key].append(row)
+    for line, found in zip(lines, all_readings, strict=True):
+        existing = []
+        for number in found:
+            reading = Reading(number)
+            wanted = sources or _SOURCES_FOR_KIND.get(number.kind, set(LookupKey.Source.values))
+            for row in by_key.get(number.key, []):
+                if row.source in wanted and row.application not in reading.matches:
+                    reading.matches.append(row.application)
+                    reading.sources.add(row.source)
+            if reading.matches:
+                existing.append(reading)
+        if existing:
+            first, seen = existing[0], {a.pk for a in existing[0].matches}
+            line.number, line.matches, line.sources = first.number, first.matches, first.sources
+            for reading in existing[1:]:
+                # Another reading that leads to the same applications is not another answer.
+                if not {a.pk for a in reading.matches} <= seen:
+                    seen |= {a.pk for a in reading.matches}
+                    line.others.append(reading)
     return lines
 
 
@@ -143,20 +258,29 @@ def application_find(*, within, text: str, **kwargs) -> SearchLine:
 
 
 def search_lines_split(text: str) -> list[str]:
+    """The numbers of a pasted text: one per line (or separated by `;`), blank lines dropped."""
     lines = [line.strip() for line in (text or "").replace(";", "\n").splitlines()]
-    return [line for line in lines if line][:MAX_SEARCH_LINES]
+    return [line for line in lines if line]
 
 
 def _office_code(user) -> str | None:
     return getattr(getattr(user, "office", None), "code", None)
 
 
-def search_resolve(*, user, text: str) -> list[SearchLine]:
-    """Resolve one number or many (one per line) among the applications `user` may see."""
+def bare_number_offices() -> tuple[str, ...]:
+    """Offices a number without office code is tried in: the portal's, then the big ones."""
+    codes = Office.objects.order_by("code").values_list("code", flat=True)
+    return tuple(dict.fromkeys((*codes, *_BARE_NUMBER_OFFICES)))
+
+
+def search_resolve(*, user, texts: list[str]) -> list[SearchLine]:
+    """Resolve typed numbers (at most MAX_SEARCH_LINES) among the applications `user` may see:
+    a bare number in the searcher's own office first, then in every office whose format fits."""
     return applications_find(
         within=Application.objects.visible_to(user),
-        texts=search_lines_split(text),
+        texts=texts[:MAX_SEARCH_LINES],
         fallback_office=_office_code(user),
+        bare_offices=bare_number_offices(),
     )
 
 
@@ -295,10 +419,12 @@ def document_get_for_user(*, user, document_id: int) -> Document:
 
 
 def document_download_name(document: Document) -> str:
-    """<number>_<office>_<category>_<date>.pdf, the number in its canonical key form."""
+    """<number>_<office>_<category>_<date>.pdf, the number as shown on screen made safe for a
+    file name (EP13844704.0, PCT-US2013-064552, US13-926335), never the internal key."""
     app = document.application
     category = document.category.replace("_", "-")
-    return f"{app.key}_{app.office.code}_{category}_{document.date:%Y-%m-%d}.pdf"
+    number = numbers.file_name_form(app.display)
+    return f"{number}_{app.office.code}_{category}_{document.date:%Y-%m-%d}.pdf"
 
 
 def application_get_for_user(*, user, application_id) -> Application:

@@ -7,6 +7,8 @@ from .views import documents, families, provide, search, worklists
 app_name = "dossiers"
 urlpatterns = [
     path("search/", search.search, name="search"),
+    # Permalink: /numbers/<any spelling>/ (slashes allowed: /numbers/PCT/US2013/064552/).
+    path("numbers/<path:spelling>", search.number_permalink, name="number-permalink"),
     path("families/<int:family_id>/", families.family_detail, name="family-detail"),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path(

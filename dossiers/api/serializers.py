@@ -3,8 +3,46 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from .. import numbers
 from ..models import Application, Document
 from ..services.applications import APPLICATION_BULK_MAX
+
+
+def epo_forms(display: str, *, kind: str, filed=None) -> tuple[str | None, str | None]:
+    """(docdb, epodoc) of a stored number, from its display form (which keeps the check digit
+    and kind code) and its filing date; None where the EPO form cannot be derived."""
+    if not display:
+        return None, None
+    try:
+        number = numbers.normalise(display, kind=kind, filed=filed)
+    except numbers.InvalidNumber:
+        return None, None
+    return number.docdb, number.epodoc
+
+
+class EpoFormsMixin(serializers.Serializer):
+    """`docdb` and `epodoc` of the row's number (EPO OPS forms; null where not derivable)."""
+
+    epo_kind = "application"
+    docdb = serializers.SerializerMethodField(help_text="EPO DOCDB form, e.g. US.201313926335.A")
+    epodoc = serializers.SerializerMethodField(help_text="EPO EPODOC form, e.g. US201313926335")
+
+    def epo_source(self, row) -> tuple[str, object]:
+        return row.display, getattr(row, "filing_date", None)
+
+    def _forms(self, row) -> tuple[str | None, str | None]:
+        cache = self.context.setdefault("_epo_forms", {})
+        display, filed = self.epo_source(row)
+        ident = (display, self.epo_kind, filed)
+        if ident not in cache:
+            cache[ident] = epo_forms(display, kind=self.epo_kind, filed=filed)
+        return cache[ident]
+
+    def get_docdb(self, row) -> str | None:
+        return self._forms(row)[0]
+
+    def get_epodoc(self, row) -> str | None:
+        return self._forms(row)[1]
 
 
 class UnderstoodSerializer(serializers.Serializer):
@@ -18,18 +56,28 @@ class UnderstoodSerializer(serializers.Serializer):
     candidates = serializers.ListField(child=serializers.CharField())
 
 
-class PrioritySerializer(serializers.Serializer):
+class PrioritySerializer(EpoFormsMixin):
     office = serializers.CharField(source="office_code")
     key = serializers.CharField()
     display = serializers.CharField()
     date = serializers.DateField(allow_null=True)
 
+    epo_kind = "priority"
 
-class PublicationSerializer(serializers.Serializer):
+    def epo_source(self, row):
+        return row.display, row.date
+
+
+class PublicationSerializer(EpoFormsMixin):
     key = serializers.CharField()
     display = serializers.CharField()
     kind_code = serializers.CharField()
     date = serializers.DateField(allow_null=True)
+
+    epo_kind = "publication"
+
+    def epo_source(self, row):
+        return row.display, None
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -53,7 +101,7 @@ class DocumentSerializer(serializers.Serializer):
         return f"/api/v1/documents/{doc.pk}/content"
 
 
-class ApplicationBriefSerializer(serializers.Serializer):
+class ApplicationBriefSerializer(EpoFormsMixin):
     id = serializers.IntegerField()
     office = serializers.CharField(source="office.code")
     key = serializers.CharField()
@@ -67,6 +115,8 @@ class ApplicationBriefSerializer(serializers.Serializer):
 class PctSerializer(serializers.Serializer):
     key = serializers.CharField()
     display = serializers.CharField()
+    docdb = serializers.CharField(allow_null=True)
+    epodoc = serializers.CharField(allow_null=True)
 
 
 class ApplicationSerializer(ApplicationBriefSerializer):
@@ -79,7 +129,10 @@ class ApplicationSerializer(ApplicationBriefSerializer):
 
     @extend_schema_field(PctSerializer(allow_null=True))
     def get_pct(self, app) -> dict | None:
-        return {"key": app.pct_key, "display": app.pct_display} if app.pct_key else None
+        if not app.pct_key:
+            return None
+        docdb, epodoc = epo_forms(app.pct_display, kind="pct")
+        return {"key": app.pct_key, "display": app.pct_display, "docdb": docdb, "epodoc": epodoc}
 
 
 class MemberSerializer(ApplicationSerializer):
@@ -104,10 +157,20 @@ class CitationSerializer(serializers.Serializer):
     claims = serializers.CharField()
 
 
+class ReadingSerializer(serializers.Serializer):
+    understood = UnderstoodSerializer()
+    applications = ApplicationBriefSerializer(many=True)
+
+
 class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField()
     understood = UnderstoodSerializer()
     applications = ApplicationBriefSerializer(many=True)
+    did_you_mean = ReadingSerializer(
+        many=True,
+        help_text="Other readings of the same text that lead to shared applications too "
+        "(e.g. US20130926335: an EPODOC application number and a pre-grant publication).",
+    )
 
 
 class PriorityInSerializer(serializers.Serializer):

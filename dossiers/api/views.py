@@ -91,6 +91,19 @@ def _application(request, office: str, number: str, *, write: bool = False) -> A
     return app
 
 
+def _understood(n) -> dict:
+    return {
+        "office": n.office,
+        "kind": n.kind,
+        "key": n.key,
+        "display": n.display,
+        "docdb": n.docdb,
+        "epodoc": n.epodoc,
+        "kind_code": n.kind_code,
+        "candidates": list(n.candidates),
+    }
+
+
 def _provider_document(request, document_id: int) -> Document:
     try:
         return selectors.document_get_for_provider(user=request.user, document_id=document_id)
@@ -149,10 +162,7 @@ class SearchView(CaseApiView):
             raise exceptions.ValidationError({"number": ["Give a number to search for."]})
         if len(text) > 100:
             raise exceptions.ValidationError({"number": ["At most 100 characters."]})
-        lines = selectors.search_resolve(user=request.user, text=text.replace(";", " "))
-        if not lines:
-            raise exceptions.ValidationError({"number": ["Give a number to search for."]})
-        line = lines[0]
+        (line,) = selectors.search_resolve(user=request.user, texts=[text.replace(";", " ")])
         _record(request, Action.SEARCH)
         if line.error:
             raise exceptions.ValidationError({"number": [line.error]})
@@ -160,18 +170,15 @@ class SearchView(CaseApiView):
             raise exceptions.NotFound(
                 f"{line.number.display} is not among the applications visible to this key."
             )
-        n = line.number
-        understood = {
-            "office": n.office,
-            "kind": n.kind,
-            "key": n.key,
-            "display": n.display,
-            "docdb": n.docdb,
-            "epodoc": n.epodoc,
-            "kind_code": n.kind_code,
-            "candidates": list(n.candidates),
+        data = {
+            "query": text,
+            "understood": _understood(line.number),
+            "applications": line.matches,
+            "did_you_mean": [
+                {"understood": _understood(r.number), "applications": r.matches}
+                for r in line.others
+            ],
         }
-        data = {"query": text, "understood": understood, "applications": line.matches}
         return Response(SearchResultSerializer(data).data)
 
 

@@ -25,7 +25,7 @@ _US_SERIES_START = (
     ("09", datetime.date(1997, 12, 30)),
     ("10", datetime.date(2001, 12, 1)),
     ("11", datetime.date(2004, 12, 1)),
-    ("12", datetime.date(2007, 12, 1)),
+    ("12", datetime.date(2008, 1, 1)),  # US 11/964,952 was filed 2007-12-27 (OPS, corpus)
     ("13", datetime.date(2010, 12, 1)),
     ("14", datetime.date(2013, 8, 1)),
     ("15", datetime.date(2014, 12, 1)),

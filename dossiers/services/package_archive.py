@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .. import numbers
 from ..models import (
     Application,
     Document,
@@ -100,7 +101,14 @@ def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[s
             for item in plan.documents
             if item.path in included
         ]
-        sections.append({"plan": plan, "docs": docs, "pages": sum(d["pages"] for d in docs)})
+        sections.append(
+            {
+                "plan": plan,
+                "docs": docs,
+                "pages": sum(d["pages"] for d in docs),
+                "folder": numbers.file_name_form(plan.application.display),
+            }
+        )
     html = render_to_string(
         "dossiers/worklists/package_index.html",
         {

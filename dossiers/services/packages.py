@@ -22,7 +22,7 @@ from offices.models import Office
 from stats.models import Action
 from stats.services import usage_record
 
-from .. import signals
+from .. import numbers, signals
 from ..models import (
     Application,
     Document,
@@ -183,7 +183,8 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
                 while name in names:  # two reports of one kind on one day
                     name, n = f"{stem}-{n}.pdf", n + 1
                 names.add(name)
-                plan.documents.append(PlannedDocument(document=doc, path=f"{app.key}/{name}"))
+                folder = numbers.file_name_form(app.display)  # as on screen, not the key
+                plan.documents.append(PlannedDocument(document=doc, path=f"{folder}/{name}"))
         if already:
             plan.unavailable.append(
                 f"{already} document{'s' if already > 1 else ''} already delivered in an earlier "

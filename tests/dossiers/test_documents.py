@@ -6,14 +6,14 @@ from stats.models import UsageEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_download_has_pdf_headers_and_a_name_from_the_canonical_number(client, family_world):
+def test_download_has_pdf_headers_and_the_number_as_shown_in_its_name(client, family_world):
     doc = family_world["docs"]["ep_sr"]
     client.force_login(family_world["au_examiner"])
     response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        'attachment; filename="EP13844704_EP_search-report_2014-03-01.pdf"'
+        'attachment; filename="EP13844704.0_EP_search-report_2014-03-01.pdf"'
     )
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF-")

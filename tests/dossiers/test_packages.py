@@ -58,8 +58,8 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
     names = sorted(zf.namelist())
     assert names == [
         "CA3000001/AU2020123456_AU_search-report_2021-03-01.pdf",
-        "CA3000001/US16123456_US_office-action_2021-05-04.pdf",
-        "CA3000001/US16123456_US_search-report_2020-01-10.pdf",
+        "CA3000001/US16-123456_US_office-action_2021-05-04.pdf",
+        "CA3000001/US16-123456_US_search-report_2020-01-10.pdf",
         "index.pdf",
         "manifest.csv",
     ]
@@ -91,7 +91,7 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
     text = [p.extract_text() for p in reader.pages]
     assert "Week 49" in text[0] and "3 applications, 3 documents, 6 pages" in text[0]
     assert "CA 3,000,001" in text[1]
-    assert "US16123456_US_search-report_2020-01-10.pdf" in text[1].replace("\n", "")
+    assert "US16-123456_US_search-report_2020-01-10.pdf" in text[1].replace("\n", "")
     assert "AU 2020123456" in text[1]  # family members listed
     assert "No application of another office is in this family" in text[2]
 

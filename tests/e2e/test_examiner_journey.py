@@ -105,7 +105,7 @@ def test_examiner_pastes_three_spellings_opens_the_family_views_and_downloads_a_
     with page.expect_download() as info:
         page.get_by_role("link", name="Download").click()
     download = info.value
-    assert download.suggested_filename == "EP13844704_EP_search-report_2014-03-01.pdf"
+    assert download.suggested_filename == "EP13844704.0_EP_search-report_2014-03-01.pdf"
     path = download.path()
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"

@@ -129,6 +129,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # published), but A's documents in it are not: C gets the family without them.
     "dossiers:search": portal(EVERYONE),
     "dossiers:search@unpublished": portal(EVERYONE),
+    "dossiers:number-permalink": portal(EVERYONE),
+    "dossiers:number-permalink@unpublished": portal(A_AND_OPERATOR),
     "dossiers:family-detail": portal(EVERYONE),
     "dossiers:family-detail@unpublished": portal(A_AND_OPERATOR),
     "dossiers:document-detail": portal(expect("ok", anon="login", c="404")),
@@ -248,6 +250,7 @@ VISIBLE_TO = {
 # number is no leak; the other identifying text still is.
 ECHOES_NUMBER = {
     "dossiers:search",
+    "dossiers:number-permalink",
     "v1:search",
     "v1:application",
     "v1:application-documents",
@@ -307,6 +310,7 @@ def _kwargs(world, route: str, variant: str) -> dict:
         "table": "monthly",
         "office": "CA",
         "number": app.key,
+        "spelling": app.display,
     }
     return {k: values[k] for k in RoutePattern(route).converters}
 
