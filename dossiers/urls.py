@@ -8,6 +8,16 @@ app_name = "dossiers"
 urlpatterns = [
     path("search/", search.search, name="search"),
     path("families/<int:family_id>/", families.family_detail, name="family-detail"),
+    path(
+        "families/<int:family_id>/documents.zip",
+        families.family_documents_zip,
+        name="family-documents-zip",
+    ),
+    path(
+        "families/<int:family_id>/documents.pdf",
+        families.family_documents_pdf,
+        name="family-documents-pdf",
+    ),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path(
         "documents/<int:document_id>/content", documents.document_content, name="document-content"
