@@ -317,6 +317,18 @@ def document_get_for_user(*, user, document_id: int) -> Document:
     return doc
 
 
+def family_document_ids(*, user, family_id: int) -> list[int]:
+    """The family's documents `user` may read, in the family page's default order (date):
+    the reader's previous/next document."""
+    return list(
+        Document.objects.visible_to(user)
+        .live()
+        .filter(application__family_id=family_id)
+        .order_by("date", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def document_download_name(document: Document) -> str:
     """<number>_<office>_<category>_<date>.pdf, the number in its canonical key form."""
     app = document.application
