@@ -122,6 +122,7 @@ def run(scale: str) -> dict:
     floor_ms = timed(lambda: client.get("/healthz"), 300)
     search_p = percentiles(search_ms)
     raw_p = percentiles(raw_ms)
+    dossier = dossier_run(client)
     return {
         "data": {"applications": applications, "families": families, "lookup keys": lookup_rows},
         "search view, number -> family (302)": search_p,
@@ -131,4 +132,186 @@ def run(scale: str) -> dict:
         "raw indexed SQL lookup (psycopg)": raw_p,
         "floor: /healthz view, same middleware": percentiles(floor_ms),
         "ratio search p50 / raw SQL p50": round(search_p["p50 ms"] / raw_p["p50 ms"], 1),
+        **{f"dossier: {k}": v for k, v in dossier.items()},
     }
+
+
+# --- the family page as a dossier (issue 15): 10 members, 60 documents -----------------------
+
+DOSSIER_OFFICES = ["US", "EP", "JP", "CA", "AU", "GB", "KR", "CN", "IL", "NZ"]
+
+
+def _padded_pdf(label: str, size: int) -> bytes:
+    """A valid PDF of about `size` bytes (the padding sits in the metadata), like a report."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": label, "/Padding": "x" * size})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _dossier_family(size: int):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from dossiers.services.documents import document_add
+    from offices.models import Office
+
+    offices = {o.code: o for o in Office.objects.filter(code__in=DOSSIER_OFFICES)}
+    prio = [PriorityIn("US", "US 17/900,001", dt.date(2020, 1, 15))]
+    members = [
+        application_upsert(
+            office=offices["US"],
+            number="US 17/900,001",
+            filing_date=dt.date(2020, 1, 15),
+            published=True,
+            title="Bench dossier",
+        )
+    ]
+    numbers_by_office = {
+        "EP": "EP 21700001",
+        "JP": "JP 2021-500001",
+        "CA": "CA 3,900,001",
+        "AU": "AU 2021200001",
+        "GB": "GB 2100001",
+        "KR": "KR 10-2021-7000001",
+        "CN": "CN 202180000001",
+        "IL": "IL 280001",
+        "NZ": "NZ 790001",
+    }
+    for code, number in numbers_by_office.items():
+        try:
+            members.append(
+                application_upsert(
+                    office=offices[code],
+                    number=number,
+                    filing_date=dt.date(2021, 1, 10),
+                    priorities=prio,
+                    published=True,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - a number this office's parser refuses
+            raise SystemExit(f"bench dossier member {number}: {exc}") from exc
+    n = 0
+    for i, app in enumerate(members):
+        for k in range(6):
+            document_add(
+                application=app,
+                file=ContentFile(_padded_pdf(f"bench {i}-{k}", size), name="r.pdf"),
+                category=["search_report", "written_opinion", "office_action"][k % 3],
+                date=dt.date(2021, 3, 1) + dt.timedelta(days=30 * k + i),
+                code=["ISR", "WOISA", "CTNF"][k % 3],
+            )
+            n += 1
+    return members
+
+
+def _dossier_remove(members) -> None:
+    """Remove the bench dossier (and one a failed run left): the lookup data stays as it was,
+    so the next run does not regenerate it."""
+    from dossiers.models import Application, Document, Family
+
+    family_ids = {m.family_id for m in members}
+    family_ids |= set(
+        Application.objects.filter(title="Bench dossier").values_list("family_id", flat=True)
+    )
+    members = list(Application.objects.filter(family_id__in=family_ids))
+    docs = Document.objects.filter(application__in=members)
+    for doc in docs:
+        doc.file.delete(save=False)
+    docs.delete()
+    Application.objects.filter(pk__in=[m.pk for m in members]).delete()
+    Family.objects.filter(pk__in=family_ids).delete()
+
+
+def dossier_run(client) -> dict:
+    """Family page with 10 members / 60 documents vs /healthz, and "download all" streamed
+    against the package builder's way of writing the same documents."""
+    import tempfile
+    import tracemalloc
+    import zipfile
+
+    from dossiers.models import Document
+    from dossiers.services.family_downloads import family_download_plan
+    from dossiers.services.package_archive import _add_document, zip_stream
+
+    size = 300_000
+    _dossier_remove([])
+    members = []
+    try:
+        members = _dossier_family(size)
+        family_id = members[0].family_id
+        url = f"/families/{family_id}/"
+
+        def page():
+            response = client.get(url)
+            assert response.status_code == 200
+
+        timed(page, 10)
+        page_ms = timed(page, 200)
+        queries = query_count(page)
+        floor_ms = timed(lambda: client.get("/healthz"), 300)
+
+        docs = list(
+            Document.objects.filter(application__family_id=family_id)
+            .select_related("application__office")
+            .order_by("date", "pk")
+        )
+        total = sum(d.size for d in docs)
+        plans = family_download_plan(docs)
+
+        def builder():
+            with tempfile.TemporaryFile() as tmp:
+                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+                    for item in plans:
+                        _add_document(zf, item)
+
+        def stream():
+            with tempfile.TemporaryFile() as tmp:
+                for chunk in zip_stream(plans):
+                    tmp.write(chunk)
+
+        builder()
+        stream()
+        builder_ms = percentiles(timed(builder, 15))["p50 ms"]
+        stream_ms = percentiles(timed(stream, 15))["p50 ms"]
+
+        def view():
+            response = client.get(f"/families/{family_id}/documents.zip", {"all": "1"})
+            assert response.status_code == 200
+            biggest = 0
+            for chunk in response.streaming_content:
+                biggest = max(biggest, len(chunk))
+            return biggest
+
+        tracemalloc.start()
+        biggest = view()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        view_ms = percentiles(timed(view, 5))["p50 ms"]
+        page_p = percentiles(page_ms)
+        floor_p = percentiles(floor_ms)
+        mb = total / 2**20
+        return {
+            "data": {"members": len(members), "documents": len(docs), "MiB": round(mb, 1)},
+            "family page (10 members, 60 documents)": page_p,
+            "family page SQL queries": queries,
+            "floor: /healthz": floor_p,
+            "ratio family page p50 / healthz p50": round(page_p["p50 ms"] / floor_p["p50 ms"], 1),
+            "package builder way (ZipFile to a temp file) MiB/s": round(mb / builder_ms * 1000, 1),
+            "zip_stream (download all) MiB/s": round(mb / stream_ms * 1000, 1),
+            "ratio zip_stream / package builder": round(builder_ms / stream_ms, 2),
+            "download all view incl. index PDF and counting, p50 ms": view_ms,
+            "download all view: peak Python memory MiB": round(peak / 2**20, 1),
+            "download all view: largest chunk KiB": round(biggest / 1024, 1),
+        }
+    finally:
+        _dossier_remove(members)

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from offices.models import Office
 
-from . import numbers
+from . import family_page, numbers
 from .federation.reads import remote_documents_attach
 from .models import (
     Application,
@@ -308,6 +308,11 @@ class FamilyPage:
     citing_offices: list[str]
     focus: Application | None
     simple_ids: set[int]
+    # The family parts of dossiers/family_page.py: every visible document, why members or
+    # claimed numbers are missing, and the summary header.
+    documents: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    summary: object = None
 
 
 def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) -> FamilyPage:
@@ -346,6 +351,18 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         ]
     total = Application.objects.filter(family=family).count()
     focus = next((m for m in members if m.pk == focus_id), None)
+    offices = {o.code: o for o in Office.objects.all()}
+    own = getattr(user, "office", None)
+    admitting = set(Office.objects.providers_visible_to(own).values_list("pk", flat=True))
+    for member in members:
+        member.forms = family_page.number_forms(
+            member.key, office=member.office.code, filed=member.filing_date
+        )
+        member.events = family_page.member_events(member)
+        member.publication_rows = [
+            (p, family_page.publication_links(p.key)) for p in member.publications.all()
+        ]
+    documents = family_page.document_rows(members)
     return FamilyPage(
         family=family,
         members=members,
@@ -354,6 +371,11 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         citing_offices=sorted({m.office.code for m in members if _citations_of(m)}),
         focus=focus,
         simple_ids=_simple_family_ids(members, focus or members[0]),
+        documents=documents,
+        missing=family_page.missing_reasons(
+            user=user, members=members, offices=offices, admitting=admitting
+        ),
+        summary=family_page.summary(members, documents),
     )
 
 
@@ -374,6 +396,9 @@ def _citation_rows(members: list[Application]) -> list[dict]:
                     "display": citation.cited_display,
                     "npl": citation.npl_text,
                     "by_office": {},
+                    "links": family_page.publication_links(citation.cited_key)
+                    if citation.cited_key
+                    else [],
                 },
             )
             cats = row["by_office"].setdefault(member.office.code, [])
@@ -416,6 +441,18 @@ def document_get_for_user(*, user, document_id: int) -> Document:
     if doc is None:
         raise Http404("No such document.")
     return doc
+
+
+def family_document_ids(*, user, family_id: int) -> list[int]:
+    """The family's documents `user` may read, in the family page's default order (date):
+    the reader's previous/next document."""
+    return list(
+        Document.objects.visible_to(user)
+        .live()
+        .filter(application__family_id=family_id)
+        .order_by("date", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def document_download_name(document: Document) -> str:

@@ -10,6 +10,16 @@ urlpatterns = [
     # Permalink: /numbers/<any spelling>/ (slashes allowed: /numbers/PCT/US2013/064552/).
     path("numbers/<path:spelling>", search.number_permalink, name="number-permalink"),
     path("families/<int:family_id>/", families.family_detail, name="family-detail"),
+    path(
+        "families/<int:family_id>/documents.zip",
+        families.family_documents_zip,
+        name="family-documents-zip",
+    ),
+    path(
+        "families/<int:family_id>/documents.pdf",
+        families.family_documents_pdf,
+        name="family-documents-pdf",
+    ),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path(
         "documents/<int:document_id>/content", documents.document_content, name="document-content"

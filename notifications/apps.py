@@ -5,4 +5,26 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
+        # dossiers cannot import us; its family page asks us which members an office requested.
+        from dossiers.family_page import family_requests_register
+
         from . import receivers, tasks  # noqa: F401
+
+        family_requests_register(_requests_made)
+
+
+def _requests_made(office, application_ids) -> dict:
+    """{application id: (state in words, date asked)} of the office's active requests."""
+    from django.utils import timezone
+
+    from .models import DocumentRequest
+
+    rows = DocumentRequest.objects.filter(
+        requesting_office=office,
+        application_id__in=application_ids,
+        state__in=DocumentRequest.ACTIVE,
+    ).only("application_id", "state", "created_at")
+    return {
+        r.application_id: (r.get_state_display().lower(), timezone.localdate(r.created_at))
+        for r in rows
+    }

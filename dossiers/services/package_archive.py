@@ -136,3 +136,58 @@ def _add_document(zf: zipfile.ZipFile, item: PlannedDocument) -> bool:
         logger.warning("Document %s file %s unreadable for a package", doc.pk, doc.file.name)
         return False
     return True
+
+
+class _Sink:
+    """A write-only file for zipfile: it keeps what was written until taken. With no seek(),
+    zipfile writes sizes after each member (data descriptors), so nothing is ever rewound."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._pos = 0
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        self._pos += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._pos
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+def zip_stream(items, *, trailer=None):
+    """Yield a stored ZIP of `items` (PlannedDocument) chunk by chunk, never holding more than
+    one chunk: for responses streamed to the browser. `trailer(included_paths)` returns the
+    (name, bytes) entries written last, e.g. an index of what made it in."""
+    sink = _Sink()
+    included: set[str] = set()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for item in items:
+            doc = item.document
+            try:
+                src = doc.file.open("rb")
+            except (FileNotFoundError, OSError):
+                logger.warning("Document %s file %s unreadable for a ZIP", doc.pk, doc.file.name)
+                continue
+            info = zipfile.ZipInfo(item.path, _zip_time(doc.created_at))
+            info.compress_type = zipfile.ZIP_STORED
+            info.file_size = doc.size
+            with src, zf.open(info, "w") as dst:
+                while chunk := src.read(CHUNK):
+                    dst.write(chunk)
+                    yield sink.take()
+            included.add(item.path)
+            yield sink.take()
+        now = _zip_time(timezone.now())
+        for name, content in trailer(included) if trailer else []:
+            zf.writestr(zipfile.ZipInfo(name, now), content)
+            yield sink.take()
+    yield sink.take()

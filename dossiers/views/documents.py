@@ -6,7 +6,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from stats.models import Action
 from stats.services import usage_record
 
-from .. import selectors
+from .. import data, selectors
 from ..federation.client import FetchFailed
 from ..federation.reads import remote_content_path, remote_document_get_for_user
 
@@ -20,10 +20,20 @@ def document_detail(request, document_id: int):
         application_id=doc.application_id,
         document_id=doc.pk,
     )
+    ids = selectors.family_document_ids(user=request.user, family_id=doc.application.family_id)
+    at = ids.index(doc.pk)
     return render(
         request,
         "dossiers/document_detail.html",
-        {"doc": doc, "filename": selectors.document_download_name(doc)},
+        {
+            "doc": doc,
+            "filename": selectors.document_download_name(doc),
+            "meaning": data.code_meaning(doc.application.office.code, doc.code),
+            "previous": ids[at - 1] if at > 0 else None,
+            "next": ids[at + 1] if at + 1 < len(ids) else None,
+            "position": at + 1,
+            "family_count": len(ids),
+        },
     )
 
 

@@ -1,28 +1,133 @@
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from stats.models import Action
 from stats.services import usage_record
 
-from .. import selectors
+from .. import family_page, selectors
+from ..services import family_downloads
+
+
+def _focus_id(request) -> int | None:
+    try:
+        return int(request.GET.get("from", "") or 0) or None
+    except ValueError:
+        return None
 
 
 def family_detail(request, family_id: int):
-    try:
-        focus_id = int(request.GET.get("from", "") or 0) or None
-    except ValueError:
-        focus_id = None
-    page = selectors.family_get_for_user(user=request.user, family_id=family_id, focus_id=focus_id)
+    page = selectors.family_get_for_user(
+        user=request.user, family_id=family_id, focus_id=_focus_id(request)
+    )
     view = "simple" if request.GET.get("view") == "simple" else "extended"
     members = (
         page.members if view == "extended" else [m for m in page.members if m.pk in page.simple_ids]
     )
+    ids = {m.pk for m in members}
+    filters = family_page.DocFilter.from_query(request.GET)
+    shown = family_page.document_rows_filtered(
+        [r for r in page.documents if r.member.pk in ids], filters
+    )
+    missing = [m for m in page.missing if m.application_id is None or m.application_id in ids]
     usage_record(
         action=Action.FAMILY_VIEW,
         user=request.user,
         application_id=(page.focus or page.members[0]).pk,
     )
+    keep = filters.query_items()
+    if page.focus:
+        keep.insert(0, ("from", str(page.focus.pk)))
     return render(
         request,
         "dossiers/family_detail.html",
-        {"page": page, "members": members, "view": view, "focus": page.focus or page.members[0]},
+        {
+            "page": page,
+            "members": members,
+            "view": view,
+            "focus": page.focus or page.members[0],
+            "filters": filters,
+            "shown": shown,
+            "missing": missing,
+            "keep": keep,
+            "choices": {
+                "offices": sorted({r.office for r in page.documents}),
+                "categories": sorted({(r.doc.category, r.category_label) for r in page.documents}),
+                "languages": sorted({r.doc.language for r in page.documents}),
+            },
+            "sort_param": ("-" if filters.descending else "") + filters.sort,
+            "sort_links": _sort_links(keep, filters),
+        },
     )
+
+
+def _sort_links(keep: list[tuple[str, str]], filters) -> dict[str, str]:
+    """Each column's link: sort by it, or reverse it when it is the current order."""
+    out = {}
+    for column in family_page.SORTS:
+        again = column == filters.sort and not filters.descending
+        out[column] = "?" + urlencode([*keep, ("sort", ("-" if again else "") + column)])
+    return out
+
+
+def _chosen(request, family_id: int):
+    """The documents a download means: the ticked ones, or every one the filters show."""
+    page = selectors.family_get_for_user(
+        user=request.user, family_id=family_id, focus_id=_focus_id(request)
+    )
+    rows = family_page.document_rows_filtered(
+        page.documents, family_page.DocFilter.from_query(request.GET)
+    )
+    if request.GET.get("all") != "1":
+        wanted = set(request.GET.getlist("doc"))
+        rows = [r for r in rows if str(r.doc.pk) in wanted]
+    focus = page.focus or page.members[0]
+    back = reverse("dossiers:family-detail", args=[family_id]) + "?" + request.GET.urlencode()
+    return page, focus, [r.doc for r in rows], back
+
+
+def family_documents_zip(request, family_id: int):
+    page, focus, docs, back = _chosen(request, family_id)
+    if not docs:
+        messages.error(request, "Tick at least one document, or use “Download all shown”.")
+        return redirect(back)
+    response = StreamingHttpResponse(
+        family_downloads.family_zip_stream(
+            user=request.user,
+            documents=docs,
+            heading=f"Documents of the family of {focus.display}",
+            title=page.summary.title,
+        ),
+        content_type="application/zip",
+    )
+    name = f"family-{page.family.pk}-{focus.key}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def family_documents_pdf(request, family_id: int):
+    page, focus, docs, back = _chosen(request, family_id)
+    if not docs:
+        messages.error(request, "Tick at least one document to make one PDF of them.")
+        return redirect(back)
+    try:
+        pdf = family_downloads.family_pdf_merge(
+            user=request.user,
+            documents=docs,
+            heading=f"Reports of the family of {focus.display}",
+            title=page.summary.title,
+        )
+    except family_downloads.TooLarge as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    inline = "inline" if request.GET.get("inline") == "1" else "attachment"
+    name = f"family-{page.family.pk}-{focus.key}.pdf"
+    response["Content-Disposition"] = f'{inline}; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,8 +1,11 @@
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.dossiers.pdf_samples import report_pdf_bytes
 from tests.e2e.helpers import login
@@ -94,11 +97,11 @@ def test_examiner_pastes_three_spellings_opens_the_family_views_and_downloads_a_
     expect(page.get_by_test_id("citations")).to_contain_text("US 8,131,731 B2")
     shot(page, "examiner-02-family")
 
-    page.get_by_role("link", name="View Search report of 2014-03-01").click()
+    page.get_by_role("link", name="View Search report of EP 13844704.0, 2014-03-01").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Search report of EP 13844704.0")
     viewer = page.get_by_test_id("pdf-viewer")
     expect(viewer).to_have_attribute("data-rendered", "true")
-    expect(viewer.get_by_role("img", name="Page 1 of 1")).to_be_visible()
+    expect(viewer.get_by_role("region", name="Page 1 of 1")).to_be_visible()
     expect(viewer).to_contain_text("1 page")
     shot(page, "examiner-03-viewer")
 
@@ -109,3 +112,98 @@ def test_examiner_pastes_three_spellings_opens_the_family_views_and_downloads_a_
     path = download.path()
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
+
+
+@pytest.fixture
+def opinion_family(pct_family):
+    """pct_family plus a two-page written opinion at the EPO with a word to find on page 2."""
+    from dossiers.services.documents import document_add
+
+    document_add(
+        application=pct_family,
+        file=ContentFile(
+            report_pdf_bytes(
+                "European search opinion",
+                lines=("The claimed coupling lacks novelty over D1.", "Rotameter"),
+                pages=2,
+            ),
+            name="wo.pdf",
+        ),
+        category="written_opinion",
+        date=dt.date(2014, 3, 2),
+        code="EPO Form 1703",
+    )
+    return pct_family
+
+
+def test_examiner_filters_downloads_all_reads_finds_and_prints_every_page(
+    page, opinion_family, shot
+):
+    login(page, "examiner@au.demo")
+    page.goto(f"/families/{opinion_family.family_id}/?from={opinion_family.pk}")
+    docs = page.get_by_test_id("documents")
+    expect(docs.locator("tbody tr")).to_have_count(3)
+    # Codes are explained in words, with the code beside them.
+    expect(docs).to_contain_text("Non-final rejection CTNF")
+    expect(docs).to_contain_text("European search opinion EPO Form 1703")
+    filters = page.get_by_test_id("doc-filters")
+    filters.get_by_label("Office").select_option("EP")
+    filters.get_by_role("button", name="Filter").click()
+    expect(docs.locator("tbody tr")).to_have_count(2)
+    assert "office=EP" in page.url  # the filter is kept in the URL
+    shot(page, "examiner-10-family-filtered")
+
+    with page.expect_download() as info:
+        page.get_by_test_id("download-all").click()
+    archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    names = sorted(archive.namelist())
+    assert names == [
+        "EP 13844704.0/Search report 2014-03-01 EPO Form 1503.pdf",
+        "EP 13844704.0/Written opinion 2014-03-02 EPO Form 1703.pdf",
+        "index.pdf",
+    ]
+    assert archive.testzip() is None
+
+    page.get_by_role("link", name="View Written opinion of EP 13844704.0, 2014-03-02").click()
+    viewer = page.get_by_test_id("pdf-viewer")
+    expect(viewer).to_have_attribute("data-rendered", "true")
+    expect(viewer.locator(".pdf-page")).to_have_count(2)
+    expect(viewer.locator(".pdf-page").first.locator(".textLayer span").first).to_be_attached()
+    # The text is text: select-and-copy and find work on it.
+    expect(viewer.locator(".textLayer").first).to_contain_text("claimed coupling lacks novelty")
+    page.keyboard.press("Control+f")
+    expect(viewer.locator(".pdf-find")).to_be_focused()
+    page.keyboard.type("rotameter")
+    page.keyboard.press("Enter")
+    expect(viewer.locator(".pdf-status")).to_contain_text("Match 1 of 2 (page 1)")
+    page.keyboard.press("Enter")
+    expect(viewer.locator(".pdf-status")).to_contain_text("Match 2 of 2 (page 2)")
+    expect(viewer.locator(".textLayer .highlight.selected")).to_contain_text("Rotameter")
+    viewer.get_by_label("Zoom", exact=True).select_option("1.5")
+    expect(viewer.locator(".pdf-page").first).to_have_attribute("data-rendered", "true")
+    page.get_by_role("link", name="Previous document").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Search report")
+    page.get_by_role("link", name="Next document").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Written opinion")
+    viewer = page.get_by_test_id("pdf-viewer")
+    expect(viewer).to_have_attribute("data-rendered", "true")
+    shot(page, "examiner-11-reader")
+
+    # Print every page: the browser's own print of the screen gave one cut-off page.
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    viewer.get_by_role("button", name="Print").click()
+    expect(viewer).to_have_attribute("data-print-ready", "2")
+    assert page.evaluate("window.__printed") is True
+    page.emulate_media(media="print")
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    assert len(printed.pages) == 2
+    page.emulate_media(media="screen")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.get_by_test_id("pdf-viewer")).to_have_attribute("data-rendered", "true")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "examiner-12-reader-phone")
+    page.goto(f"/families/{opinion_family.family_id}/?from={opinion_family.pk}")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "examiner-13-family-phone")

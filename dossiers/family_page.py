@@ -1,0 +1,358 @@
+"""The family page's parts beyond the members themselves: one document table across members
+with its filters, why a member or a number is not there, the time line of events, the number
+forms and the links out. Pure reads over rows selectors.family_get_for_user already fetched,
+plus a fixed number of queries (offices and their policies, the requests provider).
+
+Rule (trust issue, item 2): nothing here may differ by whether another office's unpublished
+application exists. Reasons are worked out from the visible members, the numbers they claim
+(shown as the claiming office gave them), the claimed dates and the offices' public settings.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from offices.models import Office
+
+from . import data, numbers
+from .dates import date_parse
+from .models import Application, Document
+
+# notifications (which dossiers must not import) tells us of the requests an office made:
+#     family_requests_register(lambda office, application_ids: {app_id: (state_label, date)})
+_request_providers: list = []
+
+
+def family_requests_register(func) -> None:
+    if func not in _request_providers:
+        _request_providers.append(func)
+
+
+def _requests_of(office, application_ids) -> dict[int, tuple[str, dt.date]]:
+    out: dict[int, tuple[str, dt.date]] = {}
+    if office is None or not application_ids:
+        return out
+    for func in _request_providers:
+        out.update(func(office, list(application_ids)))
+    return out
+
+
+# --- the document table ---
+
+SORTS = {
+    "office": lambda r: (r.office, r.member.key, r.doc.date),
+    "member": lambda r: (r.member.key, r.doc.date),
+    "category": lambda r: (r.category_label, r.doc.date),
+    "code": lambda r: (r.doc.code.upper(), r.doc.date),
+    "date": lambda r: (r.doc.date, r.doc.pk),
+    "language": lambda r: (r.doc.language, r.doc.date),
+    "pages": lambda r: (r.doc.pages, r.doc.date),
+}
+
+
+@dataclass
+class DocRow:
+    doc: Document
+    member: Application
+    office: str
+    category_label: str
+    meaning: str
+    date: str = ""  # ISO, formatted once here: the table shows it several times per row
+    view_url: str = ""
+    download_url: str = ""
+
+
+@dataclass
+class DocFilter:
+    """The document table's filters and order, read from the query string (kept in the URL)."""
+
+    offices: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "date"
+    descending: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query) -> "DocFilter":
+        f = cls(
+            offices=[v.strip().upper() for v in query.getlist("office") if v.strip()],
+            categories=[v for v in query.getlist("category") if v in Document.Category.values],
+            languages=[v.strip().lower() for v in query.getlist("language") if v.strip()],
+        )
+        for name, label in (("date_from", "From"), ("date_to", "To")):
+            text = (query.get(name) or "").strip()
+            if text:
+                try:
+                    setattr(f, name, date_parse(text))
+                except ValueError as exc:
+                    f.errors.append(f"{label} date: {exc} The date filter was left out.")
+        sort = query.get("sort") or "date"
+        f.descending = sort.startswith("-")
+        f.sort = sort.lstrip("-") if sort.lstrip("-") in SORTS else "date"
+        return f
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.offices or self.categories or self.languages or self.date_from or self.date_to
+        )
+
+    def keeps(self, row: DocRow) -> bool:
+        d = row.doc
+        return (
+            (not self.offices or row.office in self.offices)
+            and (not self.categories or d.category in self.categories)
+            and (not self.languages or d.language.lower() in self.languages)
+            and (not self.date_from or d.date >= self.date_from)
+            and (not self.date_to or d.date <= self.date_to)
+        )
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The filters as (name, value) pairs, for hidden inputs and sort links."""
+        items = [("office", v) for v in self.offices]
+        items += [("category", v) for v in self.categories]
+        items += [("language", v) for v in self.languages]
+        if self.date_from:
+            items.append(("date_from", self.date_from.isoformat()))
+        if self.date_to:
+            items.append(("date_to", self.date_to.isoformat()))
+        return items
+
+
+def _url_maker(name: str):
+    """reverse() once, then fill in ids: a 60-row table would otherwise reverse 120 times."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def document_rows(members: list[Application]) -> list[DocRow]:
+    labels = dict(Document.Category.choices)
+    view_url = _url_maker("dossiers:document-detail")
+    download_url = _url_maker("dossiers:document-content")
+    return [
+        DocRow(
+            doc=doc,
+            member=m,
+            office=m.office.code,
+            category_label=labels.get(doc.category, doc.category),
+            meaning=data.code_meaning(m.office.code, doc.code),
+            date=doc.date.isoformat(),
+            # Web-service offices' documents have their own routes (dossiers/federation).
+            view_url=doc.detail_url if getattr(doc, "is_remote", False) else view_url(doc.pk),
+            download_url=(
+                doc.content_url if getattr(doc, "is_remote", False) else download_url(doc.pk)
+            ),
+        )
+        for m in members
+        for doc in m.visible_documents
+    ]
+
+
+def document_rows_filtered(rows: list[DocRow], f: DocFilter) -> list[DocRow]:
+    return sorted((r for r in rows if f.keeps(r)), key=SORTS[f.sort], reverse=f.descending)
+
+
+# --- number forms and links out ---
+
+
+@dataclass
+class NumberForms:
+    display: str
+    docdb: str | None
+    epodoc: str | None
+    links: list[tuple[str, str]]
+
+
+def number_forms(key: str, *, office: str, filed: dt.date | None = None) -> NumberForms:
+    try:
+        n = numbers.normalise(key, filed=filed)
+        display, docdb, epodoc = n.display, n.docdb, n.epodoc
+    except numbers.InvalidNumber:
+        display, docdb, epodoc = key, None, None
+    number = key[2:] if key[:2] == office else key
+    fields = {
+        "office": office,
+        "key": key,
+        "number": number,
+        "display": display,
+        "docdb": docdb,
+        "epodoc": epodoc,
+    }
+    return NumberForms(display, docdb, epodoc, data.application_links(fields))
+
+
+def publication_links(key: str) -> list[tuple[str, str]]:
+    return data.publication_links({"key": key, "office": key[:2]})
+
+
+# --- why a member or a number is not there ---
+
+
+@dataclass
+class Missing:
+    label: str  # the number as shown (the member's display, or as the claiming office gave it)
+    reason: str
+    request_application_id: int | None = None  # a request makes sense: ask for this member
+    application_id: int | None = None  # the visible member it is about, if any
+
+
+def _published_from(priority: dt.date) -> dt.date:
+    """Applications are published 18 months after their priority date (the first of the month
+    is near enough for a line saying roughly when)."""
+    months = priority.year * 12 + priority.month - 1 + 18
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def _office_takes_part(office: Office | None) -> bool:
+    return office is not None and office.is_active and office.provides
+
+
+def missing_reasons(
+    *, user, members: list[Application], offices: dict[str, Office], admitting: set[int]
+) -> list[Missing]:
+    """One line for each visible member the user cannot read and each claimed number with no
+    visible member. `admitting`: ids of the offices whose policy admits the user's office."""
+    own_office = getattr(user, "office", None)
+    own_id = getattr(own_office, "pk", None)
+    out: list[Missing] = []
+    silent = [m for m in members if m.office_id != own_id and not m.visible_documents]
+    requests = _requests_of(own_office, [m.pk for m in silent])
+    for m in silent:
+        if not _office_takes_part(m.office):
+            out.append(
+                Missing(
+                    m.display,
+                    f"{m.office.name} does not share reports in CASE.",
+                    application_id=m.pk,
+                )
+            )
+        elif getattr(user, "is_operator", False):
+            out.append(Missing(m.display, "No reports shared yet.", application_id=m.pk))
+        elif m.office_id not in admitting:
+            out.append(
+                Missing(
+                    m.display,
+                    f"{m.office.name} does not share with your office.",
+                    application_id=m.pk,
+                )
+            )
+        elif m.pk in requests:
+            state, when = requests[m.pk]
+            out.append(
+                Missing(
+                    m.display,
+                    f"Requested by your office on {when:%Y-%m-%d} ({state}).",
+                    application_id=m.pk,
+                )
+            )
+        else:
+            out.append(
+                Missing(
+                    m.display,
+                    "No reports shared yet.",
+                    request_application_id=m.pk if own_office and own_office.accesses else None,
+                    application_id=m.pk,
+                )
+            )
+    visible_keys = {m.key for m in members}
+    claimed: dict[str, tuple[str, str, dt.date | None]] = {}
+    for m in members:
+        for claim in m.priority_claims.all():
+            claimed.setdefault(claim.key, (claim.display, claim.office_code, claim.date))
+        if m.pct_key:
+            earliest = min((c.date for c in m.priority_claims.all() if c.date), default=None)
+            claimed.setdefault(m.pct_key, (m.pct_display, m.pct_key[6:8], earliest))
+    today = timezone.localdate()
+    for key, (display, code, when) in claimed.items():
+        if key in visible_keys:
+            continue
+        office = offices.get(code)
+        if own_id is not None and office is not None and office.pk == own_id:
+            out.append(Missing(display, "Not available: your office has not provided it to CASE."))
+        elif not _office_takes_part(office):
+            out.append(Missing(display, "Not available: the office does not take part in CASE."))
+        elif when and _published_from(when) > today:
+            # From the claimed date alone: the same answer whether or not the office has it.
+            out.append(
+                Missing(
+                    display,
+                    "Not available: not published yet at its office (applications are published "
+                    f"about 18 months after priority, here from {_published_from(when):%Y-%m}).",
+                )
+            )
+        else:
+            out.append(Missing(display, "Not available in CASE."))
+    return out
+
+
+# --- the time line ---
+
+
+@dataclass
+class Event:
+    date: dt.date | None
+    kind: str
+    text: str
+    url: str = ""
+
+    @property
+    def day(self) -> str:
+        return self.date.isoformat() if self.date else "—"
+
+
+def member_events(member: Application) -> list[Event]:
+    events = [
+        Event(c.date, "priority", f"Priority {c.display}") for c in member.priority_claims.all()
+    ]
+    events.append(Event(member.filing_date, "filing", "Filed"))
+    events += [
+        Event(p.date, "publication", f"Published {p.display}") for p in member.publications.all()
+    ]
+    labels = dict(Document.Category.choices)
+    view_url = _url_maker("dossiers:document-detail")
+    for doc in member.visible_documents:
+        meaning = data.code_meaning(member.office.code, doc.code)
+        text = labels.get(doc.category, doc.category)
+        if meaning and meaning.lower() != text.lower():
+            text = f"{text}: {meaning}"
+        events.append(Event(doc.date, "document", text, view_url(doc.pk)))
+    if member.status in (Application.Status.GRANTED, Application.Status.REFUSED):
+        events.append(Event(None, member.status, member.get_status_display()))
+    # Undated events (a grant with no date recorded) last.
+    return sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min))
+
+
+# --- the summary header ---
+
+
+@dataclass
+class Summary:
+    title: str
+    earliest_priority: dt.date | None
+    by_office: list[tuple[str, int]]
+    available: list[tuple[str, int]]
+    documents: int
+
+
+def summary(members: list[Application], rows: list[DocRow]) -> Summary:
+    dates = [c.date for m in members for c in m.priority_claims.all() if c.date]
+    dates += [m.filing_date for m in members if m.filing_date and not m.priority_claims.all()]
+    by_office: dict[str, int] = {}
+    for m in members:
+        by_office[m.office.code] = by_office.get(m.office.code, 0) + 1
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.category_label] = counts.get(r.category_label, 0) + 1
+    return Summary(
+        title=next((m.title for m in members if m.title), ""),
+        earliest_priority=min(dates, default=None),
+        by_office=sorted(by_office.items()),
+        available=sorted(counts.items()),
+        documents=len(rows),
+    )
