@@ -46,7 +46,7 @@ SORTS = {
     "member": lambda r: (r.member.key, r.doc.date),
     "category": lambda r: (r.category_label, r.doc.date),
     "code": lambda r: (r.doc.code.upper(), r.doc.date),
-    "date": lambda r: (r.doc.date, r.doc.pk),
+    "date": lambda r: (r.doc.date, getattr(r.doc, "pk", 0)),
     "language": lambda r: (r.doc.language, r.doc.date),
     "pages": lambda r: (r.doc.pages, r.doc.date),
 }
@@ -131,6 +131,11 @@ def _url_maker(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def _doc_url(doc, url_of, remote_attr: str) -> str:
+    # Web-service offices' documents have their own routes (dossiers/federation).
+    return getattr(doc, remote_attr) if getattr(doc, "is_remote", False) else url_of(doc.pk)
+
+
 def document_rows(members: list[Application]) -> list[DocRow]:
     labels = dict(Document.Category.choices)
     view_url = _url_maker("dossiers:document-detail")
@@ -143,11 +148,8 @@ def document_rows(members: list[Application]) -> list[DocRow]:
             category_label=labels.get(doc.category, doc.category),
             meaning=data.code_meaning(m.office.code, doc.code),
             date=doc.date.isoformat(),
-            # Web-service offices' documents have their own routes (dossiers/federation).
-            view_url=doc.detail_url if getattr(doc, "is_remote", False) else view_url(doc.pk),
-            download_url=(
-                doc.content_url if getattr(doc, "is_remote", False) else download_url(doc.pk)
-            ),
+            view_url=_doc_url(doc, view_url, "detail_url"),
+            download_url=_doc_url(doc, download_url, "content_url"),
         )
         for m in members
         for doc in m.visible_documents
@@ -321,7 +323,7 @@ def member_events(member: Application) -> list[Event]:
         text = labels.get(doc.category, doc.category)
         if meaning and meaning.lower() != text.lower():
             text = f"{text}: {meaning}"
-        events.append(Event(doc.date, "document", text, view_url(doc.pk)))
+        events.append(Event(doc.date, "document", text, _doc_url(doc, view_url, "detail_url")))
     if member.status in (Application.Status.GRANTED, Application.Status.REFUSED):
         events.append(Event(None, member.status, member.get_status_display()))
     # Undated events (a grant with no date recorded) last.
