@@ -36,7 +36,7 @@ _request: ContextVar[_Request | None] = ContextVar("case_db_request", default=No
 
 
 def replica_configured() -> bool:
-    return REPLICA in connections.settings
+    return REPLICA in settings.DATABASES
 
 
 class ReplicaRouter:
