@@ -22,6 +22,7 @@ BENCHES = [
     ("stats", "bench.stats_bench", "Statistics page"),
     ("packages", "bench.packages_bench", "Package build"),
     ("load", "bench.load_bench", "Load: 64 concurrent users"),
+    ("replica", "bench.replica_bench", "Reads on a streaming replica"),
 ]
 
 
