@@ -227,3 +227,23 @@ def test_cleanup_command_finds_and_removes_strays_in_the_bucket_by_environment_a
 def _database_url() -> str:
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def test_the_api_serves_a_report_from_the_bucket_and_a_missing_one_as_json(
+    s3_server, bucket, client, world, other_office
+):
+    from offices.services import api_key_create
+
+    doc = DocumentFactory(application=world["us"])
+    raw = api_key_create(office=other_office, name="batch", scopes=["access"])[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT": "application/pdf"}
+    response = client.get(f"/api/v1/documents/{doc.pk}/content", **auth)
+    assert response.status_code == 200
+    assert (
+        _body(response)
+        == s3_server.client().get_object(Bucket=bucket, Key=doc.file.name)["Body"].read()
+    )
+    s3_server.client().delete_object(Bucket=bucket, Key=doc.file.name)
+    gone = client.get(f"/api/v1/documents/{doc.pk}/content", **auth)
+    assert gone.status_code == 404 and gone["Content-Type"] == "application/json"
+    assert "missing" in gone.json()["detail"]
