@@ -73,14 +73,14 @@ CONF
   # later when long transactions run there: wait for it, and leave nothing running on failure.
   trap 'stop "$dir"' ERR
   as_postgres "$bin/pg_ctl" -D "$dir" -l "$dir/replica.log" -W start >/dev/null
-  for _ in $(seq 360); do
+  for _ in $(seq $((${REPLICA_WAIT_SECONDS:-180} * 2))); do
     if psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atqc "SELECT pg_is_in_recovery()" 2>/dev/null | grep -q t; then
       echo "replica on 127.0.0.1:$port"
       return 0
     fi
     sleep 0.5
   done
-  echo "The replica did not come up in 3 minutes:" >&2
+  echo "The replica did not come up in ${REPLICA_WAIT_SECONDS:-180} s:" >&2
   tail -20 "$dir/replica.log" >&2 || true
   stop "$dir"
   exit 1
