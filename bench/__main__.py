@@ -23,6 +23,7 @@ BENCHES = [
     ("packages", "bench.packages_bench", "Package build"),
     ("load", "bench.load_bench", "Load: 64 concurrent users"),
     ("federation", "bench.federation_bench", "Federation: offices that provide on the fly"),
+    ("replica", "bench.replica_bench", "Reads on a streaming replica"),
 ]
 
 

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.http import Http404
@@ -119,8 +119,10 @@ _lowest_pending: ContextVar[dict | None] = ContextVar("stats_lowest_pending", de
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Read everything inside one REPEATABLE READ snapshot (PostgreSQL, outermost only)."""
+    db = router.db_for_read(UsageEvent)  # the replica when one is configured
+    connection = connections[db]
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
+    with transaction.atomic(using=db):
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -239,7 +241,7 @@ def active_users(
     picked = "".join(f"{k}, " for k in keys)
     group = f" GROUP BY {', '.join(keys)}" if keys else ""
     statement = f"SELECT {picked}COUNT(DISTINCT u) FROM ({sql}) AS x{group}"  # noqa: S608
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(UsageEvent)].cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     return {

@@ -4,11 +4,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
+
+from case_portal.storage import file_response
 
 from . import export_builds, exports, selectors
 from .forms import period_from_query
@@ -117,11 +119,12 @@ def statistics_report_request(request):
 
 def statistics_report_download(request, report_id: int):
     report = export_builds.report_get_for_download(user=request.user, report_id=report_id)
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        request,
+        report.file,
         filename=report.file_name,
         content_type="application/pdf",
+        missing="The report file is missing; ask for it again.",
     )
 
 

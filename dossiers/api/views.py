@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from case_portal.api.auth import HasAccessScope, HasProvideScope
 from case_portal.api.errors import _errors
+from case_portal.storage import file_response
 from offices.models import ApiKey
 from stats.models import Action
 from stats.services import usage_record
@@ -414,12 +415,15 @@ class DocumentContentView(CaseApiView):
             application_id=doc.application_id,
             document_id=doc.pk,
         )
-        return FileResponse(
-            doc.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=selectors.document_download_name(doc),
-        )
+        try:
+            return file_response(
+                request,
+                doc.file,
+                filename=selectors.document_download_name(doc),
+                content_type="application/pdf",
+            )
+        except Http404 as exc:
+            raise exceptions.NotFound("The file of this document is missing.") from exc
 
 
 class DocumentCitationsView(CaseApiView):

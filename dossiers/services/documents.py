@@ -20,7 +20,10 @@ PDF_MAGIC = b"%PDF-"
 
 
 class _HashingReader:
-    """Wraps an upload so the hash and size are computed while storage streams it (one pass)."""
+    """Wraps an upload so the hash and size are computed while storage streams it (one pass).
+
+    A storage may read the start again (S3 clients checksum a part, seek back and send it):
+    only bytes past those already hashed count."""
 
     def __init__(self, fileobj):
         self._f = fileobj
@@ -28,10 +31,19 @@ class _HashingReader:
         self.size = 0
 
     def read(self, n=-1):
+        start = self._f.tell()
         chunk = self._f.read(n)
-        self.sha.update(chunk)
-        self.size += len(chunk)
+        if start <= self.size < start + len(chunk):
+            self.sha.update(chunk[self.size - start :])
+            self.size = start + len(chunk)
         return chunk
+
+    def finish(self) -> None:
+        """Hash what the storage skipped over, if it did not read the file from end to end."""
+        self._f.seek(self.size)
+        while chunk := self._f.read(1024 * 1024):
+            self.sha.update(chunk)
+            self.size += len(chunk)
 
     def __getattr__(self, name):
         return getattr(self._f, name)
@@ -138,6 +150,7 @@ def document_add(
         logger.error("Storing an upload for %s failed: %s", application.key, exc)
         raise StorageUnavailable(STORAGE_UNAVAILABLE) from exc
     try:
+        reader.finish()
         doc.sha256 = reader.sha.hexdigest()
         doc.size = reader.size
         if doc.size > settings.UPLOAD_MAX_BYTES:

@@ -1,8 +1,9 @@
 from csp.decorators import csp_replace
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from case_portal.storage import file_response
 from stats.models import Action
 from stats.services import usage_record
 
@@ -50,19 +51,14 @@ def document_content(request, document_id: int):
             application_id=doc.application_id,
             document_id=doc.pk,
         )
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file of this document is missing; the office has been told.") from exc
-    response = FileResponse(
-        handle,
+    return file_response(
+        request,
+        doc.file,
+        filename=selectors.document_download_name(doc),
         content_type="application/pdf",
         as_attachment=not inline,
-        filename=selectors.document_download_name(doc),
+        missing="The file of this document is missing; the office has been told.",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- documents of offices that serve them from their own service (dossiers/federation) ---

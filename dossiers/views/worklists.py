@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+
+from case_portal.storage import file_response
 
 from .. import dates, selectors
 from ..models import Package
@@ -184,16 +186,11 @@ def package_download(request, package_id: int):
     package = selectors.package_get_for_user(user=request.user, package_id=package_id)
     if package.state != Package.State.READY or not package.file:
         raise Http404("This package is not ready or has expired.")
-    try:
-        handle = package.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The package file is missing; build it again.") from exc
     built = package.finished_at or package.created_at
-    response = FileResponse(
-        handle,
-        content_type="application/zip",
-        as_attachment=True,
+    return file_response(
+        request,
+        package.file,
         filename=f"package-{package.pk}_{package.office.code}_{built:%Y-%m-%d}.zip",
+        content_type="application/zip",
+        missing="The package file is missing; build it again.",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -12,7 +12,11 @@ ROOT = "documents"
 
 
 def _walk(storage, path: str):
-    dirs, files = storage.listdir(path)
+    # Object storage has no folders: a prefix with nothing under it lists empty, a disk raises.
+    try:
+        dirs, files = storage.listdir(path)
+    except FileNotFoundError:
+        return
     for name in files:
         yield f"{path}/{name}"
     for name in dirs:
@@ -33,9 +37,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, delete: bool, min_age_minutes: int, **options):
         storage = default_storage
-        if not storage.exists(ROOT):
-            self.stdout.write("No stored documents.")
-            return
         known = set(Document.objects.values_list("file", flat=True))
         cutoff = timezone.now() - dt.timedelta(minutes=min_age_minutes)
         strays = []
@@ -48,6 +49,9 @@ class Command(BaseCommand):
             except NotImplementedError:
                 pass
             strays.append(name)
+        if not known and not strays:
+            self.stdout.write("No stored documents.")
+            return
         for name in strays:
             if delete:
                 storage.delete(name)
