@@ -62,6 +62,7 @@ class RequestForm(forms.Form):
         label="What you need",
         choices=DocumentRequest.Wanted.choices,
         initial=DocumentRequest.Wanted.ALL,
+        required=False,
         help_text="Ask for the latest office action even when older documents are shared.",
     )
     own_application = forms.TypedChoiceField(
@@ -101,6 +102,7 @@ class RequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["category"] = data.get("category") or DocumentRequest.Wanted.ALL
         if self.family_has_reports and not data.get("family_checked"):
             self.add_error(
                 "family_checked",

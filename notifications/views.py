@@ -238,6 +238,11 @@ def _request_by_number(request):
         return None, form, None
     if line.application is not None:
         return line.application, form, None
+    try:
+        services.request_provider_for_number(user=request.user, number=line.number)
+    except ValidationError as exc:
+        form_errors_apply(form, exc, "number")
+        return None, form, None
     return None, form, line.number
 
 

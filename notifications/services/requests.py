@@ -131,6 +131,17 @@ def _provider_check(user, provider: Office | None, shown: str) -> Office:
     return provider
 
 
+def request_provider_for_number(*, user, number: numbers.PatentNumber) -> Office:
+    """The office asked for a number the portal does not hold; refused unless it takes part."""
+    office = Office.objects.filter(code=number.office).first()
+    if office is None:
+        raise ValidationError(
+            f"{number.office} is not an office of the CASE Portal, so {number.display} cannot "
+            "be requested through it."
+        )
+    return _provider_check(user, office, number.display)
+
+
 @transaction.atomic
 def request_make(
     *,
@@ -173,7 +184,7 @@ def request_make(
         active = Q(application=application)
     else:
         shown = number.display
-        provider = _provider_check(user, Office.objects.filter(code=number.office).first(), shown)
+        provider = request_provider_for_number(user=user, number=number)
         key, display = number.key, number.display
         active = Q(application=None, wanted_key=key)
     if needed_by is not None and needed_by < timezone.localdate():
