@@ -292,6 +292,16 @@ def document_get_for_user(*, user, document_id: int) -> Document:
     return doc
 
 
+def document_withdrawn_get_for_user(*, user, document_id: int) -> Document | None:
+    """A withdrawn document the user could see before: its page says when and why."""
+    return (
+        Document.objects.visible_to(user, include_withdrawn=True)
+        .filter(pk=document_id, withdrawn_at__isnull=False)
+        .select_related("application__office")
+        .first()
+    )
+
+
 def document_download_name(document: Document) -> str:
     """<number>_<office>_<category>_<date>.pdf, the number in its canonical key form."""
     app = document.application

@@ -81,7 +81,8 @@ def notification_target(notification: Notification) -> str:
         candidates.append(
             ("dossiers:worklist-detail", {"worklist_id": notification.package.worklist_id})
         )
-    if notification.document_id and notification.kind != Notification.Kind.DOCUMENT_WITHDRAWN:
+    if notification.document_id:
+        # A withdrawn document's page says when and why it was withdrawn.
         candidates.append(("dossiers:document-detail", {"document_id": notification.document_id}))
     if notification.request_id:
         candidates.append(("notifications:request-detail", {"request_id": notification.request_id}))

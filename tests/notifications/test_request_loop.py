@@ -378,3 +378,22 @@ def test_correction_and_withdrawal_reach_everyone_told_of_the_original(
         "[CASE] For your CA 2,827,121: AU 2013123456 search report of 2026-02-27 withdrawn "
         "because wrong application"
     )
+
+
+def test_a_withdrawn_documents_page_says_when_and_why_to_those_who_could_see_it(
+    client, examiner, clerk, foreign_app
+):
+    Watch.objects.create(user=examiner, application=foreign_app)
+    doc = DocumentFactory(application=foreign_app, category="office_action", uploaded_by=clerk)
+    documents.document_withdraw(document=doc, user=clerk, reason="sent to the wrong file")
+    note = Notification.objects.filter(user=examiner, kind="document_withdrawn").get()
+    client.force_login(examiner)
+    response = client.get(reverse("notifications:notification-open", args=[note.pk]), follow=True)
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert f"on {timezone.localdate():%Y-%m-%d} because sent to the wrong file" in page
+    # An office the provider never admitted still meets the plain 404.
+    foreign_app.office.shares_with_all = False
+    foreign_app.office.save()
+    client.force_login(UserFactory(office=OfficeFactory(code="GB"), email="x@gb.test"))
+    assert client.get(reverse("dossiers:document-detail", args=[doc.pk])).status_code == 404
