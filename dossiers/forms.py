@@ -185,6 +185,11 @@ class DocumentMetaForm(forms.Form):
     date = forms.DateField(widget=DateInput())
     language = forms.CharField(max_length=3, initial="en", help_text="ISO 639 code: en, fr, ja…")
     direction = forms.ChoiceField(choices=Document.Direction.choices)
+    before_filing_ok = forms.BooleanField(
+        label="Priority document dated before the filing date",
+        required=False,
+        help_text="Tick only for a priority document: other documents cannot predate the filing.",
+    )
 
     def clean_language(self):
         value = self.cleaned_data["language"].strip().lower()

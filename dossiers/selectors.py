@@ -455,6 +455,16 @@ def family_document_ids(*, user, family_id: int) -> list[int]:
     )
 
 
+def document_withdrawn_get_for_user(*, user, document_id: int) -> Document | None:
+    """A withdrawn document the user could see before: its page says when and why."""
+    return (
+        Document.objects.visible_to(user, include_withdrawn=True)
+        .filter(pk=document_id, withdrawn_at__isnull=False)
+        .select_related("application__office")
+        .first()
+    )
+
+
 def document_download_name(document: Document) -> str:
     """<number>_<office>_<category>_<date>.pdf, the number as shown on screen made safe for a
     file name (EP13844704.0, PCT-US2013-064552, US13-926335), never the internal key."""

@@ -7,6 +7,9 @@ from django.dispatch import Signal
 document_added = Signal()
 # Sent inside the transaction that withdraws the document: kwargs document, user, reason.
 document_withdrawn = Signal()
+# Sent inside the transaction that corrects a document's metadata: kwargs document, user,
+# before (the old values: {"date": ..., "category": ...}).
+document_corrected = Signal()
 # Sent when an application is created or updated: kwargs application, created, user.
 application_saved = Signal()
 # Sent inside the transaction that marks a package ready: kwargs package, user (the clerk, may be

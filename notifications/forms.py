@@ -58,11 +58,65 @@ class QuickWatchForm(forms.Form):
 
 
 class RequestForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What you need",
+        choices=DocumentRequest.Wanted.choices,
+        initial=DocumentRequest.Wanted.ALL,
+        required=False,
+        help_text="Ask for the latest office action even when older documents are shared.",
+    )
+    own_application = forms.TypedChoiceField(
+        label="For your application",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The application of your office under examination in this family.",
+    )
+    needed_by = forms.DateField(
+        label="Needed by",
+        required=False,
+        widget=DateInput(),
+        help_text="Your examination date; filled in from your worklist when there is one.",
+    )
     message = forms.CharField(
         label="Message to the providing office (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    family_checked = forms.BooleanField(
+        label="I have looked at what the family already holds and still need this.",
+        required=False,
+    )
+
+    def __init__(self, *args, own_choices=(), family_has_reports=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family_has_reports = family_has_reports
+        self.fields["own_application"].choices = [("", "—")] + [
+            (a.pk, a.display) for a in own_choices
+        ]
+        if not own_choices:
+            del self.fields["own_application"]
+        if not family_has_reports:
+            del self.fields["family_checked"]
+
+    def clean(self):
+        data = super().clean()
+        data["category"] = data.get("category") or DocumentRequest.Wanted.ALL
+        if self.family_has_reports and not data.get("family_checked"):
+            self.add_error(
+                "family_checked",
+                "The family already holds reports from other offices: look at them, then "
+                "confirm that you still need this request.",
+            )
+        return data
+
+
+class RequestByNumberForm(forms.Form):
+    number = forms.CharField(
+        label="Application or publication number",
+        max_length=100,
+        help_text="Any spelling; a number the portal does not hold yet can be asked for too.",
     )
 
 
@@ -70,7 +124,7 @@ class RequestChangeForm(forms.Form):
     state = forms.ChoiceField(
         label="New state",
         choices=[
-            (DocumentRequest.State.ACKNOWLEDGED, "Acknowledged"),
+            (DocumentRequest.State.ACKNOWLEDGED, "Accept"),
             (DocumentRequest.State.EXAMINATION_COMMENCED, "Examination commenced"),
             (DocumentRequest.State.DECLINED, "Declined"),
         ],
@@ -79,7 +133,7 @@ class RequestChangeForm(forms.Form):
         label="Reports expected by",
         required=False,
         widget=DateInput(),
-        help_text="Required for “examination commenced”.",
+        help_text="Required to accept and for “examination commenced”.",
     )
     reason = forms.CharField(
         label="Reason for declining",

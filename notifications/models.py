@@ -80,15 +80,23 @@ class Notification(models.Model):
         REQUEST_UPDATED = "request_updated", "Request updated"
         PACKAGE_READY = "package_ready", "Package ready"
         INVITATION = "invitation", "Invitation"
+        REQUEST_RECEIVED = "request_received", "Request received"
+        DOCUMENT_CORRECTED = "document_corrected", "Document corrected"
 
     class Email(models.TextChoices):
         NONE = "none", "No e-mail"
         IMMEDIATE = "immediate", "Immediate"
         DIGEST = "digest", "Daily digest"
 
+    # Empty only for an e-mail to an office's request inbox (`email_to`): nobody's in-app list.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
+    email_to = models.EmailField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Empty only for package notifications (a whole worklist) and invitations (e-mail only).
     application = models.ForeignKey(
@@ -102,6 +110,10 @@ class Notification(models.Model):
     )
     request = models.ForeignKey(
         "DocumentRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The watch that caused it: its e-mail carries a one-click unsubscribe link for that watch.
+    watch = models.ForeignKey(
+        "Watch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
@@ -126,20 +138,35 @@ class Notification(models.Model):
                 name="notifications_outbox",
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email_to=""),
+                name="notifications_notification_user_or_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
 
 
 class DocumentRequest(models.Model):
-    """An office asks another office for the reports of one of its applications."""
+    """An office asks another office for reports of one of its applications (or of a number
+    the portal does not hold yet: `wanted_key`, attached when the office provides it)."""
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        # "acknowledged" since the start; shown as accepted (with an expected date).
+        ACKNOWLEDGED = "acknowledged", "Accepted"
         EXAMINATION_COMMENCED = "examination_commenced", "Examination commenced"
         FULFILLED = "fulfilled", "Fulfilled"
         DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+
+    class Wanted(models.TextChoices):
+        ALL = "all", "All reports"
+        SEARCH_REPORT = "search_report", "Search report"
+        WRITTEN_OPINION = "written_opinion", "Written opinion"
+        OFFICE_ACTION = "office_action", "Latest office action"
 
     ACTIVE = (State.OPEN, State.ACKNOWLEDGED, State.EXAMINATION_COMMENCED)
     # Allowed manual moves by the providing office; fulfilment comes from an upload.
@@ -150,11 +177,29 @@ class DocumentRequest(models.Model):
         State.EXAMINATION_COMMENCED: {State.EXAMINATION_COMMENCED, State.DECLINED},
         State.FULFILLED: set(),
         State.DECLINED: set(),
+        State.EXPIRED: set(),
     }
 
     application = models.ForeignKey(
-        "dossiers.Application", on_delete=models.PROTECT, related_name="document_requests"
+        "dossiers.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document_requests",
     )
+    # The number asked for (display form and key), kept also once the application exists.
+    wanted_key = models.CharField(max_length=40, blank=True, db_index=True)
+    wanted_display = models.CharField(max_length=60, blank=True)
+    category = models.CharField(max_length=20, choices=Wanted.choices, default=Wanted.ALL)
+    # The requester's own application (the one under examination) and its examination date.
+    requester_application = models.ForeignKey(
+        "dossiers.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    needed_by = models.DateField(null=True, blank=True)
     requesting_office = models.ForeignKey(
         "offices.Office", on_delete=models.PROTECT, related_name="requests_made"
     )
@@ -184,9 +229,24 @@ class DocumentRequest(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "requesting_office"],
-                condition=Q(state__in=["open", "acknowledged", "examination_commenced"]),
-                name="notifications_request_one_active_per_office",
+                fields=["application", "requesting_office", "category"],
+                condition=Q(
+                    state__in=["open", "acknowledged", "examination_commenced"],
+                    application__isnull=False,
+                ),
+                name="notifications_request_one_active_per_office_category",
+            ),
+            models.UniqueConstraint(
+                fields=["wanted_key", "requesting_office", "category"],
+                condition=Q(
+                    state__in=["open", "acknowledged", "examination_commenced"],
+                    application__isnull=True,
+                ),
+                name="notifications_request_one_active_per_wanted_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(application__isnull=False) | ~Q(wanted_key=""),
+                name="notifications_request_application_or_number",
             ),
             models.CheckConstraint(
                 condition=~Q(state="examination_commenced") | Q(expected_date__isnull=False),
@@ -199,7 +259,15 @@ class DocumentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Request {self.pk} {self.requesting_office_id}->{self.application_id} {self.state}"
+        return f"Request {self.pk} {self.requesting_office_id}->{self.wanted_key} {self.state}"
+
+    @property
+    def age_days(self) -> int:
+        return (timezone.now() - self.created_at).days
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.is_active and self.needed_by and self.needed_by < timezone.localdate())
 
     @property
     def is_active(self) -> bool:
@@ -207,8 +275,10 @@ class DocumentRequest(models.Model):
 
     @property
     def state_label(self) -> str:
-        if self.state == self.State.EXAMINATION_COMMENCED and self.expected_date:
-            return f"Examination commenced — reports expected by {self.expected_date:%Y-%m-%d}"
+        if self.state in (self.State.EXAMINATION_COMMENCED, self.State.ACKNOWLEDGED) and (
+            self.expected_date
+        ):
+            return f"{self.get_state_display()} — reports expected by {self.expected_date:%Y-%m-%d}"
         return self.get_state_display()
 
     @property
@@ -219,6 +289,7 @@ class DocumentRequest(models.Model):
             "examination_commenced": "pill-amber",
             "fulfilled": "pill-green",
             "declined": "pill-red",
+            "expired": "pill-grey",
         }[self.state]
 
 

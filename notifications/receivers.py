@@ -11,10 +11,12 @@ from .models import Notification
 
 @receiver(signals.document_added, dispatch_uid="notifications_document_added")
 def _on_document_added(sender, document, user=None, **kwargs):
-    services.notifications_for_document(
-        document=document, kind=Notification.Kind.DOCUMENT_ADDED, actor=user
-    )
-    services.requests_fulfil_for_document(document=document, actor=user)
+    services.document_added_notify(document=document, actor=user)
+
+
+@receiver(signals.document_corrected, dispatch_uid="notifications_document_corrected")
+def _on_document_corrected(sender, document, before, user=None, **kwargs):
+    services.document_corrected_notify(document=document, before=before, actor=user)
 
 
 @receiver(signals.document_withdrawn, dispatch_uid="notifications_document_withdrawn")
@@ -22,6 +24,11 @@ def _on_document_withdrawn(sender, document, user=None, **kwargs):
     services.notifications_for_document(
         document=document, kind=Notification.Kind.DOCUMENT_WITHDRAWN, actor=user
     )
+
+
+@receiver(signals.application_saved, dispatch_uid="notifications_application_saved")
+def _on_application_saved(sender, application, **kwargs):
+    services.requests_attach_for_application(application=application)
 
 
 @receiver(signals.package_ready, dispatch_uid="notifications_package_ready")

@@ -1,7 +1,13 @@
 """Reads for watch lists, notifications and document requests (fetch-and-authorise helpers)."""
 
-from django.db.models import Count, Q
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
 from django.http import Http404
+from django.utils import timezone
+
+from dossiers.models import Application, Document, WorklistEntry
 
 from .models import DocumentRequest, Notification, Watch
 
@@ -37,7 +43,11 @@ def notification_unread_count(*, user) -> int:
 def _request_base():
     return (
         DocumentRequest.objects.select_related(
-            "application__office", "requesting_office", "provider_office", "fulfilled_by"
+            "application__office",
+            "requesting_office",
+            "provider_office",
+            "fulfilled_by",
+            "requester_application__office",
         )
         .annotate(requester_count=Count("joins"))
         .order_by("-created_at", "-pk")
@@ -79,9 +89,103 @@ def request_get_for_user(*, user, request_id: int) -> DocumentRequest:
     return req
 
 
-def request_active_for(*, application, office):
+def request_active_for(*, application, office, category=None):
     if office is None:
         return None
-    return DocumentRequest.objects.filter(
+    qs = DocumentRequest.objects.filter(
         application=application, requesting_office=office, state__in=DocumentRequest.ACTIVE
-    ).first()
+    )
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("pk").first()
+
+
+def request_list_filter(qs, *, state: str = "", office: str = "", sort: str = ""):
+    """The queue's filters: state ("active" or one state), the other office's code, and the
+    order (needed-by first, or newest first)."""
+    if state == "active":
+        qs = qs.filter(state__in=DocumentRequest.ACTIVE)
+    elif state in DocumentRequest.State.values:
+        qs = qs.filter(state=state)
+    if office:
+        qs = qs.filter(Q(requesting_office__code=office) | Q(provider_office__code=office))
+    if sort == "needed":
+        qs = qs.order_by(F("needed_by").asc(nulls_last=True), "created_at", "pk")
+    return qs
+
+
+def requests_open_incoming_count(*, user) -> int:
+    """The "Requests" badge: open requests waiting for the user's (providing) office."""
+    if not user_handles_queue(user):
+        return 0
+    return DocumentRequest.objects.filter(
+        provider_office_id=user.office_id, state__in=DocumentRequest.ACTIVE
+    ).count()
+
+
+def requests_incoming_for_application(*, user, application):
+    """The providing office's open requests for one of its applications."""
+    if not user_handles_queue(user) or application.office_id != user.office_id:
+        return DocumentRequest.objects.none()
+    return _request_base().filter(application=application, state__in=DocumentRequest.ACTIVE)
+
+
+@dataclass
+class RequestDefaults:
+    own_choices: list[Application]
+    own: Application | None
+    needed_by: dt.date | None
+
+
+def request_defaults(*, user, application: Application | None) -> RequestDefaults:
+    """The requester's own application in the family and its examination date, from their
+    office's worklists (the nearest coming examination wins), for the request form."""
+    if application is None or user.office_id is None:
+        return RequestDefaults([], None, None)
+    own_choices = list(
+        Application.objects.filter(family_id=application.family_id, office_id=user.office_id)
+        .select_related("office")
+        .order_by("filing_date", "pk")
+    )
+    entry = (
+        WorklistEntry.objects.filter(
+            worklist__office_id=user.office_id,
+            application__in=own_choices,
+            examination_date__gte=timezone.localdate(),
+        )
+        .order_by("examination_date", "pk")
+        .first()
+    )
+    if entry is not None:
+        own = next(a for a in own_choices if a.pk == entry.application_id)
+        return RequestDefaults(own_choices, own, entry.examination_date)
+    own = own_choices[0] if own_choices else None
+    needed = own.examination_date if own and own.examination_date else None
+    if needed and needed < timezone.localdate():
+        needed = None
+    return RequestDefaults(own_choices, own, needed)
+
+
+def family_reports_elsewhere(*, user, application: Application) -> list[Document]:
+    """What the family already holds from offices other than the asked one (newest first per
+    office and category): the examiner looks there before asking."""
+    docs = (
+        Document.objects.visible_to(user)
+        .live()
+        .filter(
+            application__family_id=application.family_id,
+            category__in=(
+                Document.Category.SEARCH_REPORT,
+                Document.Category.WRITTEN_OPINION,
+                Document.Category.OFFICE_ACTION,
+            ),
+        )
+        .exclude(application__office_id=application.office_id)
+        .exclude(application__office_id=user.office_id)
+        .select_related("application__office")
+        .order_by("application__office__code", "category", "-date", "-pk")
+    )
+    latest: dict[tuple[str, str], Document] = {}
+    for doc in docs:
+        latest.setdefault((doc.application.office.code, doc.category), doc)
+    return list(latest.values())

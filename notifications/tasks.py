@@ -74,6 +74,12 @@ def digests_send() -> int:
     return len(user_ids)
 
 
+@app.task
+def requests_expire() -> int:
+    """Daily: requests left unanswered longer than REQUESTS_EXPIRE_DAYS expire (both told)."""
+    return services.requests_expire()
+
+
 SWEEP_EVERY_SECONDS = 60.0
 
 
@@ -84,6 +90,9 @@ def _register_periodic(sender, **kwargs) -> None:
     )
     sender.add_periodic_task(
         crontab(hour=6, minute=0), digests_send.s(), name="notifications: daily digest"
+    )
+    sender.add_periodic_task(
+        crontab(hour=5, minute=30), requests_expire.s(), name="notifications: expire requests"
     )
 
 

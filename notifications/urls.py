@@ -8,6 +8,7 @@ urlpatterns = [
     path("watch/quick/", views.watch_quick, name="watch-quick"),
     path("watch/<int:watch_id>/", views.watch_edit, name="watch-edit"),
     path("watch/<int:watch_id>/delete/", views.watch_delete, name="watch-delete"),
+    path("watch/unsubscribe/<str:token>/", views.watch_unsubscribe, name="watch-unsubscribe"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path(

@@ -1,11 +1,13 @@
 """Thin views: access -> form -> one service -> render or redirect."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
@@ -15,6 +17,7 @@ from dossiers.models import Application
 from . import selectors, services
 from .forms import (
     QuickWatchForm,
+    RequestByNumberForm,
     RequestChangeForm,
     RequestForm,
     WatchAddForm,
@@ -30,8 +33,28 @@ def _safe_next(request, url: str | None, fallback: str) -> str:
 
 
 def _describe(watch: Watch) -> str:
-    what = "the whole family of" if watch.scope == Watch.Scope.FAMILY else ""
+    what = "the family of" if watch.scope == Watch.Scope.FAMILY else ""
     return " ".join(filter(None, [what, services.number_display(watch.application)]))
+
+
+@csrf_exempt  # one-click from the mail client: the signed token stands in for the session
+@login_not_required
+def watch_unsubscribe(request, token: str):
+    """The e-mail's one-click unsubscribe: the signed token is the credential (mail clients
+    POST it without a session, RFC 8058); a person opening the link confirms first."""
+    watch = services.watch_from_unsubscribe_token(token)
+    if request.method == "POST":
+        label = _describe(watch) if watch else ""
+        if watch is not None:
+            services.watch_delete(watch=watch)
+        return render(
+            request, "notifications/watch_unsubscribe.html", {"done": True, "label": label}
+        )
+    return render(
+        request,
+        "notifications/watch_unsubscribe.html",
+        {"watch": watch, "label": _describe(watch) if watch else "", "token": token},
+    )
 
 
 # ------------------------------------------------------------------ watch list
@@ -78,12 +101,12 @@ def watch_quick(request):
         )
         scope = Watch.Scope.APPLICATION
     else:
-        # Anchor a family watch on its oldest visible member: family ids change on merges.
+        # Anchor a family watch on a member (family ids change on merges): the watcher's own
+        # office's application when the family has one, so it reads "the family of AU ...".
+        members = Application.objects.visible_to(request.user).filter(family_id=data["family"])
         app = (
-            Application.objects.visible_to(request.user)
-            .filter(family_id=data["family"])
-            .order_by("filing_date", "pk")
-            .first()
+            members.filter(office_id=request.user.office_id).order_by("filing_date", "pk").first()
+            or members.order_by("filing_date", "pk").first()
         )
         if app is None:
             raise Http404("No such family.")
@@ -177,11 +200,11 @@ def request_list(request):
     else:
         tab = "made"
         qs = selectors.request_list_made(user=user)
-    state = request.GET.get("state", "")
-    if state == "active":
-        qs = qs.filter(state__in=DocumentRequest.ACTIVE)
-    elif state in DocumentRequest.State.values:
-        qs = qs.filter(state=state)
+    state = request.GET.get("state", "active" if tab == "incoming" else "")
+    office = (request.GET.get("office") or "").strip().upper()[:2]
+    sort = request.GET.get("sort", "needed" if tab == "incoming" else "")
+    qs = selectors.request_list_filter(qs, state=state, office=office, sort=sort)
+    qs = qs.prefetch_related("joins")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -191,41 +214,109 @@ def request_list(request):
             "tab": tab,
             "handles_queue": handles_queue,
             "state": state,
+            "office": office,
+            "sort": sort,
             "states": DocumentRequest.State.choices,
+            "number_form": RequestByNumberForm(),
         },
     )
 
 
+def _request_by_number(request):
+    """ "Request by number": an application the portal holds goes to its form; a valid number
+    it does not hold yet can be asked from its office."""
+    form = RequestByNumberForm(request.POST or request.GET)
+    if not form.is_valid():
+        return None, form, None
+    line = dossier_selectors.application_find(
+        within=Application.objects.visible_to(request.user),
+        text=form.cleaned_data["number"],
+        fallback_office=getattr(request.user.office, "code", None),
+    )
+    if line.error:
+        form.add_error("number", line.error)
+        return None, form, None
+    if line.application is not None:
+        return line.application, form, None
+    try:
+        services.request_provider_for_number(user=request.user, number=line.number)
+    except ValidationError as exc:
+        form_errors_apply(form, exc, "number")
+        return None, form, None
+    return None, form, line.number
+
+
 def request_new(request):
+    app, number, number_form = None, None, None
     app_id = request.POST.get("application") or request.GET.get("application")
-    if not app_id or not str(app_id).isdigit():
+    if app_id:
+        if not str(app_id).isdigit():
+            raise Http404("No application given.")
+        app = dossier_selectors.application_get_for_user(
+            user=request.user, application_id=int(app_id)
+        )
+    elif request.POST.get("number") or request.GET.get("number"):
+        app, number_form, number = _request_by_number(request)
+        if app is not None and request.method == "GET":
+            return redirect(f"{request.path}?application={app.pk}")
+        if app is None and number is None:
+            return render(request, "notifications/request_number.html", {"form": number_form})
+    else:
         raise Http404("No application given.")
-    app = dossier_selectors.application_get_for_user(user=request.user, application_id=int(app_id))
-    existing = selectors.request_active_for(application=app, office=request.user.office)
-    form = RequestForm(request.POST or None)
+    defaults = selectors.request_defaults(user=request.user, application=app)
+    elsewhere = (
+        selectors.family_reports_elsewhere(user=request.user, application=app) if app else []
+    )
+    form = RequestForm(
+        request.POST or None,
+        own_choices=defaults.own_choices,
+        family_has_reports=bool(elsewhere),
+        initial={
+            "own_application": defaults.own.pk if defaults.own else None,
+            "needed_by": defaults.needed_by,
+        },
+    )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        own = next((a for a in defaults.own_choices if a.pk == data.get("own_application")), None)
         try:
             req, outcome = services.request_make(
-                user=request.user, application=app, message=form.cleaned_data["message"]
+                user=request.user,
+                application=app,
+                number=number,
+                category=data["category"],
+                message=data["message"],
+                needed_by=data["needed_by"],
+                requester_application=own,
             )
         except ValidationError as exc:
             form_errors_apply(form, exc)
         else:
-            shown = services.number_display(app)
+            shown = services.request_number(req)
             messages.success(
                 request,
                 {
-                    "created": f"Documents for {shown} requested from {app.office.name}.",
+                    "created": f"{req.get_category_display()} of {shown} requested from "
+                    f"{req.provider_office.name}.",
                     "joined": f"Your office had already asked for {shown}; you joined that "
                     "request and will be told when it changes.",
                     "already": f"You had already asked for {shown}.",
                 }[outcome],
             )
             return redirect("notifications:request-detail", request_id=req.pk)
+    existing = (
+        selectors.request_active_for(application=app, office=request.user.office) if app else None
+    )
     return render(
         request,
         "notifications/request_new.html",
-        {"form": form, "application": app, "existing": existing},
+        {
+            "form": form,
+            "application": app,
+            "number": number,
+            "existing": existing,
+            "elsewhere": elsewhere,
+        },
     )
 
 
@@ -255,5 +346,11 @@ def request_detail(request, request_id: int):
     return render(
         request,
         "notifications/request_detail.html",
-        {"req": req, "joins": joins, "form": form, "can_change": can_change},
+        {
+            "req": req,
+            "joins": joins,
+            "form": form,
+            "can_change": can_change,
+            "shown": services.request_number(req),
+        },
     )

@@ -50,3 +50,28 @@ class AccessPolicyForm(forms.Form):
         if data.get("shares_with_all") is False and not data.get("shares_with"):
             self.add_error("shares_with", "Tick at least one office, or share with every office.")
         return data
+
+
+class RequestContactsForm(forms.Form):
+    request_inbox = forms.EmailField(
+        label="Request inbox address",
+        required=False,
+        help_text="A shared mailbox that receives every document request (optional).",
+    )
+    request_contacts = forms.ModelMultipleChoiceField(
+        label="People who receive requests by e-mail",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Nobody ticked and no inbox: every clerk and admin of the office is e-mailed. "
+        "Clerks and admins always see requests and the count on \u201cRequests\u201d.",
+    )
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request_contacts"].queryset = User.objects.filter(
+            office=office, is_active=True, role__in=(User.Role.CLERK, User.Role.OFFICE_ADMIN)
+        ).order_by("email")
+        self.fields["request_contacts"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.email} ({u.email}, {u.get_role_display().lower()})"
+        )

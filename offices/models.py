@@ -44,6 +44,19 @@ class Office(models.Model):
     package_lead_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days before an examination date that packages are prepared."
     )
+    # Who hears of another office's document request (chosen by the office admin). Nobody
+    # chosen and no inbox: every clerk and admin of the office.
+    request_inbox = models.EmailField(
+        "request inbox address",
+        blank=True,
+        help_text="A shared mailbox that receives every document request for this office.",
+    )
+    request_contacts = models.ManyToManyField(
+        "offices.User",
+        blank=True,
+        related_name="+",
+        help_text="Clerks and admins who receive document requests by e-mail.",
+    )
 
     objects = OfficeQuerySet.as_manager()
 
@@ -204,3 +217,22 @@ class ApiKey(models.Model):
 
 
 from .service_models import OfficeService  # noqa: E402,F401  (registered with the app's models)
+
+
+def office_request_recipients(office: Office) -> tuple[list[User], list[User]]:
+    """Who hears of a document request to `office`: (told in the portal and by e-mail, told in
+    the portal only). The admin's chosen contacts; else, when an inbox address takes the
+    e-mail, every clerk and admin in the portal only; else every clerk and admin by e-mail."""
+    staff = list(
+        User.objects.filter(
+            office=office,
+            is_active=True,
+            role__in=(User.Role.CLERK, User.Role.OFFICE_ADMIN),
+        ).order_by("pk")
+    )
+    chosen = {u.pk for u in office.request_contacts.all()}
+    if chosen:
+        return [u for u in staff if u.pk in chosen], [u for u in staff if u.pk not in chosen]
+    if office.request_inbox:
+        return [], staff
+    return staff, []

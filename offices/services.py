@@ -138,6 +138,25 @@ def office_policy_update(
 
 
 @transaction.atomic
+def office_request_contacts_update(
+    *, admin: User, office: Office, request_inbox: str, request_contacts: Iterable[User]
+) -> Office:
+    """The office's request inbox and the clerks/admins e-mailed about document requests."""
+    _require_admin_of(admin, office)
+    people = list(request_contacts)
+    if any(
+        u.office_id != office.pk or u.role not in (User.Role.CLERK, User.Role.OFFICE_ADMIN)
+        for u in people
+    ):
+        raise ValidationError({"request_contacts": "Choose clerks and admins of your office."})
+    office.request_inbox = (request_inbox or "").strip().lower()
+    office.full_clean(exclude=["shares_with", "request_contacts"])
+    office.save(update_fields=["request_inbox"])
+    office.request_contacts.set(people)
+    return office
+
+
+@transaction.atomic
 def api_key_create(
     *, office: Office, name: str, scopes: Iterable[str], created_by: User | None = None
 ) -> tuple[ApiKey, str]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("api-keys/", views.api_key_list, name="api-key-list"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("access-policy/", views.access_policy, name="access-policy"),
+    path("request-contacts/", views.request_contacts, name="request-contacts"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from case_portal.forms import form_errors_apply
 
 from . import selectors, services
-from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RoleForm
+from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RequestContactsForm, RoleForm
 
 
 def office_admin_required(view):
@@ -127,3 +127,27 @@ def access_policy(request):
         messages.success(request, "Access policy saved.")
         return redirect("offices:access-policy")
     return render(request, "offices/access_policy.html", {"form": form, "office": office})
+
+
+@office_admin_required
+def request_contacts(request):
+    """Who of the office hears of other offices' document requests."""
+    office = request.user.office
+    if not office.provides:
+        raise Http404("Your office does not provide documents.")
+    initial = {
+        "request_inbox": office.request_inbox,
+        "request_contacts": office.request_contacts.all(),
+    }
+    form = RequestContactsForm(request.POST or None, office=office, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_request_contacts_update(
+                admin=request.user, office=office, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_errors_apply(form, exc)
+        else:
+            messages.success(request, "Request contacts saved.")
+            return redirect("offices:request-contacts")
+    return render(request, "offices/request_contacts.html", {"form": form, "office": office})

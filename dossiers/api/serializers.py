@@ -246,6 +246,11 @@ class DocumentUploadSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(
         choices=Document.Direction.choices, required=False, default=Document.Direction.OUTGOING
     )
+    before_filing_ok = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms a priority document (claims, other) dated before the filing date",
+    )
 
 
 class CitationInSerializer(serializers.Serializer):

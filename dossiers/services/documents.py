@@ -96,6 +96,39 @@ STORAGE_UNAVAILABLE = (
 )
 
 
+# Categories a priority document is filed under: the only ones that may predate the filing.
+PRIORITY_CATEGORIES = (Document.Category.CLAIMS, Document.Category.OTHER)
+
+
+def document_date_check(
+    *, application: Application, category: str, date: dt.date, before_filing_ok: bool = False
+) -> None:
+    """The one rule for a document's date (form and API): never in the future; never before
+    the application's filing date, except a priority document the uploader confirms."""
+    if date is None:
+        return
+    today = timezone.localdate()
+    if date > today:
+        raise ValidationError(
+            {"date": f"The date {date:%Y-%m-%d} is in the future; documents are dated when issued."}
+        )
+    filed = application.filing_date
+    if filed and date < filed:
+        if before_filing_ok and category in PRIORITY_CATEGORIES:
+            return
+        hint = (
+            " If this is a priority document, confirm its date."
+            if category in PRIORITY_CATEGORIES
+            else ""
+        )
+        raise ValidationError(
+            {
+                "date": f"The date {date:%Y-%m-%d} is before {application.display} was filed "
+                f"({filed:%Y-%m-%d}).{hint}"
+            }
+        )
+
+
 class StorageUnavailable(Exception):
     """The file could not be written (disk full, storage down): a server fault, not bad input."""
 
@@ -114,6 +147,7 @@ def document_add(
     uploaded_by=None,
     actor=None,
     via_api: bool = False,
+    before_filing_ok: bool = False,
 ) -> Document:
     """Validate, stream to storage and commit one report: the file and the row stand or fall
     together. The upload is counted for `actor` (default: the uploading person); documents
@@ -122,6 +156,9 @@ def document_add(
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
         raise ValidationError(f"The file is larger than the {limit} MB limit.")
+    document_date_check(
+        application=application, category=category, date=date, before_filing_ok=before_filing_ok
+    )
     pages = pdf_inspect(file)
     reader = _HashingReader(file)
     doc = Document(
@@ -190,11 +227,21 @@ def document_correct(
     code: str = "",
     language: str = "en",
     direction: str = Document.Direction.OUTGOING,
+    before_filing_ok: bool = False,
 ) -> Document:
     """Correct a document's metadata (the file itself is replaced by withdraw + upload)."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update().select_related("application").get(pk=document.pk)
+    )
     if document.withdrawn_at is not None:
         raise ValidationError("This document was withdrawn; it can no longer be corrected.")
+    document_date_check(
+        application=document.application,
+        category=category,
+        date=date,
+        before_filing_ok=before_filing_ok,
+    )
+    before = {"date": document.date, "category": document.category}
     document.category = category
     document.date = date
     document.code = code
@@ -202,6 +249,7 @@ def document_correct(
     document.direction = direction
     document.full_clean(exclude=["file"])
     document.save(update_fields=["category", "date", "code", "language", "direction"])
+    signals.document_corrected.send(sender=Document, document=document, user=user, before=before)
     return document
 
 

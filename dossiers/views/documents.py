@@ -13,7 +13,14 @@ from ..federation.reads import remote_content_path, remote_document_get_for_user
 
 
 def document_detail(request, document_id: int):
-    doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
+    try:
+        doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
+    except Http404:
+        # Those who could see it are told it was withdrawn (they may hold a link to it).
+        gone = selectors.document_withdrawn_get_for_user(user=request.user, document_id=document_id)
+        if gone is None:
+            raise
+        return render(request, "dossiers/document_withdrawn.html", {"doc": gone}, status=410)
     usage_record(
         action=Action.DOCUMENT_VIEW,
         user=request.user,

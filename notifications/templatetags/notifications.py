@@ -2,6 +2,7 @@
 
 from django import template
 
+from notifications import selectors
 from notifications.models import DocumentRequest, Watch
 
 register = template.Library()
@@ -20,13 +21,30 @@ def _requests(user) -> dict[int, DocumentRequest]:
     if cache is None:
         cache = {}
         if user.office_id:
-            cache = {
-                r.application_id: r
-                for r in DocumentRequest.objects.filter(
-                    requesting_office_id=user.office_id, state__in=DocumentRequest.ACTIVE
-                )
-            }
+            # The oldest active request per application (an office may ask for several things).
+            for r in DocumentRequest.objects.filter(
+                requesting_office_id=user.office_id,
+                state__in=DocumentRequest.ACTIVE,
+                application__isnull=False,
+            ).order_by("-pk"):
+                cache[r.application_id] = r
         user._notifications_requests = cache
+    return cache
+
+
+def _incoming(user) -> dict[int, int]:
+    """Open requests per application of the user's providing office (one query per page)."""
+    cache = getattr(user, "_notifications_incoming", None)
+    if cache is None:
+        cache = {}
+        if selectors.user_handles_queue(user):
+            for app_id in DocumentRequest.objects.filter(
+                provider_office_id=user.office_id,
+                state__in=DocumentRequest.ACTIVE,
+                application__isnull=False,
+            ).values_list("application_id", flat=True):
+                cache[app_id] = cache.get(app_id, 0) + 1
+        user._notifications_incoming = cache
     return cache
 
 
@@ -50,3 +68,15 @@ def family_watch_for(family, members, user):
 def request_for(application, user):
     """The user's office's active request for this application, if any."""
     return _requests(user).get(application.pk)
+
+
+@register.simple_tag
+def incoming_count_for(application, user):
+    """How many open requests other offices made for this application of the user's office."""
+    return _incoming(user).get(application.pk, 0)
+
+
+@register.simple_tag
+def incoming_requests_for(application, user):
+    """The open requests for one application of the user's providing office (its page)."""
+    return list(selectors.requests_incoming_for_application(user=user, application=application))

@@ -104,3 +104,37 @@ def test_worker_killed_mid_send_the_sweep_delivers_it_exactly_once(
         "watcher1@ca.test",
         "watcher2@ca.test",
     ]
+
+
+def test_a_request_reaches_the_asked_offices_inbox_through_the_outbox_across_a_broker_restart(
+    tmp_path, smtp_server, real_celery, examiner, clerk, provider, foreign_app
+):
+    from notifications import services
+
+    inbox, smtp_port = smtp_server
+    provider.request_inbox = "requests@au.test"
+    provider.save()
+    redis = RedisServer(tmp_path)  # our own redis-server on a free port, never the shared one
+    real_celery.append(redis)
+    redis.start()
+    point_celery_at(redis.url)
+    redis.stop()  # the broker goes down before the examiner asks
+
+    req, outcome = services.request_make(
+        user=examiner, application=foreign_app, message="Examination next month"
+    )
+    assert outcome == "created"
+    pending = Notification.objects.filter(sent_at=None, email="immediate")
+    assert list(pending.values_list("email_to", flat=True)) == ["requests@au.test"]
+    assert Notification.objects.filter(user=clerk, kind="request_received").exists()
+
+    redis.start()  # back; a worker starts and beat's sweep finds the row
+    worker = Worker(broker=redis.url, smtp_port=smtp_port, log=tmp_path / "worker.log")
+    real_celery.insert(0, worker)
+    tasks.outbox_sweep.delay(0)
+    wait_for(lambda: not pending.exists(), 60, "the request e-mail sent")
+    worker.wait_idle()
+    [mail] = inbox.messages
+    assert mail["to"] == ["requests@au.test"]
+    assert "CA asks for all reports of AU 2013123456" in mail["msg"]["subject"]
+    assert f"/requests/{req.pk}/" in mail["msg"].get_content()

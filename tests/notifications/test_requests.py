@@ -29,7 +29,7 @@ def test_examiner_requests_documents_and_a_colleague_joins_the_same_request(
     url = reverse("notifications:request-new") + f"?application={foreign_app.pk}"
     assert "Request documents for AU 2013123456" in client.get(url).content.decode()
     response = client.post(url, {"message": "Examination in May"}, follow=True)
-    assert "Documents for AU 2013123456 requested from IP Australia." in response.content.decode()
+    assert "All reports of AU 2013123456 requested from IP Australia." in response.content.decode()
     colleague = UserFactory(office=office, email="colleague@ca.test")
     client.force_login(colleague)
     assert "Join the request" in client.get(url).content.decode()
@@ -54,8 +54,8 @@ def test_requests_that_make_no_sense_are_refused_with_a_reason(examiner, office,
     with pytest.raises(ValidationError, match="application of your own office"):
         services.request_make(user=examiner, application=own)
     DocumentFactory(application=foreign_app, category="search_report")
-    with pytest.raises(ValidationError, match="already shared"):
-        services.request_make(user=examiner, application=foreign_app)
+    with pytest.raises(ValidationError, match="search report of AU 2013123456 is already shared"):
+        services.request_make(user=examiner, application=foreign_app, category="search_report")
     assert not DocumentRequest.objects.exists()
 
 
@@ -88,7 +88,7 @@ def test_providing_office_moves_a_request_and_every_requester_hears(req, clerk, 
         )
     req.refresh_from_db()
     assert req.state == path[-1]
-    texts = list(Notification.objects.values_list("text", flat=True))
+    texts = list(Notification.objects.filter(kind="request_updated").values_list("text", flat=True))
     assert len(texts) == len(path)
     if path[-1] == S.EXAMINATION_COMMENCED:
         assert req.state_label == f"Examination commenced — reports expected by {FUTURE:%Y-%m-%d}"
@@ -157,9 +157,13 @@ def test_upload_of_a_report_fulfils_the_request_and_tells_the_requesters(
     assert len(callbacks) == 1  # delivery is enqueued only once the upload commits
     req.refresh_from_db()
     assert (req.state, req.fulfilled_by) == (S.FULFILLED, doc)
-    note = Notification.objects.get(user=examiner, kind="request_updated")
-    assert note.document == doc
-    assert smtp.subjects() == ["[CASE] AU 2013123456: request fulfilled"]
+    # One notice about the upload, saying it fulfils the request (no second "fulfilled" mail).
+    note = Notification.objects.get(user=examiner)
+    assert (note.document, note.request) == (doc, req)
+    assert smtp.to("examiner@ca.test")[0]["subject"].strip() == (
+        "[CASE] AU 2013123456 search report added, 2026-03-02 \u2014 your request is fulfilled"
+    )
+    assert len(smtp.to("examiner@ca.test")) == 1
     fulfilled = UsageEvent.objects.get(action="request_fulfilled")
     assert (fulfilled.office, fulfilled.provider_office, fulfilled.document_id) == (
         examiner.office,

@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
+from notifications.services import watch_unsubscribe_token
 from tests.dossiers.pdf_samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "offices:api-key-list": portal(ADMINS, ADMINS),
     "offices:api-key-revoke": portal(expect("404", anon="login", admins="405"), A_ADMIN),
     "offices:access-policy": portal(ADMINS, ADMINS),
+    "offices:request-contacts": portal(ADMINS, ADMINS),
     # Examiner pages. A's published family is visible to C too (applications are public once
     # published), but A's documents in it are not: C gets the family without them.
     "dossiers:search": portal(EVERYONE),
@@ -171,6 +173,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "notifications:watch-quick@unpublished": portal(NOT_GET, A_AND_OPERATOR),
     "notifications:watch-edit": portal(A_EXAMINER, A_EXAMINER),
     "notifications:watch-delete": portal(NOT_GET, A_EXAMINER),
+    # The signed token is the credential (one-click from the mail client, no session).
+    "notifications:watch-unsubscribe": portal(expect("ok"), expect("ok")),
     "notifications:notification-list": portal(EVERYONE),
     "notifications:notification-read-all": portal(NOT_GET, EVERYONE),
     "notifications:notification-open": portal(A_EXAMINER),
@@ -315,6 +319,7 @@ def _kwargs(world, route: str, variant: str) -> dict:
         "office": "CA",
         "number": app.key,
         "spelling": app.display,
+        "token": watch_unsubscribe_token(o["watch"]),
     }
     return {k: values[k] for k in RoutePattern(route).converters}
 
@@ -345,6 +350,7 @@ def _post_data(world, name: str, variant: str) -> dict:
         "offices:user-set-active": {"active": "0"},
         "offices:api-key-list": {"name": "New key", "scopes": ["access"]},
         "offices:access-policy": {"shares_with_all": "1"},
+        "offices:request-contacts": {"request_inbox": ""},
         "dossiers:provide-application-create": {"number": "3000009", "status": "filed"},
         "dossiers:provide-application-edit": {"number": "3000001", "status": "filed"},
         "dossiers:provide-document-upload": {

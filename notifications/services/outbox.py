@@ -1,4 +1,4 @@
-"""Writes for watch lists, the notification outbox (and its e-mail delivery) and requests.
+"""Writes for watch lists and the notification outbox (and its e-mail delivery).
 
 Receivers of dossiers' signals call these inside the sender's transaction: rows only. E-mail
 is I/O and happens in tasks, enqueued after commit; a row that never got its task (broker down,
@@ -8,9 +8,10 @@ worker killed) is found again by outbox_sweep.
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -25,7 +26,7 @@ from offices.services import user_invitation_email
 from stats.models import Action
 from stats.services import usage_record
 
-from .models import DocumentRequest, Notification, RequestJoin, Watch
+from ..models import DocumentRequest, Notification, Watch
 
 REPORT_CATEGORIES = (
     Document.Category.SEARCH_REPORT,
@@ -46,6 +47,29 @@ def number_display(application: Application) -> str:
         return application.display
 
 
+UNSUBSCRIBE_SALT = "notifications.watch-unsubscribe"
+
+
+def watch_unsubscribe_token(watch: Watch) -> str:
+    """A signed token naming one watch (and its owner): the e-mail's one-click unsubscribe."""
+    return signing.dumps({"w": watch.pk, "u": watch.user_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def watch_from_unsubscribe_token(token: str) -> Watch | None:
+    """The watch a token names, or None (bad signature, or the watch is gone already)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        Watch.objects.select_related("application__office")
+        .filter(pk=data.get("w"), user_id=data.get("u"))
+        .first()
+    )
+
+
 def absolute_url(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
@@ -57,7 +81,8 @@ def notification_target(notification: Notification) -> str:
         candidates.append(
             ("dossiers:worklist-detail", {"worklist_id": notification.package.worklist_id})
         )
-    if notification.document_id and notification.kind != Notification.Kind.DOCUMENT_WITHDRAWN:
+    if notification.document_id:
+        # A withdrawn document's page says when and why it was withdrawn.
         candidates.append(("dossiers:document-detail", {"document_id": notification.document_id}))
     if notification.request_id:
         candidates.append(("notifications:request-detail", {"request_id": notification.request_id}))
@@ -114,9 +139,42 @@ def _may_see(user, document: Document) -> bool:
     return Document.objects.visible_to(user, include_withdrawn=True).filter(pk=document.pk).exists()
 
 
+def document_event_text(
+    *, document: Document, kind: str, own: Application | None = None, change: str = ""
+) -> str:
+    """One line about a document, naming the reader's own application first when it is
+    another one: "For your AU 2014351899: CA 2,827,121 search report added, 2026-11-30"."""
+    app = document.application
+    prefix = f"For your {number_display(own)}: " if own is not None and own.pk != app.pk else ""
+    what = f"{number_display(app)} {document.get_category_display().lower()}"
+    if kind == Notification.Kind.DOCUMENT_WITHDRAWN:
+        reason = f" because {document.withdrawn_reason}" if document.withdrawn_reason else ""
+        return f"{prefix}{what} of {document.date:%Y-%m-%d} withdrawn{reason}"
+    if kind == Notification.Kind.DOCUMENT_CORRECTED:
+        return f"{prefix}{what} corrected: {change}"
+    return f"{prefix}{what} added, {document.date:%Y-%m-%d}"
+
+
+@dataclass
+class _Recipient:
+    user: object
+    watch: Watch | None = None
+    request: DocumentRequest | None = None
+    own: Application | None = None
+
+
 @transaction.atomic
-def notifications_for_document(*, document: Document, kind: str, actor=None) -> list[Notification]:
-    """Write one notification per matching watcher of the document's application or family."""
+def notifications_for_document(
+    *,
+    document: Document,
+    kind: str,
+    actor=None,
+    requests: Iterable[DocumentRequest] = (),
+    change: str = "",
+) -> list[Notification]:
+    """One notification per person for one event on a document, however many reasons they
+    have to hear of it: a matching watch, a request it fulfils, or (for a correction or a
+    withdrawal) having been told of the document before."""
     app = document.application
     watches = (
         Watch.objects.filter(
@@ -124,46 +182,67 @@ def notifications_for_document(*, document: Document, kind: str, actor=None) -> 
             | Q(scope=Watch.Scope.FAMILY, application__family_id=app.family_id)
         )
         .filter(user__is_active=True)
-        .select_related("user__office")
+        .select_related("user__office", "application__office")
         .order_by("user_id", "pk")
     )
-    label = document.get_category_display()
-    shown = number_display(app)
-    if kind == Notification.Kind.DOCUMENT_WITHDRAWN:
-        text = f"{label} of {document.date:%Y-%m-%d} withdrawn from {shown} ({app.office.code})"
-    else:
-        text = f"{label} added to {shown} ({app.office.code}, {document.date:%Y-%m-%d})"
-    by_user: dict[int, Watch] = {}
-    # Visibility depends only on the watcher's office (and operator flag): ask once per office.
+    actor_id = getattr(actor, "pk", None)
+    told: dict[int, _Recipient] = {}
+    # Visibility depends only on the reader's office (and operator flag): ask once per office.
     seen: dict[tuple[bool, int | None], bool] = {}
-    for watch in watches:
-        if watch.user_id in by_user or not watch.matches(document):
-            continue
-        if actor is not None and watch.user_id == getattr(actor, "pk", None):
-            continue  # the person who uploaded it knows
-        key = (watch.user.is_operator, watch.user.office_id)
+
+    def visible(user) -> bool:
+        key = (user.is_operator, user.office_id)
         if key not in seen:
-            seen[key] = _may_see(watch.user, document)
-        if not seen[key]:
+            seen[key] = _may_see(user, document)
+        return seen[key]
+
+    for watch in watches:
+        if watch.user_id in told or not watch.matches(document):
             continue
-        by_user[watch.user_id] = watch
-    rows = Notification.objects.bulk_create(
-        [
+        if watch.user_id == actor_id or not visible(watch.user):
+            continue  # the person who uploaded it knows
+        told[watch.user_id] = _Recipient(user=watch.user, watch=watch, own=watch.application)
+    if kind != Notification.Kind.DOCUMENT_ADDED:
+        # Everyone told of the document before hears of its correction or withdrawal.
+        earlier = (
+            Notification.objects.filter(document=document, user__is_active=True)
+            .exclude(user_id=actor_id)
+            .select_related("user__office", "request__requester_application__office")
+            .order_by("pk")
+        )
+        for n in earlier:
+            if n.user_id in told or not visible(n.user):
+                continue
+            own = n.request.requester_application if n.request_id else None
+            told[n.user_id] = _Recipient(user=n.user, request=n.request, own=own)
+    for req in requests:
+        for join in req.joins.filter(user__is_active=True).select_related("user"):
+            entry = told.setdefault(join.user_id, _Recipient(user=join.user))
+            entry.request = req
+            entry.own = req.requester_application or entry.own
+    rows = []
+    for user_id, entry in told.items():
+        text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
+        if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
+            text += " \u2014 your request is fulfilled"
+        digest = (
+            entry.request is None
+            and entry.watch is not None
+            and entry.watch.delivery == Watch.Delivery.DIGEST
+        )
+        rows.append(
             Notification(
                 user_id=user_id,
                 kind=kind,
                 application=app,
                 document=document,
+                request=entry.request,
+                watch=entry.watch,
                 text=text[:300],
-                email=(
-                    Notification.Email.DIGEST
-                    if watch.delivery == Watch.Delivery.DIGEST
-                    else Notification.Email.IMMEDIATE
-                ),
+                email=Notification.Email.DIGEST if digest else Notification.Email.IMMEDIATE,
             )
-            for user_id, watch in by_user.items()
-        ]
-    )
+        )
+    rows = Notification.objects.bulk_create(rows)
     _enqueue_immediate(rows)
     return rows
 
@@ -228,18 +307,42 @@ def _email_for(notification: Notification) -> EmailMessage:
             to=[notification.user.email],
             connection=_mail_connection(),
         )
+    if notification.user_id is None:
+        # An office's request inbox: no in-app list to open, so the link is the request.
+        path = reverse("notifications:request-detail", args=[notification.request_id])
+    else:
+        path = reverse("notifications:notification-open", args=[notification.pk])
     context = {
         "n": notification,
-        "number": number_display(notification.application) if notification.application else "",
-        "url": absolute_url(reverse("notifications:notification-open", args=[notification.pk])),
+        "req": notification.request,
+        "number": (
+            number_display(notification.application)
+            if notification.application
+            else (notification.request.wanted_display if notification.request_id else "")
+        ),
+        "url": absolute_url(path),
+        "unsubscribe_url": "",
     }
+    headers = {}
+    if notification.watch_id:
+        context["unsubscribe_url"] = absolute_url(
+            reverse(
+                "notifications:watch-unsubscribe",
+                args=[watch_unsubscribe_token(notification.watch)],
+            )
+        )
+        headers = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
     body = render_to_string("notifications/email/body.txt", context)
     return EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.user.email],
+        to=[notification.email_to or notification.user.email],
+        headers=headers,
         connection=_mail_connection(),
     )
 
@@ -249,7 +352,13 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     retries them); False if the claim was lost meanwhile."""
     notification = (
         Notification.objects.select_related(
-            "user__office", "application__office", "document", "package__worklist"
+            "user__office",
+            "application__office",
+            "document",
+            "package__worklist",
+            "watch",
+            "request__requesting_office",
+            "request__requester_application__office",
         )
         .filter(pk=notification_id, claim_token=token, sent_at=None)
         .first()
@@ -272,6 +381,7 @@ def _mark_sent(rows: list[Notification], token: uuid.UUID) -> None:
         usage_record(
             action=Action.NOTIFICATION_SENT,
             user=n.user,
+            office=None if n.user_id else (n.request.provider_office if n.request_id else None),
             provider_office=n.application.office if n.application_id else None,
             application_id=n.application_id,
             document_id=n.document_id,
@@ -324,7 +434,7 @@ def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> tuple[uuid.
 
 def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
     rows = list(
-        Notification.objects.select_related("user", "application__office", "document")
+        Notification.objects.select_related("user", "application__office", "document", "watch")
         .filter(claim_token=token, sent_at=None)
         .order_by("created_at", "pk")
     )
@@ -335,6 +445,11 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         {
             "n": n,
             "url": absolute_url(reverse("notifications:notification-open", args=[n.pk])),
+            "unsubscribe_url": absolute_url(
+                reverse("notifications:watch-unsubscribe", args=[watch_unsubscribe_token(n.watch)])
+            )
+            if n.watch_id
+            else "",
         }
         for n in rows
     ]
@@ -358,176 +473,6 @@ def digest_user_ids() -> list[int]:
         .distinct()
         .order_by("user_id")
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Document requests
-# --------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def request_make(
-    *, user, application: Application, message: str = ""
-) -> tuple[DocumentRequest, str]:
-    """Ask the application's office for its reports. Returns (request, outcome) where outcome is
-    "created", "joined" (another examiner of the office already asked) or "already"."""
-    shown = number_display(application)
-    if user.office_id is None:
-        raise ValidationError("Only people of an office can request documents.")
-    if application.office_id == user.office_id:
-        raise ValidationError(f"{shown} is an application of your own office.")
-    provider = application.office
-    if not (provider.is_active and provider.provides):
-        raise ValidationError(f"{provider.name} does not share documents through CASE.")
-    if not provider.admits(user.office):
-        # Its policy would hide the reports from us anyway; asking only leaks our interest.
-        raise ValidationError(f"{provider.name} does not share its documents with your office.")
-    shared = (
-        Document.objects.visible_to(user)
-        .live()
-        .filter(application=application, category__in=REPORT_CATEGORIES)
-        .exists()
-    )
-    if shared:
-        raise ValidationError(
-            f"Reports for {shown} are already shared; open the family to read them."
-        )
-    # Lock the application so two examiners asking at once end up in one request.
-    Application.objects.select_for_update().filter(pk=application.pk).first()
-    req = DocumentRequest.objects.filter(
-        application=application,
-        requesting_office_id=user.office_id,
-        state__in=DocumentRequest.ACTIVE,
-    ).first()
-    outcome = "joined"
-    if req is None:
-        req = DocumentRequest(
-            application=application,
-            requesting_office_id=user.office_id,
-            provider_office=provider,
-            changed_by=user,
-        )
-        req.full_clean()
-        req.save()
-        outcome = "created"
-        usage_record(
-            action=Action.REQUEST_MADE,
-            user=user,
-            provider_office=provider,
-            application_id=application.pk,
-        )
-    _join, joined = RequestJoin.objects.get_or_create(
-        request=req, user=user, defaults={"message": message.strip()}
-    )
-    if not joined:
-        outcome = "already"
-    return req, outcome
-
-
-def _notify_requesters(req: DocumentRequest, document: Document | None = None) -> None:
-    shown = number_display(req.application)
-    text = f"Request for {shown} ({req.provider_office.code}): {req.state_label}"
-    if req.state == DocumentRequest.State.DECLINED:
-        text += f" — {req.decline_reason}"
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=join.user_id,
-                kind=Notification.Kind.REQUEST_UPDATED,
-                application=req.application,
-                document=document,
-                request=req,
-                text=text[:300],
-                email=Notification.Email.IMMEDIATE,
-            )
-            for join in req.joins.filter(user__is_active=True)
-        ]
-    )
-    _enqueue_immediate(rows)
-
-
-def request_handled_by(*, user, request: DocumentRequest) -> bool:
-    """Who may move a request along: the clerks and admins of the providing office."""
-    return bool(user.can_provide and user.office_id == request.provider_office_id)
-
-
-@transaction.atomic
-def request_change(
-    *,
-    user,
-    request: DocumentRequest,
-    state: str,
-    expected_date: dt.date | None = None,
-    reason: str = "",
-) -> DocumentRequest:
-    """Move a request along its states (providing office's clerks and admins only)."""
-    req = (
-        DocumentRequest.objects.select_for_update()
-        .select_related("application__office", "provider_office")
-        .get(pk=request.pk)
-    )
-    if not request_handled_by(user=user, request=req):
-        raise ValidationError(
-            f"Only clerks and admins of {req.provider_office.name} can change this request."
-        )
-    if state not in DocumentRequest.State.values:
-        raise ValidationError("Unknown state.")
-    target = DocumentRequest.State(state)
-    if target not in DocumentRequest.TRANSITIONS[DocumentRequest.State(req.state)]:
-        raise ValidationError(
-            f"A request that is {req.get_state_display().lower()} cannot be marked "
-            f"{target.label.lower()}."
-        )
-    if target == DocumentRequest.State.EXAMINATION_COMMENCED:
-        if expected_date is None:
-            raise ValidationError({"expected_date": "Give the date the reports are expected by."})
-        if expected_date < timezone.localdate():
-            raise ValidationError({"expected_date": "The expected date is in the past."})
-        req.expected_date = expected_date
-    if target == DocumentRequest.State.DECLINED:
-        if not reason.strip():
-            raise ValidationError({"reason": "Say why the request is declined."})
-        req.decline_reason = reason.strip()[:500]
-    req.state = target
-    req.changed_by = user
-    req.updated_at = timezone.now()
-    req.full_clean()
-    req.save()
-    _notify_requesters(req)
-    return req
-
-
-@transaction.atomic
-def requests_fulfil_for_document(*, document: Document, actor=None) -> list[DocumentRequest]:
-    """A search or examination report arrived: every active request for it is fulfilled."""
-    if document.category not in REPORT_CATEGORIES or document.withdrawn_at is not None:
-        return []
-    app = document.application
-    reqs = list(
-        DocumentRequest.objects.select_for_update()
-        .select_related("requesting_office", "provider_office", "application")
-        .filter(application=app, state__in=DocumentRequest.ACTIVE)
-    )
-    done = []
-    for req in reqs:
-        # A report the requesting office may not read does not answer its request.
-        if not (app.published and app.office.admits(req.requesting_office)):
-            continue
-        req.state = DocumentRequest.State.FULFILLED
-        req.fulfilled_by = document
-        req.changed_by = actor if getattr(actor, "pk", None) else None
-        req.updated_at = timezone.now()
-        req.save()
-        usage_record(
-            action=Action.REQUEST_FULFILLED,
-            office=req.requesting_office,
-            provider_office=req.provider_office,
-            application_id=app.pk,
-            document_id=document.pk,
-        )
-        _notify_requesters(req, document=document)
-        done.append(req)
-    return done
 
 
 # --------------------------------------------------------------------------------------------

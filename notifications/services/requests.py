@@ -1,0 +1,396 @@
+"""Document requests between offices: make, answer, fulfil, expire; every step is told to
+the other side through the outbox and counted as a usage event of the pair of offices."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dossiers import numbers
+from dossiers.models import Application, Document, LookupKey
+from offices.models import Office, office_request_recipients
+from stats.models import Action
+from stats.services import usage_record
+
+from ..models import DocumentRequest, Notification, RequestJoin
+from .outbox import REPORT_CATEGORIES, _enqueue_immediate, number_display
+
+S = DocumentRequest.State
+W = DocumentRequest.Wanted
+
+# Which uploaded categories answer which wanted category.
+ANSWERS = {
+    W.ALL: set(REPORT_CATEGORIES),
+    W.SEARCH_REPORT: {Document.Category.SEARCH_REPORT},
+    W.WRITTEN_OPINION: {Document.Category.WRITTEN_OPINION},
+    W.OFFICE_ACTION: {Document.Category.OFFICE_ACTION},
+}
+
+
+def request_expiry_days() -> int:
+    return int(getattr(settings, "REQUESTS_EXPIRE_DAYS", 90))
+
+
+def request_number(req: DocumentRequest) -> str:
+    """The asked member in display form (also before the portal holds it)."""
+    if req.application_id:
+        return number_display(req.application)
+    try:
+        return numbers.format_display(req.wanted_key)
+    except numbers.InvalidNumber:
+        return req.wanted_display or req.wanted_key
+
+
+def _own_prefix(req: DocumentRequest) -> str:
+    own = req.requester_application
+    return f"For your {number_display(own)}: " if own is not None else ""
+
+
+def request_summary(req: DocumentRequest) -> str:
+    """ "AU asks for the latest office action of CA 2,827,121 (for AU 2014351899)"."""
+    own = req.requester_application
+    for_own = f" (for {number_display(own)})" if own is not None else ""
+    needed = f", needed by {req.needed_by:%Y-%m-%d}" if req.needed_by else ""
+    what = req.get_category_display().lower()
+    return f"{req.requesting_office.code} asks for {what} of {request_number(req)}{for_own}{needed}"
+
+
+# ------------------------------------------------------------------ who is told
+
+
+def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -> list:
+    """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail."""
+    office = req.provider_office
+    emailed, in_app = office_request_recipients(office)
+    rows = [
+        Notification(
+            user=user,
+            kind=Notification.Kind.REQUEST_RECEIVED,
+            application=req.application,
+            request=req,
+            text=text[:300],
+            email=Notification.Email.IMMEDIATE if user in emailed else Notification.Email.NONE,
+        )
+        for user in (*emailed, *in_app)
+        if user.pk != exclude_user_id
+    ]
+    if office.request_inbox:
+        rows.append(
+            Notification(
+                email_to=office.request_inbox,
+                kind=Notification.Kind.REQUEST_RECEIVED,
+                application=req.application,
+                request=req,
+                text=text[:300],
+                email=Notification.Email.IMMEDIATE,
+                read_at=timezone.now(),
+            )
+        )
+    rows = Notification.objects.bulk_create(rows)
+    _enqueue_immediate(rows)
+    return rows
+
+
+def _notify_requesters(req: DocumentRequest) -> list:
+    text = f"{_own_prefix(req)}request for {request_number(req)} ({req.provider_office.code}): "
+    text += req.state_label
+    if req.state == S.DECLINED:
+        text += f" \u2014 {req.decline_reason}"
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=join.user_id,
+                kind=Notification.Kind.REQUEST_UPDATED,
+                application=req.application,
+                request=req,
+                text=text[:300],
+                email=Notification.Email.IMMEDIATE,
+            )
+            for join in req.joins.filter(user__is_active=True)
+        ]
+    )
+    _enqueue_immediate(rows)
+    return rows
+
+
+# ------------------------------------------------------------------ make
+
+
+def _provider_check(user, provider: Office | None, shown: str) -> Office:
+    if provider is None or not (provider.is_active and provider.provides):
+        name = provider.name if provider else "That office"
+        raise ValidationError(f"{name} does not share documents through CASE.")
+    if provider.pk == user.office_id:
+        raise ValidationError(f"{shown} is an application of your own office.")
+    if not provider.admits(user.office):
+        # Its policy would hide the reports from us anyway; asking only leaks our interest.
+        raise ValidationError(f"{provider.name} does not share its documents with your office.")
+    return provider
+
+
+def request_provider_for_number(*, user, number: numbers.PatentNumber) -> Office:
+    """The office asked for a number the portal does not hold; refused unless it takes part."""
+    office = Office.objects.filter(code=number.office).first()
+    if office is None:
+        raise ValidationError(
+            f"{number.office} is not an office of the CASE Portal, so {number.display} cannot "
+            "be requested through it."
+        )
+    return _provider_check(user, office, number.display)
+
+
+@transaction.atomic
+def request_make(
+    *,
+    user,
+    application: Application | None = None,
+    number: numbers.PatentNumber | None = None,
+    category: str = W.ALL,
+    message: str = "",
+    needed_by: dt.date | None = None,
+    requester_application: Application | None = None,
+) -> tuple[DocumentRequest, str]:
+    """Ask an office for reports of one of its applications, or of a valid number the portal
+    does not hold yet. Returns (request, outcome): "created", "joined" (a colleague asked for
+    the same already) or "already"."""
+    if user.office_id is None:
+        raise ValidationError("Only people of an office can request documents.")
+    if category not in W.values:
+        raise ValidationError({"category": "Choose what you need."})
+    if application is None and number is None:
+        raise ValidationError("Say which application the request is for.")
+    if application is not None:
+        shown = number_display(application)
+        provider = _provider_check(user, application.office, shown)
+        if category in (W.SEARCH_REPORT, W.WRITTEN_OPINION):
+            shared = (
+                Document.objects.visible_to(user)
+                .live()
+                .filter(application=application, category=category)
+                .exists()
+            )
+            if shared:
+                # An office action can always be newer; a search report is issued once.
+                raise ValidationError(
+                    f"The {W(category).label.lower()} of {shown} is already shared; open the "
+                    "family to read it."
+                )
+        # Lock the application so two examiners asking at once end up in one request.
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        key, display = application.key, shown
+        active = Q(application=application)
+    else:
+        shown = number.display
+        provider = request_provider_for_number(user=user, number=number)
+        key, display = number.key, number.display
+        active = Q(application=None, wanted_key=key)
+    if needed_by is not None and needed_by < timezone.localdate():
+        raise ValidationError({"needed_by": "The date you need the reports by is in the past."})
+    if requester_application is not None and requester_application.office_id != user.office_id:
+        raise ValidationError("Your own application must be one of your office's.")
+    req = (
+        DocumentRequest.objects.select_for_update(of=("self",))
+        .filter(active, requesting_office_id=user.office_id, category=category, state__in=S_ACTIVE)
+        .first()
+    )
+    outcome = "joined"
+    if req is None:
+        req = DocumentRequest(
+            application=application,
+            wanted_key=key,
+            wanted_display=display[:60],
+            category=category,
+            requesting_office_id=user.office_id,
+            provider_office=provider,
+            requester_application=requester_application,
+            needed_by=needed_by,
+            changed_by=user,
+        )
+        req.full_clean()
+        req.save()
+        outcome = "created"
+        usage_record(
+            action=Action.REQUEST_MADE,
+            user=user,
+            office=user.office,
+            provider_office=provider,
+            application_id=application.pk if application else None,
+        )
+    elif needed_by and (req.needed_by is None or needed_by < req.needed_by):
+        req.needed_by = needed_by  # the earliest date of those asking is the one that counts
+        req.save(update_fields=["needed_by"])
+    _join, joined = RequestJoin.objects.get_or_create(
+        request=req, user=user, defaults={"message": message.strip()}
+    )
+    if not joined:
+        return req, "already"
+    if outcome == "created":
+        note = f": \u201c{message.strip()}\u201d" if message.strip() else ""
+        _notify_provider(req, (request_summary(req) + note)[:300])
+    return req, outcome
+
+
+S_ACTIVE = DocumentRequest.ACTIVE
+
+
+# ------------------------------------------------------------------ answer
+
+
+def request_handled_by(*, user, request: DocumentRequest) -> bool:
+    """Who may move a request along: the clerks and admins of the providing office."""
+    return bool(user.can_provide and user.office_id == request.provider_office_id)
+
+
+@transaction.atomic
+def request_change(
+    *,
+    user,
+    request: DocumentRequest,
+    state: str,
+    expected_date: dt.date | None = None,
+    reason: str = "",
+) -> DocumentRequest:
+    """Accept (with an expected date), mark examination commenced, or decline with a reason
+    (providing office's clerks and admins only); the requesters are told."""
+    req = (
+        DocumentRequest.objects.select_for_update(of=("self",))
+        .select_related(
+            "application__office",
+            "provider_office",
+            "requesting_office",
+            "requester_application__office",
+        )
+        .get(pk=request.pk)
+    )
+    if not request_handled_by(user=user, request=req):
+        raise ValidationError(
+            f"Only clerks and admins of {req.provider_office.name} can change this request."
+        )
+    if state not in S.values:
+        raise ValidationError("Unknown state.")
+    target = S(state)
+    if target not in DocumentRequest.TRANSITIONS[S(req.state)]:
+        raise ValidationError(
+            f"A request that is {req.get_state_display().lower()} cannot be marked "
+            f"{target.label.lower()}."
+        )
+    if target in (S.ACKNOWLEDGED, S.EXAMINATION_COMMENCED):
+        if expected_date is None:
+            raise ValidationError({"expected_date": "Give the date the reports are expected by."})
+        if expected_date < timezone.localdate():
+            raise ValidationError({"expected_date": "The expected date is in the past."})
+        req.expected_date = expected_date
+    if target == S.DECLINED:
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the request is declined."})
+        req.decline_reason = reason.strip()[:500]
+    accepted_now = target != S.DECLINED and req.state == S.OPEN
+    req.state = target
+    req.changed_by = user
+    req.updated_at = timezone.now()
+    req.full_clean()
+    req.save()
+    if accepted_now or target == S.DECLINED:
+        usage_record(
+            action=Action.REQUEST_DECLINED if target == S.DECLINED else Action.REQUEST_ACCEPTED,
+            user=user,
+            office=req.requesting_office,
+            provider_office=req.provider_office,
+            application_id=req.application_id,
+        )
+    _notify_requesters(req)
+    return req
+
+
+# ------------------------------------------------------------------ fulfil
+
+
+@transaction.atomic
+def requests_fulfil_for_document(*, document: Document, actor=None) -> list[DocumentRequest]:
+    """A report arrived: every active request it answers is fulfilled. The requesters are
+    told by the caller, in the one notification about the document."""
+    if document.category not in REPORT_CATEGORIES or document.withdrawn_at is not None:
+        return []
+    app = document.application
+    reqs = list(
+        DocumentRequest.objects.select_for_update(of=("self",))
+        .select_related("requesting_office", "provider_office", "requester_application__office")
+        .filter(Q(application=app) | Q(application=None, wanted_key=app.key))
+        .filter(state__in=S_ACTIVE)
+    )
+    done = []
+    for req in reqs:
+        if document.category not in ANSWERS[W(req.category)]:
+            continue
+        # A report the requesting office may not read does not answer its request.
+        if not (app.published and app.office.admits(req.requesting_office)):
+            continue
+        req.application = app
+        req.state = S.FULFILLED
+        req.fulfilled_by = document
+        req.changed_by = actor if getattr(actor, "pk", None) else None
+        req.updated_at = timezone.now()
+        req.save()
+        usage_record(
+            action=Action.REQUEST_FULFILLED,
+            office=req.requesting_office,
+            provider_office=req.provider_office,
+            application_id=app.pk,
+            document_id=document.pk,
+        )
+        done.append(req)
+    return done
+
+
+@transaction.atomic
+def requests_attach_for_application(*, application: Application) -> int:
+    """A number asked for before the portal held it is now provided: its requests point at it
+    (any spelling the application is known by: own number, publications)."""
+    keys = set(LookupKey.objects.filter(application=application).values_list("key", flat=True))
+    keys.add(application.key)
+    return DocumentRequest.objects.filter(
+        application=None,
+        wanted_key__in=keys,
+        provider_office_id=application.office_id,
+    ).update(application=application, updated_at=timezone.now())
+
+
+# ------------------------------------------------------------------ expire
+
+
+@transaction.atomic
+def requests_expire(*, now: dt.datetime | None = None) -> int:
+    """Requests open longer than the configured time (REQUESTS_EXPIRE_DAYS) expire; both
+    sides are told."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=request_expiry_days())
+    reqs = list(
+        DocumentRequest.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related(
+            "application__office",
+            "provider_office",
+            "requesting_office",
+            "requester_application__office",
+        )
+        .filter(state__in=S_ACTIVE, created_at__lt=cutoff)
+    )
+    for req in reqs:
+        req.state = S.EXPIRED
+        req.updated_at = now
+        req.save(update_fields=["state", "updated_at"])
+        usage_record(
+            action=Action.REQUEST_EXPIRED,
+            office=req.requesting_office,
+            provider_office=req.provider_office,
+            application_id=req.application_id,
+        )
+        _notify_requesters(req)
+        _notify_provider(
+            req,
+            f"Expired after {request_expiry_days()} days without an answer: "
+            + request_summary(req),
+        )
+    return len(reqs)
