@@ -98,6 +98,9 @@ class UsageMonthly(models.Model):
     action = models.CharField(max_length=32, choices=Action.choices)
     bulk = models.BooleanField(default=False)
     total = models.BigIntegerField(default=0)
+    # How many events were summed: a search of a pasted list is one event whose count is the
+    # numbers looked up, so submissions are `events` and numbers are `total`.
+    events = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -116,22 +119,25 @@ class UsageMonthly(models.Model):
 
 
 class UsageMonthlyUser(models.Model):
-    """Who used the portal in a month: distinct active users per month or period."""
+    """Who did what in a month: distinct active users (in all, who logged in, searched,
+    retrieved) per month or period."""
 
     month = models.DateField(help_text="First day of the month.")
     office_id = models.IntegerField(default=0)
     user_id = models.BigIntegerField()
+    action = models.CharField(max_length=32, choices=Action.choices, default=Action.LOGIN)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "office_id", "user_id"], name="stats_usagemonthlyuser_key"
+                fields=["month", "office_id", "user_id", "action"],
+                name="stats_usagemonthlyuser_action_key",
             )
         ]
         indexes = [models.Index(fields=["office_id", "month"], name="stats_monthlyuser_office")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.office_id} user {self.user_id}"
+        return f"{self.month:%Y-%m} {self.office_id} user {self.user_id} {self.action}"
 
 
 def report_upload_to(report: "StatisticsReport", filename: str) -> str:

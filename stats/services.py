@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateField, Sum, Value
+from django.db.models import Count, DateField, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from offices.models import Office
@@ -105,7 +105,7 @@ def _fold(events) -> None:
             provider_ref=Coalesce("provider_office_id", Value(0)),
         )
         .values("month", "office_ref", "provider_ref", "action", "bulk")
-        .annotate(total=Sum("count"))
+        .annotate(total=Sum("count"), events=Count("id"))
         .order_by()
     )
     table = UsageMonthly._meta.db_table
@@ -118,24 +118,25 @@ def _fold(events) -> None:
             "action": "action",
             "bulk": "bulk",
             "total": "total",
+            "events": "events",
         },
         sums,
         f"ON CONFLICT (month, office_id, provider_id, action, bulk) DO UPDATE SET "
-        f"total = {table}.total + excluded.total",
+        f"total = {table}.total + excluded.total, events = {table}.events + excluded.events",
     )
     people = (
         events.filter(user_id__isnull=False)
         .exclude(action__in=NOT_ACTIVITY)
         .annotate(month=month, office_ref=Coalesce("office_id", Value(0)))
-        .values("month", "office_ref", "user_id")
+        .values("month", "office_ref", "user_id", "action")
         .distinct()
         .order_by()
     )
     _insert_select(
         UsageMonthlyUser._meta.db_table,
-        {"month": "month", "office_id": "office_ref", "user_id": "user_id"},
+        {"month": "month", "office_id": "office_ref", "user_id": "user_id", "action": "action"},
         people,
-        "ON CONFLICT (month, office_id, user_id) DO NOTHING",
+        "ON CONFLICT (month, office_id, user_id, action) DO NOTHING",
     )
 
 
