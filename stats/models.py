@@ -56,6 +56,8 @@ class UsageEvent(models.Model):
                 fields=["office", "action", "occurred_at"], name="stats_usage_office_action"
             ),
             models.Index(fields=["provider_office", "occurred_at"], name="stats_usage_provider"),
+            # The few request events of a period, for the time to fulfil (stats/requests.py).
+            models.Index(fields=["action", "occurred_at"], name="stats_usage_action_time"),
         ]
         constraints = [
             models.CheckConstraint(

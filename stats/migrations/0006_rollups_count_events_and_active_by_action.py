@@ -67,5 +67,9 @@ class Migration(migrations.Migration):
                 name="stats_usagemonthlyuser_action_key",
             ),
         ),
+        migrations.AddIndex(
+            model_name="usageevent",
+            index=models.Index(fields=["action", "occurred_at"], name="stats_usage_action_time"),
+        ),
         migrations.RunPython(refold, migrations.RunPython.noop, elidable=True),
     ]
