@@ -16,8 +16,8 @@ from django.db.models import OuterRef, Q, Subquery
 
 from offices.models import Office
 
+from .ledger import Period, usage_sums
 from .models import Action, UsageEvent
-from .selectors import Period, usage_sums
 
 REQUEST_ACTIONS = {
     Action.REQUEST_MADE: "asked",
