@@ -142,6 +142,28 @@ class UsageMonthlyUser(models.Model):
         return f"{self.month:%Y-%m} {self.office_id} user {self.user_id} {self.action}"
 
 
+class UsageRequestWait(models.Model):
+    """How long fulfilled document requests took, as a histogram of whole days per month (of
+    fulfilment) and office pair, so the median time to fulfil is read without the raw events.
+    Folded by usage_rollup() from REQUEST_FULFILLED events (stats/requests.py)."""
+
+    month = models.DateField(help_text="First day of the month of fulfilment.")
+    office_id = models.IntegerField(help_text="The asking office.")
+    provider_id = models.IntegerField(help_text="The office asked.")
+    days = models.IntegerField(help_text="Whole days from asking to fulfilment.")
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office_id", "provider_id", "days"], name="stats_requestwait_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.days} d ×{self.n}"
+
+
 def report_upload_to(report: "StatisticsReport", filename: str) -> str:
     return f"stats/reports/{report.pk}/{filename}"
 

@@ -3,21 +3,21 @@
 The requests issue records each step of a document request as a usage event (stats never
 imports notifications): REQUEST_MADE with office = the asking office and provider_office = the
 office asked, and REQUEST_FULFILLED / REQUEST_DECLINED / REQUEST_EXPIRED with the same pair.
-Counts come from the rollups (usage_sums); the time to fulfil pairs each fulfilment with the
-latest REQUEST_MADE of the same pair and application before it (an office has at most one
-active request per application, so that is the request that was fulfilled).
+Counts come from the rollups (usage_sums); the time to fulfil from UsageRequestWait, a
+histogram of whole days that usage_rollup() folds (services.request_waits_count), plus the
+tail's fulfilments, so the median is exact to the day without reading the raw events.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
-from statistics import median
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from offices.models import Office
 
-from .ledger import Period, usage_sums
-from .models import Action, UsageEvent
+from .ledger import Period, _tail_events, usage_sums
+from .models import Action, UsageRequestWait
+from .services import request_waits_count
 
 REQUEST_ACTIONS = {
     Action.REQUEST_MADE: "asked",
@@ -42,7 +42,7 @@ class RequestPair:
     fulfilled: int = 0
     declined: int = 0
     expired: int = 0
-    waits: list[timedelta] = field(default_factory=list)
+    waits: Counter = field(default_factory=Counter)  # whole days -> fulfilments
 
     @property
     def median_days(self) -> float | None:
@@ -52,10 +52,16 @@ class RequestPair:
         return [getattr(self, key) for key, _ in REQUEST_COLUMNS]
 
 
-def _median_days(waits: list[timedelta]) -> float | None:
-    if not waits:
+def _median_days(waits: Counter) -> float | None:
+    """Median of a days histogram (the mean of the two middle ones for an even count)."""
+    total = sum(waits.values())
+    if not total:
         return None
-    return round(median(w.total_seconds() for w in waits) / 86400, 1)
+    middle, seen, found = ((total - 1) // 2, total // 2), 0, []
+    for days in sorted(waits):
+        lo, seen = seen, seen + waits[days]
+        found += [days for m in middle if lo <= m < seen]
+    return round(sum(found) / 2, 1)
 
 
 @dataclass
@@ -64,40 +70,22 @@ class RequestMatrix:
 
     def totals(self) -> list:
         out = [sum(getattr(p, key) for p in self.pairs) for key, _ in REQUEST_COLUMNS[:-1]]
-        return [*out, _median_days([w for p in self.pairs for w in p.waits])]
+        return [*out, _median_days(sum((p.waits for p in self.pairs), Counter()))]
 
 
-def request_waits(period: Period, *, office: Office | None) -> dict[tuple[int, int], list]:
-    """Time from asking to fulfilment of the requests fulfilled in the period, per pair."""
-    asked_at = (
-        UsageEvent.objects.filter(
-            action=Action.REQUEST_MADE,
-            office_id=OuterRef("office_id"),
-            provider_office_id=OuterRef("provider_office_id"),
-            application_id=OuterRef("application_id"),
-            occurred_at__lte=OuterRef("occurred_at"),
-        )
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    fulfilled = UsageEvent.objects.filter(
-        action=Action.REQUEST_FULFILLED,
-        occurred_at__gte=period.start_at,
-        occurred_at__lt=period.stop_at,
-        office_id__isnull=False,
-        provider_office_id__isnull=False,
-    )
+def request_waits(period: Period, *, office: Office | None) -> dict[tuple[int, int], Counter]:
+    """Whole days from asking to fulfilment of the requests fulfilled in the period, per pair:
+    (asking, asked) -> Counter(days -> fulfilments). Rollup + tail, like every other figure."""
+    rolled = UsageRequestWait.objects.filter(month__gte=period.first, month__lte=period.last)
+    tail = _tail_events(period)
     if office is not None:
-        fulfilled = fulfilled.filter(Q(office_id=office.pk) | Q(provider_office_id=office.pk))
-    rows = (
-        fulfilled.annotate(asked_at=Subquery(asked_at))
-        .values_list("office_id", "provider_office_id", "occurred_at", "asked_at")
-        .order_by()
-    )
-    out: dict[tuple[int, int], list] = {}
-    for a, p, done, asked in rows:
-        if asked is not None:
-            out.setdefault((a, p), []).append(done - asked)
+        rolled = rolled.filter(Q(office_id=office.pk) | Q(provider_id=office.pk))
+        tail = tail.filter(Q(office_id=office.pk) | Q(provider_office_id=office.pk))
+    out: dict[tuple[int, int], Counter] = {}
+    for a, p, days, n in rolled.values_list("office_id", "provider_id", "days", "n"):
+        out.setdefault((a, p), Counter())[days] += n
+    for (_month, a, p, days), n in request_waits_count(tail).items():
+        out.setdefault((a, p), Counter())[days] += n
     return out
 
 

@@ -9,6 +9,7 @@ from django.db import migrations, models
 REFOLD = [
     "DELETE FROM stats_usagemonthly",
     "DELETE FROM stats_usagemonthlyuser",
+    "DELETE FROM stats_usagerequestwait",
     "DELETE FROM stats_usagepending",
     "INSERT INTO stats_usagepending (event_id, claimed) SELECT id, false FROM stats_usageevent",
 ]
@@ -70,6 +71,30 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="usageevent",
             index=models.Index(fields=["action", "occurred_at"], name="stats_usage_action_time"),
+        ),
+        migrations.CreateModel(
+            name="UsageRequestWait",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="First day of the month of fulfilment.")),
+                ("office_id", models.IntegerField(help_text="The asking office.")),
+                ("provider_id", models.IntegerField(help_text="The office asked.")),
+                ("days", models.IntegerField(help_text="Whole days from asking to fulfilment.")),
+                ("n", models.BigIntegerField(default=0)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month", "office_id", "provider_id", "days"),
+                        name="stats_requestwait_key",
+                    )
+                ],
+            },
         ),
         migrations.RunPython(refold, migrations.RunPython.noop, elidable=True),
     ]

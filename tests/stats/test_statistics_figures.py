@@ -65,7 +65,7 @@ def _rows_by_pair(period: Period) -> dict:
             pair["asked"] += 1
         if req.state == "fulfilled" and period.start_at <= req.updated_at < period.stop_at:
             pair["fulfilled"] += 1
-            pair["waits"].append((req.updated_at - req.created_at).total_seconds() / 86400)
+            pair["waits"].append((req.updated_at - req.created_at).days)  # whole days
     return out
 
 
