@@ -41,6 +41,7 @@ class Watch(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "watches"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "application"], name="notifications_watch_one_per_application"

@@ -13,10 +13,13 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from . import charts
+from .office_users import USER_COLUMNS, UserLine
+from .requests import REQUEST_COLUMNS
 from .selectors import BY_OFFICE_COLUMNS, MATRIX_METRICS, METRICS, AccessLine, StatsPage
 
 TREND_SERIES = [
     ("Searches", ("searches",)),
+    ("Numbers looked up", ("numbers_searched",)),
     ("Family views", ("family_views",)),
     ("Document views", ("document_views",)),
     ("Downloads", ("downloads", "package_downloads")),
@@ -28,17 +31,48 @@ def office_label(page: StatsPage) -> str:
     return f"{page.office.name} ({page.office.code})" if page.office else "All offices"
 
 
-def charts_for(page: StatsPage) -> dict:
-    series = [
-        (label, [sum(page.table[k].get(m, 0) for k in keys) for m in page.months])
-        for label, keys in TREND_SERIES
+TREND_PEOPLE = [
+    ("Active users", ("active_users",)),
+    ("Logged in", ("active_login",)),
+    ("Searched", ("active_search",)),
+    ("Retrieved documents", ("active_retrieve",)),
+]
+TREND_REQUESTS = [
+    ("Requests asked", ("requests_made",)),
+    ("Requests received", ("requests_received",)),
+    ("Requests answered", ("requests_answered",)),
+    ("Packages built", ("packages_built",)),
+]
+
+
+def _series(page: StatsPage, wanted, months) -> list:
+    return [
+        (label, [sum(page.table[k].get(m, 0) for k in keys) for m in months])
+        for label, keys in wanted
     ]
+
+
+def charts_for(page: StatsPage) -> dict:
+    """The charts: 24 months of trend up to the period's last month, and the top pairs."""
+    months = page.trend_months or page.months
+    series = _series(page, TREND_SERIES, months)
     verb = "viewed" if page.metric == "views" else "downloaded"
     pairs = [(f"{a.code} {verb} {p.code}", n) for a, p, n in page.matrix.top_pairs(10)]
     scope = page.office.code if page.office else "all offices"
+    span = f"{months[0]:%b %Y} – {months[-1]:%b %Y}"
     return {
         "trend": charts.line_chart(
-            title=f"Monthly use — {scope}, {page.period.label}", months=page.months, series=series
+            title=f"Monthly use — {scope}, {span}", months=months, series=series
+        ),
+        "people": charts.line_chart(
+            title=f"Active users — {scope}, {span}",
+            months=months,
+            series=_series(page, TREND_PEOPLE, months),
+        ),
+        "requests": charts.line_chart(
+            title=f"Document requests and packages — {scope}, {span}",
+            months=months,
+            series=_series(page, TREND_REQUESTS, months),
         ),
         "pairs": charts.bar_chart(
             title=f"Top office pairs — documents {verb} (accessing office {verb} providing office)",
@@ -64,15 +98,34 @@ def _csv(rows: list[list]) -> str:
 CSV_TABLES = {
     "monthly": "Monthly figures",
     "matrix": "Office × office matrix",
+    "requests": "Document requests by office pair",
     "offices": "By office",
 }
 
 
 def csv_monthly(page: StatsPage) -> str:
     rows = [["month", *[key for key, _ in METRICS]]]
+    table_rows = page.table_rows()
     for i, month in enumerate(page.months):
-        rows.append([f"{month:%Y-%m}", *[r["values"][i] for r in page.table_rows()]])
+        rows.append([f"{month:%Y-%m}", *[r["values"][i] for r in table_rows]])
     rows.append(["period", *[page.totals.get(key, 0) for key, _ in METRICS]])
+    rows.append(["change_last_month", *[(r["change"] or {}).get("delta", "") for r in table_rows]])
+    return _csv(rows)
+
+
+def csv_requests(page: StatsPage) -> str:
+    rows = [["asking_office", "providing_office", *[key for key, _ in REQUEST_COLUMNS]]]
+    for pair in page.requests.pairs:
+        rows.append([pair.asking.code, pair.providing.code, *pair.values()])
+    rows.append(["total", "", *page.requests.totals()])
+    return _csv([[("" if c is None else c) for c in row] for row in rows])
+
+
+def csv_users(lines: list[UserLine]) -> str:
+    rows = [["email", "role", "status", *[key for key, _ in USER_COLUMNS], "last_use"]]
+    for line in lines:
+        last = f"{line.last_seen:%Y-%m-%d %H:%M}" if line.last_seen else ""
+        rows.append([line.user.email, line.user.role, line.status, *line.values, last])
     return _csv(rows)
 
 
@@ -126,11 +179,18 @@ def _month_chunks(page: StatsPage, size: int = 12) -> list[dict]:
     return chunks
 
 
-def pdf_render(page: StatsPage, *, generated: date) -> bytes:
+def pdf_from_html(html: str) -> bytes:
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
+    stylesheet = CSS(filename=finders.find("css/stats.css"))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+
+
+def pdf_render(page: StatsPage, *, generated: date, template: str = "stats/report.html") -> bytes:
+    """The report of a StatsPage; template "stats/published.html" is the operator's posting
+    of one month for all offices."""
     html = render_to_string(
-        "stats/report.html",
+        template,
         {
             "page": page,
             "charts": charts_for(page),
@@ -139,8 +199,22 @@ def pdf_render(page: StatsPage, *, generated: date) -> bytes:
             "matrix_rows": page.matrix.rows(),
             "matrix_label": MATRIX_METRICS[page.metric][0],
             "by_office_columns": BY_OFFICE_COLUMNS,
+            "request_columns": REQUEST_COLUMNS,
             "generated": generated,
         },
     )
-    stylesheet = CSS(filename=finders.find("css/stats.css"))
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    return pdf_from_html(html)
+
+
+def pdf_users(*, office, period, lines: list[UserLine], generated: date) -> bytes:
+    html = render_to_string(
+        "stats/users_report.html",
+        {
+            "office": office,
+            "period": period,
+            "lines": lines,
+            "user_columns": USER_COLUMNS,
+            "generated": generated,
+        },
+    )
+    return pdf_from_html(html)

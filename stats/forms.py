@@ -1,17 +1,31 @@
-"""The statistics page's filter: a period of whole months and the matrix figure."""
+"""The statistics page's filter: a period of whole months and the matrix figure.
+
+The months are plain selects (every browser shows a select's value; a month input shows
+"--------- ----" in some and a bare text box in others), always filled with the period shown.
+"""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 
 from .selectors import MATRIX_METRICS, MAX_MONTHS, Period, month_add
+from .services import portal_tz
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+def month_choices(*, today: date | None = None, keep: tuple[date, ...] = ()) -> list:
+    """The last MAX_MONTHS months, newest first, plus any month in `keep` outside them."""
+    if today is None:
+        today = datetime.now(tz=portal_tz()).date()
+    newest = today.replace(day=1)
+    months = {month_add(newest, -i) for i in range(MAX_MONTHS)} | {m for m in keep if m}
+    return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True)]
+
+
 class MonthField(forms.CharField):
-    widget = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    widget = forms.Select
 
     def to_python(self, value) -> date | None:
         value = super().to_python(value).strip()
@@ -35,6 +49,12 @@ class PeriodForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, keep: tuple[date, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = month_choices(keep=keep)
+        for name in ("start", "end"):
+            self.fields[name].widget.choices = choices
+
     def clean(self):
         data = super().clean()
         default = Period.last_months(12)
@@ -52,9 +72,31 @@ class PeriodForm(forms.Form):
 
 
 def period_from_query(query) -> tuple[PeriodForm, Period, str]:
-    """Bound form plus the period and metric to show; bad input falls back to the defaults."""
+    """The form to show plus the period and metric to show; bad input falls back to defaults.
+
+    A valid query gives an unbound form showing the period actually shown (a missing month is
+    filled in), so the pickers and the heading always agree. An invalid one keeps the bound
+    form so its messages show; the page then shows the last 12 months and says so.
+    """
     form = PeriodForm(query)
     if form.is_valid():
-        return form, form.cleaned_data["period"], form.cleaned_data["metric"]
+        period, metric = form.cleaned_data["period"], form.cleaned_data["metric"]
+        shown = PeriodForm(
+            initial={"start": period.first, "end": period.last, "metric": metric},
+            keep=(period.first, period.last),
+        )
+        return shown, period, metric
     default = Period.last_months(12)
     return form, default, "views"
+
+
+def presets(*, today: date | None = None) -> list[tuple[str, Period]]:
+    """Ready-made periods: last 12 months, this year (to date), last year."""
+    if today is None:
+        today = datetime.now(tz=portal_tz()).date()
+    this_month = today.replace(day=1)
+    return [
+        ("Last 12 months", Period.last_months(12, today=today)),
+        ("This year", Period(date(today.year, 1, 1), this_month)),
+        ("Last year", Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 1))),
+    ]

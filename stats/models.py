@@ -56,6 +56,8 @@ class UsageEvent(models.Model):
                 fields=["office", "action", "occurred_at"], name="stats_usage_office_action"
             ),
             models.Index(fields=["provider_office", "occurred_at"], name="stats_usage_provider"),
+            # The few request events of a period, for the time to fulfil (stats/requests.py).
+            models.Index(fields=["action", "occurred_at"], name="stats_usage_action_time"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -98,6 +100,9 @@ class UsageMonthly(models.Model):
     action = models.CharField(max_length=32, choices=Action.choices)
     bulk = models.BooleanField(default=False)
     total = models.BigIntegerField(default=0)
+    # How many events were summed: a search of a pasted list is one event whose count is the
+    # numbers looked up, so submissions are `events` and numbers are `total`.
+    events = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -116,22 +121,47 @@ class UsageMonthly(models.Model):
 
 
 class UsageMonthlyUser(models.Model):
-    """Who used the portal in a month: distinct active users per month or period."""
+    """Who did what in a month: distinct active users (in all, who logged in, searched,
+    retrieved) per month or period."""
 
     month = models.DateField(help_text="First day of the month.")
     office_id = models.IntegerField(default=0)
     user_id = models.BigIntegerField()
+    action = models.CharField(max_length=32, choices=Action.choices, default=Action.LOGIN)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "office_id", "user_id"], name="stats_usagemonthlyuser_key"
+                fields=["month", "office_id", "user_id", "action"],
+                name="stats_usagemonthlyuser_action_key",
             )
         ]
         indexes = [models.Index(fields=["office_id", "month"], name="stats_monthlyuser_office")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.office_id} user {self.user_id}"
+        return f"{self.month:%Y-%m} {self.office_id} user {self.user_id} {self.action}"
+
+
+class UsageRequestWait(models.Model):
+    """How long fulfilled document requests took, as a histogram of whole days per month (of
+    fulfilment) and office pair, so the median time to fulfil is read without the raw events.
+    Folded by usage_rollup() from REQUEST_FULFILLED events (stats/requests.py)."""
+
+    month = models.DateField(help_text="First day of the month of fulfilment.")
+    office_id = models.IntegerField(help_text="The asking office.")
+    provider_id = models.IntegerField(help_text="The office asked.")
+    days = models.IntegerField(help_text="Whole days from asking to fulfilment.")
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office_id", "provider_id", "days"], name="stats_requestwait_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.days} d ×{self.n}"
 
 
 def report_upload_to(report: "StatisticsReport", filename: str) -> str:

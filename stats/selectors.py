@@ -1,80 +1,26 @@
-"""Reads for the statistics pages: monthly rollups plus the not-yet-rolled tail, one snapshot.
-
-Every figure is `rollup rows in the period + tail events in the period`, where the tail is the
-events still named in UsagePending (see stats/services.py). Both parts are read inside
-`snapshot()` so a rollup committing between two queries cannot count an event twice or not at all.
-"""
+"""Reads for the statistics pages, built on the ledger reads of stats/ledger.py."""
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db import connections, router, transaction
-from django.db.models import Count, DateField, F, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models import Count, Sum
 from django.http import Http404
 
 from offices.models import Office, User
 
-from .models import Action, UsageEvent, UsageMonthly, UsageMonthlyUser, UsagePending
-from .services import NOT_ACTIVITY, portal_tz
-
-MAX_MONTHS = 120
-
-
-def month_add(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months in the portal's time zone, `first` to `last` inclusive (first days)."""
-
-    first: date
-    last: date
-
-    @classmethod
-    def last_months(cls, n: int = 12, *, today: date | None = None) -> "Period":
-        if today is None:
-            today = datetime.now(tz=portal_tz()).date()
-        last = today.replace(day=1)
-        return cls(month_add(last, -(n - 1)), last)
-
-    @property
-    def months(self) -> list[date]:
-        out, month = [], self.first
-        while month <= self.last:
-            out.append(month)
-            month = month_add(month, 1)
-        return out
-
-    @property
-    def stop_day(self) -> date:
-        """First day after the period (exclusive bound)."""
-        return month_add(self.last, 1)
-
-    @property
-    def start_at(self) -> datetime:
-        return datetime.combine(self.first, time.min, tzinfo=portal_tz())
-
-    @property
-    def stop_at(self) -> datetime:
-        return datetime.combine(self.stop_day, time.min, tzinfo=portal_tz())
-
-    @property
-    def label(self) -> str:
-        if self.first == self.last:
-            return f"{self.first:%B %Y}"
-        return f"{self.first:%B %Y} – {self.last:%B %Y}"
-
-    @property
-    def slug(self) -> str:
-        return f"{self.first:%Y-%m}_{self.last:%Y-%m}"
-
+from .ledger import (  # noqa: F401  (Period, month_add, ... are used through this module too)
+    ACTIVE_KINDS,
+    MAX_MONTHS,
+    Period,
+    active_users,
+    month_add,
+    snapshot,
+    usage_sums,
+)
+from .models import Action, UsageEvent
+from .requests import request_matrix_get
+from .services import portal_tz
 
 # ---------------------------------------------------------------------------------------------
 # Who may see what
@@ -109,149 +55,6 @@ def stats_office_get_for_user(*, user, code: str | None) -> Office | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rollup + tail
-
-
-# Within one snapshot the lowest pending id cannot change: look it up once, not per query.
-_lowest_pending: ContextVar[dict | None] = ContextVar("stats_lowest_pending", default=None)
-
-
-@contextmanager
-def snapshot() -> Iterator[None]:
-    """Read everything inside one REPEATABLE READ snapshot (PostgreSQL, outermost only)."""
-    db = router.db_for_read(UsageEvent)  # the replica when one is configured
-    connection = connections[db]
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=db):
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        token = _lowest_pending.set({})
-        try:
-            yield
-        finally:
-            _lowest_pending.reset(token)
-
-
-# logical name -> (UsageMonthly field, UsageEvent field)
-_FIELDS = {
-    "office": ("office_id", "office_id"),
-    "provider": ("provider_id", "provider_office_id"),
-    "action": ("action", "action"),
-    "bulk": ("bulk", "bulk"),
-}
-
-
-def _where(src: int, *, office=None, provider=None, either=None, actions=None, pairs=False) -> Q:
-    """One filter, spelled for the rollup (src 0) or the raw tail (src 1)."""
-    office_f, provider_f = _FIELDS["office"][src], _FIELDS["provider"][src]
-    q = Q()
-    if office is not None:
-        q &= Q(**{office_f: office})
-    if provider is not None:
-        q &= Q(**{provider_f: provider})
-    if either is not None:
-        q &= Q(**{office_f: either}) | Q(**{provider_f: either})
-    if actions is not None:
-        q &= Q(action__in=list(actions))
-    if pairs:  # both offices known: the uses that belong in the office x office matrix
-        q &= Q(**{f"{office_f}__gt": 0}) if src == 0 else Q(**{f"{office_f}__isnull": False})
-        q &= Q(**{f"{provider_f}__gt": 0}) if src == 0 else Q(**{f"{provider_f}__isnull": False})
-    return q
-
-
-def _tail_events(period: Period):
-    """Events named in UsagePending, within the period.
-
-    The tail is the newest events by id (even when backdated with `when=`), so the lowest pending
-    id, given as a literal, lets PostgreSQL walk the primary key from there instead of scanning
-    the period's events on the occurred_at index and semi-joining them.
-    """
-    memo = _lowest_pending.get()
-    if memo is not None and "id" in memo:
-        lowest = memo["id"]
-    else:
-        lowest = UsagePending.objects.order_by("event_id").values_list("event_id", flat=True)
-        lowest = lowest.first()
-        if memo is not None:
-            memo["id"] = lowest
-    if lowest is None:
-        return UsageEvent.objects.none()
-    return UsageEvent.objects.filter(
-        pk__gte=lowest,
-        pk__in=UsagePending.objects.values("event_id"),
-        occurred_at__gte=period.start_at,
-        occurred_at__lt=period.stop_at,
-    ).order_by()
-
-
-def _as_month(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def usage_sums(
-    period: Period, *, by: tuple[str, ...], monthly: bool = False, **filters
-) -> dict[tuple, int]:
-    """Sum of UsageEvent.count grouped by `by` (+ month first when `monthly`), rollup + tail."""
-    tz = portal_tz()
-    rolled = UsageMonthly.objects.filter(
-        _where(0, **filters), month__gte=period.first, month__lte=period.last
-    )
-    tail = _tail_events(period).filter(_where(1, **filters))
-    names0 = [_FIELDS[name][0] for name in by]
-    names1 = [_FIELDS[name][1] for name in by]
-    if monthly:
-        tail = tail.annotate(month=TruncMonth("occurred_at", tzinfo=tz))
-        names0, names1 = ["month", *names0], ["month", *names1]
-    out: dict[tuple, int] = defaultdict(int)
-    for qs, names, total in ((rolled, names0, "total"), (tail, names1, "count")):
-        for row in qs.values(*names).annotate(n=Sum(total)).order_by():
-            key = []
-            for name in names:
-                value = row[name]
-                if name == "month":
-                    value = _as_month(value)
-                elif value is None and name in ("office_id", "provider_office_id"):
-                    value = 0
-                key.append(value)
-            out[tuple(key)] += row["n"]
-    return dict(out)
-
-
-def active_users(
-    period: Period, *, office: Office | None, monthly: bool, by_office: bool = False
-) -> dict[tuple, int]:
-    """Distinct people who used the portal, per month (or over the period), rollup + tail.
-
-    One COUNT(DISTINCT) over `rollup rows UNION ALL tail rows`, so a person seen in both is
-    counted once.
-    """
-    month = Cast(TruncMonth("occurred_at", tzinfo=portal_tz()), DateField())
-    rolled = UsageMonthlyUser.objects.filter(month__gte=period.first, month__lte=period.last)
-    tail = _tail_events(period).filter(user_id__isnull=False).exclude(action__in=NOT_ACTIVITY)
-    if office is not None:
-        rolled = rolled.filter(office_id=office.pk)
-        tail = tail.filter(office_id=office.pk)
-    rolled = rolled.annotate(m=F("month"), o=F("office_id"), u=F("user_id")).values("m", "o", "u")
-    tail = tail.annotate(m=month, o=Coalesce("office_id", Value(0)), u=F("user_id")).values(
-        "m", "o", "u"
-    )
-    keys = [k for k, wanted in (("m", monthly), ("o", by_office)) if wanted]
-    sql, params = rolled.order_by().union(tail.order_by(), all=True).query.sql_with_params()
-    picked = "".join(f"{k}, " for k in keys)
-    group = f" GROUP BY {', '.join(keys)}" if keys else ""
-    statement = f"SELECT {picked}COUNT(DISTINCT u) FROM ({sql}) AS x{group}"  # noqa: S608
-    with connections[router.db_for_read(UsageEvent)].cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    return {
-        tuple(_as_month(v) if isinstance(v, datetime) else v for v in row[:-1]): row[-1]
-        for row in rows
-        if row[-1]
-    }
-
-
-# ---------------------------------------------------------------------------------------------
 # The statistics page
 
 
@@ -261,34 +64,50 @@ METRICS = [
     ("examiners", "Examiners"),
     ("clerks", "Clerks"),
     ("admins", "Office admins"),
-    ("active_users", "Active users"),
+    *[(key, label) for key, label, _ in ACTIVE_KINDS],
     ("logins", "Log-ins"),
-    ("searches", "Searches"),
+    ("searches", "Searches (submissions)"),
+    ("numbers_searched", "Numbers looked up"),
     ("family_views", "Family views"),
     ("document_views", "Document views"),
     ("downloads", "Downloads (single)"),
     ("package_downloads", "Downloads (in packages)"),
+    ("packages_built", "Packages built"),
     ("uploads", "Uploads"),
-    ("requests_made", "Document requests made"),
+    ("requests_made", "Document requests asked"),
     ("requests_received", "Document requests received"),
+    ("requests_answered", "Document requests answered"),
     ("requests_fulfilled", "Document requests fulfilled"),
+    ("requests_declined", "Document requests declined"),
+    ("requests_expired", "Document requests expired"),
     ("notifications", "Notifications sent"),
     ("api_calls", "API calls"),
 ]
 # Figures that are a state at the end of a month rather than a sum over it.
 STATE_METRICS = {"accounts", "examiners", "clerks", "admins"}
+# Distinct people: the period's figure counts each person once, not the sum of the months.
+DISTINCT_METRICS = {key for key, _, _ in ACTIVE_KINDS}
+TREND_MONTHS = 24
 _BY_ACTION = {
     (Action.LOGIN, False): "logins",
-    (Action.SEARCH, False): "searches",
+    (Action.SEARCH, False): "numbers_searched",
     (Action.FAMILY_VIEW, False): "family_views",
     (Action.DOCUMENT_VIEW, False): "document_views",
     (Action.DOCUMENT_DOWNLOAD, False): "downloads",
     (Action.DOCUMENT_DOWNLOAD, True): "package_downloads",
+    (Action.PACKAGE_BUILT, False): "packages_built",
     (Action.UPLOAD, False): "uploads",
     (Action.UPLOAD, True): "uploads",
     (Action.REQUEST_MADE, False): "requests_made",
     (Action.NOTIFICATION_SENT, False): "notifications",
     (Action.API_CALL, False): "api_calls",
+}
+# Request answers are the providing office's: counted by provider_office.
+_PROVIDED = {
+    Action.REQUEST_MADE: ("requests_received",),
+    Action.REQUEST_FULFILLED: ("requests_fulfilled", "requests_answered"),
+    Action.REQUEST_DECLINED: ("requests_declined", "requests_answered"),
+    Action.REQUEST_EXPIRED: ("requests_expired",),
 }
 MATRIX_METRICS = {
     "views": ("Documents viewed", Action.DOCUMENT_VIEW),
@@ -298,12 +117,17 @@ MATRIX_METRICS = {
 
 @dataclass
 class Matrix:
-    offices: list[Office]
+    offices: list[Office]  # the columns (providing offices)
     cells: dict[tuple[int, int], int]  # (accessing id, providing id) -> uses
     visible: set[tuple[int, int]]
     row_totals: dict[int, int] = field(default_factory=dict)
     col_totals: dict[int, int] = field(default_factory=dict)
     total: int = 0
+    row_offices: list[Office] | None = None  # the rows (accessing offices); None: as columns
+
+    @property
+    def rows_of(self) -> list[Office]:
+        return self.offices if self.row_offices is None else self.row_offices
 
     def _cell(self, row: int, col: int) -> int | None:
         return self.cells.get((row, col), 0) if (row, col) in self.visible else None
@@ -316,14 +140,14 @@ class Matrix:
                 "cells": [self._cell(row.pk, col.pk) for col in self.offices],
                 "total": self.row_totals.get(row.pk, 0),
             }
-            for row in self.offices
+            for row in self.rows_of
         ]
 
     def col_total_list(self) -> list[int]:
         return [self.col_totals.get(col.pk, 0) for col in self.offices]
 
     def top_pairs(self, n: int = 10) -> list[tuple[Office, Office, int]]:
-        by_id = {o.pk: o for o in self.offices}
+        by_id = {o.pk: o for o in [*self.offices, *self.rows_of]}
         pairs = [
             (by_id[a], by_id[p], v)
             for (a, p), v in self.cells.items()
@@ -339,10 +163,22 @@ class StatsPage:
     period: Period
     metric: str
     months: list[date]
-    table: dict[str, dict[date, int]]  # metric -> month -> figure
+    table: dict[str, dict[date, int]]  # metric -> month -> figure (trend months included)
     totals: dict[str, int]
     matrix: Matrix
     by_office: list[dict]
+    trend_months: list[date] = field(default_factory=list)
+    requests: object = None  # stats.requests.RequestMatrix
+
+    def change(self, key: str) -> dict | None:
+        """Month-on-month change of the period's last month against the month before."""
+        last = self.months[-1]
+        before = month_add(last, -1)
+        if before not in self.table.get(key, {}) and before not in self.trend_months:
+            return None
+        now, then = self.table[key].get(last, 0), self.table[key].get(before, 0)
+        pct = None if then == 0 else round(100 * (now - then) / then)
+        return {"delta": now - then, "pct": pct, "from": before, "to": last}
 
     def table_rows(self) -> list[dict]:
         return [
@@ -351,6 +187,7 @@ class StatsPage:
                 "label": label,
                 "values": [self.table[key].get(m, 0) for m in self.months],
                 "total": self.totals.get(key, 0),
+                "change": self.change(key),
             }
             for key, label in METRICS
         ]
@@ -380,6 +217,12 @@ def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int
 
 
 def matrix_get(period: Period, *, office: Office | None, metric: str) -> Matrix:
+    """Documents used, accessing office x providing office.
+
+    An office admin sees only its own row and column, and of those only the offices that
+    appear in them: its row, the rows of offices that used its documents, the columns of
+    offices whose documents it used — no row or column of dots.
+    """
     action = MATRIX_METRICS[metric][1]
     sums = usage_sums(
         period,
@@ -396,33 +239,47 @@ def matrix_get(period: Period, *, office: Office | None, metric: str) -> Matrix:
         visible = {(office.pk, o.pk) for o in offices} | {(o.pk, office.pk) for o in offices}
     matrix = Matrix(offices=offices, cells={}, visible=visible)
     for (a, p), n in sums.items():
-        if a in ids and p in ids and (a, p) in visible:
+        if a in ids and p in ids and (a, p) in visible and n:
             matrix.cells[(a, p)] = n
             matrix.row_totals[a] = matrix.row_totals.get(a, 0) + n
             matrix.col_totals[p] = matrix.col_totals.get(p, 0) + n
             matrix.total += n
+    if office is not None:
+        used_rows = {a for a, _p in matrix.cells} | {office.pk}
+        used_cols = {p for _a, p in matrix.cells} | {office.pk}
+        matrix.row_offices = [o for o in offices if o.pk in used_rows]
+        matrix.offices = [o for o in offices if o.pk in used_cols]
     return matrix
 
 
 def stats_page_get(*, office: Office | None, period: Period, metric: str = "views") -> StatsPage:
-    """Everything the statistics page, its CSV and its PDF show, read under one snapshot."""
+    """Everything the statistics page, its CSV and its PDF show, read under one snapshot.
+
+    Monthly figures are read for the period and the TREND_MONTHS up to its last month (the
+    charts, and the month-on-month change of the last month).
+    """
     months = period.months
+    trend = Period(month_add(period.last, -(TREND_MONTHS - 1)), period.last)
+    span = Period(min(period.first, trend.first), period.last)
+    office_id = office.pk if office else None
     with snapshot():
-        own = usage_sums(
-            period, by=("action", "bulk"), monthly=True, office=office.pk if office else None
+        own = usage_sums(span, by=("action", "bulk"), monthly=True, office=office_id)
+        submissions = usage_sums(
+            span, by=(), monthly=True, measure="events", office=office_id, actions=[Action.SEARCH]
         )
         provided = usage_sums(
-            period,
+            span,
             by=("action",),
             monthly=True,
-            actions=[Action.REQUEST_MADE, Action.REQUEST_FULFILLED],
-            provider=office.pk if office else None,
+            actions=list(_PROVIDED),
+            provider=office_id,
             pairs=office is None,
         )
-        active = active_users(period, office=office, monthly=True)
-        active_total = active_users(period, office=office, monthly=False).get((), 0)
-        accounts = _accounts(period, office)
+        active = active_users(span, office=office, monthly=True)
+        active_total = active_users(period, office=office, monthly=False).get((), ())
+        accounts = _accounts(span, office)
         matrix = matrix_get(period, office=office, metric=metric)
+        requests = request_matrix_get(period, office=office)
         by_office = _by_office(period) if office is None else []
 
     table: dict[str, dict[date, int]] = {key: defaultdict(int) for key, _ in METRICS}
@@ -430,17 +287,21 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
         key = _BY_ACTION.get((action, bulk))
         if key:
             table[key][month] += n
+    for (month,), n in submissions.items():
+        table["searches"][month] += n
     for (month, action), n in provided.items():
-        key = "requests_received" if action == Action.REQUEST_MADE else "requests_fulfilled"
-        table[key][month] += n
-    for (month,), n in active.items():
-        table["active_users"][month] = n
+        for key in _PROVIDED.get(action, ()):
+            table[key][month] += n
+    for (month,), figures in active.items():
+        for (key, _label, _actions), n in zip(ACTIVE_KINDS, figures, strict=True):
+            table[key][month] = n
     for key, values in accounts.items():
         table[key].update(values)
     totals = {key: sum(table[key].get(m, 0) for m in months) for key, _ in METRICS}
     for key in STATE_METRICS:
         totals[key] = table[key].get(months[-1], 0)
-    totals["active_users"] = active_total
+    for i, (key, _label, _actions) in enumerate(ACTIVE_KINDS):
+        totals[key] = active_total[i] if active_total else 0
     return StatsPage(
         office=office,
         period=period,
@@ -450,6 +311,8 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
         totals=totals,
         matrix=matrix,
         by_office=by_office,
+        trend_months=trend.months,
+        requests=requests,
     )
 
 
@@ -457,9 +320,13 @@ BY_OFFICE_COLUMNS = [
     ("accounts", "Accounts"),
     ("active_users", "Active users"),
     ("searches", "Searches"),
+    ("numbers_searched", "Numbers looked up"),
     ("document_views", "Document views"),
     ("downloads", "Downloads"),
+    ("packages_built", "Packages built"),
     ("uploads", "Uploads"),
+    ("requests_made", "Requests asked"),
+    ("requests_answered", "Requests answered"),
     ("taken", "Their documents used by others"),
 ]
 
@@ -467,6 +334,13 @@ BY_OFFICE_COLUMNS = [
 def _by_office(period: Period) -> list[dict]:
     """One line per office for the period: why does one office have few users?"""
     sums = usage_sums(period, by=("office", "action", "bulk"))
+    submissions = usage_sums(period, by=("office",), measure="events", actions=[Action.SEARCH])
+    answered = usage_sums(
+        period,
+        by=("provider",),
+        actions=[Action.REQUEST_FULFILLED, Action.REQUEST_DECLINED],
+        pairs=True,
+    )
     taken = usage_sums(
         period,
         by=("office", "provider"),
@@ -482,17 +356,22 @@ def _by_office(period: Period) -> list[dict]:
     )
     rows = []
     for office in Office.objects.all():
+        pk = office.pk
         figures = dict.fromkeys(key for key, _ in BY_OFFICE_COLUMNS)
         figures.update(
-            accounts=accounts.get(office.pk, 0),
-            active_users=active.get((office.pk,), 0),
-            searches=sums.get((office.pk, Action.SEARCH, False), 0),
-            document_views=sums.get((office.pk, Action.DOCUMENT_VIEW, False), 0),
-            downloads=sums.get((office.pk, Action.DOCUMENT_DOWNLOAD, False), 0)
-            + sums.get((office.pk, Action.DOCUMENT_DOWNLOAD, True), 0),
-            uploads=sums.get((office.pk, Action.UPLOAD, False), 0)
-            + sums.get((office.pk, Action.UPLOAD, True), 0),
-            taken=sum(n for (a, p), n in taken.items() if p == office.pk and a != office.pk),
+            accounts=accounts.get(pk, 0),
+            active_users=active.get((pk,), (0,))[0],
+            searches=submissions.get((pk,), 0),
+            numbers_searched=sums.get((pk, Action.SEARCH, False), 0),
+            document_views=sums.get((pk, Action.DOCUMENT_VIEW, False), 0),
+            downloads=sums.get((pk, Action.DOCUMENT_DOWNLOAD, False), 0)
+            + sums.get((pk, Action.DOCUMENT_DOWNLOAD, True), 0),
+            packages_built=sums.get((pk, Action.PACKAGE_BUILT, False), 0),
+            uploads=sums.get((pk, Action.UPLOAD, False), 0)
+            + sums.get((pk, Action.UPLOAD, True), 0),
+            requests_made=sums.get((pk, Action.REQUEST_MADE, False), 0),
+            requests_answered=answered.get((pk,), 0),
+            taken=sum(n for (a, p), n in taken.items() if p == pk and a != pk),
         )
         rows.append({"office": office, "values": [figures[key] for key, _ in BY_OFFICE_COLUMNS]})
     return rows

@@ -19,17 +19,25 @@ How the figures stay live, exact and fast
   slower, never wrong.
 """
 
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateField, Sum, Value
+from django.db.models import Count, DateField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from offices.models import Office
 
-from .models import Action, UsageEvent, UsageMonthly, UsageMonthlyUser, UsagePending
+from .models import (
+    Action,
+    UsageEvent,
+    UsageMonthly,
+    UsageMonthlyUser,
+    UsagePending,
+    UsageRequestWait,
+)
 
 # Receiving an e-mail is not using the portal: it does not make a person "active".
 NOT_ACTIVITY = (Action.NOTIFICATION_SENT,)
@@ -95,6 +103,58 @@ def _insert_select(table: str, columns: dict[str, str], queryset, on_conflict: s
         cursor.execute(statement, params)
 
 
+def request_waits_count(events) -> Counter:
+    """(month, asking office, office asked, whole days) -> fulfilments, for the
+    REQUEST_FULFILLED events among `events`.
+
+    Each fulfilment is paired with the latest REQUEST_MADE of the same pair and application
+    before it: an office has at most one active request per application, so that is the
+    request fulfilled. A fulfilment without its asking event (older than the ledger) is left out.
+    """
+    asked_at = (
+        UsageEvent.objects.filter(
+            action=Action.REQUEST_MADE,
+            office_id=OuterRef("office_id"),
+            provider_office_id=OuterRef("provider_office_id"),
+            application_id=OuterRef("application_id"),
+            occurred_at__lte=OuterRef("occurred_at"),
+        )
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    rows = (
+        events.filter(
+            action=Action.REQUEST_FULFILLED,
+            office_id__isnull=False,
+            provider_office_id__isnull=False,
+        )
+        .annotate(asked_at=Subquery(asked_at))
+        .values_list("office_id", "provider_office_id", "occurred_at", "asked_at")
+        .order_by()
+    )
+    tz = portal_tz()
+    out: Counter = Counter()
+    for office_id, provider_id, done, asked in rows.iterator(chunk_size=5000):
+        if asked is not None:
+            month = done.astimezone(tz).date().replace(day=1)
+            out[(month, office_id, provider_id, (done - asked).days)] += 1
+    return out
+
+
+def _fold_waits(events) -> None:
+    waits = request_waits_count(events)
+    if not waits:
+        return
+    table = UsageRequestWait._meta.db_table
+    statement = (
+        f"INSERT INTO {table} (month, office_id, provider_id, days, n) "  # noqa: S608
+        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (month, office_id, provider_id, days) "
+        f"DO UPDATE SET n = {table}.n + excluded.n"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [(*key, n) for key, n in waits.items()])
+
+
 def _fold(events) -> None:
     """Add the given events into the monthly rollups."""
     month = Cast(TruncMonth("occurred_at", tzinfo=portal_tz()), DateField())
@@ -105,7 +165,7 @@ def _fold(events) -> None:
             provider_ref=Coalesce("provider_office_id", Value(0)),
         )
         .values("month", "office_ref", "provider_ref", "action", "bulk")
-        .annotate(total=Sum("count"))
+        .annotate(total=Sum("count"), events=Count("id"))
         .order_by()
     )
     table = UsageMonthly._meta.db_table
@@ -118,25 +178,27 @@ def _fold(events) -> None:
             "action": "action",
             "bulk": "bulk",
             "total": "total",
+            "events": "events",
         },
         sums,
         f"ON CONFLICT (month, office_id, provider_id, action, bulk) DO UPDATE SET "
-        f"total = {table}.total + excluded.total",
+        f"total = {table}.total + excluded.total, events = {table}.events + excluded.events",
     )
     people = (
         events.filter(user_id__isnull=False)
         .exclude(action__in=NOT_ACTIVITY)
         .annotate(month=month, office_ref=Coalesce("office_id", Value(0)))
-        .values("month", "office_ref", "user_id")
+        .values("month", "office_ref", "user_id", "action")
         .distinct()
         .order_by()
     )
     _insert_select(
         UsageMonthlyUser._meta.db_table,
-        {"month": "month", "office_id": "office_ref", "user_id": "user_id"},
+        {"month": "month", "office_id": "office_ref", "user_id": "user_id", "action": "action"},
         people,
-        "ON CONFLICT (month, office_id, user_id) DO NOTHING",
+        "ON CONFLICT (month, office_id, user_id, action) DO NOTHING",
     )
+    _fold_waits(events)
 
 
 @transaction.atomic
@@ -163,10 +225,12 @@ def usage_rollup_rebuild() -> None:
             # would otherwise lose its pending row without having been folded.
             cursor.execute(f"LOCK TABLE {UsagePending._meta.db_table} IN EXCLUSIVE MODE")
             cursor.execute(
-                f"TRUNCATE {UsageMonthly._meta.db_table}, {UsageMonthlyUser._meta.db_table}"
+                f"TRUNCATE {UsageMonthly._meta.db_table}, {UsageMonthlyUser._meta.db_table}, "
+                f"{UsageRequestWait._meta.db_table}"
             )
     else:
         UsageMonthly.objects.all().delete()
         UsageMonthlyUser.objects.all().delete()
+        UsageRequestWait.objects.all().delete()
     UsagePending.objects.all().delete()
     _fold(UsageEvent.objects.all())

@@ -13,7 +13,10 @@ from django.views.decorators.http import require_POST
 from case_portal.storage import file_response
 
 from . import export_builds, exports, selectors
-from .forms import period_from_query
+from .forms import PeriodForm, period_from_query, presets
+from .office_users import USER_COLUMNS, office_users_get
+from .requests import REQUEST_COLUMNS
+from .selectors import Period, month_add
 from .services import portal_tz
 
 
@@ -30,6 +33,12 @@ def _query(office, period, metric, **extra) -> str:
 
 def _filename(office, period, what: str, ext: str) -> str:
     return f"case-statistics-{office.code if office else 'ALL'}-{period.slug}-{what}.{ext}"
+
+
+def _presets(office, metric) -> list[dict]:
+    return [
+        {"label": label, "query": _query(office, period, metric)} for label, period in presets()
+    ]
 
 
 def _load(request):
@@ -58,6 +67,8 @@ def statistics(request):
             "metric_label": selectors.MATRIX_METRICS[metric][0],
             "other_metric_label": selectors.MATRIX_METRICS[other_metric][0],
             "matrix_rows": page.matrix.rows(),
+            "request_columns": REQUEST_COLUMNS,
+            "presets": _presets(office, metric),
             "by_office_columns": selectors.BY_OFFICE_COLUMNS,
             "tz_name": settings.TIME_ZONE,
             "report_is_large": export_builds.report_is_large(office=office, period=period),
@@ -77,6 +88,7 @@ def statistics_csv(request, table: str):
     body = {
         "monthly": exports.csv_monthly,
         "matrix": exports.csv_matrix,
+        "requests": exports.csv_requests,
         "offices": exports.csv_offices,
     }[table](page)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -102,8 +114,12 @@ def statistics_pdf(request):
 @require_POST
 def statistics_report_request(request):
     office = selectors.stats_office_get_for_user(user=request.user, code=request.POST.get("office"))
-    form, period, metric = period_from_query(request.POST)
-    back = f"{reverse('stats:statistics')}?{_query(office, period, metric)}"
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        period, metric = form.cleaned_data["period"], form.cleaned_data["metric"]
+    back = (
+        f"{reverse('stats:statistics')}?{_query(office, period, metric)}" if form.is_valid() else ""
+    )
     if not form.is_valid():
         for error in form.errors.get("__all__", []) or ["Check the months and try again."]:
             messages.error(request, error)
@@ -150,6 +166,7 @@ def access_log(request):
             "form": form,
             "period": period,
             "lines": [(line, labels.get(line.application_id, "—")) for line in lines],
+            "presets": _presets(office, metric),
             "limit": selectors.ACCESS_LOG_LIMIT,
             "offices": selectors.stats_office_choices(user=request.user),
             "can_pick": request.user.is_operator,
@@ -168,5 +185,75 @@ def access_log_csv(request):
         exports.csv_access_log(lines, labels), content_type="text/csv; charset=utf-8"
     )
     name = _filename(office, period, "access-log", "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _last_complete_month() -> "Period":
+    this_month = datetime.now(tz=portal_tz()).date().replace(day=1)
+    last = month_add(this_month, -1)
+    return Period(last, last)
+
+
+def statistics_published(request):
+    """The operator's published monthly statistics: one month, every office, as a PDF."""
+    if not request.user.is_operator:
+        raise Http404("No statistics for you here.")
+    month = request.GET.get("month", "")
+    _form, period, metric = period_from_query({"start": month, "end": month})
+    if not month or period.first != period.last:  # none or not a month: the last complete one
+        period = _last_complete_month()
+    page = selectors.stats_page_get(office=None, period=period, metric=metric)
+    pdf = exports.pdf_render(
+        page, generated=datetime.now(tz=portal_tz()).date(), template="stats/published.html"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"case-published-statistics-{period.first:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _users_office(request):
+    """Users of my office: the office admin's own office, never anybody else's."""
+    if not request.user.is_office_admin:
+        raise Http404("No statistics for you here.")
+    return request.user.office
+
+
+def office_users(request):
+    office = _users_office(request)
+    form, period, metric = period_from_query(request.GET)
+    lines = office_users_get(office=office, period=period)
+    return render(
+        request,
+        "stats/office_users.html",
+        {
+            "office": office,
+            "form": form,
+            "period": period,
+            "lines": lines,
+            "inactive": sum(1 for line in lines if line.inactive),
+            "user_columns": USER_COLUMNS,
+            "offices": [office],
+            "can_pick": False,
+            "query": _query(office, period, metric),
+            "presets": _presets(office, metric),
+            "tz_name": settings.TIME_ZONE,
+        },
+    )
+
+
+def office_users_export(request, ext: str):
+    office = _users_office(request)
+    _form, period, _metric = period_from_query(request.GET)
+    lines = office_users_get(office=office, period=period)
+    name = _filename(office, period, "users", ext)
+    if ext == "csv":
+        response = HttpResponse(exports.csv_users(lines), content_type="text/csv; charset=utf-8")
+    else:
+        pdf = exports.pdf_users(
+            office=office, period=period, lines=lines, generated=datetime.now(tz=portal_tz()).date()
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

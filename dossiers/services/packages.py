@@ -258,6 +258,7 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
         if item.path in included
     ]
     PackageItem.objects.bulk_create(items)
+    usage_record(action=Action.PACKAGE_BUILT, user=package.created_by, office=package.office)
     for item in items:
         doc = item.document
         usage_record(

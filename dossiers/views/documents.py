@@ -1,5 +1,5 @@
 from csp.decorators import csp_replace
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 

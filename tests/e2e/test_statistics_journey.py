@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 import subprocess
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ def usage(demo):
     from stats.services import portal_tz, usage_record, usage_rollup
 
     offices = {o.code: o for o in Office.objects.all()}
+    User.objects.create_user("idle@au.demo", office=offices["AU"], role="examiner")  # never used
     people = {u.email: u for u in User.objects.filter(email__endswith=".demo")}
     now = datetime.now(tz=portal_tz())
     plan = [
@@ -44,9 +46,28 @@ def usage(demo):
                     application_id=1000 + i,
                     when=when,
                 )
+        # AU asks CA for reports twice a month; CA fulfils one of them three days later.
+        for app in (2000 + month_back, 3000 + month_back):
+            usage_record(
+                action=Action.REQUEST_MADE,
+                user=people["examiner@au.demo"],
+                provider_office=offices["CA"],
+                application_id=app,
+                when=when - timedelta(days=3),
+            )
+        usage_record(
+            action=Action.REQUEST_FULFILLED,
+            office=offices["AU"],
+            provider_office=offices["CA"],
+            application_id=2000 + month_back,
+            when=when,
+        )
         if month_back == 3:
             usage_rollup()
     return now
+
+
+PHONE = {"width": 390, "height": 844}
 
 
 def _month(dt, back):
@@ -64,16 +85,31 @@ def test_office_admin_reads_changes_period_and_downloads_statistics(
     expect(page.get_by_test_id("matrix")).to_be_visible()
     shot(page, "stats-01-admin-default")
 
-    page.get_by_label("From month").fill(_month(usage, 5))
-    page.get_by_label("To month").fill(_month(usage, 0))
+    # The pickers show the months shown, as plain selects every browser displays.
+    expect(page.get_by_label("To month")).to_have_value(_month(usage, 0))
+    expect(page.get_by_label("From month")).to_have_value(_month(usage, 11))
+    page.get_by_label("From month").select_option(_month(usage, 5))
+    page.get_by_label("To month").select_option(_month(usage, 0))
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_test_id("monthly-table").locator("thead th")).to_have_count(8)
-    searches = page.get_by_test_id("monthly-table").get_by_role("row", name="Searches")
-    expect(searches.locator("td").last).to_have_text(str(6 * 6 + 6))  # 6 + (0,1,2,0,1,2)
+    expect(page).to_have_url(re.compile(f"start={_month(usage, 5)}&end={_month(usage, 0)}"))
+    expect(page.get_by_label("From month")).to_have_value(_month(usage, 5))
+    # Figure, 6 months, period, change vs the month before.
+    expect(page.get_by_test_id("monthly-table").locator("thead th")).to_have_count(9)
+    searches = page.get_by_test_id("monthly-table").get_by_role(
+        "row", name="Searches (submissions)"
+    )
+    expect(searches.locator("td.total")).to_have_text(str(6 * 6 + 6))  # 6 + (0,1,2,0,1,2)
+    requests = page.get_by_test_id("requests-matrix")
+    au_ca = requests.get_by_role("row").filter(has=page.get_by_role("rowheader", name="AU"))
+    # Twice a month (an ask three days before the month may fall outside), one fulfilled each.
+    expect(au_ca.first.locator("td")).to_have_text([re.compile(r"^1[12]$"), "6", "0", "0", "3.0"])
     matrix = page.get_by_test_id("matrix")
     ca_row = matrix.get_by_role("row").filter(has=page.get_by_role("rowheader", name="CA"))
     expect(ca_row.locator("td").first).to_have_text("36")  # CA viewed AU's documents
     shot(page, "stats-02-admin-six-months")
+    page.set_viewport_size(PHONE)
+    shot(page, "stats-02b-admin-six-months-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     page.get_by_test_id("matrix-toggle").click()
     expect(
@@ -84,8 +120,8 @@ def test_office_admin_reads_changes_period_and_downloads_statistics(
     with page.expect_download() as info:
         page.get_by_role("link", name="Download CSV").click()
     rows = list(csv.DictReader(io.StringIO(open(info.value.path()).read())))  # noqa: SIM115
-    assert len(rows) == 7 and rows[-1]["month"] == "period"
-    assert rows[-1]["searches"] == "42" and rows[-1]["uploads"] == "12"
+    assert len(rows) == 8 and rows[-2]["month"] == "period"
+    assert rows[-2]["searches"] == "42" and rows[-2]["uploads"] == "12"
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Download PDF report").click()
@@ -101,13 +137,33 @@ def test_office_admin_reads_changes_period_and_downloads_statistics(
     expect(page.get_by_test_id("access-log")).to_contain_text("CA")
     shot(page, "stats-04-admin-access-log")
 
+    page.get_by_role("link", name="Users of my office").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users of IP Australia (AU)")
+    users = page.get_by_test_id("office-users")
+    expect(users.get_by_role("row", name="examiner@au.demo")).to_contain_text("Active")
+    expect(users.get_by_role("row", name="idle@au.demo")).to_contain_text("Inactive in this period")
+    shot(page, "stats-08-admin-users")
+    page.set_viewport_size(PHONE)
+    shot(page, "stats-08b-admin-users-390")
+    page.get_by_role("link", name="Last year").click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("accounts"))).to_be_visible()
+
 
 def test_operator_switches_between_offices(page, usage, shot, eager_celery):
     login(page, "operator@case.demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistics — All offices")
     expect(page.get_by_test_id("by-office")).to_contain_text("BR")
+    expect(page.get_by_test_id("requests-matrix")).to_contain_text("AU")
     shot(page, "stats-05-operator-all")
+    page.set_viewport_size(PHONE)
+    shot(page, "stats-05b-operator-all-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    with page.expect_download() as info:
+        page.get_by_test_id("published").click()
+    assert info.value.suggested_filename.startswith("case-published-statistics-")
+    text = "\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
+    assert "published monthly statistics" in text and "who asked whom" in text
     page.get_by_label("Office", exact=True).select_option("CA")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -198,6 +198,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "stats:access-log": portal(A_ADMIN_AND_OPERATOR),
     "stats:access-log-csv": portal(A_ADMIN_AND_OPERATOR),
     "stats:statistics-csv": portal(A_ADMIN_AND_OPERATOR),
+    "stats:office-users": portal(ADMINS),  # every office admin, each its own office's people
+    "stats:office-users-csv": portal(ADMINS),
+    "stats:office-users-pdf": portal(ADMINS),
+    "stats:published": portal(expect("404", anon="login", operator="ok")),
     # The API's description is public (it describes, it holds no data).
     "api-schema": portal(expect("ok"), expect("405")),
     "api-docs": portal(expect("ok"), expect("405")),
