@@ -14,6 +14,27 @@ from .dates import date_parse
 from .models import Application, Citation, Document
 from .services.applications import application_in_parse, application_numbers_read
 
+
+class IsoDateInput(forms.TextInput):
+    """One date format everywhere: a text box that shows and takes YYYY-MM-DD. (A native date
+    picker shows the browser's locale order, e.g. mm/dd/yyyy, under help saying YYYY-MM-DD.)"""
+
+    def __init__(self, attrs=None):
+        base = {
+            "placeholder": "YYYY-MM-DD",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m-%d")
+        return super().format_value(value)
+
+
 language_code = RegexValidator(r"^[a-z]{2,3}$", "Use an ISO 639 code such as en, fr or ja.")
 
 
