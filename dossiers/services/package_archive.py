@@ -49,6 +49,8 @@ def citation_rows(documents: list[Document]) -> list[dict]:
             row = rows.setdefault(
                 ident, {"cited": c.cited_display or c.npl_text, "npl": not c.cited_key, "by": {}}
             )
+            if len(c.cited_display) > len(row["cited"]) and c.cited_key:
+                row["cited"] = c.cited_display  # the fullest spelling (with its kind code)
             cats, claims = row["by"].setdefault(code, ([], []))
             cats.extend(x for x in c.category.replace(",", " ").split() if x not in cats)
             if c.claims and c.claims not in claims:
