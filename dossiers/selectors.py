@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .models import (
     LookupKey,
     Package,
     PackageItem,
+    PriorityClaim,
     Worklist,
     WorklistEntry,
 )
@@ -542,3 +543,68 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
 
 def package_list_for_worklist(*, worklist: Worklist):
     return worklist.packages.order_by("-created_at", "-pk")
+
+
+def family_display_names(family_ids) -> dict[int, str]:
+    """A family's name for people: its earliest priority, else its first-filed member (never
+    the internal id). Two queries whatever the number of families."""
+    family_ids = [f for f in set(family_ids) if f is not None]
+    names: dict[int, str] = {}
+    for fid, display in (
+        PriorityClaim.objects.filter(application__family_id__in=family_ids)
+        .order_by("application__family_id", F("date").asc(nulls_last=True), "key")
+        .values_list("application__family_id", "display")
+    ):
+        names.setdefault(fid, display)
+    for fid, display in (
+        Application.objects.filter(family_id__in=[f for f in family_ids if f not in names])
+        .order_by("family_id", F("filing_date").asc(nulls_last=True), "key")
+        .values_list("family_id", "display")
+    ):
+        names.setdefault(fid, display)
+    return names
+
+
+PROVIDER_SORTS = {
+    "number": ("key",),
+    "-number": ("-key",),
+    "filed": (F("filing_date").asc(nulls_last=True), "key"),
+    "-filed": (F("filing_date").desc(nulls_last=True), "key"),
+    "status": ("status", "key"),
+    "reports": ("n_docs", "key"),
+    "-reports": ("-n_docs", "key"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
+def provider_applications(
+    *,
+    office: Office,
+    status: str = "",
+    open_requests: bool = False,
+    no_reports: bool = False,
+    filed_from: dt.date | None = None,
+    filed_to: dt.date | None = None,
+    sort: str = "updated",
+):
+    """The providing office's applications with their live report and open request counts,
+    filtered and sorted as the clerk chose."""
+    apps = Application.objects.filter(office=office).annotate(
+        n_docs=Count("documents", filter=Q(documents__withdrawn_at=None), distinct=True),
+        n_requests=Count(
+            "document_requests",
+            filter=Q(document_requests__state__in=OPEN_REQUEST_STATES),
+            distinct=True,
+        ),
+    )
+    if status:
+        apps = apps.filter(status=status)
+    if open_requests:
+        apps = apps.filter(n_requests__gt=0)
+    if no_reports:
+        apps = apps.filter(n_docs=0)
+    if filed_from:
+        apps = apps.filter(filing_date__gte=filed_from)
+    if filed_to:
+        apps = apps.filter(filing_date__lte=filed_to)
+    return apps.order_by(*PROVIDER_SORTS.get(sort, PROVIDER_SORTS["updated"]))
