@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from case_portal.forms import form_errors_apply
 
+from .codes import OFFICE_CODES, language_choices
 from .dates import date_parse
-from .languages import language_choices
 from .models import Application, Citation, Document
 from .services.applications import application_in_parse, application_numbers_read
 
@@ -213,6 +213,14 @@ class ApplicationForm(forms.Form):
             self.kwargs = application_in_parse(given, office=self.office)
             numbered = ("office", "number", "filing_date", "priorities", "publications", "pct")
             self.numbers = application_numbers_read(**{k: self.kwargs[k] for k in numbered})
+            unknown = [
+                f"{parsed.display}: {parsed.office} is not an office code (WIPO ST.3), "
+                "e.g. US, EP, GB, JP."
+                for _, parsed in self.numbers.priorities
+                if parsed.office not in OFFICE_CODES
+            ]
+            if unknown:
+                self.add_error("priorities", unknown)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 fresh = {k: v for k, v in exc.message_dict.items() if k not in bad}

@@ -70,6 +70,13 @@ def test_partial_numbers_are_errors_in_plain_words(clerk_client, typed):
     assert "looks incomplete" in page.context["form"].errors[field][0]
 
 
+def test_priority_office_codes_come_from_the_known_list(clerk_client):
+    page = _new(clerk_client, priorities="XX 1 2012-01-01\nGB 1218345.6 2012-10-12")
+    assert page.context["form"].errors["priorities"] == [
+        "XX 1: XX is not an office code (WIPO ST.3), e.g. US, EP, GB, JP."
+    ]
+
+
 def test_date_boxes_show_and_take_one_format(clerk_client, office):
     page = clerk_client.get(reverse("dossiers:provide-application-create"))
     html = page.content.decode()

@@ -1,5 +1,6 @@
-"""ISO 639-1 language codes and their English names (from Debian's iso-codes, ISO 639-2
-table, the entries with a two-letter code). Documents carry these codes."""
+"""Code lists the forms choose from: ISO 639-1 languages with their English names, and the
+WIPO ST.3 office codes (ISO 3166-1 countries plus the regional offices). From Debian's
+iso-codes tables."""
 
 LANGUAGES: dict[str, str] = {
     "aa": "Afar",
@@ -193,3 +194,23 @@ def language_choices() -> list[tuple[str, str]]:
     """(code, "code — Name") by name, English first: what a clerk picks from."""
     ordered = sorted(LANGUAGES.items(), key=lambda kv: (kv[0] != "en", kv[1]))
     return [(code, f"{code} — {name}") for code, name in ordered]
+
+
+# WIPO ST.3: every ISO 3166-1 country code and the regional/international offices
+# (AP ARIPO, BX Benelux, EA Eurasian, EM EUIPO, EP EPO, GC GCC, IB WIPO, OA OAPI, QZ CPVO,
+# WO PCT, XN Nordic, XU UPOV, XV Visegrad).
+OFFICE_CODES: frozenset[str] = frozenset(
+    """
+    AD AE AF AG AI AL AM AO AP AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH
+    BI BJ BL BM BN BO BQ BR BS BT BV BW BX BY BZ CA CC CD CF CG CH CI CK CL
+    CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EA EC EE EG EH EM EP ER
+    ES ET FI FJ FK FM FO FR GA GB GC GD GE GF GG GH GI GL GM GN GP GQ GR GS
+    GT GU GW GY HK HM HN HR HT HU IB ID IE IL IM IN IO IQ IR IS IT JE JM JO
+    JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA
+    MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC
+    NE NF NG NI NL NO NP NR NU NZ OA OM PA PE PF PG PH PK PL PM PN PR PS PT
+    PW PY QA QZ RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR
+    SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+    UM US UY UZ VA VC VE VG VI VN VU WF WO WS XN XU XV YE YT ZA ZM ZW
+    """.split()
+)
