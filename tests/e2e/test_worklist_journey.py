@@ -90,7 +90,8 @@ def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(
 
     # Back on the page, nothing is new any more: all three were delivered.
     page.reload()
-    expect(page.get_by_test_id("entry-CA3100001")).not_to_contain_text("new")
+    expect(page.get_by_test_id("entry-CA3100001")).not_to_contain_text("not yet in a package")
+    expect(page.get_by_test_id("entry-CA3100001")).to_contain_text("✓ Ready")
     shot(page, "worklist-04-after-download")
 
 
