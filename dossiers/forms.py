@@ -363,7 +363,20 @@ class ProvideListForm(forms.Form):
     no_reports = forms.BooleanField(label="Has no reports", required=False)
     filed_from = IsoDateField(label="Filed from", required=False, help_text="")
     filed_to = IsoDateField(label="Filed to", required=False, help_text="")
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("updated", "Recently changed"),
+            ("number", "Number"),
+            ("-number", "Number, descending"),
+            ("filed", "Filing date, oldest first"),
+            ("-filed", "Filing date, newest first"),
+            ("status", "Status"),
+            ("reports", "Fewest reports"),
+            ("-reports", "Most reports"),
+        ],
+    )
 
     def clean(self):
         data = super().clean()

@@ -55,7 +55,8 @@ SORT_COLUMNS = [
 def upload_home(request):
     office = request.user.office
     form = ProvideListForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # the fields that are valid still filter; the others say why
+    filters = getattr(form, "cleaned_data", {})
     sort = filters.get("sort") or "updated"
     apps = selectors.provider_applications(
         office=office,
