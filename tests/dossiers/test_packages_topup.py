@@ -188,6 +188,7 @@ def test_beat_builds_a_package_due_today_within_the_scheduling_interval(
     real_celery.insert(0, worker)
     beat = Beat(broker=redis.url, every=every, tmp_path=tmp_path)
     real_celery.insert(0, beat)
+    wait_for(lambda: "beat: Starting" in beat.log.read_text(), 60, "beat to start")
     started = timezone.now()
     wait_for(
         lambda: Package.objects.filter(worklist=wl, state="ready").exists(),
@@ -197,5 +198,6 @@ def test_beat_builds_a_package_due_today_within_the_scheduling_interval(
     package = Package.objects.get(worklist=wl)
     assert package.trigger == "just_in_time" and package.for_examination_date == exam
     assert package.done == 3
-    # Queued by the first scheduling run after beat started: within one interval (+ start-up).
-    assert (package.created_at - started).total_seconds() < every + 10, beat.log.read_text()
+    # Queued by the first scheduling run after beat started: within one interval (+ slack for
+    # a loaded machine).
+    assert (package.created_at - started).total_seconds() < every + 5, beat.log.read_text()
