@@ -258,6 +258,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks are declared by each app in its tasks.py (app.on_after_finalize), not here.
+# Just-in-time packages: seconds between scheduling runs (a due package is built within them).
+PACKAGE_SCHEDULE_SECONDS = env.int("PACKAGE_SCHEDULE_SECONDS", default=120)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["case_portal.api.auth.ApiKeyAuthentication"],

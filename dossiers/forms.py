@@ -1,31 +1,108 @@
 """Forms of the providing offices: validation only; the services do the writing."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from case_portal.forms import form_errors_apply
-from offices.widgets import DateInput
 
+from .codes import OFFICE_CODES, language_choices
 from .dates import date_parse
 from .models import Application, Citation, Document
 from .services.applications import application_in_parse, application_numbers_read
 
-language_code = RegexValidator(r"^[a-z]{2,3}$", "Use an ISO 639 code such as en, fr or ja.")
+
+class IsoDateInput(forms.TextInput):
+    """One date format everywhere: a text box that shows and takes YYYY-MM-DD. (A native date
+    picker shows the browser's locale order, e.g. mm/dd/yyyy, under help saying YYYY-MM-DD.)"""
+
+    def __init__(self, attrs=None):
+        base = {
+            "placeholder": "YYYY-MM-DD",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m-%d")
+        return super().format_value(value)
 
 
-def _date(text: str, line_no: int, field: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return date_parse(text)
-    except ValueError as exc:
-        raise forms.ValidationError(
-            f"Line {line_no}: {text!r} is not a date; write it as YYYY-MM-DD.", code=field
-        ) from exc
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_PCT = re.compile(r"^PCT/?([A-Z]{2})(\d+)/(\d+)$", re.IGNORECASE)
+
+
+def date_error(text: str) -> str:
+    """Plain words for a date not written YYYY-MM-DD, with the ISO spellings it could mean."""
+    m = _YEAR_LAST.match(text.strip())
+    if m:
+        a, b, year = m.groups()
+        readings = []
+        for day, month in ((a, b), (b, a)):
+            try:
+                readings.append(f"{dt.date(int(year), int(month), int(day)):%Y-%m-%d}")
+            except ValueError:
+                continue
+        if readings:
+            spelled = " or ".join(dict.fromkeys(readings))
+            return f"‘{text}’ is in the wrong order: write the date as YYYY-MM-DD ({spelled})."
+    return f"‘{text}’ is not a date: write it as YYYY-MM-DD, e.g. 2012-10-05."
+
+
+def number_partial(text: str) -> str:
+    """Why a typed number looks cut short ("" when it does not): the parser reads "2,123,45" as
+    212,345 and "PCT/GB13/5" as PCT/GB2013/000005, so a slip would be saved as another number."""
+    text = (text or "").strip()
+    for group in re.findall(r"\d+(?:,\d+)+", text):
+        if any(len(part) != 3 for part in group.split(",")[1:]):
+            return (
+                f"‘{text}’ looks incomplete: after a comma come three digits "
+                "(e.g. 2,123,456). Check the number."
+            )
+    m = _PCT.match(re.sub(r"\s+", "", text))
+    if m and (len(m.group(2)) not in (2, 4) or len(m.group(3)) < 5):
+        return (
+            f"‘{text}’ looks incomplete: a PCT number is PCT/, the office, the year and a serial "
+            "of 5 or 6 digits, e.g. PCT/GB2013/051234."
+        )
+    return ""
+
+
+class LanguageField(forms.ChoiceField):
+    """An ISO 639-1 code from the list ("FR" and " fr" are fr); "eng" or "english" are not."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=language_choices, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+
+class IsoDateField(forms.DateField):
+    """A date typed YYYY-MM-DD, the one format shown and accepted; others get plain words."""
+
+    input_formats = ["%Y-%m-%d"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", IsoDateInput())
+        kwargs.setdefault("help_text", "YYYY-MM-DD")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, dt.date) or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return date_parse(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(date_error(str(value)), code="invalid") from exc
 
 
 class ApplicationForm(forms.Form):
@@ -36,7 +113,7 @@ class ApplicationForm(forms.Form):
         max_length=100,
         help_text="Any spelling, e.g. 2,123,456 or CA 2123456.",
     )
-    filing_date = forms.DateField(required=False, widget=DateInput(), help_text="YYYY-MM-DD")
+    filing_date = IsoDateField(required=False)
     title = forms.CharField(required=False, max_length=2000)
     applicants = forms.CharField(
         required=False,
@@ -47,7 +124,7 @@ class ApplicationForm(forms.Form):
     published = forms.BooleanField(
         required=False, help_text="Published applications are visible to other offices."
     )
-    examination_date = forms.DateField(required=False, widget=DateInput())
+    examination_date = IsoDateField(required=False)
     priorities = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -74,48 +151,83 @@ class ApplicationForm(forms.Form):
             self.fields["number"].disabled = True
             self.fields["number"].help_text = ""
 
+    def clean_number(self):
+        value = self.cleaned_data["number"]
+        why = number_partial(value)
+        if why:
+            raise ValidationError(why)
+        return value
+
     def clean_applicants(self):
         lines = self.cleaned_data["applicants"].splitlines()
         return [line.strip() for line in lines if line.strip()]
 
     @staticmethod
-    def _lines(text: str, field: str) -> list[dict]:
-        """One item per line: the number, and a trailing YYYY-MM-DD date if there is one."""
-        items = []
+    def _lines(text: str) -> list[dict]:
+        """One item per line: the number, and a trailing date if there is one. Every line is
+        checked; the ValidationError lists each bad line."""
+        items, errors = [], []
         for no, line in enumerate(text.splitlines(), 1):
             parts = line.split()
             if not parts:
                 continue
             when = None
-            if len(parts) > 1 and len(parts[-1]) == 10 and parts[-1][4] == "-":
-                when = _date(parts.pop(), no, field)
-            items.append({"number": " ".join(parts), "date": when})
+            if len(parts) > 1 and _DATE_LIKE.match(parts[-1]):
+                typed = parts.pop()
+                try:
+                    when = date_parse(typed)
+                except ValueError:
+                    errors.append(f"Line {no}: {date_error(typed)}")
+            number = " ".join(parts)
+            why = number_partial(number)
+            if why:
+                errors.append(f"Line {no}: {why}")
+            items.append({"number": number, "date": when})
+        if errors:
+            raise ValidationError(errors)
         return items
 
     def clean_priorities(self):
-        return self._lines(self.cleaned_data["priorities"], "priorities")
+        return self._lines(self.cleaned_data["priorities"])
 
     def clean_publications(self):
-        return self._lines(self.cleaned_data["publications"], "publications")
+        return self._lines(self.cleaned_data["publications"])
 
     def clean_pct(self):
-        return self.cleaned_data["pct"].strip() or None
+        value = self.cleaned_data["pct"].strip()
+        why = number_partial(value)
+        if why:
+            raise ValidationError(why)
+        return value or None
 
     def clean(self):
-        """The service validates, exactly as for the API: the form only turns text into items."""
+        """The service validates, exactly as for the API: the form only turns text into items.
+        Fields already in error are left out, so every problem shows at once, on its field."""
         data = super().clean()
-        if self.errors:
-            return data
         fields = ("number", "filing_date", "title", "applicants", "status", "published")
         fields += ("examination_date", "priorities", "publications", "pct")
+        bad = set(self.errors)
+        given = {name: data.get(name) for name in fields if name not in bad}
+        given.setdefault("number", "")
         try:
-            self.kwargs = application_in_parse(
-                {name: data.get(name) for name in fields}, office=self.office
-            )
+            self.kwargs = application_in_parse(given, office=self.office)
             numbered = ("office", "number", "filing_date", "priorities", "publications", "pct")
             self.numbers = application_numbers_read(**{k: self.kwargs[k] for k in numbered})
+            unknown = [
+                f"{parsed.display}: {parsed.office} is not an office code (WIPO ST.3), "
+                "e.g. US, EP, GB, JP."
+                for _, parsed in self.numbers.priorities
+                if parsed.office not in OFFICE_CODES
+            ]
+            if unknown:
+                self.add_error("priorities", unknown)
         except ValidationError as exc:
-            form_errors_apply(self, exc)
+            if hasattr(exc, "error_dict"):
+                fresh = {k: v for k, v in exc.message_dict.items() if k not in bad}
+                if fresh:
+                    form_errors_apply(self, ValidationError(fresh))
+            else:
+                form_errors_apply(self, exc)
         return data
 
     def understood(self) -> dict:
@@ -182,19 +294,14 @@ class DocumentMetaForm(forms.Form):
     code = forms.CharField(
         label="Office's document code", required=False, max_length=40, help_text="e.g. ISR, OA1"
     )
-    date = forms.DateField(widget=DateInput())
-    language = forms.CharField(max_length=3, initial="en", help_text="ISO 639 code: en, fr, ja…")
+    date = IsoDateField()
+    language = LanguageField(initial="en", help_text="The report's language (ISO 639-1 code).")
     direction = forms.ChoiceField(choices=Document.Direction.choices)
     before_filing_ok = forms.BooleanField(
         label="Priority document dated before the filing date",
         required=False,
         help_text="Tick only for a priority document: other documents cannot predate the filing.",
     )
-
-    def clean_language(self):
-        value = self.cleaned_data["language"].strip().lower()
-        language_code(value)
-        return value
 
 
 class DocumentUploadForm(DocumentMetaForm):
@@ -247,3 +354,38 @@ class CitationForm(forms.Form):
 
 
 CITATION_CATEGORIES = Citation.Category.choices
+
+
+class ProvideListForm(forms.Form):
+    """Filters and sort of the providing office's application list (GET; bad input is named
+    on its field and the list still shows)."""
+
+    q = forms.CharField(label="Number", required=False, max_length=100)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Application.Status.choices]
+    )
+    open_requests = forms.BooleanField(label="Has open requests", required=False)
+    no_reports = forms.BooleanField(label="Has no reports", required=False)
+    filed_from = IsoDateField(label="Filed from", required=False, help_text="")
+    filed_to = IsoDateField(label="Filed to", required=False, help_text="")
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("updated", "Recently changed"),
+            ("number", "Number"),
+            ("-number", "Number, descending"),
+            ("filed", "Filing date, oldest first"),
+            ("-filed", "Filing date, newest first"),
+            ("status", "Status"),
+            ("reports", "Fewest reports"),
+            ("-reports", "Most reports"),
+        ],
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("filed_from"), data.get("filed_to")
+        if start and end and start > end:
+            self.add_error("filed_to", "‘Filed to’ is before ‘Filed from’.")
+        return data

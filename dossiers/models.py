@@ -338,6 +338,8 @@ class Package(BuildJob):
     class Trigger(models.TextChoices):
         MANUAL = "manual", "Built on request"
         JUST_IN_TIME = "just_in_time", "Built automatically before examination"
+        # Entries added to a date after its package, or reports that arrived since.
+        TOP_UP = "top_up", "Top-up before examination"
 
     worklist = models.ForeignKey(Worklist, on_delete=models.CASCADE, related_name="packages")
     # Copied from the worklist: every access check on a package is one indexed filter.

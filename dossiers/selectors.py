@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from offices.models import Office
 
@@ -25,6 +26,7 @@ from .models import (
     LookupKey,
     Package,
     PackageItem,
+    PriorityClaim,
     Worklist,
     WorklistEntry,
 )
@@ -578,34 +580,77 @@ def foreign_documents(*, office: Office, family_ids):
 class EntryRow:
     entry: WorklistEntry
     due: dt.date | None
-    by_office: list[tuple[str, list[tuple[str, int]]]]
+    # (office code, [(category label, count)], newest report date) per sharing office.
+    by_office: list[tuple[str, list[tuple[str, int]], dt.date]]
     available: int
     new: int
-    open_requests: int
+    # (application display, office code, asked on) of the office's unanswered requests.
+    requests: list[tuple[str, str, dt.date]]
+    schedule: str = ""
     # Other offices' visible members of a family with nothing shared: whom to ask for reports.
     request_targets: list[tuple[int, str, str]] = field(default_factory=list)
 
+    @property
+    def ready(self) -> bool:
+        """Ready for the examiner: something is available and all of it went out in a package."""
+        return self.available > 0 and self.new == 0
 
-def _open_requests_by_family(office: Office, family_ids) -> dict[int, int]:
-    """Active document requests the office made in each family.
+    @property
+    def open_requests(self) -> int:
+        return len(self.requests)
+
+
+# notifications.DocumentRequest.ACTIVE, by value: dossiers does not import notifications.
+OPEN_REQUEST_STATES = ("open", "acknowledged", "examination_commenced")
+
+
+def open_requests_by_family(
+    office: Office, family_ids
+) -> dict[int, list[tuple[str, str, dt.date]]]:
+    """The office's unanswered document requests per family, oldest first.
 
     The requests live in the notifications app, which dossiers must not import; the reverse
-    relation is read by name so dossiers still works without that app installed.
-    """
-    rows = (
+    relation `document_requests` is read by name."""
+    out: dict[int, list[tuple[str, str, dt.date]]] = defaultdict(list)
+    for family_id, display, code, asked in (
         Application.objects.filter(
             family_id__in=list(family_ids),
             document_requests__requesting_office=office,
-            document_requests__state__in=["open", "acknowledged", "examination_commenced"],
+            document_requests__state__in=OPEN_REQUEST_STATES,
         )
-        .values("family_id")
-        .annotate(n=Count("document_requests", distinct=True))
-    )
-    return {r["family_id"]: r["n"] for r in rows}
+        .order_by("document_requests__created_at")
+        .values_list("family_id", "display", "office__code", "document_requests__created_at")
+    ):
+        out[family_id].append((display, code, timezone.localdate(asked)))
+    return out
 
 
-def worklist_rows(*, worklist: Worklist) -> list[EntryRow]:
+def _schedule_text(entry, due, packages_by_date, today) -> str:
+    """When the entry's package is (or was) built, in the clerk's words."""
+    when = entry.examination_date
+    if when is None:
+        return "No examination date: packaged only when you build one."
+    if when < today:
+        return "Examination date passed."
+    made = [p for p in packages_by_date.get(when, []) if entry.application_id in p.application_ids]
+    if made:
+        last = made[-1]
+        if last.state in (Package.State.QUEUED, Package.State.BUILDING):
+            return f"Package {last.pk} is being built."
+        if last.state == Package.State.FAILED:
+            return f"Package {last.pk} failed: try it again below."
+        built = timezone.localdate(last.finished_at or last.created_at)
+        return f"In package {last.pk}, built {built:%Y-%m-%d}; new reports come as a top-up."
+    lead = (when - due).days
+    if due <= today:
+        top = " (a top-up)" if packages_by_date.get(when) else ""
+        return f"Due now{top}: built within minutes, {lead} days before examination."
+    return f"Package on {due:%Y-%m-%d}, {lead} days before examination."
+
+
+def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[EntryRow]:
     """Everything the worklist page shows per entry, in a fixed number of queries."""
+    today = today or timezone.localdate()
     office = worklist.office
     entries = list(
         worklist.entries.select_related("application").order_by("examination_date", "pk")
@@ -613,7 +658,7 @@ def worklist_rows(*, worklist: Worklist) -> list[EntryRow]:
     family_ids = {e.application.family_id for e in entries}
     docs = list(
         foreign_documents(office=office, family_ids=family_ids).values_list(
-            "pk", "application__family_id", "application__office__code", "category"
+            "pk", "application__family_id", "application__office__code", "category", "date"
         )
     )
     delivered = defaultdict(set)
@@ -623,7 +668,12 @@ def worklist_rows(*, worklist: Worklist) -> list[EntryRow]:
         package__state__in=[Package.State.READY, Package.State.EXPIRED],
     ).values_list("application_id", "document_id"):
         delivered[app_id].add(doc_id)
-    requests = _open_requests_by_family(office, family_ids)
+    requests = open_requests_by_family(office, family_ids)
+    packages_by_date: dict[dt.date, list[Package]] = defaultdict(list)
+    for p in worklist.packages.filter(
+        trigger__in=[Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP]
+    ).order_by("created_at", "pk"):
+        packages_by_date[p.for_examination_date].append(p)
     foreign_members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for pk, fam, code, key in (
         Application.objects.visible_to(OfficeViewer(office))
@@ -634,28 +684,32 @@ def worklist_rows(*, worklist: Worklist) -> list[EntryRow]:
     ):
         foreign_members[fam].append((pk, code, key))
     labels = dict(Document.Category.choices)
-    by_family: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for pk, fam, code, cat in docs:
-        by_family[fam].append((pk, code, cat))
+    by_family: dict[int, list[tuple[int, str, str, dt.date]]] = defaultdict(list)
+    for pk, fam, code, cat, when in docs:
+        by_family[fam].append((pk, code, cat, when))
     lead = dt.timedelta(days=office.package_lead_days)
     rows = []
     for e in entries:
         fam_docs = by_family.get(e.application.family_id, [])
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for _pk, code, cat in fam_docs:
+        newest: dict[str, dt.date] = {}
+        for _pk, code, cat, when in fam_docs:
             counts[code][cat] += 1
+            newest[code] = max(newest.get(code, when), when)
         by_office = [
-            (code, [(labels[c], n) for c, n in sorted(cats.items())])
+            (code, [(labels[c], n) for c, n in sorted(cats.items())], newest[code])
             for code, cats in sorted(counts.items())
         ]
+        due = e.examination_date - lead if e.examination_date else None
         rows.append(
             EntryRow(
                 entry=e,
-                due=e.examination_date - lead if e.examination_date else None,
+                due=due,
                 by_office=by_office,
                 available=len(fam_docs),
-                new=sum(1 for pk, _c, _k in fam_docs if pk not in delivered[e.application_id]),
-                open_requests=requests.get(e.application.family_id, 0),
+                new=sum(1 for d in fam_docs if d[0] not in delivered[e.application_id]),
+                requests=requests.get(e.application.family_id, []),
+                schedule=_schedule_text(e, due, packages_by_date, today),
                 request_targets=[] if fam_docs else foreign_members[e.application.family_id],
             )
         )
@@ -664,3 +718,68 @@ def worklist_rows(*, worklist: Worklist) -> list[EntryRow]:
 
 def package_list_for_worklist(*, worklist: Worklist):
     return worklist.packages.order_by("-created_at", "-pk")
+
+
+def family_display_names(family_ids) -> dict[int, str]:
+    """A family's name for people: its earliest priority, else its first-filed member (never
+    the internal id). Two queries whatever the number of families."""
+    family_ids = [f for f in set(family_ids) if f is not None]
+    names: dict[int, str] = {}
+    for fid, display in (
+        PriorityClaim.objects.filter(application__family_id__in=family_ids)
+        .order_by("application__family_id", F("date").asc(nulls_last=True), "key")
+        .values_list("application__family_id", "display")
+    ):
+        names.setdefault(fid, display)
+    for fid, display in (
+        Application.objects.filter(family_id__in=[f for f in family_ids if f not in names])
+        .order_by("family_id", F("filing_date").asc(nulls_last=True), "key")
+        .values_list("family_id", "display")
+    ):
+        names.setdefault(fid, display)
+    return names
+
+
+PROVIDER_SORTS = {
+    "number": ("key",),
+    "-number": ("-key",),
+    "filed": (F("filing_date").asc(nulls_last=True), "key"),
+    "-filed": (F("filing_date").desc(nulls_last=True), "key"),
+    "status": ("status", "key"),
+    "reports": ("n_docs", "key"),
+    "-reports": ("-n_docs", "key"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
+def provider_applications(
+    *,
+    office: Office,
+    status: str = "",
+    open_requests: bool = False,
+    no_reports: bool = False,
+    filed_from: dt.date | None = None,
+    filed_to: dt.date | None = None,
+    sort: str = "updated",
+):
+    """The providing office's applications with their live report and open request counts,
+    filtered and sorted as the clerk chose."""
+    apps = Application.objects.filter(office=office).annotate(
+        n_docs=Count("documents", filter=Q(documents__withdrawn_at=None), distinct=True),
+        n_requests=Count(
+            "document_requests",
+            filter=Q(document_requests__state__in=OPEN_REQUEST_STATES),
+            distinct=True,
+        ),
+    )
+    if status:
+        apps = apps.filter(status=status)
+    if open_requests:
+        apps = apps.filter(n_requests__gt=0)
+    if no_reports:
+        apps = apps.filter(n_docs=0)
+    if filed_from:
+        apps = apps.filter(filing_date__gte=filed_from)
+    if filed_to:
+        apps = apps.filter(filing_date__lte=filed_to)
+    return apps.order_by(*PROVIDER_SORTS.get(sort, PROVIDER_SORTS["updated"]))

@@ -5,7 +5,6 @@ from case_portal.celery import app
 from .services import packages
 
 EXPIRE_EVERY = 3600.0
-SCHEDULE_EVERY = 3600.0
 REQUEUE_EVERY = 300.0
 
 
@@ -35,7 +34,7 @@ def packages_requeue_task() -> int:
 def _periodic(sender, **kwargs):
     sender.add_periodic_task(EXPIRE_EVERY, packages_expire_task.s(), name="packages: expire")
     sender.add_periodic_task(
-        SCHEDULE_EVERY, packages_schedule_task.s(), name="packages: just-in-time builds"
+        packages.schedule_every(), packages_schedule_task.s(), name="packages: just-in-time builds"
     )
     sender.add_periodic_task(
         REQUEUE_EVERY, packages_requeue_task.s(), name="packages: re-queue lost builds"

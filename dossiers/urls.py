@@ -84,6 +84,16 @@ urlpatterns = [
         worklists.worklist_entry_remove,
         name="worklist-entry-remove",
     ),
+    path(
+        "worklists/<int:worklist_id>/entries/<int:entry_id>/date/",
+        worklists.worklist_entry_redate,
+        name="worklist-entry-redate",
+    ),
+    path(
+        "worklists/<int:worklist_id>/entries/<int:entry_id>/request/",
+        worklists.worklist_entry_request,
+        name="worklist-entry-request",
+    ),
     path("worklists/<int:worklist_id>/packages/", worklists.package_create, name="package-create"),
     path(
         "worklists/packages/<int:package_id>/status/",

@@ -7,10 +7,13 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # dossiers cannot import us; its family page asks us which members an office requested.
         from dossiers.family_page import family_requests_register
+        from dossiers.services.worklists import documents_requester_register
 
-        from . import receivers, tasks  # noqa: F401
+        from . import receivers, services, tasks  # noqa: F401
 
         family_requests_register(_requests_made)
+        # The clerk's worklist asks for documents through our request service.
+        documents_requester_register(services.request_make)
 
 
 def _requests_made(office, application_ids) -> dict:

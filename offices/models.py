@@ -58,6 +58,20 @@ class Office(models.Model):
         help_text="Clerks and admins who receive document requests by e-mail.",
     )
 
+    class DateOrder(models.TextChoices):
+        # The values are dossiers.dates' order names; offices imports no other app.
+        ASK = "ask", "Ask when a date like 03/04/2026 could be read both ways"
+        DAY_FIRST = "dmy", "Day first: 03/04/2026 is 3 April 2026"
+        MONTH_FIRST = "mdy", "Month first: 03/04/2026 is 4 March 2026"
+
+    worklist_date_order = models.CharField(
+        "date order in worklists",
+        max_length=3,
+        choices=DateOrder.choices,
+        default=DateOrder.ASK,
+        help_text="How the office's clerks write dates with slashes in worklist lines.",
+    )
+
     objects = OfficeQuerySet.as_manager()
 
     class Meta:

@@ -62,21 +62,33 @@ def application_numbers_read(
     publications: Iterable[PublicationIn] = (),
     pct: str | None = None,
 ) -> ApplicationNumbers:
-    """Read the numbers of one application the one way (form preview, API, upsert alike)."""
-    parsed = _parse(number, "number", office=office.code, kind="application", filed=filing_date)
-    if parsed.office not in (office.code, "WO"):
-        raise ValidationError(
-            {"number": f"{parsed.display} is a {parsed.office} number, not one of {office.code}."}
-        )
+    """Read the numbers of one application the one way (form preview, API, upsert alike).
+    Every number is read: the ValidationError names each bad one on its field."""
+    errors: dict[str, list[str]] = {}
+
+    def read(text, field, **kwargs):
+        try:
+            return _parse(text, field, **kwargs)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.message_dict[field])
+            return None
+
+    parsed = read(number, "number", office=office.code, kind="application", filed=filing_date)
+    if parsed and parsed.office not in (office.code, "WO"):
+        errors["number"] = [
+            f"{parsed.display} is a {parsed.office} number, not one of {office.code}."
+        ]
     prios = [
-        (p, _parse(p.number, "priorities", office=p.office or None, kind="priority", filed=p.date))
+        (p, read(p.number, "priorities", office=p.office or None, kind="priority", filed=p.date))
         for p in priorities
     ]
     pubs = [
-        (p, _parse(p.number, "publications", office=office.code, kind="publication"))
+        (p, read(p.number, "publications", office=office.code, kind="publication"))
         for p in publications
     ]
-    pct_parsed = _parse(pct, "pct", kind="pct") if pct else None
+    pct_parsed = read(pct, "pct", kind="pct") if pct else None
+    if errors:
+        raise ValidationError(errors)
     return ApplicationNumbers(parsed, prios, pubs, pct_parsed)
 
 

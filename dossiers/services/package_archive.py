@@ -33,6 +33,39 @@ class ApplicationPlan:
     members: list[Application]
     documents: list[PlannedDocument] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)
+    examination_date: dt.date | None = None
+    # (application display, office code, asked on) of the office's open requests in the family.
+    requested: list[tuple[str, str, dt.date]] = field(default_factory=list)
+    citations: list[dict] = field(default_factory=list)
+
+
+def citation_rows(documents: list[Document]) -> list[dict]:
+    """The citations across the family's shared reports: one row per cited document, with each
+    citing office's categories and claims; X before Y before the rest."""
+    rows: dict[str, dict] = {}
+    for doc in documents:
+        code = doc.application.office.code
+        for c in doc.citations.all():
+            ident = c.cited_key or c.npl_text.strip().lower()
+            row = rows.setdefault(
+                ident, {"cited": c.cited_display or c.npl_text, "npl": not c.cited_key, "by": {}}
+            )
+            if len(c.cited_display) > len(row["cited"]) and c.cited_key:
+                row["cited"] = c.cited_display  # the fullest spelling (with its kind code)
+            cats, claims = row["by"].setdefault(code, ([], []))
+            cats.extend(x for x in c.category.replace(",", " ").split() if x not in cats)
+            if c.claims and c.claims not in claims:
+                claims.append(c.claims)
+    out = []
+    for row in rows.values():
+        every = {x for cats, _ in row["by"].values() for x in cats}
+        row["offices"] = [
+            (code, ",".join(cats), "; ".join(claims))
+            for code, (cats, claims) in sorted(row["by"].items())
+        ]
+        row["rank"] = ("X" not in every, "Y" not in every, -len(row["by"]), row["cited"])
+        out.append(row)
+    return sorted(out, key=lambda r: r["rank"])
 
 
 def _zip_time(when: dt.datetime) -> tuple:
@@ -93,6 +126,7 @@ def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[s
                 "path": item.path,
                 "name": item.path.split("/", 1)[1],
                 "office": item.document.application.office.code,
+                "office_name": item.document.application.office.name,
                 "source": item.document.application.display,
                 "category": labels.get(item.document.category, item.document.category),
                 "date": item.document.date,

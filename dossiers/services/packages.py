@@ -31,13 +31,19 @@ from ..models import (
     Worklist,
     WorklistEntry,
 )
-from ..selectors import OfficeViewer, document_download_name, foreign_documents
+from ..selectors import (
+    OfficeViewer,
+    document_download_name,
+    foreign_documents,
+    open_requests_by_family,
+)
 from .package_archive import (
     ApplicationPlan,
     PlannedDocument,
     _add_document,
     _manifest,
     _zip_time,
+    citation_rows,
     index_pdf,
 )
 from .worklists import entries_due
@@ -125,12 +131,21 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
     )
     sharing = set(Office.objects.providers_visible_to(office).values_list("pk", flat=True))
     docs_by_member: dict[int, list[Document]] = defaultdict(list)
+    docs_by_family: dict[int, list[Document]] = defaultdict(list)
     for doc in (
         foreign_documents(office=office, family_ids=family_ids)
         .select_related("application__office")
+        .prefetch_related("citations")
         .order_by("application__office__code", "application__key", "date", "pk")
     ):
         docs_by_member[doc.application_id].append(doc)
+        docs_by_family[doc.application.family_id].append(doc)
+    exam_dates = dict(
+        package.worklist.entries.filter(application_id__in=[a.pk for a in apps]).values_list(
+            "application_id", "examination_date"
+        )
+    )
+    requested = open_requests_by_family(office, family_ids)
     delivered: dict[int, set[int]] = defaultdict(set)
     if package.only_new:
         for app_id, doc_id in (
@@ -147,7 +162,13 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
     plans = []
     for app in apps:
         members = members_by_family[app.family_id]
-        plan = ApplicationPlan(application=app, members=[m for m in members if m.pk in visible_ids])
+        plan = ApplicationPlan(
+            application=app,
+            members=[m for m in members if m.pk in visible_ids],
+            examination_date=exam_dates.get(app.pk) or app.examination_date,
+            requested=requested.get(app.family_id, []),
+            citations=citation_rows(docs_by_family.get(app.family_id, [])),
+        )
         others = [m for m in members if m.office_id != office.pk]
         hidden = [m for m in others if m.pk not in visible_ids]
         if not others:
@@ -285,8 +306,20 @@ def packages_expire(*, now: dt.datetime | None = None) -> int:
     return jobs.expire(Package, now=now, keep_row=True)
 
 
+AUTOMATIC = (Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP)
+# A failed build waits for the clerk's "Try again" rather than being topped up around.
+UNFINISHED = (Package.State.QUEUED, Package.State.BUILDING, Package.State.FAILED)
+
+
+def schedule_every() -> float:
+    """Seconds between scheduling runs: a package is built within minutes of being due."""
+    return float(getattr(settings, "PACKAGE_SCHEDULE_SECONDS", 120))
+
+
 def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
-    """Queue one just-in-time package per worklist and examination date whose day has come."""
+    """Per worklist and examination date whose just-in-time day has come: the first package of
+    every entry; later, a top-up of entries added since, or else a top-up of the reports that
+    arrived after the last package (only new documents). Nothing while a build is under way."""
     today = today or timezone.localdate()
     groups: dict[tuple[int, dt.date], list[WorklistEntry]] = defaultdict(list)
     for entry in entries_due(today=today):
@@ -294,17 +327,53 @@ def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
     created = []
     for (worklist_id, exam_date), entries in groups.items():
         with transaction.atomic():
-            worklist = entries[0].worklist
-            package, made = Package.objects.get_or_create(
-                worklist_id=worklist_id,
-                for_examination_date=exam_date,
-                trigger=Package.Trigger.JUST_IN_TIME,
-                defaults={
-                    "office": worklist.office,
-                    "application_ids": [e.application_id for e in entries],
-                },
+            # Two beats at once must not both add a top-up.
+            worklist = (
+                Worklist.objects.select_for_update().select_related("office").get(pk=worklist_id)
             )
-            if made:
-                _enqueue(package)
-                created.append(package)
+            made = list(
+                Package.objects.filter(
+                    worklist_id=worklist_id, for_examination_date=exam_date, trigger__in=AUTOMATIC
+                )
+            )
+            if any(p.state in UNFINISHED for p in made):
+                continue
+            app_ids = [e.application_id for e in entries]
+            if not made:
+                trigger, wanted, only_new = Package.Trigger.JUST_IN_TIME, app_ids, False
+            else:
+                covered = {a for p in made for a in p.application_ids}
+                wanted = [a for a in app_ids if a not in covered]
+                trigger, only_new = Package.Trigger.TOP_UP, False
+                if not wanted:
+                    wanted, only_new = _with_undelivered_reports(worklist.office, app_ids), True
+            if not wanted:
+                continue
+            package = Package.objects.create(
+                worklist=worklist,
+                office=worklist.office,
+                trigger=trigger,
+                for_examination_date=exam_date,
+                application_ids=wanted,
+                only_new=only_new,
+            )
+            _enqueue(package)
+            created.append(package)
     return created
+
+
+def _with_undelivered_reports(office: Office, app_ids: list[int]) -> list[int]:
+    """Those of the applications whose family holds a foreign report no delivered package of the
+    office has carried for that application yet."""
+    apps = dict(Application.objects.filter(pk__in=app_ids).values_list("pk", "family_id"))
+    docs_by_family: dict[int, set[int]] = defaultdict(set)
+    for pk, family_id in foreign_documents(
+        office=office, family_ids=set(apps.values())
+    ).values_list("pk", "application__family_id"):
+        docs_by_family[family_id].add(pk)
+    delivered: dict[int, set[int]] = defaultdict(set)
+    for app_id, doc_id in PackageItem.objects.filter(
+        package__office=office, package__state__in=DELIVERED_STATES, application_id__in=app_ids
+    ).values_list("application_id", "document_id"):
+        delivered[app_id].add(doc_id)
+    return [a for a in app_ids if docs_by_family[apps[a]] - delivered[a]]

@@ -1,9 +1,12 @@
 """Worklists: a clerk's own office's applications with their examination dates.
 
 Lines come from a CSV file or pasted text, in the shapes spreadsheets really produce: a BOM,
-Windows line endings, `;` or `,` between columns, extra columns, blank lines, an optional header
-and numbers in any spelling — even with thousands commas inside an unquoted `,` line. Every line
-is either added or reported back with its line number and the reason; nothing is dropped silently.
+Windows line endings, `;`, tab, `,` or spaces between columns, extra columns, blank lines, an
+optional header and numbers in any spelling — even with thousands commas inside an unquoted `,`
+line. Dates are ISO, day-first (01/12/2026, 01.12.2026) or month-first where only that reading
+exists (12/20/2026); a date that reads both ways follows the office's setting or is asked about.
+Every line is added, merged with the same application's other line, or reported back with its
+line number and the reason; nothing is dropped silently.
 """
 
 import csv
@@ -13,26 +16,33 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
 from offices.models import Office
 
 from .. import numbers, selectors
-from ..dates import DATE_ORDERS, DAY_FIRST, date_parse
-from ..models import Application, Package, Worklist, WorklistEntry
+from ..dates import DAY_FIRST, MONTH_FIRST, YEAR_FIRST, date_parse
+from ..models import Application, Worklist, WorklistEntry
 
 MAX_LINES = 5000
 # A field "looks like a date" when it is three groups of digits; only then is a `,` line split
 # there, so "CA 2,123,456,2026-12-01" keeps its thousands commas in the number.
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+# A date after the number with any separator: "AU2013315519 2026-12-23", "CA 2,123,456\t1.12.2026".
+_TRAILING_DATE = re.compile(
+    r"(?<=[\s,;\"'])[\"']?(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[\"']?(?=$|[\s,;])"
+)
+_SEPARATORS = " \t,;\"'"
+ASK = Office.DateOrder.ASK
+DATE_ORDERS = dict(Office.DateOrder.choices)
 
 
 class Reason:
     INVALID = "Invalid number"
     NOT_OURS = "Not an application of your office"
     DATE = "Unknown date format"
+    AMBIGUOUS = "Which date?"
     DUPLICATE = "Duplicate"
     TOO_MANY = "Too many lines"
 
@@ -66,6 +76,45 @@ class ParsedLine:
 class AddResult:
     added: list[ParsedLine] = field(default_factory=list)
     rejected: list[ParsedLine] = field(default_factory=list)
+    # Lines naming an application already on the list or earlier in the input: merged, counted.
+    merged: int = 0
+    # Entries whose examination date a later line changed.
+    redated: int = 0
+
+
+def date_read(text: str, order: str) -> dt.date:
+    """ISO always; dd.mm.yyyy day-first (nobody writes month-first with dots); slashes and
+    dashes with the year last read the one way that is a real date, and a date that reads both
+    ways (03/04/2026) in the office's order — or, with `ask`, a ValueError asking which."""
+    text = text.strip()
+    try:
+        return date_parse(text, order=YEAR_FIRST)
+    except ValueError:
+        pass
+    if "." in text:
+        return date_parse(text, order=DAY_FIRST)
+    readings = {}
+    for candidate in (DAY_FIRST, MONTH_FIRST):
+        try:
+            readings[candidate] = date_parse(text, order=candidate)
+        except ValueError as exc:
+            error = exc
+    if not readings:
+        raise error
+    if len(set(readings.values())) == 1:
+        return next(iter(readings.values()))
+    if order in readings:
+        return readings[order]
+    day, month = readings[DAY_FIRST], readings[MONTH_FIRST]
+    raise AmbiguousDate(
+        f"‘{text}’ is {day:%-d %B %Y} day-first or {month:%-d %B %Y} month-first: "
+        "choose how your dates are written below, or write it as "
+        f"{day:%Y-%m-%d} or {month:%Y-%m-%d}."
+    )
+
+
+class AmbiguousDate(ValueError):
+    pass
 
 
 def text_from_upload(data: bytes) -> str:
@@ -85,8 +134,13 @@ def _looks_like_header(fields: list[str]) -> bool:
     return not any(ch.isdigit() for ch in "".join(fields))
 
 
-def _split(line: str) -> tuple[str, str]:
+def _split(line: str, office_code: str) -> tuple[str, str]:
     """(number text, date text) of one line; columns after the date are ignored."""
+    m = _TRAILING_DATE.search(line)
+    if m and line[: m.start()].strip(_SEPARATORS):
+        number = line[: m.start()].strip(_SEPARATORS)
+        if not any(sep in number for sep in ";\t") and number.count('"') % 2 == 0:
+            return number.replace('"', "").strip(), m.group(1)
     delimiter = ";" if ";" in line else "\t" if "\t" in line else ","
     fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
     while fields and not fields[-1]:
@@ -100,13 +154,13 @@ def _split(line: str) -> tuple[str, str]:
             return ",".join(fields[:i]).strip(), fields[i]
     whole = ",".join(fields)
     try:
-        numbers.normalise(whole)
+        numbers.normalise(whole, office=office_code)
         return whole, ""
     except numbers.InvalidNumber:
         return fields[0], fields[1] if len(fields) > 1 else ""
 
 
-def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[ParsedLine]:
+def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLine]:
     """Parse every non-blank line and resolve the numbers against the office's applications with
     one query. Line numbers count every physical line (blank ones too), as an editor shows them."""
     parsed: list[ParsedLine] = []
@@ -118,7 +172,7 @@ def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[Pa
         line = raw.strip()
         if not line:
             continue
-        number_text, date_text = _split(line)
+        number_text, date_text = _split(line, office.code)
         if first and _looks_like_header([number_text, date_text]):
             first = False
             continue
@@ -130,7 +184,9 @@ def lines_parse(*, text: str, office: Office, order: str = DAY_FIRST) -> list[Pa
             continue
         if date_text:
             try:
-                item.date = date_parse(date_text, order=order)
+                item.date = date_read(date_text, order)
+            except AmbiguousDate as exc:
+                item.reason, item.detail = Reason.AMBIGUOUS, str(exc)
             except ValueError as exc:
                 item.reason, item.detail = Reason.DATE, str(exc)
 
@@ -172,45 +228,62 @@ def worklist_create(*, user, name: str) -> Worklist:
 
 
 @transaction.atomic
-def worklist_lines_add(*, worklist: Worklist, text: str, order: str = DAY_FIRST) -> AddResult:
-    """Add the good lines, record the bad ones on the worklist (replacing the last report)."""
+def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = None) -> AddResult:
+    """Add the good lines, record the bad ones on the worklist (replacing the last report).
+
+    An application named twice is one entry: the lines are merged and counted, and a line with
+    a date gives the entry that date (the later line wins), so re-sending a corrected list
+    moves examination dates instead of reporting duplicates."""
+    order = order or worklist.office.worklist_date_order
     if order not in DATE_ORDERS:
-        raise ValidationError({"date_order": "Choose day-first or month-first."})
+        raise ValidationError({"date_order": "Choose day-first, month-first or ask."})
     # Lock the worklist: two submissions at once would both pass the duplicate check.
     worklist = Worklist.objects.select_for_update().get(pk=worklist.pk)
     parsed = lines_parse(text=text, office=worklist.office, order=order)
-    existing = dict(worklist.entries.values_list("application_id", "examination_date"))
-    seen: dict[int, int] = {}
+    existing = {e.application_id: e for e in worklist.entries.all()}
+    new: dict[int, WorklistEntry] = {}
+    redated: set[int] = set()
     result = AddResult()
-    new_entries = []
     for p in parsed:
-        if p.ok and p.application.pk in seen:
-            p.reason = Reason.DUPLICATE
-            p.detail = f"{p.application.display} is already on line {seen[p.application.pk]}."
-        elif p.ok and p.application.pk in existing:
-            when = existing[p.application.pk]
-            p.reason = Reason.DUPLICATE
-            p.detail = f"{p.application.display} is already on this worklist" + (
-                f" (examination {when:%Y-%m-%d})." if when else "."
-            )
         if not p.ok:
             result.rejected.append(p)
             continue
-        seen[p.application.pk] = p.line_no
-        result.added.append(p)
-        new_entries.append(
-            WorklistEntry(
+        pk = p.application.pk
+        entry = new.get(pk) or existing.get(pk)
+        if entry is None:
+            new[pk] = WorklistEntry(
                 worklist=worklist,
                 application=p.application,
                 examination_date=p.date,
                 typed=p.number_text[:100],
             )
-        )
-    WorklistEntry.objects.bulk_create(new_entries)
+            result.added.append(p)
+            continue
+        result.merged += 1
+        if p.date and p.date != entry.examination_date:
+            entry.examination_date = p.date
+            if entry.pk:
+                redated.add(pk)
+    WorklistEntry.objects.bulk_create(new.values())
+    for pk in redated:
+        existing[pk].save(update_fields=["examination_date"])
+    result.redated = len(redated)
     worklist.rejected_lines = [p.as_rejected() for p in result.rejected]
     worklist.updated_at = timezone.now()
     worklist.save(update_fields=["rejected_lines", "updated_at"])
     return result
+
+
+@transaction.atomic
+def worklist_entry_redate(*, worklist: Worklist, entry_id: int, examination_date) -> WorklistEntry:
+    """Move (or clear) one entry's examination date; its package follows the new date."""
+    entry = WorklistEntry.objects.select_for_update().filter(worklist=worklist, pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    entry.examination_date = examination_date
+    entry.save(update_fields=["examination_date"])
+    Worklist.objects.filter(pk=worklist.pk).update(updated_at=timezone.now())
+    return entry
 
 
 @transaction.atomic
@@ -221,15 +294,11 @@ def worklist_entry_remove(*, worklist: Worklist, entry_id: int) -> None:
 
 
 def entries_due(*, today: dt.date) -> list[WorklistEntry]:
-    """Entries whose just-in-time day has come (examination date minus the office's lead days),
-    examination not yet past, with no just-in-time package yet for that worklist and date.
+    """Entries whose just-in-time day has come (examination date minus the office's lead days)
+    and whose examination is not past, whether or not a package was built for them already:
+    the scheduler decides between a first package, a top-up, or nothing.
 
     One query per office (a handful), so the date arithmetic stays portable across databases."""
-    jit = Package.objects.filter(
-        worklist_id=OuterRef("worklist_id"),
-        for_examination_date=OuterRef("examination_date"),
-        trigger=Package.Trigger.JUST_IN_TIME,
-    )
     due = []
     for office in Office.objects.active():
         horizon = today + dt.timedelta(days=office.package_lead_days)
@@ -239,8 +308,47 @@ def entries_due(*, today: dt.date) -> list[WorklistEntry]:
                 examination_date__gte=today,
                 examination_date__lte=horizon,
             )
-            .filter(~Exists(jit))
-            .select_related("worklist__office")
+            .select_related("worklist__office", "application")
             .order_by("worklist_id", "examination_date", "pk")
         )
     return due
+
+
+# Asking for documents is the notifications app's request service, which dossiers must not
+# import: that app registers it here from its AppConfig.ready() (see notifications/apps.py).
+#     worklists.documents_requester_register(request_make)  # (user=, application=)
+_requesters: list = []
+
+
+def documents_requester_register(func) -> None:
+    if func not in _requesters:
+        _requesters.append(func)
+
+
+def worklist_entry_request(*, worklist: Worklist, entry_id: int, user) -> tuple[list, list]:
+    """Ask every other office holding a visible member of the entry's family for its reports.
+    Returns (asked, refused): display numbers asked, and the service's reason per refusal."""
+    entry = worklist.entries.select_related("application").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    if not _requesters:
+        raise ValidationError("Requesting documents is not available.")
+    office = worklist.office
+    targets = (
+        Application.objects.visible_to(selectors.OfficeViewer(office))
+        .filter(family_id=entry.application.family_id)
+        .exclude(office=office)
+        .select_related("office")
+        .order_by("filing_date", "key")
+    )
+    asked, refused = [], []
+    for member in targets:
+        try:
+            with transaction.atomic():
+                _requesters[0](user=user, application=member)
+            asked.append(member.display)
+        except ValidationError as exc:
+            refused.append(f"{member.display}: {' '.join(exc.messages)}")
+    if not asked and not refused:
+        refused.append("No other office's application is in this family to ask.")
+    return asked, refused

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from ..forms import (
     DocumentMetaForm,
     DocumentUploadForm,
     DocumentWithdrawForm,
+    ProvideListForm,
 )
 from ..models import Application
 from ..services import applications, documents
@@ -42,26 +43,55 @@ def provider_required(view):
     return wrapper
 
 
+SORT_COLUMNS = [
+    ("number", "Number"),
+    ("filed", "Filed"),
+    ("status", "Status"),
+    ("reports", "Reports"),
+]
+
+
 @provider_required
 def upload_home(request):
     office = request.user.office
-    query = request.GET.get("q", "").strip()
-    apps = (
-        Application.objects.filter(office=office)
-        .annotate(n_docs=Count("documents", filter=Q(documents__withdrawn_at=None)))
-        .order_by("-updated_at", "-pk")
+    form = ProvideListForm(request.GET or None)
+    form.is_valid()  # the fields that are valid still filter; the others say why
+    filters = getattr(form, "cleaned_data", {})
+    sort = filters.get("sort") or "updated"
+    apps = selectors.provider_applications(
+        office=office,
+        **{k: v for k, v in filters.items() if k not in ("q", "sort") and v not in (None, "")},
+        sort=sort,
     )
-    note = ""
+    query, note = filters.get("q", "").strip(), ""
     if query:
         line = selectors.application_find(
             within=Application.objects.filter(office=office), text=query, office=office.code
         )
         note = line.error
         apps = apps.filter(pk__in=[a.pk for a in line.matches])
+    shown = list(apps[:RECENT_LIMIT])
+    names = selectors.family_display_names(a.family_id for a in shown)
+    for app in shown:
+        app.family_name = names.get(app.family_id, app.display)
+    params = request.GET.copy()
+    columns = []
+    for key, label in SORT_COLUMNS:
+        params["sort"] = f"-{key}" if sort == key else key
+        arrow = " ▲" if sort == key else " ▼" if sort == f"-{key}" else ""
+        columns.append((label + arrow, "?" + params.urlencode(), sort.lstrip("-") == key, sort))
     return render(
         request,
         "dossiers/provide/home.html",
-        {"applications": apps[:RECENT_LIMIT], "query": query, "note": note, "office": office},
+        {
+            "applications": shown,
+            "query": query,
+            "note": note,
+            "office": office,
+            "form": form,
+            "columns": columns,
+            "filtered": bool(request.GET),
+        },
     )
 
 
@@ -123,6 +153,9 @@ def application_detail(request, application_id: int):
             "application": app,
             "documents": documents,
             "priorities": app.priority_claims.all(),
+            "family_name": selectors.family_display_names([app.family_id]).get(
+                app.family_id, app.display
+            ),
             "publications": app.publications.all(),
         },
     )

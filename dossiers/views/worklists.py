@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from case_portal.storage import file_response
 
-from .. import dates, selectors
+from .. import selectors
+from ..forms import IsoDateInput
 from ..models import Package
 from ..services import packages, worklists
 
@@ -22,22 +23,31 @@ class LinesForm(forms.Form):
         label="CSV file",
         required=False,
         help_text="Columns: application number (any spelling), examination date. "
-        "Header optional; ; or , between columns; further columns are ignored.",
+        "Header optional; comma, semicolon or tab between columns; further columns are ignored.",
     )
     text = forms.CharField(
         label="Or paste lines",
         required=False,
         widget=forms.Textarea(
-            attrs={"rows": 6, "placeholder": "CA 2,123,456; 2026-12-01\n3000001, 15/01/2027"}
+            attrs={"rows": 6, "placeholder": "CA 2,123,456 2026-12-01\n3000001; 15/01/2027"}
         ),
+        help_text="One application per line, the examination date after it; any separator.",
     )
     date_order = forms.ChoiceField(
-        label="Dates with slashes are written",
-        choices=list(dates.DATE_ORDERS.items()),
-        initial=dates.DAY_FIRST,
+        label="Dates like 03/04/2026 are",
+        choices=list(worklists.DATE_ORDERS.items()),
+        required=False,
         widget=forms.RadioSelect,
-        help_text="2026-12-01 is always understood.",
+        help_text="2026-12-01, 1.12.2026 and 12/20/2026 (only one reading) are always understood.",
     )
+
+    def __init__(self, *args, office=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office_order = office.worklist_date_order if office else worklists.ASK
+        self.fields["date_order"].initial = self.office_order
+
+    def clean_date_order(self):
+        return self.cleaned_data.get("date_order") or self.office_order
 
     def clean(self):
         data = super().clean()
@@ -58,10 +68,36 @@ class WorklistForm(LinesForm):
     field_order = ["name", "file", "text", "date_order"]
 
 
+class RedateForm(forms.Form):
+    examination_date = forms.CharField(
+        label="Examination date", required=False, max_length=20, widget=IsoDateInput()
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+
+    def clean_examination_date(self):
+        text = self.cleaned_data["examination_date"].strip()
+        if not text:
+            return None
+        try:
+            return worklists.date_read(text, self.office.worklist_date_order)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 def _flash(request, result: worklists.AddResult) -> None:
     added, rejected = len(result.added), len(result.rejected)
     if added:
         messages.success(request, f"{added} application{'s' if added != 1 else ''} added.")
+    if result.merged:
+        moved = f", {result.redated} with a new examination date" if result.redated else ""
+        messages.info(
+            request,
+            f"{result.merged} line{'s' if result.merged != 1 else ''} named an application "
+            f"already on the list and {'were' if result.merged != 1 else 'was'} merged{moved}.",
+        )
     if rejected:
         messages.warning(
             request,
@@ -72,7 +108,7 @@ def _flash(request, result: worklists.AddResult) -> None:
 
 def worklist_list(request):
     items = selectors.worklist_list_for_user(user=request.user)
-    form = WorklistForm(request.POST or None, request.FILES or None)
+    form = WorklistForm(request.POST or None, request.FILES or None, office=request.user.office)
     if request.method == "POST" and form.is_valid():
         worklist = worklists.worklist_create(user=request.user, name=form.cleaned_data["name"])
         result = worklists.worklist_lines_add(
@@ -85,17 +121,15 @@ def worklist_list(request):
     return render(request, "dossiers/worklists/list.html", {"worklists": items, "form": form})
 
 
-def worklist_detail(request, worklist_id: int, lines_form=None):
+def worklist_detail(request, worklist_id: int, lines_form=None, redate=None):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     rows = selectors.worklist_rows(worklist=worklist)
-    request_url = reverse("notifications:request-new")  # notifications owns the form
     for row in rows:
-        row.request_links = [
-            (f"{request_url}?application={pk}", code, key) for pk, code, key in row.request_targets
-        ]
+        if redate and redate[0] == row.entry.pk:
+            row.redate_form = redate[1]
     if lines_form is None:
         retry_text = "\n".join(r["text"] for r in worklist.rejected_lines)
-        lines_form = LinesForm(initial={"text": retry_text, "date_order": dates.DAY_FIRST})
+        lines_form = LinesForm(initial={"text": retry_text}, office=worklist.office)
     return render(
         request,
         "dossiers/worklists/detail.html",
@@ -105,6 +139,10 @@ def worklist_detail(request, worklist_id: int, lines_form=None):
             "packages": list(selectors.package_list_for_worklist(worklist=worklist)),
             "lines_form": lines_form,
             "lead_days": worklist.office.package_lead_days,
+            "ready": sum(1 for r in rows if r.ready),
+            "ambiguous": any(
+                r["reason"] == worklists.Reason.AMBIGUOUS for r in worklist.rejected_lines
+            ),
         },
     )
 
@@ -112,7 +150,7 @@ def worklist_detail(request, worklist_id: int, lines_form=None):
 @require_POST
 def worklist_lines_add(request, worklist_id: int):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
-    form = LinesForm(request.POST, request.FILES)
+    form = LinesForm(request.POST, request.FILES, office=worklist.office)
     if not form.is_valid():
         return worklist_detail(request, worklist_id, lines_form=form)
     result = worklists.worklist_lines_add(
@@ -120,6 +158,40 @@ def worklist_lines_add(request, worklist_id: int):
     )
     _flash(request, result)
     return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+
+
+@require_POST
+def worklist_entry_redate(request, worklist_id: int, entry_id: int):
+    worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    form = RedateForm(request.POST, office=worklist.office)
+    if not form.is_valid():
+        return worklist_detail(request, worklist_id, redate=(entry_id, form))
+    entry = worklists.worklist_entry_redate(
+        worklist=worklist, entry_id=entry_id, examination_date=form.cleaned_data["examination_date"]
+    )
+    when = entry.examination_date
+    messages.success(
+        request,
+        f"{entry.application.display}: examination "
+        + (f"{when:%Y-%m-%d}." if when else "date cleared."),
+    )
+    return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#entry-{entry.pk}")
+
+
+@require_POST
+def worklist_entry_request(request, worklist_id: int, entry_id: int):
+    worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    try:
+        asked, refused = worklists.worklist_entry_request(
+            worklist=worklist, entry_id=entry_id, user=request.user
+        )
+    except ValidationError as exc:
+        asked, refused = [], exc.messages
+    if asked:
+        messages.success(request, f"Reports requested for {', '.join(asked)}.")
+    for why in refused:
+        messages.warning(request, why)
+    return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#entry-{entry_id}")
 
 
 @require_POST

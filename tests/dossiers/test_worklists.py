@@ -46,9 +46,62 @@ def test_slashed_dates_follow_the_order_the_clerk_chose(world):
     month_first = _parse("CA 3000001;01/12/2026", world, dates.MONTH_FIRST)[0]
     assert day_first.date == dt.date(2026, 12, 1)
     assert month_first.date == dt.date(2026, 1, 12)
-    wrong = _parse("CA 3000001;12/31/2026", world, worklists.DAY_FIRST)[0]
+    # A US date that only reads one way is understood whatever the order.
+    us = _parse("CA 3000001;12/31/2026", world, worklists.DAY_FIRST)[0]
+    assert (us.reason, us.date) == ("", dt.date(2026, 12, 31))
+    wrong = _parse("CA 3000001;31/31/2026", world, worklists.DAY_FIRST)[0]
     assert wrong.reason == worklists.Reason.DATE
-    assert "day-first" in wrong.detail
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "AU2013315519 2026-12-23",
+        "AU2013315519\t2026-12-23",
+        "AU 2013315519, 23/12/2026",
+        "AU 2013315519; 23.12.2026",
+        "AU2013315519   12/23/2026",
+        '"AU 2013315519","2026-12-23",extra',
+        "AU2013315519 23-12-2026 examiner: J. Smith",
+    ],
+)
+def test_pasted_lines_with_any_separator_and_date_shape_are_read(line, db):
+    from tests.offices.factories import OfficeFactory
+
+    au = OfficeFactory(code="AU")
+    app = application_upsert(office=au, number="AU 2013315519")
+    [p] = worklists.lines_parse(text=line, office=au)
+    assert (p.reason, p.application, p.date) == ("", app, dt.date(2026, 12, 23)), p.detail
+
+
+def test_a_date_that_reads_both_ways_is_asked_about_unless_the_office_says_its_order(world):
+    [asked] = _parse("CA 3000001 03/04/2026", world, worklists.ASK)
+    assert asked.reason == worklists.Reason.AMBIGUOUS
+    assert "3 April 2026" in asked.detail and "4 March 2026" in asked.detail
+    # The office's setting is the default order of its worklists.
+    worklist = worklists.worklist_create(user=world["clerk"], name="Order")
+    result = worklists.worklist_lines_add(worklist=worklist, text="CA 3000001 03/04/2026")
+    assert result.rejected[0].reason == worklists.Reason.AMBIGUOUS
+    world["office"].worklist_date_order = "mdy"
+    world["office"].save()
+    worklist.refresh_from_db()
+    result = worklists.worklist_lines_add(worklist=worklist, text="CA 3000001 03/04/2026")
+    assert result.added[0].date == dt.date(2026, 3, 4)
+    # Same digits both ways (04/04/2026) is no question.
+    [same] = _parse("CA 3000002 04/04/2026", world, worklists.ASK)
+    assert same.date == dt.date(2026, 4, 4)
+
+
+def test_duplicate_lines_are_merged_and_counted_and_a_later_date_moves_the_entry(world):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Dups")
+    result = worklists.worklist_lines_add(
+        worklist=worklist,
+        text="CA 3000001 2026-12-01\n3,000,001\nCA3000001 2026-12-01\nCA 3000002 2026-12-02",
+    )
+    assert (len(result.added), result.merged, result.rejected) == (2, 2, [])
+    again = worklists.worklist_lines_add(worklist=worklist, text="CA 3000002 2026-12-09")
+    assert (again.merged, again.redated, again.rejected) == (1, 1, [])
+    assert worklist.entries.get(application=world["ca2"]).examination_date == dt.date(2026, 12, 9)
 
 
 def test_each_bad_line_gets_its_number_and_reason_and_good_lines_are_kept(world):
@@ -59,11 +112,13 @@ def test_each_bad_line_gets_its_number_and_reason_and_good_lines_are_kept(world)
         "AU 2020123456; 2026-12-01\n"  # another office's
         "CA 3,000,009; 2026-12-01\n"  # ours in form, but not in the portal
         "CA 3000002; next tuesday\n"  # date
-        "3000001; 2026-12-02\n"  # duplicate of line 1
+        "3000001; 2026-12-02\n"  # the same application as line 1: merged, its date wins
         "CA 3000003; 2026-12-03\n"
     )
     result = worklists.worklist_lines_add(worklist=worklist, text=text)
     assert [p.application for p in result.added] == [world["ca1"], world["ca3"]]
+    assert result.merged == 1
+    assert worklist.entries.get(application=world["ca1"]).examination_date == dt.date(2026, 12, 2)
     worklist.refresh_from_db()
     reasons = [(r["line"], r["reason"]) for r in worklist.rejected_lines]
     assert reasons == [
@@ -71,11 +126,9 @@ def test_each_bad_line_gets_its_number_and_reason_and_good_lines_are_kept(world)
         (3, "Not an application of your office"),
         (4, "Not an application of your office"),
         (5, "Unknown date format"),
-        (6, "Duplicate"),
     ]
     assert "6 or 7 digits" in worklist.rejected_lines[0]["detail"]  # the parser's own message
     assert "AU number" in worklist.rejected_lines[1]["detail"]
-    assert "line 1" in worklist.rejected_lines[4]["detail"]
 
 
 def test_resubmitting_only_the_fixed_lines_adds_them_and_clears_the_report(world):
@@ -88,8 +141,7 @@ def test_resubmitting_only_the_fixed_lines_adds_them_and_clears_the_report(world
     assert worklist.rejected_lines == []
     assert WorklistEntry.objects.filter(worklist=worklist).count() == 2
     again = worklists.worklist_lines_add(worklist=worklist, text="CA 3000002;2026-12-05")
-    assert again.rejected[0].reason == "Duplicate"
-    assert "already on this worklist" in again.rejected[0].detail
+    assert (again.rejected, again.merged, again.redated) == ([], 1, 0)
 
 
 def test_clerk_uploads_a_csv_and_sees_the_bad_line_with_its_reason(client, world):
@@ -138,19 +190,18 @@ def test_worklist_page_shows_foreign_reports_by_office_and_category_in_fixed_que
     rows = {r.entry.application.key: r for r in response.context["rows"]}
     ca1 = rows["CA3000001"]
     assert ca1.available == 3  # the CA office's own office action is not a foreign report
-    assert dict(ca1.by_office)["US"] == [
-        ("Examination report / office action", 1),
-        (
-            "Search report",
-            1,
-        ),
-    ]
-    assert dict(ca1.by_office)["AU"] == [("Search report", 1)]
+    by_office = {code: (cats, newest) for code, cats, newest in ca1.by_office}
+    assert by_office["US"] == (
+        [("Examination report / office action", 1), ("Search report", 1)],
+        dt.date(2021, 5, 4),  # the newest of the office's reports
+    )
+    assert by_office["AU"] == ([("Search report", 1)], dt.date(2021, 3, 1))
+    assert "newest 2021-05-04" in response.content.decode()
     assert ca1.new == 3
     assert rows["CA3000002"].available == 0
     html = response.content.decode()
     assert reverse("dossiers:family-detail", args=[world["ca1"].family_id]) in html
-    assert "Nothing available" in html
+    assert "Nothing shared" in html
 
     # More entries do not mean more queries.
     for n in range(4, 10):
@@ -177,18 +228,73 @@ def test_examiners_are_not_offered_worklists(client, world, examiner):
     assert client.get(reverse("dossiers:worklist-list")).status_code == 404
 
 
-def test_a_family_with_nothing_shared_offers_request_documents_from_each_foreign_member(
-    client, world
-):
+def test_a_family_with_nothing_shared_offers_one_request_action_shown_until_answered(client, world):
+    from notifications.models import DocumentRequest
+
     worklist = worklists.worklist_create(user=world["clerk"], name="Empty")
     worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01\nCA 3000002")
     client.force_login(world["clerk"])
-    response = client.get(reverse("dossiers:worklist-detail", args=[worklist.pk]))
+    url = reverse("dossiers:worklist-detail", args=[worklist.pk])
+    response = client.get(url)
     rows = {r.entry.application.key: r for r in response.context["rows"]}
-    new = reverse("notifications:request-new")
-    assert [link[0] for link in rows["CA3000001"].request_links] == [
-        f"{new}?application={world['us'].pk}",
-        f"{new}?application={world['au'].pk}",
+    assert [code for _pk, code, _key in rows["CA3000001"].request_targets] == ["US", "AU"]
+    assert rows["CA3000002"].request_targets == []  # no other office to ask
+    assert "Request reports from US, AU" in response.content.decode()
+
+    entry = worklist.entries.get(application=world["ca1"])
+    response = client.post(
+        reverse("dossiers:worklist-entry-request", args=[worklist.pk, entry.pk]), follow=True
+    )
+    html = response.content.decode()
+    assert "Reports requested for US 16/123,456, AU 2020123456" in html
+    asked = DocumentRequest.objects.filter(requesting_office=world["office"])
+    assert sorted(asked.values_list("application__office__code", flat=True)) == ["AU", "US"]
+    row = {r.entry.application.key: r for r in response.context["rows"]}["CA3000001"]
+    assert [(shown, code) for shown, code, _ in row.requests] == [
+        ("US 16/123,456", "US"),
+        ("AU 2020123456", "AU"),
     ]
-    assert rows["CA3000002"].request_links == []  # no other office to ask
-    assert f"{new}?application={world['au'].pk}" in response.content.decode()
+    assert "Request reports from" not in html  # shown as requested, not offered again
+    assert "since" in html
+    # Once answered (declined here), the entry no longer shows it as requested.
+    asked.update(state="declined", decline_reason="Not yet examined")
+    row = {r.entry.application.key: r for r in client.get(url).context["rows"]}["CA3000001"]
+    assert row.requests == []
+
+
+def test_an_examination_date_is_edited_in_place_and_a_bad_one_is_explained(client, world):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Edit")
+    worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01")
+    entry = worklist.entries.get()
+    client.force_login(world["clerk"])
+    url = reverse("dossiers:worklist-entry-redate", args=[worklist.pk, entry.pk])
+    response = client.post(url, {"examination_date": "2027-01-15"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.examination_date == dt.date(2027, 1, 15)
+    response = client.post(url, {"examination_date": "15/13/2027"})
+    assert response.status_code == 200
+    assert "not a valid date" in response.content.decode()
+    assert 'value="15/13/2027"' in response.content.decode()  # what was typed is kept
+    entry.refresh_from_db()
+    assert entry.examination_date == dt.date(2027, 1, 15)
+    other = UserFactory(office=world["other_office"], role="clerk")
+    client.force_login(other)
+    assert client.post(url, {"examination_date": "2027-02-01"}).status_code == 404
+
+
+def test_each_entry_says_when_its_package_will_be_built(client, world, docs):
+    import time_machine
+
+    worklist = worklists.worklist_create(user=world["clerk"], name="When")
+    worklists.worklist_lines_add(
+        worklist=worklist, text="CA 3000001 2026-12-23\nCA 3000002 2026-12-05\nCA 3000003"
+    )
+    client.force_login(world["clerk"])
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)):
+        page = client.get(reverse("dossiers:worklist-detail", args=[worklist.pk]))
+    text = {r.entry.application.key: r.schedule for r in page.context["rows"]}
+    assert text["CA3000001"] == "Package on 2026-12-09, 14 days before examination."
+    assert text["CA3000002"].startswith("Due now: built within minutes")
+    assert text["CA3000003"].startswith("No examination date")
+    assert "Package on 2026-12-09, 14 days before examination." in page.content.decode()

@@ -76,3 +76,50 @@ def test_clerk_uploads_a_report_that_an_examiner_of_another_office_finds(
     shot(page, "provide-05-examiner-family")
     # Not a page the examiner may open (checked without loading it: a 404 logs a console error).
     assert page.request.get(f"/provide/applications/{doc.application_id}/").status == 404
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_ca_clerk_sees_every_error_of_a_form_at_once_and_a_list_that_sorts_and_filters(
+    page, demo_people, shot, width
+):
+    from dossiers.models import Application
+
+    page.set_viewport_size({"width": width, "height": 860})
+    login(page, "clerk@ca.demo")
+    page.goto("/provide/applications/new/")
+    date_box = page.get_by_label("Filing date")
+    expect(date_box).to_have_attribute("placeholder", "YYYY-MM-DD")
+    page.get_by_label("Number").fill("2,123,45")
+    date_box.fill("10/11/2013")
+    page.get_by_label("Status").select_option("refused")
+    page.get_by_label("Priorities").fill("GB 1218345.6 12/10/2012")
+    page.get_by_label("PCT application").fill("PCT/GB13/5")
+    page.get_by_role("button", name="Check numbers").click()
+
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_contain_text("4 fields to correct")
+    for label in ["Number", "Filing date", "Priorities", "PCT application"]:
+        expect(summary.get_by_role("link", name=label)).to_be_visible()
+    expect(page.locator(".field.has-error")).to_have_count(4)
+    expect(
+        page.locator(".field.has-error").get_by_text("‘12/10/2012’ is in the wrong order")
+    ).to_be_visible()
+    expect(page.get_by_text("a GB number has 7 digits")).to_have_count(0)
+    assert not Application.objects.exists()
+    shot(page, f"provide-errors-{width}")
+
+    # Corrected, it goes through; the list shows the status in colour and words.
+    page.get_by_label("Number").fill("2,123,456")
+    page.get_by_label("Filing date").fill("2013-10-11")
+    page.get_by_label("Priorities").fill("GB 1218345.6 2012-10-12")
+    page.get_by_label("PCT application").fill("PCT/GB2013/051234")
+    page.get_by_role("button", name="Check numbers").click()
+    page.get_by_role("button", name="Save CA 2,123,456").click()
+    expect(page.get_by_test_id("family-link")).to_have_text("Family of GB 1218345")
+    page.goto("/provide/")
+    page.get_by_label("Status").select_option("refused")
+    page.get_by_role("button", name="Show").click()
+    table = page.get_by_test_id("provide-applications")
+    expect(table.locator("[data-status=refused]")).to_have_text("Refused")
+    expect(table).to_contain_text("Family of GB 1218345")
+    shot(page, f"provide-list-{width}")

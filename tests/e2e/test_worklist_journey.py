@@ -63,9 +63,11 @@ def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(
     expect(rejected).to_contain_text("CA 31")
     expect(page.get_by_label("Or paste lines")).to_have_value("CA 31;01/12/2026")
     entries = page.get_by_test_id("entries")
-    expect(entries.get_by_test_id("entry-CA3100001")).to_contain_text("2026-12-01")
+    expect(
+        entries.get_by_test_id("entry-CA3100001").get_by_label("Examination date of CA 3,100,001")
+    ).to_have_value("2026-12-01")
     expect(entries.get_by_test_id("entry-CA3100001")).to_contain_text("1 search report")
-    expect(entries.get_by_test_id("entry-CA3100002")).to_contain_text("Nothing available")
+    expect(entries.get_by_test_id("entry-CA3100002")).to_contain_text("Nothing shared")
     shot(page, "worklist-02-bad-line")
 
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
@@ -88,5 +90,131 @@ def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(
 
     # Back on the page, nothing is new any more: all three were delivered.
     page.reload()
-    expect(page.get_by_test_id("entry-CA3100001")).not_to_contain_text("new")
+    expect(page.get_by_test_id("entry-CA3100001")).not_to_contain_text("not yet in a package")
+    expect(page.get_by_test_id("entry-CA3100001")).to_contain_text("✓ Ready")
     shot(page, "worklist-04-after-download")
+
+
+def _au_family_due_today():
+    """An AU application whose family holds US reports with a citation, one whose family holds
+    nothing yet (a JP member), and one alone; examination dates relative to today."""
+    from django.utils import timezone
+
+    from dossiers.models import Citation
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from offices.models import Office
+    from tests.dossiers.factories import DocumentFactory
+
+    office = {o.code: o for o in Office.objects.filter(code__in=["AU", "US", "JP"])}
+    prio = [PriorityIn("US", "US 13/926,335", dt.date(2013, 6, 26))]
+    us = application_upsert(office=office["US"], number="US 13/926,335", published=True)
+    application_upsert(office=office["AU"], number="AU 2013315519", priorities=prio)
+    prio_jp = [PriorityIn("JP", "JP 2013-123456", dt.date(2013, 3, 1))]
+    application_upsert(
+        office=office["JP"],
+        number="JP 2013-123456",
+        published=True,
+        filing_date=dt.date(2013, 3, 1),
+    )
+    application_upsert(office=office["AU"], number="AU 2013315520", priorities=prio_jp)
+    application_upsert(office=office["AU"], number="AU 2013315521")
+    sr = DocumentFactory(application=us, category="search_report", date=dt.date(2014, 2, 1))
+    DocumentFactory(application=us, category="office_action", date=dt.date(2015, 1, 9))
+    Citation.objects.create(
+        document=sr, cited_key="US8131731", cited_display="US 8,131,731 B2", category="X"
+    )
+    lead = office["AU"].package_lead_days
+    return timezone.localdate() + dt.timedelta(days=lead)
+
+
+@pytest.mark.xdist_group("celery-redis")  # see tests/dossiers/test_packages.py
+@pytest.mark.parametrize("width", [1280, 390])
+def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_index(
+    page, demo_people, shot, tmp_path, width, artifact_dir
+):
+    import subprocess
+
+    from celery.contrib.testing.worker import start_worker
+
+    from case_portal.celery import app
+    from dossiers.services import packages
+
+    page.set_viewport_size({"width": width, "height": 860})
+    due = _au_family_due_today()
+    later = due + dt.timedelta(days=30)
+    messy = "\n".join(
+        [
+            f"AU2013315519 {due:%Y-%m-%d}",  # space-separated
+            f"AU 2013315520;{due:%d.%m.%Y}",  # dotted, day first
+            f"AU2013315519\t{due:%Y-%m-%d}",  # the same again, tab: merged
+            "AU 2013315521, 03/04/2027",  # reads two ways: asked
+        ]
+    )
+    login(page, "clerk@au.demo")
+    page.goto("/worklists/")
+    page.get_by_label("Name").fill("Examinations")
+    page.get_by_label("Or paste lines").fill(messy)
+    shot(page, f"au-worklist-01-paste-{width}")
+    page.get_by_role("button", name="Create worklist").click()
+
+    expect(page.get_by_text("1 line named an application already on the list")).to_be_visible()
+    rejected = page.get_by_test_id("rejected")
+    expect(rejected).to_contain_text("Which date?")
+    expect(rejected).to_contain_text("3 April 2027 day-first or 4 March 2027 month-first")
+    entries = page.get_by_test_id("entries")
+    first = entries.get_by_test_id("entry-AU2013315519")
+    expect(first.get_by_test_id("schedule")).to_contain_text("Due now: built within minutes")
+    expect(first).to_contain_text("1 search report")
+    second = entries.get_by_test_id("entry-AU2013315520")
+    expect(second).to_contain_text("Nothing shared")
+    shot(page, f"au-worklist-02-rejected-{width}")
+
+    # The ambiguous line: say how dates are written and send it again.
+    rejected.get_by_label("Day first").check()
+    rejected.get_by_role("button", name="Add these lines").click()
+    expect(page.get_by_test_id("rejected")).to_have_count(0)
+    third = page.get_by_test_id("entry-AU2013315521")
+    expect(third.get_by_label("Examination date of AU 2013315521")).to_have_value("2027-04-03")
+
+    # Fix one date in place: the second application's examination moves a month later.
+    box = second.get_by_label("Examination date of AU 2013315520")
+    box.fill(f"{later:%d/%m/%Y}")
+    second.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"AU 2013315520: examination {later:%Y-%m-%d}.")).to_be_visible()
+    expect(second.get_by_test_id("schedule")).to_contain_text(
+        f"Package on {due + dt.timedelta(days=30 - 14):%Y-%m-%d}, 14 days before examination."
+    )
+    # Nothing shared in its family: one action asks the JP office, shown until answered.
+    second.get_by_role("button", name="Request reports for AU 2013315520 from JP").click()
+    expect(page.get_by_text("Reports requested for JP 2013-123456")).to_be_visible()
+    expect(second).to_contain_text("since")
+    shot(page, f"au-worklist-03-scheduled-{width}")
+
+    # Beat's scheduling run finds the due package; a worker builds it.
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        [package] = packages.packages_schedule()
+        page.reload()
+        row = page.get_by_test_id(f"package-{package.pk}")
+        expect(row).to_contain_text("Ready", timeout=30_000)
+    page.reload()
+    expect(first).to_contain_text("✓ Ready")
+    expect(first.get_by_test_id("schedule")).to_contain_text(f"In package {package.pk}")
+    shot(page, f"au-worklist-04-built-{width}")
+
+    with page.expect_download() as info:
+        page.get_by_test_id(f"package-{package.pk}").get_by_role(
+            "link", name="Download ZIP"
+        ).click()
+    zf = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    index = tmp_path / "index.pdf"
+    index.write_bytes(zf.read("index.pdf"))
+    folder = artifact_dir("worklist-index")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", str(index), str(folder / f"au-index-{width}")],
+        check=True,
+    )
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(index)).pages).split())
+    assert f"Examination: {due:%Y-%m-%d}" in text
+    assert "US 8,131,731 B2" in text and "US: X" in text

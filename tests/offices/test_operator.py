@@ -27,6 +27,7 @@ def test_operator_creates_an_office_in_the_django_admin(client, operator):
             "is_active": "on",
             "shares_with_all": "on",
             "package_lead_days": "14",
+            "worklist_date_order": "ask",
         },
     )
     assert response.status_code == 302, response.content[:2000]

@@ -163,6 +163,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "dossiers:worklist-detail": portal(A_WORKLIST),
     "dossiers:worklist-lines-add": portal(NOT_GET, A_WORKLIST),
     "dossiers:worklist-entry-remove": portal(NOT_GET, A_WORKLIST),
+    "dossiers:worklist-entry-redate": portal(NOT_GET, A_WORKLIST),
+    "dossiers:worklist-entry-request": portal(NOT_GET, A_WORKLIST),
     "dossiers:package-create": portal(NOT_GET, A_WORKLIST),
     "dossiers:package-status": portal(A_WORKLIST, NOT_GET),
     "dossiers:package-download": portal(A_WORKLIST, NOT_GET),
