@@ -117,6 +117,29 @@ def user_set_active(*, admin: User, user: User, active: bool) -> User:
     return user
 
 
+def user_email_mark_verified(*, user: User) -> None:
+    """The person proved `user.email` (a mailed link was used): allauth lets them enrol MFA."""
+    from allauth.account.models import EmailAddress
+
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "primary": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def user_mfa_blocker(user: User) -> str | None:
+    """Why allauth would refuse this person a TOTP authenticator, or None if it would not."""
+    from allauth.mfa.internal.flows.add import validate_can_add_authenticator
+
+    try:
+        validate_can_add_authenticator(user)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
 def _end_sessions(user: User) -> None:
     """A deactivated person is logged out everywhere at once, not at session expiry."""
     from django.contrib.sessions.models import Session
