@@ -1,3 +1,5 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.models import EmailAddress
 from django import forms
 
 from .models import ApiKey, Office, User
@@ -50,3 +52,15 @@ class AccessPolicyForm(forms.Form):
         if data.get("shares_with_all") is False and not data.get("shares_with"):
             self.add_error("shares_with", "Tick at least one office, or share with every office.")
         return data
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """allauth's change-e-mail form, except an address another account has: nothing is added and
+    no link is mailed (confirming it would move the address here and fail on the unique e-mail,
+    a 500), and the page answers as for any address, so it tells nobody who has an account."""
+
+    def save(self, request):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            return EmailAddress(user=self.user, email=email)  # unsaved: allauth announces nothing
+        return super().save(request)
