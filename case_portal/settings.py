@@ -51,7 +51,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind TRUSTED_PROXY_COUNT proxies (set below); with none, X-Forwarded-Proto is the client's
+# word and must not make plain HTTP count as HTTPS.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # The document viewer opts in to SAMEORIGIN on its own view; everything else is DENY.
@@ -187,7 +191,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CASE Portal] "
 # Behind the TLS proxy, login rate limits must count the client's address, not the proxy's.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CASE Portal"
 # MFA is required for office admins and operators everywhere but the demo.
@@ -256,7 +260,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "case_portal.api.errors.exception_handler",
     # Per API key (not per address): one office's batch job cannot starve the others.
     "DEFAULT_THROTTLE_CLASSES": ["case_portal.api.throttling.ApiKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_PER_KEY", default="1200/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("API_RATE_PER_KEY", default="1200/min"),
+        # Calls with no key or an unknown one, per client address (key guessing, scanners).
+        "api_anon": env.str("API_RATE_ANON", default="120/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CASE Portal API",

@@ -81,8 +81,13 @@ def healthz(request):
 
 @login_not_required
 def admin_login(request):
-    """The Django admin's own login would skip allauth's MFA step; everyone logs in one way."""
+    """The Django admin's own login would skip allauth's MFA step; everyone logs in one way.
+    A signed-in person who is not staff gets 403: sending them to log in again would loop."""
+    from django.core.exceptions import PermissionDenied
     from django.shortcuts import redirect
+
+    if request.user.is_authenticated:
+        raise PermissionDenied("The operations pages are for the portal's operators.")
     from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
     target = request.GET.get("next", "/ops/")
