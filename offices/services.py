@@ -1,5 +1,6 @@
 """Writes for offices, accounts and API keys. Every rule an office admin is bound by lives here."""
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from . import signals
 from .models import ApiKey, Office, User
+
+logger = logging.getLogger(__name__)
 
 
 def _require_admin_of(admin: User, office: Office) -> None:
@@ -62,11 +65,24 @@ def user_invite(
     role: str,
     first_name: str = "",
     last_name: str = "",
-) -> User:
+) -> User | None:
+    """The invited person, or None when the address has an account at another office (the
+    caller answers the same either way)."""
     _require_admin_of(admin, office)
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this e-mail address already exists."})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.office_id == office.pk:
+        raise ValidationError({"email": "Your office already has an account with this address."})
+    if existing is not None:
+        # Answered like any invitation, so one office never learns who has accounts elsewhere;
+        # nothing is sent and the operator, told here, resolves a real conflict.
+        logger.warning(
+            "Invitation of %s by %s (%s) not sent: the address has an account at another office.",
+            email,
+            admin.email,
+            office.code,
+        )
+        return None
     user = User(
         email=email,
         office=office,

@@ -98,3 +98,15 @@ def test_the_accounts_own_address_never_blocks_mfa_setup(client, settings, admin
     # Opening the e-mail page makes allauth record the address; it stays usable for MFA.
     assert client.get(reverse("account_email")).status_code == 200
     assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_setting_the_password_from_the_invitation_signs_the_person_in(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    done = _invite_and_set_password(
+        admin_client, client, django_capture_on_commit_callbacks, "ben@ca.test"
+    )
+    assert done.status_code == 200
+    assert done.redirect_chain[-1][0] == reverse("home")
+    assert done.context["user"].email == "ben@ca.test"
+    assert client.get(reverse("home")).status_code == 200
