@@ -109,8 +109,6 @@ def application_upsert(
 
     app = Application.objects.select_for_update().filter(key=parsed.key).first()
     created = app is None
-    if created and parsed.office == "WO":
-        _pct_owner_check(office, parsed)
     old_family_id = None if created else app.family_id
     if created:
         app = Application(key=parsed.key, office=office, family=Family.objects.create())
@@ -157,24 +155,6 @@ def application_upsert(
     app.refresh_from_db(fields=["family"])
     signals.application_saved.send(sender=Application, application=app, created=created, user=user)
     return app
-
-
-# The International Bureau's office code(s): it holds every PCT application.
-PCT_BUREAU_CODES = {"WO", "IB"}
-
-
-def _pct_owner_check(office: Office, parsed: numbers.PatentNumber) -> None:
-    """A PCT application belongs to its receiving office (or the International Bureau): another
-    office creating it first would lock the real owner out. National phases carry it as `pct`."""
-    receiving = parsed.key[6:8]  # WO2013US064552 -> US
-    if office.code != receiving and office.code not in PCT_BUREAU_CODES:
-        raise ValidationError(
-            {
-                "number": f"{parsed.display} was filed with receiving office {receiving}; only "
-                f"{receiving} records it. Record your national phase under its own number and "
-                "give this as its PCT number."
-            }
-        )
 
 
 def _lookup_keys_write(app: Application) -> None:
