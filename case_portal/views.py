@@ -86,7 +86,7 @@ def admin_login(request):
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import redirect
 
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not request.user.is_staff:
         raise PermissionDenied("The operations pages are for the portal's operators.")
     from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
