@@ -1,5 +1,7 @@
 """Portal-wide pages: the home page, health check and friendly error pages."""
 
+import logging
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
@@ -8,24 +10,84 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+logger = logging.getLogger(__name__)
+
 
 def home(request):
     return render(request, "home.html")
 
 
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    from django.core.cache import cache
+
+    ping = getattr(cache, "ping", None)
+    if ping is not None:  # Redis: ask it, not the per-process fallback
+        ping()
+    else:
+        cache.set("healthz", "1", 5)
+
+
+def _check_broker() -> None:
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # tasks run in-process: there is no broker
+    from case_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=0, timeout=settings.REDIS_TIMEOUT)
+
+
+def _check_storage() -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("healthz/probe.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+
+
+HEALTH_CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+    "storage": _check_storage,
+}
+
+
 @login_not_required
 @never_cache
 def healthz(request):
-    """For load balancers and compose health checks: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and compose health checks: each dependency, 503 if one is down."""
+    checks = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - a health check reports, it never raises
+            logger.warning("healthz: %s is down: %s", name, exc)
+            checks[name] = {"ok": False, "error": type(exc).__name__}
+        else:
+            checks[name] = {"ok": True}
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
 
 
 @login_not_required
 def admin_login(request):
-    """The Django admin's own login would skip allauth's MFA step; everyone logs in one way."""
+    """The Django admin's own login would skip allauth's MFA step; everyone logs in one way.
+    A signed-in person who is not staff gets 403: sending them to log in again would loop."""
+    from django.core.exceptions import PermissionDenied
     from django.shortcuts import redirect
+
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied("The operations pages are for the portal's operators.")
     from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
     target = request.GET.get("next", "/ops/")

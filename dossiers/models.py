@@ -220,6 +220,9 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     file = models.FileField(upload_to=document_upload_to, max_length=255)
     original_name = models.CharField(max_length=255, blank=True)
+    # What the upload sanitiser took out (e.g. ["JavaScript", "OpenAction"]); the stored file
+    # is the cleaned copy.
+    removed_content = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

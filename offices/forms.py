@@ -1,3 +1,5 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.models import EmailAddress
 from django import forms
 
 from .models import ApiKey, Office, User
@@ -75,3 +77,15 @@ class RequestContactsForm(forms.Form):
         self.fields["request_contacts"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.email} ({u.email}, {u.get_role_display().lower()})"
         )
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """allauth's change-e-mail form, except an address another account has: nothing is added and
+    no link is mailed (confirming it would move the address here and fail on the unique e-mail,
+    a 500), and the page answers as for any address, so it tells nobody who has an account."""
+
+    def save(self, request):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            return EmailAddress(user=self.user, email=email)  # unsaved: allauth announces nothing
+        return super().save(request)

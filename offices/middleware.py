@@ -35,6 +35,18 @@ class MfaRequiredMiddleware:
             from allauth.mfa.utils import is_mfa_enabled
 
             if not is_mfa_enabled(user):
+                from .services import user_mfa_blocker
+
+                blocker = user_mfa_blocker(user)
+                if blocker:
+                    # TOTP setup would refuse them: send them where they can clear the blocker
+                    # (re-send the verification mail), never round the TOTP page again.
+                    messages.warning(
+                        request,
+                        f"{blocker} Use “Re-send verification” below, open the link in the mail,"
+                        " then set up two-factor authentication.",
+                    )
+                    return redirect(reverse("account_email"))
                 messages.warning(
                     request,
                     "Office admins and operators must set up two-factor authentication "

@@ -80,6 +80,11 @@ class Office(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    @property
+    def participates(self) -> bool:
+        """Active and still reading or sharing work: otherwise its people and keys stop."""
+        return self.is_active and (self.accesses or self.provides)
+
     def admits(self, accessing: "Office | None") -> bool:
         """Whether `accessing` may see this office's documents (one-object form of the policy)."""
         if accessing is None or not self.is_active:
@@ -181,7 +186,9 @@ class User(AbstractUser):
 
 class ApiKeyQuerySet(models.QuerySet):
     def live(self):
-        return self.filter(revoked_at=None, office__is_active=True)
+        return self.filter(revoked_at=None, office__is_active=True).filter(
+            Q(office__accesses=True) | Q(office__provides=True)
+        )
 
 
 class ApiKey(models.Model):
@@ -227,6 +234,11 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
     def has_scope(self, scope: str) -> bool:
+        """A scope works only while the office still does that (reads, or shares its work)."""
+        if scope == self.Scope.ACCESS and not self.office.accesses:
+            return False
+        if scope == self.Scope.PROVIDE and not self.office.provides:
+            return False
         return scope in self.scopes
 
 

@@ -1,5 +1,6 @@
 """Writes for offices, accounts and API keys. Every rule an office admin is bound by lives here."""
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from . import signals
 from .models import ApiKey, Office, User
+
+logger = logging.getLogger(__name__)
 
 
 def _require_admin_of(admin: User, office: Office) -> None:
@@ -62,11 +65,24 @@ def user_invite(
     role: str,
     first_name: str = "",
     last_name: str = "",
-) -> User:
+) -> User | None:
+    """The invited person, or None when the address has an account at another office (the
+    caller answers the same either way)."""
     _require_admin_of(admin, office)
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this e-mail address already exists."})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.office_id == office.pk:
+        raise ValidationError({"email": "Your office already has an account with this address."})
+    if existing is not None:
+        # Answered like any invitation, so one office never learns who has accounts elsewhere;
+        # nothing is sent and the operator, told here, resolves a real conflict.
+        logger.warning(
+            "Invitation of %s by %s (%s) not sent: the address has an account at another office.",
+            email,
+            admin.email,
+            office.code,
+        )
+        return None
     user = User(
         email=email,
         office=office,
@@ -115,6 +131,29 @@ def user_set_active(*, admin: User, user: User, active: bool) -> User:
     if not active:
         _end_sessions(user)
     return user
+
+
+def user_email_mark_verified(*, user: User) -> None:
+    """The person proved `user.email` (a mailed link was used): allauth lets them enrol MFA."""
+    from allauth.account.models import EmailAddress
+
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "primary": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def user_mfa_blocker(user: User) -> str | None:
+    """Why allauth would refuse this person a TOTP authenticator, or None if it would not."""
+    from allauth.mfa.internal.flows.add import validate_can_add_authenticator
+
+    try:
+        validate_can_add_authenticator(user)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
 
 
 def _end_sessions(user: User) -> None:

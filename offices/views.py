@@ -46,7 +46,8 @@ def user_invite(request):
         except ValidationError as exc:
             form_errors_apply(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {user.email}.")
+            email = user.email if user else form.cleaned_data["email"].strip().lower()
+            messages.success(request, f"Invitation sent to {email}.")
             return redirect("offices:user-list")
     return render(request, "offices/user_invite.html", {"form": form})
 

@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 from django import forms
+from django.utils import timezone
 
 from .selectors import MATRIX_METRICS, MAX_MONTHS, Period, month_add
 from .services import portal_tz
@@ -34,6 +35,8 @@ class MonthField(forms.CharField):
         match = _MONTH.match(value)
         if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
             raise forms.ValidationError("Enter a month as YYYY-MM, e.g. 2025-03.")
+        if int(match[1]) > timezone.now().year + 1:  # the month after 9999-12 is no date (500)
+            raise forms.ValidationError("Choose a month no later than next year.")
         return date(int(match[1]), int(match[2]), 1)
 
     def prepare_value(self, value):

@@ -123,7 +123,9 @@ def statistics_report_request(request):
     if not form.is_valid():
         for error in form.errors.get("__all__", []) or ["Check the months and try again."]:
             messages.error(request, error)
-        return redirect(f"{reverse('stats:statistics')}?{urlencode(request.POST.dict())}")
+        # Only the filter's own fields go back into the URL: never the CSRF token (issue 18).
+        typed = {k: request.POST.get(k, "") for k in ("office", "start", "end", "metric")}
+        return redirect(f"{reverse('stats:statistics')}?{urlencode(typed)}")
     export_builds.report_request(user=request.user, office=office, period=period, metric=metric)
     messages.success(
         request,

@@ -31,15 +31,20 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
+        from .throttling import ApiAddressRateThrottle
+
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0].lower() != self.keyword.lower():
+            ApiAddressRateThrottle.check(request)
             return None
         if len(header) != 2:
+            ApiAddressRateThrottle.check(request)
             raise exceptions.AuthenticationFailed(
                 "Send the header as 'Authorization: Bearer <key>'."
             )
         key = api_key_authenticate(header[1])
         if key is None:
+            ApiAddressRateThrottle.check(request)
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         return ApiClient(key), key
 

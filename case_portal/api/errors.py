@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -8,6 +9,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc, context):
     """Every error is JSON: {"message": ..., "detail": ..., "errors": {field: [messages]}}."""
+    if isinstance(exc, RecursionError):  # e.g. 100,000 nested brackets in a JSON body
+        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
+    if isinstance(exc, RequestDataTooBig):
+        exc = exceptions.APIException(
+            "The request body is over the upload limit; send fewer items per call."
+        )
+        exc.status_code = 413
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = exc.message_dict

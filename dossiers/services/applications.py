@@ -263,6 +263,14 @@ def _text_in(value, field: str, *, max_length: int = 2000) -> str:
     return value.strip()
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    return isinstance(value, list) and any(_has_nul(v) for v in value)
+
+
 def application_in_parse(data, *, office: Office) -> dict:
     """Turn one JSON application (API, bulk file) into application_upsert keyword arguments.
 
@@ -272,6 +280,12 @@ def application_in_parse(data, *, office: Office) -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": "Each application must be a JSON object."})
     errors: dict[str, list[str]] = {}
+    # NUL is never text a person means, and PostgreSQL refuses it (a 500): a field error.
+    for name, value in data.items():
+        if _has_nul(value):
+            errors[str(name)] = ["Must not contain NUL characters."]
+    if errors:
+        raise ValidationError(errors)
 
     def take(fn):
         try:

@@ -49,13 +49,16 @@ class _HashingReader:
         return getattr(self._f, name)
 
 
+PDF_UNREADABLE = "The PDF is damaged or truncated and cannot be read"
+
+
 def pdf_inspect(fileobj) -> int:
     """Validate a PDF without loading it whole; returns the page count.
 
-    Raises ValidationError with a message for the person who uploaded it.
+    Raises ValidationError with a message for the person who uploaded it; every parser fault
+    (pypdf's LimitReachedError for a decompression bomb included) becomes that message.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     fileobj.seek(0)
     head = fileobj.read(1024)
@@ -71,23 +74,113 @@ def pdf_inspect(fileobj) -> int:
         pages = len(reader.pages)
     except ValidationError:
         raise
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-    ) as exc:
-        raise ValidationError(
-            f"The PDF is damaged or truncated and cannot be read ({exc})."
-        ) from exc
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
+        raise ValidationError(f"{PDF_UNREADABLE} ({type(exc).__name__}).") from exc
     if pages < 1:
         raise ValidationError("The PDF has no pages.")
+    if pages > settings.UPLOAD_MAX_PAGES:
+        raise ValidationError(
+            f"The PDF has {pages:,} pages; the limit is {settings.UPLOAD_MAX_PAGES:,}. "
+            "Split it into several documents."
+        )
     fileobj.seek(0)
     return pages
+
+
+# Actions a report never needs; links (URI), jumps within the file (GoTo) and named page
+# actions stay. Everything else runs code, opens files or talks to the network.
+_SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
+_TRIGGER_KEYS = ("/OpenAction", "/AA", "/JS")
+
+
+def pdf_sanitise(fileobj) -> tuple[object, list[str]]:
+    """Remove JavaScript, automatic and launch actions and embedded files; bound decompression.
+
+    Returns (file to store, what was removed). The file is the upload itself when nothing had
+    to go, else a cleaned copy. Raises ValidationError for bombs and unreadable files."""
+    import tempfile
+    import zlib
+
+    import pikepdf
+
+    fileobj.seek(0)
+    removed: set[str] = set()
+    budget = [settings.UPLOAD_MAX_DECOMPRESSED_BYTES]
+
+    def inflate_check(stream) -> None:
+        filters = stream.get("/Filter")
+        first = filters[0] if isinstance(filters, pikepdf.Array) and len(filters) else filters
+        if first != pikepdf.Name.FlateDecode:
+            return
+        out = zlib.decompressobj().decompress(stream.read_raw_bytes(), budget[0] + 1)
+        budget[0] -= len(out)
+        if budget[0] < 0:
+            limit = settings.UPLOAD_MAX_DECOMPRESSED_BYTES // (1024 * 1024)
+            raise ValidationError(
+                f"The PDF unpacks to more than {limit} MB; it cannot be accepted "
+                "(a compression bomb, or far larger than any report)."
+            )
+
+    def clean(obj, seen: set) -> None:
+        if isinstance(obj, pikepdf.Stream):
+            key = obj.objgen
+            if key in seen:
+                return
+            seen.add(key)
+            try:
+                inflate_check(obj)
+            except zlib.error:
+                pass  # a damaged stream: viewers show nothing of it; not ours to refuse
+            obj = obj.stream_dict
+        if isinstance(obj, pikepdf.Dictionary):
+            if obj.is_indirect:
+                if obj.objgen in seen:
+                    return
+                seen.add(obj.objgen)
+            for key in _TRIGGER_KEYS:
+                if key in obj:
+                    del obj[key]
+                    removed.add(key[1:])
+            names = obj.get("/Names")
+            if isinstance(names, pikepdf.Dictionary):
+                for key in ("/JavaScript", "/EmbeddedFiles"):
+                    if key in names:
+                        del names[key]
+                        removed.add(key[1:])
+            # Embedded file streams (/EF of a file spec), associated files (/AF), attachment
+            # annotations (/FS): wherever they hang, the file goes.
+            for key in ("/EF", "/AF", "/FS"):
+                if key in obj and (key != "/FS" or obj.get("/Subtype") != pikepdf.Name.Link):
+                    del obj[key]
+                    removed.add("EmbeddedFiles")
+            for key in list(obj.keys()):
+                value = obj.get(key)
+                if isinstance(value, pikepdf.Dictionary) and "/S" in value:
+                    kind = str(value.get("/S"))
+                    if key in ("/A", "/Next") and kind not in _SAFE_ACTIONS:
+                        del obj[key]
+                        removed.add(kind[1:])
+                        continue
+                if key not in ("/Parent", "/P"):
+                    clean(value, seen)
+        elif isinstance(obj, pikepdf.Array):
+            for item in obj:
+                clean(item, seen)
+
+    try:
+        with pikepdf.open(fileobj) as pdf:
+            clean(pdf.trailer, set())
+            if not removed:
+                fileobj.seek(0)
+                return fileobj, []
+            out = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+            pdf.save(out)
+    except ValidationError:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
+        raise ValidationError(f"{PDF_UNREADABLE} ({type(exc).__name__}).") from exc
+    out.seek(0)
+    return out, sorted(removed)
 
 
 STORAGE_UNAVAILABLE = (
@@ -160,7 +253,9 @@ def document_add(
         application=application, category=category, date=date, before_filing_ok=before_filing_ok
     )
     pages = pdf_inspect(file)
-    reader = _HashingReader(file)
+    # Readers open reports in the browser's own PDF viewer: nothing in them may run there.
+    cleaned, removed = pdf_sanitise(file)
+    reader = _HashingReader(cleaned)
     doc = Document(
         application=application,
         category=category,
@@ -172,6 +267,7 @@ def document_add(
         original_name=(original_name or getattr(file, "name", "") or "")[:255],
         uploaded_by=uploaded_by,
         sha256="0" * 64,
+        removed_content=removed,
     )
     # Storage streams in chunks; the name is ours, never the uploaded one.
     storage = doc.file.storage

@@ -73,14 +73,17 @@ def _settings_as_production_loads_them(**env_overrides) -> dict:
 
 @pytest.fixture(scope="module")
 def production_values():
-    return _settings_as_production_loads_them()
+    # Production runs behind one TLS-terminating proxy, which the header below simulates.
+    return _settings_as_production_loads_them(TRUSTED_PROXY_COUNT="1")
 
 
 @pytest.fixture
 def production(settings, production_values):
     """The test client behind the production settings; the TLS proxy is simulated by the header."""
     for name, value in production_values.items():
-        setattr(settings, name, tuple(value) if name == "SECURE_PROXY_SSL_HEADER" else value)
+        if name == "SECURE_PROXY_SSL_HEADER" and value:
+            value = tuple(value)
+        setattr(settings, name, value)
     settings.ALLOWED_HOSTS = ["testserver"]
     return {"HTTP_X_FORWARDED_PROTO": "https"}
 

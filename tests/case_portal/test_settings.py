@@ -43,8 +43,11 @@ def test_deploy_check_is_clean_under_production_settings():
 
 
 @pytest.mark.django_db
-def test_health_check_answers_without_login(client):
-    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+def test_health_check_answers_without_login_and_names_each_dependency(client):
+    body = client.get(reverse("healthz")).json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker", "storage"}
+    assert all(check["ok"] for check in body["checks"].values())
 
 
 @pytest.mark.django_db

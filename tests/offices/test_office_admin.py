@@ -53,13 +53,39 @@ def test_invited_person_gets_a_mail_sets_a_password_and_logs_in(
     assert login.status_code == 302
 
 
-def test_inviting_an_existing_address_is_refused_with_a_message(admin_client, examiner):
+def test_inviting_an_address_of_your_own_office_is_refused_with_a_message(admin_client, examiner):
     response = admin_client.post(
         reverse("offices:user-invite"), {"email": "examiner@ca.test", "role": "clerk"}
     )
     assert response.status_code == 200
-    assert b"already exists" in response.content
+    assert b"already has an account" in response.content
     assert len(mail.outbox) == 0
+
+
+def test_inviting_an_address_with_an_account_elsewhere_reveals_nothing(
+    admin_client, other_office, django_capture_on_commit_callbacks
+):
+    UserFactory(office=other_office, email="someone@au.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere = admin_client.post(
+            reverse("offices:user-invite"),
+            {"email": "someone@au.test", "role": "clerk"},
+            follow=True,
+        )
+        fresh = admin_client.post(
+            reverse("offices:user-invite"),
+            {"email": "nobody@ca.test", "role": "clerk"},
+            follow=True,
+        )
+
+    def shown(response):
+        return [str(m) for m in response.context["messages"]]
+
+    assert shown(elsewhere) == ["Invitation sent to someone@au.test."]
+    assert shown(fresh) == ["Invitation sent to nobody@ca.test."]
+    assert elsewhere.status_code == fresh.status_code == 200
+    assert User.objects.get(email="someone@au.test").office == other_office
+    assert not any(m.to == ["someone@au.test"] for m in mail.outbox)
 
 
 def test_invite_with_a_broken_address_keeps_what_was_typed(admin_client):

@@ -116,7 +116,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "home": portal(EVERYONE),
     "healthz": portal(expect("ok")),
     "signup-closed": portal(expect("404"), expect("404")),
-    "admin-login": portal(expect("login")),  # the admin logs in through the one login page
+    # Signed in but not staff: 403, not a loop between the two logins (issue 18.12).
+    "admin-login": portal(expect("403", anon="login")),
     # Office admin pages: only the admin of one's own office; A's people and keys are 404 to
     # every other office's admin. (405 on a POST-only URL is given before any lookup.)
     "offices:user-list": portal(ADMINS, ADMINS),

@@ -324,3 +324,78 @@ def test_application_api_answers_any_json_without_a_server_error(client, office,
     )
     assert response.status_code < 500, (response.status_code, response.content[:500])
     assert response["Content-Type"].startswith("application/json")
+
+
+# --- issue 18 item 8: crafted input (NUL, nesting, oversize) is a clear 4xx, never a 500 -------
+
+
+@pytest.fixture
+def provide_key(office):
+    return api_key_create(office=office, name="fuzz", scopes=("provide", "access"))[1]
+
+
+def _post_json(client, name, body: str, raw: str):
+    return client.post(
+        reverse(name), body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+
+
+@pytest.mark.django_db
+def test_nul_bytes_in_pages_and_forms_get_a_message(client, examiner):
+    client.force_login(examiner)
+    for response in (
+        client.get(reverse("dossiers:search"), {"q": "CA\x002,123,456"}),
+        client.get(reverse("dossiers:search"), {"q": "CA 2123456\n\x00\nUS 1"}),
+        client.post(reverse("account_email"), {"email": "a\x00@ca.test", "action_add": ""}),
+    ):
+        assert response.status_code < 500
+
+
+@pytest.mark.django_db
+def test_nul_bytes_in_api_json_are_a_field_error(client, provide_key):
+    response = _post_json(
+        client,
+        "v1:application-create",
+        json.dumps(
+            {"number": "CA 3,400,001", "title": "bad\u0000title", "applicants": ["x\u0000"]}
+        ),
+        provide_key,
+    )
+    assert response.status_code == 400
+    assert "NUL" in json.dumps(response.json()["errors"])
+
+
+@pytest.mark.django_db
+def test_a_nul_in_one_bulk_item_fails_that_item_only(client, provide_key):
+    items = [
+        {"number": "CA 3,400,002", "title": "fine"},
+        {"number": "CA 3,400,003", "title": "bad\u0000"},
+        {"number": "CA\u0000 3,400,004"},
+    ]
+    response = _post_json(client, "v1:application-bulk", json.dumps(items), provide_key)
+    assert response.status_code < 500
+    results = response.json()["results"]
+    assert [r["ok"] if "ok" in r else r.get("status") != "error" for r in results][0]
+    assert len(results) == 3
+    from dossiers.models import Application
+
+    assert list(Application.objects.values_list("display", flat=True)) == ["CA 3,400,002"]
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_a_json_400(client, provide_key):
+    body = "[" * 100_000 + "]" * 100_000
+    for name in ("v1:application-create", "v1:application-bulk"):
+        response = _post_json(client, name, body, provide_key)
+        assert response.status_code == 400, name
+        assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_a_json_body_over_the_limit_is_a_json_413(client, settings, provide_key):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = json.dumps([{"number": f"CA 3,5{i:05d}"} for i in range(200)])
+    response = _post_json(client, "v1:application-bulk", body, provide_key)
+    assert response.status_code in (400, 413)
+    assert response["Content-Type"].startswith("application/json")
+    assert "limit" in response.json()["message"].lower()
