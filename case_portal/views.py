@@ -93,6 +93,8 @@ def admin_login(request):
     target = request.GET.get("next", "/ops/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/ops/"
+    if request.user.is_authenticated:  # staff already signed in through the portal
+        return redirect(target)
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 
 

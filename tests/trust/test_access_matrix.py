@@ -117,7 +117,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "healthz": portal(expect("ok")),
     "signup-closed": portal(expect("404"), expect("404")),
     # Signed in but not staff: 403, not a loop between the two logins (issue 18.12).
-    "admin-login": portal(expect("403", anon="login")),
+    "admin-login": portal(expect("403", anon="login", operator="ok")),
     # Office admin pages: only the admin of one's own office; A's people and keys are 404 to
     # every other office's admin. (405 on a POST-only URL is given before any lookup.)
     "offices:user-list": portal(ADMINS, ADMINS),
