@@ -44,7 +44,13 @@ PRODUCTION_SETTINGS = [
     "CONTENT_SECURITY_POLICY",
 ]
 # Rendered by WeasyPrint into PDFs, never served to a browser: CSP does not apply to them.
-PDF_TEMPLATES = ("dossiers/demo/", "dossiers/worklists/package_index.html", "stats/report.html")
+PDF_TEMPLATES = (
+    "dossiers/demo/",
+    "dossiers/worklists/package_index.html",
+    "dossiers/family_index.html",
+    "stats/report.html",
+    "stats/published.html",
+)
 
 
 def _settings_as_production_loads_them(**env_overrides) -> dict:

@@ -78,8 +78,11 @@ def test_a_report_arriving_after_the_package_makes_a_top_up_of_only_it_and_tells
     assert "is ready: 1 document" in notice.text
     # Nothing new: nothing more; after the examination: nothing at all.
     assert _schedule_and_build(DUE + dt.timedelta(days=4)) == []
-    DocumentFactory(application=world["us"], category="office_action", date=dt.date(2026, 12, 5))
-    assert _schedule_and_build(dt.datetime(2026, 12, 2, 6, tzinfo=UTC)) == []
+    with time_machine.travel(dt.datetime(2026, 12, 5, 6, tzinfo=UTC)):
+        DocumentFactory(
+            application=world["us"], category="office_action", date=dt.date(2026, 12, 5)
+        )
+    assert _schedule_and_build(dt.datetime(2026, 12, 6, 6, tzinfo=UTC)) == []
 
 
 @pytest.mark.django_db

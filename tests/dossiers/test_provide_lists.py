@@ -73,7 +73,7 @@ def test_partial_numbers_are_errors_in_plain_words(clerk_client, typed):
 def test_priority_office_codes_come_from_the_known_list(clerk_client):
     page = _new(clerk_client, priorities="XX 1 2012-01-01\nGB 1218345.6 2012-10-12")
     assert page.context["form"].errors["priorities"] == [
-        "XX 1: XX is not an office code (WIPO ST.3), e.g. US, EP, GB, JP."
+        "‘XX 1’: ‘XX’ is not an office code we know."
     ]
 
 

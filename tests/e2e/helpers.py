@@ -7,3 +7,11 @@ def login(page, email: str, password: str = "case-demo-2026") -> None:  # noqa: 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+def logout(page) -> None:
+    """At phone widths the header folds behind its Menu button: open it first."""
+    toggle = page.get_by_test_id("menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.get_by_role("button", name="Log out").click()

@@ -82,7 +82,9 @@ def test_examiner_requests_documents_and_the_upload_fulfils_it(page, au_family, 
     au = au_family
     login(page, "examiner@ca.demo")
     page.goto(f"/families/{au.family_id}/?from={au.pk}")
-    page.get_by_role("link", name="Request documents for AU 2013123456").click()
+    page.get_by_test_id("members").get_by_role(
+        "link", name="Request documents for AU 2013123456"
+    ).click()
     page.get_by_label("Message to the providing office").fill("Examination due in June.")
     shot(page, "notifications-05-request-form")
     page.get_by_role("button", name="Send request").click()

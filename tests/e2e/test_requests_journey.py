@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.dossiers.pdf_samples import report_pdf_path
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, logout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
 
@@ -79,7 +79,7 @@ def test_au_asks_ca_for_a_newer_office_action_and_hears_once_about_its_own_case(
     expect(page.get_by_test_id("request-wanted")).to_have_text("Latest office action")
     expect(page.get_by_test_id("request-needed-by")).to_contain_text(f"{needed:%Y-%m-%d}")
     shot(page, f"requests-{width}-02-requested")
-    page.get_by_role("button", name="Log out").click()
+    logout(page)
 
     # CA's clerk: the badge, the queue with message and date; accepts; uploads.
     login(page, "clerk@ca.demo")
@@ -106,7 +106,7 @@ def test_au_asks_ca_for_a_newer_office_action_and_hears_once_about_its_own_case(
     page.get_by_label("Date", exact=False).first.fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Upload").click()
     expect(page.locator(".message-success")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    logout(page)
 
     # AU's examiner: one notification for the upload (watch and request together), naming AU's.
     login(page, "examiner@au.demo")

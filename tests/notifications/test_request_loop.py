@@ -204,7 +204,7 @@ def test_a_valid_number_not_in_the_portal_is_asked_from_its_office_and_fulfilled
     assert req.provider_office == provider
     assert smtp.to("clerk@au.test")  # the asked office heard of it
     unknown = client.get(reverse("notifications:request-new") + "?number=XX123")
-    assert "XX is not an office of the CASE Portal" in unknown.content.decode()
+    assert "is not an office code we know" in unknown.content.decode()
 
     app = applications.application_upsert(office=provider, number="AU2015900123", published=True)
     DocumentFactory(application=app, category="search_report", uploaded_by=clerk)

@@ -42,14 +42,16 @@ def asked(eager_celery, office, other_office, examiner):
     with _at(2025, 3, 5):
         requests_services.request_make(user=gb_examiner, application=apps[1])
     with _at(2025, 3, 14):
-        DocumentFactory(application=apps[0])  # a search report: fulfils CA's request
+        DocumentFactory(
+            application=apps[0], date=dt.date(2025, 3, 14)
+        )  # a search report: fulfils CA's request
     with _at(2025, 3, 15):
-        DocumentFactory(application=apps[1])
+        DocumentFactory(application=apps[1], date=dt.date(2025, 3, 15))
     usage_rollup()  # part rolled up, part in the tail
     with _at(2025, 3, 31, 23, 59):
         requests_services.request_make(user=examiner, application=apps[2])
     with _at(2025, 4, 2, 23, 59):
-        DocumentFactory(application=apps[2])
+        DocumentFactory(application=apps[2], date=dt.date(2025, 4, 2))
     return gb
 
 
