@@ -42,9 +42,8 @@ def asked(eager_celery, office, other_office, examiner):
     with _at(2025, 3, 5):
         requests_services.request_make(user=gb_examiner, application=apps[1])
     with _at(2025, 3, 14):
-        DocumentFactory(
-            application=apps[0], date=dt.date(2025, 3, 14)
-        )  # a search report: fulfils CA's request
+        # a search report: fulfils CA's request
+        DocumentFactory(application=apps[0], date=dt.date(2025, 3, 14))
     with _at(2025, 3, 15):
         DocumentFactory(application=apps[1], date=dt.date(2025, 3, 15))
     usage_rollup()  # part rolled up, part in the tail
