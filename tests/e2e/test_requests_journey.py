@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.dossiers.pdf_samples import report_pdf_path
-from tests.e2e.helpers import login, logout
+from tests.e2e.helpers import login, logout, open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
 
@@ -85,6 +85,7 @@ def test_au_asks_ca_for_a_newer_office_action_and_hears_once_about_its_own_case(
     login(page, "clerk@ca.demo")
     expect(page.get_by_test_id("requests-badge")).to_contain_text("1")
     shot(page, f"requests-{width}-03-badge")
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
     table = page.get_by_test_id("request-table")
     expect(table).to_contain_text("AU 2014351899")
