@@ -111,6 +111,7 @@ def test_au_asks_ca_for_a_newer_office_action_and_hears_once_about_its_own_case(
 
     # AU's examiner: one notification for the upload (watch and request together), naming AU's.
     login(page, "examiner@au.demo")
+    open_menu(page)
     page.get_by_test_id("notifications-link").click()
     table = page.get_by_test_id("notification-table")
     upload_notes = table.locator("tr", has_text="office action added")
