@@ -149,3 +149,54 @@ APPLICATION_KINDS = frozenset("AUPWTFEDLVYQ")
 
 def _docdb(cc: str, number: str, kind_code: str | None) -> str | None:
     return f"{cc}.{number}.{kind_code}" if kind_code else None
+
+
+def _publication(c: _Ctx, office: str, number: str, display: str | None = None) -> _Parsed:
+    """A publication number: key and EPODOC are office + number, DOCDB adds the kind code;
+    shown as "<office> <number>" unless the office writes it otherwise."""
+    return _Parsed(
+        office=office,
+        kind="publication",
+        key=f"{office}{number}",
+        display=display or f"{office} {number}",
+        docdb=_docdb(office, number, c.kind_code),
+        epodoc=f"{office}{number}",
+    )
+
+
+def _check_digit_verify(c: _Ctx, shown: str, check: str | None, computed: str | None) -> None:
+    """A check digit typed with an application number must be the one computed for it."""
+    if check is not None and computed is not None and check != computed:
+        c.fail(f"the check digit is wrong: {shown} has check digit {computed}, not {check}.")
+
+
+def _application_checked(
+    c: _Ctx, office: str, number: str, check: str | None, computed: str, *, epodoc: str
+) -> _Parsed:
+    """An application number whose check digit (typed or not) is shown after a dot."""
+    _check_digit_verify(c, f"{office} {number}", check, computed)
+    return _Parsed(
+        office=office,
+        kind="application",
+        key=f"{office}{number}",
+        display=f"{office} {number}.{computed}",
+        docdb=f"{office}.{number}.A",
+        epodoc=epodoc,
+    )
+
+
+def _application_or_publication(
+    c: _Ctx, office: str, number: str, display: str, *, app_epodoc: str | None
+) -> _Parsed:
+    """Offices whose application and publication carry the same number: read as the kind asked
+    for (a kind code means a publication); `app_epodoc` is the application's EPODOC form."""
+    if c.pub:
+        return _publication(c, office, number, display)
+    return _Parsed(
+        office=office,
+        kind="application",
+        key=f"{office}{number}",
+        display=display,
+        docdb=f"{office}.{number}.A",
+        epodoc=app_epodoc,
+    )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from ._base import APPLICATION_KINDS, _compact, _Ctx, _docdb, _Parsed, _this_year, cn_check_digit
+from ._base import (
+    APPLICATION_KINDS,
+    _application_checked,
+    _compact,
+    _Ctx,
+    _Parsed,
+    _publication,
+    _this_year,
+    cn_check_digit,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -26,16 +35,7 @@ def _cn_app(c: _Ctx, number: str, check: str | None) -> _Parsed:
             "3 design, 8/9 PCT)."
         )
     computed = cn_check_digit(number)
-    if check is not None and check != computed:
-        c.fail(f"the check digit is wrong: CN {number} has check digit {computed}, not {check}.")
-    return _Parsed(
-        office="CN",
-        kind="application",
-        key=f"CN{number}",
-        display=f"CN {number}.{computed}",
-        docdb=f"CN.{number}.A",
-        epodoc=f"CN{number}",
-    )
+    return _application_checked(c, "CN", number, check, computed, epodoc=f"CN{number}")
 
 
 def _parse_cn(c: _Ctx) -> _Parsed:
@@ -60,14 +60,7 @@ def _parse_cn(c: _Ctx) -> _Parsed:
     if re.fullmatch(r"\d{7}|[1-3]\d{8}", s):
         if c.want == "application":
             c.fail("this looks like a CN publication number, not an application number.")
-        return _Parsed(
-            office="CN",
-            kind="publication",
-            key=f"CN{s}",
-            display=f"CN {s}",
-            docdb=_docdb("CN", s, c.kind_code),
-            epodoc=f"CN{s}",
-        )
+        return _publication(c, "CN", s)
     c.fail(
         "a CN application number has 12 digits and a check digit (e.g. CN 201380062258.8); "
         "a publication number has 9 digits (e.g. CN 101911042 B)."

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, de_check_digit
+from ._base import (
+    _check_digit_verify,
+    _compact,
+    _Ctx,
+    _Parsed,
+    _publication,
+    _this_year,
+    de_check_digit,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -43,20 +51,9 @@ def _parse_de(c: _Ctx) -> _Parsed:
     if c.pub:
         if check is not None:
             c.fail("a DE publication number has no check digit.")
-        return _Parsed(
-            office="DE",
-            kind="publication",
-            key=f"DE{number}",
-            display=_de_display(number),
-            docdb=_docdb("DE", number, c.kind_code),
-            epodoc=f"DE{number}",
-        )
+        return _publication(c, "DE", number, _de_display(number))
     computed = de_check_digit(number)
-    if check is not None and computed is not None and check != computed:
-        c.fail(
-            f"the check digit is wrong: {_de_display(number)} has check digit {computed}, "
-            f"not {check}."
-        )
+    _check_digit_verify(c, _de_display(number), check, computed)
     display = _de_display(number) + (f".{computed}" if computed is not None else "")
     return _Parsed(
         office="DE",

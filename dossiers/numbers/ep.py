@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year, ep_check_digit
+from ._base import (
+    _application_checked,
+    _compact,
+    _Ctx,
+    _Parsed,
+    _publication,
+    _this_year,
+    _two_digit_year,
+    ep_check_digit,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -17,16 +26,7 @@ def _ep_app(c: _Ctx, number: str, check: str | None) -> _Parsed:
             f"EP application numbers start with the filing year; ‘{number[:2]}’ is not possible."
         )
     computed = ep_check_digit(number)
-    if check is not None and check != computed:
-        c.fail(f"the check digit is wrong: EP {number} has check digit {computed}, not {check}.")
-    return _Parsed(
-        office="EP",
-        kind="application",
-        key=f"EP{number}",
-        display=f"EP {number}.{computed}",
-        docdb=f"EP.{number}.A",
-        epodoc=f"EP{year}0{number[2:]}",
-    )
+    return _application_checked(c, "EP", number, check, computed, epodoc=f"EP{year}0{number[2:]}")
 
 
 def _parse_ep(c: _Ctx) -> _Parsed:
@@ -55,14 +55,7 @@ def _parse_ep(c: _Ctx) -> _Parsed:
         n = int(s)
         if n == 0:
             c.fail("an EP publication number cannot be 0.")
-        return _Parsed(
-            office="EP",
-            kind="publication",
-            key=f"EP{n:07d}",
-            display=f"EP {n:07d}",
-            docdb=_docdb("EP", f"{n:07d}", c.kind_code),
-            epodoc=f"EP{n:07d}",
-        )
+        return _publication(c, "EP", f"{n:07d}")
     c.fail(
         "an EP application number has 8 digits and an optional check digit (e.g. EP 13844704.0); "
         "a publication number has 7 digits (e.g. EP 3082535 A1)."

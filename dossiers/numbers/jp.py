@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import _Ctx, _docdb, _Parsed, _this_year
+from ._base import _Ctx, _Parsed, _publication, _this_year
 
 # --------------------------------------------------------------------------------------------
 
@@ -76,14 +76,7 @@ def _jp_pub(c: _Ctx, year: int, serial: int, era: str | None = None) -> _Parsed:
     else:
         yy = year - _ERA_START[era]
         number, display = f"{era}{yy:02d}{serial:06d}", f"JP {era}{yy:02d}-{serial:06d}"
-    return _Parsed(
-        office="JP",
-        kind="publication",
-        key=f"JP{number}",
-        display=display,
-        docdb=_docdb("JP", number, c.kind_code),
-        epodoc=f"JP{number}",
-    )
+    return _publication(c, "JP", number, display)
 
 
 def _jp_dated(c: _Ctx, year: int, serial: int, era: str | None) -> _Parsed:
@@ -119,14 +112,7 @@ def _parse_jp(c: _Ctx) -> _Parsed:
         n = int(s)
         if n == 0:
             c.fail("a JP patent number cannot be 0.")
-        return _Parsed(
-            office="JP",
-            kind="publication",
-            key=f"JP{n}",
-            display=f"JP {n}",
-            docdb=_docdb("JP", str(n), c.kind_code),
-            epodoc=f"JP{n}",
-        )
+        return _publication(c, "JP", str(n))
     if re.fullmatch(r"\d{1,6}", s) and c.filed is not None and not c.pub:
         return _jp_app(c, c.filed.year, int(s))
     c.fail(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year
+from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year
 
 # --------------------------------------------------------------------------------------------
 
@@ -58,14 +58,7 @@ def _parse_kr(c: _Ctx) -> _Parsed:
         type_code, serial = m.group(1), m.group(2)
         if type_code not in _KR_TYPES:
             c.fail(f"‘{type_code}’ is not a KR right type (10 patent, 20 utility model).")
-        return _Parsed(
-            office="KR",
-            kind="publication",
-            key=f"KR{type_code}{serial}",
-            display=f"KR {type_code}-{serial}",
-            docdb=_docdb("KR", f"{type_code}{serial}", c.kind_code),
-            epodoc=f"KR{type_code}{serial}",
-        )
+        return _publication(c, "KR", f"{type_code}{serial}", f"KR {type_code}-{serial}")
     c.fail(
         "a KR application number has a type code, the year and a 7-digit serial "
         "(e.g. KR 10-2008-0107376)."

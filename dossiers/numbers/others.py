@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
+from ._base import (
+    _application_or_publication,
+    _compact,
+    _Ctx,
+    _docdb,
+    _Parsed,
+    _publication,
+    _this_year,
+    _two_digit_year,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -32,14 +41,7 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
     if int(number) == 0:
         c.fail(f"a {office} number cannot be 0.")
     if c.pub:
-        return _Parsed(
-            office=office,
-            kind="publication",
-            key=f"{office}{number}",
-            display=f"{office} {number}",
-            docdb=_docdb(office, number, c.kind_code),
-            epodoc=f"{office}{number}",
-        )
+        return _publication(c, office, number)
     year = _two_digit_year(int(number[:2]))
     return _Parsed(
         office=office,
@@ -69,23 +71,12 @@ def _parse_ca(c: _Ctx) -> _Parsed:
     if not re.fullmatch(r"\d{6,7}", s) or int(s) == 0:
         c.fail("a CA number has 6 or 7 digits (e.g. CA 2,123,456).")
     n = int(s)
-    kind = "publication" if c.pub else "application"
-    if kind == "application":
-        return _Parsed(
-            office="CA",
-            kind=kind,
-            key=f"CA{n}",
-            display=f"CA {n:,}",
-            docdb=f"CA.{n}.A",
-            epodoc=f"CA{year}{n}" if year else None,  # CA20112744162
-        )
-    return _Parsed(
-        office="CA",
-        kind=kind,
-        key=f"CA{n}",
-        display=f"CA {n:,}",
-        docdb=f"CA.{n}.A" if kind == "application" else _docdb("CA", str(n), c.kind_code),
-        epodoc=f"CA{n}",
+    return _application_or_publication(
+        c,
+        "CA",
+        str(n),
+        f"CA {n:,}",
+        app_epodoc=f"CA{year}{n}" if year else None,  # CA20112744162
     )
 
 
@@ -125,28 +116,13 @@ def _parse_au(c: _Ctx) -> _Parsed:
             c.fail(f"an AU number starts with the year; {year} is not possible.")
         if year < 2002 and not c.pub:  # stored form of an old serial/YY number
             return _au_old(c, serial, year % 100)
-        kind = "publication" if c.pub else "application"
-        return _Parsed(
-            office="AU",
-            kind=kind,
-            key=f"AU{s}",
-            display=f"AU {s}",
-            docdb=f"AU.{s}.A" if kind == "application" else _docdb("AU", s, c.kind_code),
-            epodoc=f"AU{year}0{s[4:]}" if kind == "application" else f"AU{s}",
-        )
+        return _application_or_publication(c, "AU", s, f"AU {s}", app_epodoc=f"AU{year}0{s[4:]}")
     m = re.fullmatch(r"(\d{1,6})/(\d{2})", s)
     if m and not c.pub:
         return _au_old(c, int(m.group(1)), int(m.group(2)))
     if re.fullmatch(r"\d{5,7}", s) and c.pub:
         n = int(s)
-        return _Parsed(
-            office="AU",
-            kind="publication",
-            key=f"AU{n}",
-            display=f"AU {n}",
-            docdb=_docdb("AU", str(n), c.kind_code),
-            epodoc=f"AU{n}",
-        )
+        return _publication(c, "AU", str(n))
     if re.fullmatch(r"\d{6,7}", s):  # docdb form of serial/YY: 1234595
         yy = int(s[-2:])
         if c.filed is None or c.filed.year % 100 == yy:
@@ -205,15 +181,8 @@ def _parse_br(c: _Ctx) -> _Parsed:
         if not 2012 <= year <= _this_year() + 1:
             c.fail(f"the BR type/year numbers were introduced in 2012; {year} is not possible.")
         number = f"{type_code}{year}{m.group(3)}"
-        kind = "publication" if c.pub else "application"
-        return _Parsed(
-            office="BR",
-            kind=kind,
-            key=f"BR{number}",
-            display=f"BR {type_code} {year} {m.group(3)}",
-            docdb=f"BR.{number}.A" if kind == "application" else _docdb("BR", number, c.kind_code),
-            epodoc=f"BR{number}",
-        )
+        display = f"BR {type_code} {year} {m.group(3)}"
+        return _application_or_publication(c, "BR", number, display, app_epodoc=f"BR{number}")
     c.fail("a BR number looks like BR 10 2013 012345-6 or PI 0612345-6.")
 
 
@@ -221,14 +190,7 @@ def _parse_tw(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-/")
     m = re.fullmatch(r"([IMD])(\d{6})", s)
     if m and c.want != "application":
-        return _Parsed(
-            office="TW",
-            kind="publication",
-            key=f"TW{s}",
-            display=f"TW {s}",
-            docdb=_docdb("TW", s, c.kind_code),
-            epodoc=f"TW{s}",
-        )
+        return _publication(c, "TW", s)
     if re.fullmatch(r"\d{8,9}", s):
         if not c.pub and s[-6] not in "123":
             c.fail("a TW application number is the ROC year, a type digit (1-3) and 5 digits.")

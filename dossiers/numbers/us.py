@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
+from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year, _two_digit_year
 
 # --------------------------------------------------------------------------------------------
 
@@ -138,14 +138,7 @@ def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
     n = int(number)
     if n == 0:
         c.fail("a US patent number cannot be 0.")
-    return _Parsed(
-        office="US",
-        kind="publication",
-        key=f"US{prefix}{n}",
-        display=f"US {prefix}{n:,}",
-        docdb=_docdb("US", f"{prefix}{n}", c.kind_code),
-        epodoc=f"US{prefix}{n}",
-    )
+    return _publication(c, "US", f"{prefix}{n}", f"US {prefix}{n:,}")
 
 
 def _us_pgpub(c: _Ctx, year_text: str, serial_text: str) -> _Parsed:
