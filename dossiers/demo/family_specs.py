@@ -496,6 +496,46 @@ class FamilySpecBuilder:
             fam.members.append(m)
         return fam
 
+    def _au_and_nationals(
+        self,
+        fam: FamilySpec,
+        prio: list,
+        *,
+        au: tuple[str, dt.date, dt.date],
+        au_report: tuple[dt.date, int],
+        offices: list[str],
+        filed_from: dt.date,
+    ) -> None:
+        """The showcases' tail: an AU member (number, filed, published) with one examination
+        report (date, length), then a national member in each of `offices` filed within three
+        days of `filed_from`, each with reports."""
+        number, filed, published = au
+        f = self._fixed
+        member = Member(
+            "AU",
+            f("AU", number),
+            filed,
+            Status.EXAMINATION_COMMENCED,
+            True,
+            prio,
+            [(f("AU", f"AU {number} A1", "publication"), published)],
+        )
+        report_date, length = au_report
+        member.reports = [Report("au_exr", report_date, self.pick_cites(fam, 2), length)]
+        fam.members.append(member)
+        for office in offices:
+            filed = filed_from + dt.timedelta(days=self.rng.randint(0, 3))
+            fam.members.append(
+                self.member(
+                    fam,
+                    office,
+                    self.nums.app(office, filed),
+                    filed,
+                    prio,
+                    reports_=self.reports_for(fam, office, filed, chance=1.0),
+                )
+            )
+
     def showcase_jp(self) -> FamilySpec:
         fam = self.new_family("JP", D(2012, 10, 5), self._subject("Image stabilising"))
         fam.applicants = ["Hoshino Precision Industries, Ltd."]
@@ -517,29 +557,14 @@ class FamilySpecBuilder:
             )
         )
         prio = [("JP", jp, D(2012, 10, 5))]
-        au = Member(
-            "AU",
-            f("AU", "2013237890"),
-            D(2013, 10, 3),
-            Status.EXAMINATION_COMMENCED,
-            True,
+        self._au_and_nationals(
+            fam,
             prio,
-            [(f("AU", "AU 2013237890 A1", "publication"), D(2014, 4, 17))],
+            au=("2013237890", D(2013, 10, 3), D(2014, 4, 17)),
+            au_report=(D(2015, 6, 2), 1),
+            offices=["US", "EP", "CN", "KR"],
+            filed_from=D(2013, 10, 1),
         )
-        au.reports = [Report("au_exr", D(2015, 6, 2), self.pick_cites(fam, 2), 1)]
-        fam.members.append(au)
-        for office in ["US", "EP", "CN", "KR"]:
-            filed = D(2013, 10, 1) + dt.timedelta(days=self.rng.randint(0, 3))
-            fam.members.append(
-                self.member(
-                    fam,
-                    office,
-                    self.nums.app(office, filed),
-                    filed,
-                    prio,
-                    reports_=self.reports_for(fam, office, filed, chance=1.0),
-                )
-            )
         return fam
 
     def showcase_kr_bridge(self) -> FamilySpec:
@@ -611,29 +636,14 @@ class FamilySpecBuilder:
             )
         )
         prio = [("GB", gb, D(2012, 10, 12))]
-        au = Member(
-            "AU",
-            f("AU", "2013245678"),
-            D(2013, 10, 10),
-            Status.EXAMINATION_COMMENCED,
-            True,
+        self._au_and_nationals(
+            fam,
             prio,
-            [(f("AU", "AU 2013245678 A1", "publication"), D(2014, 5, 1))],
+            au=("2013245678", D(2013, 10, 10), D(2014, 5, 1)),
+            au_report=(D(2015, 7, 14), 2),
+            offices=["EP", "US", "NZ", "SG"],
+            filed_from=D(2013, 10, 8),
         )
-        au.reports = [Report("au_exr", D(2015, 7, 14), self.pick_cites(fam, 2), 2)]
-        fam.members.append(au)
-        for office in ["EP", "US", "NZ", "SG"]:
-            filed = D(2013, 10, 8) + dt.timedelta(days=self.rng.randint(0, 3))
-            fam.members.append(
-                self.member(
-                    fam,
-                    office,
-                    self.nums.app(office, filed),
-                    filed,
-                    prio,
-                    reports_=self.reports_for(fam, office, filed, chance=1.0),
-                )
-            )
         return fam
 
     def recent_unpublished(self) -> FamilySpec:

@@ -162,26 +162,21 @@ class DemoNumbers:
         grant = filed + dt.timedelta(days=r(900, 1400))
         granted = status == Status.GRANTED
         out: list[tuple[str, dt.date]] = []
+
+        def take(number_of) -> str:  # a publication number of this office not taken yet
+            return self.take(office, number_of, "publication")
+
         match office:
             case "US":
                 out.append(
-                    (
-                        self.take(
-                            "US",
-                            lambda b: f"US {pub.year}/{doy * 900 + r(0, 800) + b:07d} A1",
-                            "publication",
-                        ),
-                        pub,
-                    )
+                    (take(lambda b: f"US {pub.year}/{doy * 900 + r(0, 800) + b:07d} A1"), pub)
                 )
                 if granted:
                     n = 8_000_000 + (grant - D(2011, 8, 16)).days * 740 + r(0, 600)
-                    out.append(
-                        (self.take("US", lambda b: f"US {n + b:,} B2", "publication"), grant)
-                    )
+                    out.append((take(lambda b: f"US {n + b:,} B2"), grant))
             case "EP":
                 n = 2_500_000 + (pub - D(2012, 9, 19)).days * 350 + r(0, 300)
-                disp = self.take("EP", lambda b: f"EP {n + b} A1", "publication")
+                disp = take(lambda b: f"EP {n + b} A1")
                 out.append((disp, pub))
                 if granted:
                     out.append((disp.replace(" A1", " B1"), grant))
@@ -189,38 +184,25 @@ class DemoNumbers:
                 kind_base = 500_000 if "-5" in app_display else 0
                 out.append(
                     (
-                        self.take(
-                            "JP",
-                            lambda b: (
-                                f"JP {pub.year}-{kind_base + doy * 700 + r(0, 600) + b:06d} A"
-                            ),
-                            "publication",
+                        take(
+                            lambda b: f"JP {pub.year}-{kind_base + doy * 700 + r(0, 600) + b:06d} A"
                         ),
                         pub,
                     )
                 )
                 if granted:
                     n = 5_000_000 + (grant - D(2012, 6, 1)).days * 680 + r(0, 500)
-                    out.append((self.take("JP", lambda b: f"JP {n + b} B2", "publication"), grant))
+                    out.append((take(lambda b: f"JP {n + b} B2"), grant))
             case "KR":
                 out.append(
-                    (
-                        self.take(
-                            "KR",
-                            lambda b: f"KR 10-{pub.year}-{doy * 300 + r(0, 250) + b:07d} A",
-                            "publication",
-                        ),
-                        pub,
-                    )
+                    (take(lambda b: f"KR 10-{pub.year}-{doy * 300 + r(0, 250) + b:07d} A"), pub)
                 )
                 if granted:
                     n = 1_200_000 + (grant - D(2012, 11, 1)).days * 420 + r(0, 300)
-                    out.append(
-                        (self.take("KR", lambda b: f"KR 10-{n + b} B1", "publication"), grant)
-                    )
+                    out.append((take(lambda b: f"KR 10-{n + b} B1"), grant))
             case "CN":
                 n = 103_000_000 + (pub - D(2013, 4, 1)).days * 2200 + r(0, 2000)
-                disp = self.take("CN", lambda b: f"CN {n + b} A", "publication")
+                disp = take(lambda b: f"CN {n + b} A")
                 out.append((disp, pub))
                 if granted:
                     out.append((disp[:-1] + "B", grant))
