@@ -432,17 +432,17 @@ def _simple_family_ids(members: list[Application], focus: Application) -> set[in
     return {m.pk for m in members if priorities(m) == wanted}
 
 
+def _one_or_404(queryset, pk, noun: str):
+    """The row `pk` of a guarded queryset; missing and forbidden give the same 404."""
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise Http404(f"No such {noun}.")
+    return row
+
+
 def document_get_for_user(*, user, document_id: int) -> Document:
-    doc = (
-        Document.objects.visible_to(user)
-        .live()
-        .select_related("application__office")
-        .filter(pk=document_id)
-        .first()
-    )
-    if doc is None:
-        raise Http404("No such document.")
-    return doc
+    docs = Document.objects.visible_to(user).live().select_related("application__office")
+    return _one_or_404(docs, document_id, "document")
 
 
 def family_document_ids(*, user, family_id: int) -> list[int]:
@@ -478,41 +478,20 @@ def document_download_name(document: Document) -> str:
 
 def application_get_for_user(*, user, application_id) -> Application:
     """An application `user` may see (watch buttons, document requests); else the same 404."""
-    app = (
-        Application.objects.visible_to(user)
-        .select_related("office")
-        .filter(pk=application_id)
-        .first()
-    )
-    if app is None:
-        raise Http404("No such application.")
-    return app
+    apps = Application.objects.visible_to(user).select_related("office")
+    return _one_or_404(apps, application_id, "application")
 
 
 def application_get_for_provider(*, user, application_id: int) -> Application:
     """An application its own providing office may write; anyone else gets the same 404."""
-    app = (
-        Application.objects.provided_by(user)
-        .select_related("office", "family")
-        .filter(pk=application_id)
-        .first()
-    )
-    if app is None:
-        raise Http404("No such application.")
-    return app
+    apps = Application.objects.provided_by(user).select_related("office", "family")
+    return _one_or_404(apps, application_id, "application")
 
 
 def document_get_for_provider(*, user, document_id: int) -> Document:
     """A document (withdrawn ones too: their history is the office's) its own office may write."""
-    doc = (
-        Document.objects.provided_by(user)
-        .select_related("application__office")
-        .filter(pk=document_id)
-        .first()
-    )
-    if doc is None:
-        raise Http404("No such document.")
-    return doc
+    docs = Document.objects.provided_by(user).select_related("application__office")
+    return _one_or_404(docs, document_id, "document")
 
 
 def worklist_list_for_user(*, user):
@@ -528,20 +507,13 @@ def worklist_list_for_user(*, user):
 def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
     """The one fetch-and-authorise helper: another office's worklist is simply not found."""
     office = office_get_for_clerk(user)
-    worklist = Worklist.objects.filter(pk=worklist_id, office=office).first()
-    if worklist is None:
-        raise Http404("No such worklist.")
-    return worklist
+    return _one_or_404(Worklist.objects.filter(office=office), worklist_id, "worklist")
 
 
 def package_get_for_user(*, user, package_id: int) -> Package:
     office = office_get_for_clerk(user)
-    package = (
-        Package.objects.filter(pk=package_id, office=office).select_related("worklist").first()
-    )
-    if package is None:
-        raise Http404("No such package.")
-    return package
+    packages = Package.objects.filter(office=office).select_related("worklist")
+    return _one_or_404(packages, package_id, "package")
 
 
 def office_get_for_clerk(user) -> Office:

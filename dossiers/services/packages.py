@@ -65,6 +65,13 @@ def _enqueue(package: Package) -> None:
     jobs.enqueue_on_commit(BUILD_TASK, [package.pk], swept_by="packages_requeue")
 
 
+def _package_start(worklist, **fields) -> Package:
+    """A new package of the worklist's office, its build queued once the transaction commits."""
+    package = Package.objects.create(worklist=worklist, office=worklist.office, **fields)
+    _enqueue(package)
+    return package
+
+
 def packages_requeue(*, now: dt.datetime | None = None) -> int:
     """Send again what a dead broker or worker left behind (see jobs.requeue_stuck)."""
     return jobs.requeue_stuck(Package.objects.all(), BUILD_TASK, now=now)
@@ -88,15 +95,7 @@ def package_request(
         )
     )
     wanted = [a for a in on_list if application_ids is None or a in set(application_ids)]
-    package = Package.objects.create(
-        worklist=worklist,
-        office=worklist.office,
-        created_by=user,
-        application_ids=wanted,
-        only_new=only_new,
-    )
-    _enqueue(package)
-    return package
+    return _package_start(worklist, created_by=user, application_ids=wanted, only_new=only_new)
 
 
 @transaction.atomic
@@ -349,15 +348,13 @@ def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
                     wanted, only_new = _with_undelivered_reports(worklist.office, app_ids), True
             if not wanted:
                 continue
-            package = Package.objects.create(
-                worklist=worklist,
-                office=worklist.office,
+            package = _package_start(
+                worklist,
                 trigger=trigger,
                 for_examination_date=exam_date,
                 application_ids=wanted,
                 only_new=only_new,
             )
-            _enqueue(package)
             created.append(package)
     return created
 

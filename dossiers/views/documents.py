@@ -12,6 +12,16 @@ from ..federation.client import FetchFailed
 from ..federation.reads import remote_content_path, remote_document_get_for_user
 
 
+def _document_use_record(request, doc, action: str) -> None:
+    usage_record(
+        action=action,
+        user=request.user,
+        provider_office=doc.application.office,
+        application_id=doc.application_id,
+        document_id=doc.pk,
+    )
+
+
 def document_detail(request, document_id: int):
     try:
         doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
@@ -21,13 +31,7 @@ def document_detail(request, document_id: int):
         if gone is None:
             raise
         return render(request, "dossiers/document_withdrawn.html", {"doc": gone}, status=410)
-    usage_record(
-        action=Action.DOCUMENT_VIEW,
-        user=request.user,
-        provider_office=doc.application.office,
-        application_id=doc.application_id,
-        document_id=doc.pk,
-    )
+    _document_use_record(request, doc, Action.DOCUMENT_VIEW)
     ids = selectors.family_document_ids(user=request.user, family_id=doc.application.family_id)
     at = ids.index(doc.pk)
     return render(
@@ -51,13 +55,7 @@ def document_content(request, document_id: int):
     doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
     inline = request.GET.get("inline") == "1"
     if not inline:
-        usage_record(
-            action=Action.DOCUMENT_DOWNLOAD,
-            user=request.user,
-            provider_office=doc.application.office,
-            application_id=doc.application_id,
-            document_id=doc.pk,
-        )
+        _document_use_record(request, doc, Action.DOCUMENT_DOWNLOAD)
     return file_response(
         request,
         doc.file,
