@@ -32,6 +32,15 @@ def api_key_get_for_admin(*, admin: User, key_id: int) -> ApiKey:
     return key
 
 
+def office_get_providing_for_admin(*, admin: User) -> Office:
+    """The admin's own office, for pages that only a providing office has (access policy,
+    request contacts); others get a 404."""
+    office = admin.office
+    if not office.provides:
+        raise Http404("Your office does not provide documents.")
+    return office
+
+
 def office_list_accessing(*, exclude: Office | None = None):
     qs = Office.objects.active().filter(accesses=True)
     return qs.exclude(pk=exclude.pk) if exclude else qs

@@ -1,27 +1,15 @@
 """Office admin pages: accounts, API keys and the access policy of the admin's own office."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
 
 from . import selectors, services
+from .decorators import office_admin_required
 from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RequestContactsForm, RoleForm
-
-
-def office_admin_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_office_admin:
-            raise Http404("Office admins only.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error_messages(request, exc: ValidationError) -> None:
@@ -115,9 +103,7 @@ def api_key_revoke(request, key_id: int):
 
 @office_admin_required
 def access_policy(request):
-    office = request.user.office
-    if not office.provides:
-        raise Http404("Your office does not provide documents.")
+    office = selectors.office_get_providing_for_admin(admin=request.user)
     initial = {
         "shares_with_all": "1" if office.shares_with_all else "0",
         "shares_with": office.shares_with.all(),
@@ -133,9 +119,7 @@ def access_policy(request):
 @office_admin_required
 def request_contacts(request):
     """Who of the office hears of other offices' document requests."""
-    office = request.user.office
-    if not office.provides:
-        raise Http404("Your office does not provide documents.")
+    office = selectors.office_get_providing_for_admin(admin=request.user)
     initial = {
         "request_inbox": office.request_inbox,
         "request_contacts": office.request_contacts.all(),

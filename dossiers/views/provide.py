@@ -4,19 +4,17 @@ Only clerks and office admins of a providing office reach these pages, and only 
 office's data: everyone else gets the same 404 as for something that does not exist.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
+from offices.decorators import provider_required
 
 from .. import selectors
 from ..forms import (
@@ -31,16 +29,6 @@ from ..models import Application
 from ..services import applications, documents
 
 RECENT_LIMIT = 50
-
-
-def provider_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.can_provide:
-            raise Http404("Clerks and admins of providing offices only.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 SORT_COLUMNS = [
@@ -205,19 +193,34 @@ def document_upload(request, application_id: int):
     )
 
 
+def _document_change(request, form, service, *, document, done: str, **fields):
+    """Run a document service for `request.user`; on success say `done` and go back to the
+    application's page, else show the service's reasons on `form` (and return None)."""
+    try:
+        service(document=document, user=request.user, **fields)
+    except ValidationError as exc:
+        form_errors_apply(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect("dossiers:provide-application", document.application_id)
+
+
 @provider_required
 def document_edit(request, document_id: int):
     doc = selectors.document_get_for_provider(user=request.user, document_id=document_id)
     initial = {f: getattr(doc, f) for f in ("category", "code", "date", "language", "direction")}
     form = DocumentMetaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            documents.document_correct(document=doc, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        else:
-            messages.success(request, "Document details corrected.")
-            return redirect("dossiers:provide-application", doc.application_id)
+        done = _document_change(
+            request,
+            form,
+            documents.document_correct,
+            document=doc,
+            done="Document details corrected.",
+            **form.cleaned_data,
+        )
+        if done:
+            return done
     return render(
         request,
         "dossiers/provide/document_edit.html",
@@ -231,15 +234,16 @@ def document_withdraw(request, document_id: int):
     doc = selectors.document_get_for_provider(user=request.user, document_id=document_id)
     form = DocumentWithdrawForm(request.POST)
     if form.is_valid():
-        try:
-            documents.document_withdraw(
-                document=doc, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        else:
-            messages.success(request, "Document withdrawn; other offices no longer see it.")
-            return redirect("dossiers:provide-application", doc.application_id)
+        done = _document_change(
+            request,
+            form,
+            documents.document_withdraw,
+            document=doc,
+            done="Document withdrawn; other offices no longer see it.",
+            reason=form.cleaned_data["reason"],
+        )
+        if done:
+            return done
     return render(
         request,
         "dossiers/provide/document_edit.html",
