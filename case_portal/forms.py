@@ -1,6 +1,17 @@
 """Form helpers shared by every app."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+
+class TextBoxField(forms.CharField):
+    """Free text typed in a box of `rows` lines (messages, reasons, lists one per line);
+    optional unless `required=True`."""
+
+    def __init__(self, *, rows: int, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
 
 
 def form_errors_apply(form, exc: ValidationError, default_field: str | None = None) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from case_portal.forms import form_errors_apply
+from case_portal.forms import TextBoxField, form_errors_apply
 
 from .codes import OFFICE_CODES, language_choices
 from .dates import date_parse
@@ -115,9 +115,8 @@ class ApplicationForm(forms.Form):
     )
     filing_date = IsoDateField(required=False)
     title = forms.CharField(required=False, max_length=2000)
-    applicants = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    applicants = TextBoxField(
+        rows=2,
         help_text="One applicant per line.",
     )
     status = forms.ChoiceField(choices=Application.Status.choices)
@@ -125,14 +124,12 @@ class ApplicationForm(forms.Form):
         required=False, help_text="Published applications are visible to other offices."
     )
     examination_date = IsoDateField(required=False)
-    priorities = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    priorities = TextBoxField(
+        rows=3,
         help_text="One per line: office, number, date — e.g. US 61/111,111 2012-10-05.",
     )
-    publications = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    publications = TextBoxField(
+        rows=2,
         help_text="One per line: number and date — e.g. CA 2,123,456 A1 2014-04-10.",
     )
     pct = forms.CharField(
@@ -318,9 +315,10 @@ class DocumentUploadForm(DocumentMetaForm):
 
 
 class DocumentWithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextBoxField(
+        rows=2,
+        required=True,
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the history; other offices no longer see the document.",
     )
 
@@ -332,11 +330,10 @@ class CitationForm(forms.Form):
         max_length=100,
         help_text="Any spelling, e.g. US 8,131,731 B2 or EP-A-0 843 156.",
     )
-    npl_text = forms.CharField(
+    npl_text = TextBoxField(
+        rows=2,
         label="…or non-patent literature",
-        required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
     category = forms.CharField(
         max_length=8,

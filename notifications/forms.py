@@ -2,10 +2,16 @@
 
 from django import forms
 
+from case_portal.forms import TextBoxField
 from dossiers.models import Document
 from offices.widgets import DateInput
 
 from .models import DocumentRequest, Watch
+
+
+def _date_field(label: str, help_text: str) -> forms.DateField:
+    """An optional date of a request, picked in the browser's date input."""
+    return forms.DateField(label=label, required=False, widget=DateInput(), help_text=help_text)
 
 
 class WatchOptionsForm(forms.Form):
@@ -72,17 +78,13 @@ class RequestForm(forms.Form):
         empty_value=None,
         help_text="The application of your office under examination in this family.",
     )
-    needed_by = forms.DateField(
-        label="Needed by",
-        required=False,
-        widget=DateInput(),
-        help_text="Your examination date; filled in from your worklist when there is one.",
+    needed_by = _date_field(
+        "Needed by", "Your examination date; filled in from your worklist when there is one."
     )
-    message = forms.CharField(
+    message = TextBoxField(
+        rows=4,
         label="Message to the providing office (optional)",
-        required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     family_checked = forms.BooleanField(
         label="I have looked at what the family already holds and still need this.",
@@ -129,16 +131,12 @@ class RequestChangeForm(forms.Form):
             (DocumentRequest.State.DECLINED, "Declined"),
         ],
     )
-    expected_date = forms.DateField(
-        label="Reports expected by",
-        required=False,
-        widget=DateInput(),
-        help_text="Required to accept and for “examination commenced”.",
+    expected_date = _date_field(
+        "Reports expected by", "Required to accept and for “examination commenced”."
     )
-    reason = forms.CharField(
+    reason = TextBoxField(
+        rows=3,
         label="Reason for declining",
-        required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when declining.",
     )

@@ -61,17 +61,21 @@ def request_summary(req: DocumentRequest) -> str:
 # ------------------------------------------------------------------ who is told
 
 
+def _request_notice(req: DocumentRequest, text: str, **recipient) -> Notification:
+    """An unsaved notice about `req`; `recipient` says who hears it, how and of what kind."""
+    return Notification(application=req.application, request=req, text=text[:300], **recipient)
+
+
 def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -> list:
     """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail."""
     office = req.provider_office
     emailed, in_app = office_request_recipients(office)
     rows = [
-        Notification(
-            user=user,
+        _request_notice(
+            req,
+            text,
             kind=Notification.Kind.REQUEST_RECEIVED,
-            application=req.application,
-            request=req,
-            text=text[:300],
+            user=user,
             email=Notification.Email.IMMEDIATE if user in emailed else Notification.Email.NONE,
         )
         for user in (*emailed, *in_app)
@@ -79,12 +83,11 @@ def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -
     ]
     if office.request_inbox:
         rows.append(
-            Notification(
-                email_to=office.request_inbox,
+            _request_notice(
+                req,
+                text,
                 kind=Notification.Kind.REQUEST_RECEIVED,
-                application=req.application,
-                request=req,
-                text=text[:300],
+                email_to=office.request_inbox,
                 email=Notification.Email.IMMEDIATE,
                 read_at=timezone.now(),
             )
@@ -101,12 +104,11 @@ def _notify_requesters(req: DocumentRequest) -> list:
         text += f" \u2014 {req.decline_reason}"
     rows = Notification.objects.bulk_create(
         [
-            Notification(
-                user_id=join.user_id,
+            _request_notice(
+                req,
+                text,
                 kind=Notification.Kind.REQUEST_UPDATED,
-                application=req.application,
-                request=req,
-                text=text[:300],
+                user_id=join.user_id,
                 email=Notification.Email.IMMEDIATE,
             )
             for join in req.joins.filter(user__is_active=True)
