@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -216,6 +216,9 @@ def request_list(request):
             "state": state,
             "office": office,
             "sort": sort,
+            # the pager keeps the filters
+            "pager_query": urlencode({"tab": tab, "state": state, "office": office, "sort": sort})
+            + "&",
             "states": DocumentRequest.State.choices,
             "number_form": RequestByNumberForm(),
         },

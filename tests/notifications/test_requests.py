@@ -217,3 +217,25 @@ def test_request_lists_show_the_queue_and_the_requests_made(
         page = client.get(reverse("notifications:request-list")).content.decode()
     assert "Incoming to" not in page and page.count('">AU 20130001') == 12
     assert "Requests your office (CA) made" in page
+
+
+def test_request_list_pages_keep_the_chosen_filters(client, examiner, clerk, provider):
+    from dossiers.services import applications
+
+    for i in range(51):  # one more than a page
+        app = applications.application_upsert(
+            office=provider, number=f"AU2013{i + 100:06d}", published=True
+        )
+        services.request_make(user=examiner, application=app)
+    client.force_login(clerk)
+    url = reverse("notifications:request-list")
+    filters = "tab=incoming&amp;state=all&amp;office=CA&amp;sort=new"
+    page = client.get(url, {"tab": "incoming", "state": "all", "office": "ca", "sort": "new"})
+    page = page.content.decode()
+    assert "Page 1 of 2" in page and f'href="?{filters}&amp;page=2">Next</a>' in page
+    assert ">Previous</a>" not in page
+    page = client.get(
+        url, {"tab": "incoming", "state": "all", "office": "CA", "sort": "new", "page": 2}
+    ).content.decode()
+    assert "Page 2 of 2" in page and f'href="?{filters}&amp;page=1">Previous</a>' in page
+    assert page.count('">AU 2013') == 1

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dossiers.services import applications
-from notifications.models import Watch
+from notifications.models import Notification, Watch
 from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,16 @@ def test_watch_list_has_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notifications:watch-list"))
     assert response.content.decode().count('">AU 20130000') == 15
+
+
+def test_notification_list_pages_from_newest_to_older(client, examiner, foreign_app):
+    Notification.objects.bulk_create(
+        Notification(user=examiner, kind="document_added", application=foreign_app, text=f"N{i}")
+        for i in range(51)  # one more than a page
+    )
+    client.force_login(examiner)
+    url = reverse("notifications:notification-list")
+    page = client.get(url).content.decode()
+    assert "Page 1 of 2" in page and 'href="?page=2">Older</a>' in page and ">Newer<" not in page
+    page = client.get(url, {"page": 2}).content.decode()
+    assert "Page 2 of 2" in page and 'href="?page=1">Newer</a>' in page and ">Older<" not in page
