@@ -8,44 +8,55 @@ from notifications.models import DocumentRequest, Watch
 register = template.Library()
 
 
-def _watches(user) -> dict[int, Watch]:
-    cache = getattr(user, "_notifications_watches", None)
+def _once_per_request(user, name: str, build):
+    """`build(user)`, kept on the request's user so every member of the page reuses it."""
+    cache = getattr(user, name, None)
     if cache is None:
-        cache = {w.application_id: w for w in Watch.objects.filter(user=user)}
-        user._notifications_watches = cache
+        cache = build(user)
+        setattr(user, name, cache)
     return cache
+
+
+def _watches(user) -> dict[int, Watch]:
+    return _once_per_request(
+        user,
+        "_notifications_watches",
+        lambda user: {w.application_id: w for w in Watch.objects.filter(user=user)},
+    )
+
+
+def _requests_made(user) -> dict[int, DocumentRequest]:
+    found: dict[int, DocumentRequest] = {}
+    if user.office_id:
+        # The oldest active request per application (an office may ask for several things).
+        for r in DocumentRequest.objects.filter(
+            requesting_office_id=user.office_id,
+            state__in=DocumentRequest.ACTIVE,
+            application__isnull=False,
+        ).order_by("-pk"):
+            found[r.application_id] = r
+    return found
 
 
 def _requests(user) -> dict[int, DocumentRequest]:
-    cache = getattr(user, "_notifications_requests", None)
-    if cache is None:
-        cache = {}
-        if user.office_id:
-            # The oldest active request per application (an office may ask for several things).
-            for r in DocumentRequest.objects.filter(
-                requesting_office_id=user.office_id,
-                state__in=DocumentRequest.ACTIVE,
-                application__isnull=False,
-            ).order_by("-pk"):
-                cache[r.application_id] = r
-        user._notifications_requests = cache
-    return cache
+    return _once_per_request(user, "_notifications_requests", _requests_made)
+
+
+def _incoming_count(user) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    if selectors.user_handles_queue(user):
+        for app_id in DocumentRequest.objects.filter(
+            provider_office_id=user.office_id,
+            state__in=DocumentRequest.ACTIVE,
+            application__isnull=False,
+        ).values_list("application_id", flat=True):
+            counts[app_id] = counts.get(app_id, 0) + 1
+    return counts
 
 
 def _incoming(user) -> dict[int, int]:
     """Open requests per application of the user's providing office (one query per page)."""
-    cache = getattr(user, "_notifications_incoming", None)
-    if cache is None:
-        cache = {}
-        if selectors.user_handles_queue(user):
-            for app_id in DocumentRequest.objects.filter(
-                provider_office_id=user.office_id,
-                state__in=DocumentRequest.ACTIVE,
-                application__isnull=False,
-            ).values_list("application_id", flat=True):
-                cache[app_id] = cache.get(app_id, 0) + 1
-        user._notifications_incoming = cache
-    return cache
+    return _once_per_request(user, "_notifications_incoming", _incoming_count)
 
 
 @register.simple_tag
