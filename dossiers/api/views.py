@@ -105,6 +105,13 @@ def _understood(n) -> dict:
     }
 
 
+def _visible_document(request, document_id: int) -> Document:
+    try:
+        return selectors.document_get_for_user(user=request.user, document_id=document_id)
+    except Http404 as exc:
+        raise exceptions.NotFound("No such document visible to this key.") from exc
+
+
 def _provider_document(request, document_id: int) -> Document:
     try:
         return selectors.document_get_for_provider(user=request.user, document_id=document_id)
@@ -364,10 +371,7 @@ class DocumentView(CaseApiView):
         responses={200: DocumentSerializer, **_errors(401, 403, 404, 429)},
     )
     def get(self, request, document_id: int):
-        try:
-            doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
-        except Http404 as exc:
-            raise exceptions.NotFound("No such document visible to this key.") from exc
+        doc = _visible_document(request, document_id)
         _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
         return Response(DocumentSerializer(doc).data)
 
@@ -404,10 +408,7 @@ class DocumentContentView(CaseApiView):
         },
     )
     def get(self, request, document_id: int):
-        try:
-            doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
-        except Http404 as exc:
-            raise exceptions.NotFound("No such document visible to this key.") from exc
+        doc = _visible_document(request, document_id)
         _record(
             request,
             Action.DOCUMENT_DOWNLOAD,
