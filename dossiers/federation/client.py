@@ -67,6 +67,10 @@ class FetchFailed(Exception):
     """A document could not be fetched whole and verified; nothing was cached or served."""
 
 
+class NoChangeFeed(FetchFailed):
+    """The office does not offer `GET {base}/changes` (404): its lists are checked instead."""
+
+
 def _setting(name: str, default):
     return getattr(settings, name, default)
 
@@ -134,10 +138,11 @@ def _list_call(service: Service, number: str, requester, cached) -> fcache.Cache
     return fcache.CachedList(response.headers.get("etag", ""), docs, now)
 
 
-def _list_one(service: Service, number: str, requester) -> ListResult:
+def _list_one(service: Service, number: str, requester, max_age: float | None) -> ListResult:
     code = service.office_code
     cached = fcache.list_get(code, number)
-    if cached and (timezone.now() - cached.fetched_at).total_seconds() < fcache.list_ttl():
+    max_age = fcache.list_ttl() if max_age is None else max_age
+    if cached and (timezone.now() - cached.fetched_at).total_seconds() < max_age:
         return ListResult(code, number, cached.documents, cached.fetched_at)
     if not breaker.breaker_allows(code):
         return _stale(code, number, cached, "circuit open")
@@ -158,15 +163,24 @@ def _stale(code, number, cached, problem) -> ListResult:
 
 
 def documents_lists(
-    wanted: list[tuple[Service, str]], *, requester: Requester | None, budget: float | None = None
+    wanted: list[tuple[Service, str]],
+    *,
+    requester: Requester | None,
+    budget: float | None = None,
+    max_age: float | None = None,
 ) -> dict[tuple[str, str], ListResult]:
     """The lists of several applications, in parallel, all within `budget` seconds.
 
     Whatever has not answered by then is given as its cached list (or none) with a notice.
+    A cached list younger than `max_age` (default FEDERATION_LIST_TTL) is used without a call;
+    0 always asks (with If-None-Match), as the change check must.
     """
     budget = _setting("FEDERATION_PAGE_BUDGET", 2.0) if budget is None else budget
     futures = {
-        _pool.submit(_list_one, service, number, requester): (service.office_code, number)
+        _pool.submit(_list_one, service, number, requester, max_age): (
+            service.office_code,
+            number,
+        )
         for service, number in wanted
     }
     done, late = futures_wait(futures, timeout=budget)
@@ -249,17 +263,33 @@ def _stream_to(service, doc, requester, temp: Path, limit: int) -> None:
 
 
 def changes_fetch(service: Service, *, since: str) -> tuple[list[str], str]:
-    """Applications whose lists changed since `since` (ISO time) and the new 'until' mark."""
-    response = _client(service).get(
-        contract.CHANGES_PATH,
-        params={"since": since},
-        headers=_headers(service, None),
-        timeout=_timeout(),
-    )
-    if response.status_code != 200:
-        raise FetchFailed(f"answered {response.status_code}")
-    data = response.json()
-    return [str(a) for a in data.get("applications", [])], str(data.get("until", ""))
+    """Applications whose lists changed since `since` (ISO time) and the new 'until' mark.
+    Raises NoChangeFeed (404: the office has no feed) or FetchFailed."""
+    code = service.office_code
+    if not breaker.breaker_allows(code):
+        raise FetchFailed(f"{code}'s service is not answering")
+    try:
+        response = _client(service).get(
+            contract.CHANGES_PATH,
+            params={"since": since},
+            headers=_headers(service, None),
+            timeout=_timeout(),
+        )
+    except httpx.HTTPError as exc:
+        breaker.breaker_failure(code)
+        raise FetchFailed(f"{code}'s service failed: {type(exc).__name__}") from exc
+    if response.status_code == 404:
+        breaker.breaker_success(code)
+        raise NoChangeFeed(f"{code}'s service has no change feed")
+    try:
+        if response.status_code != 200:
+            raise FetchFailed(f"{code}'s change feed answered {response.status_code}")
+        changed, until = contract.changes_parse(response.json())
+    except (ValueError, contract.ContractError, FetchFailed) as exc:
+        breaker.breaker_failure(code)
+        raise FetchFailed(str(exc)) from exc
+    breaker.breaker_success(code)
+    return changed, until
 
 
 def connection_test(service: Service) -> str:

@@ -42,6 +42,11 @@ class FederatedDocument:
         return getattr(self.remote, name)
 
     code = ""
+    # What the notifications services ask of a document: no row, never withdrawn, issued.
+    pk = None
+    withdrawn_at = None
+    withdrawn_reason = ""
+    direction = Document.Direction.OUTGOING
 
     def get_category_display(self) -> str:
         return _CATEGORY_LABELS.get(self.remote.category, self.remote.category)
