@@ -9,10 +9,13 @@ download. The access policy is applied here, before any office is called.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.http import Http404
+from django.conf import settings
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from ..models import Application, Document
+from . import cache as fcache
 from . import client, contract
 from .offices import requester_for, service_for
 
@@ -65,12 +68,6 @@ class FederatedDocument:
         return reverse(
             "dossiers:remote-document-content", args=[self.application.pk, self.remote.id]
         )
-
-    @property
-    def download_name(self) -> str:
-        app = self.application
-        category = self.remote.category.replace("_", "-")
-        return f"{app.key}_{app.office.code}_{category}_{self.remote.date:%Y-%m-%d}.pdf"
 
 
 def documents_readable(user, app: Application) -> bool:
@@ -136,6 +133,33 @@ def remote_content_path(*, user, document: FederatedDocument) -> Path:
     return client.content_fetch(service, document.remote, requester=requester_for(user))
 
 
+def remote_file_response(*, user, document: FederatedDocument, filename: str, as_attachment: bool):
+    """The PDF as a response. From the content cache, or fetched: a small file whole and
+    verified first (any fault is a plain FetchFailed page); one larger than
+    FEDERATION_STREAM_BYTES relayed as it arrives (one pass: the portal keeps up with the
+    office), its last chunk held back until it is verified, so a fault past the first bytes
+    ends the download short rather than whole. Raises FetchFailed before the first byte."""
+    remote = document.remote
+    path = fcache.content_get(remote.sha256)
+    if path is None and remote.size <= getattr(settings, "FEDERATION_STREAM_BYTES", 4 * 1024**2):
+        path = remote_content_path(user=user, document=document)
+    if path is not None:
+        response = FileResponse(
+            path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=as_attachment,
+            filename=filename,
+        )
+        response.block_size = 256 * 1024  # large federated files: fewer, bigger writes
+        return response
+    service = service_for(document.application.office)
+    chunks = client.content_stream(service, remote, requester=requester_for(user))
+    response = StreamingHttpResponse(chunks, content_type="application/pdf")
+    response["Content-Length"] = str(remote.size)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
+
+
 def remote_documents_list_for_user(*, user, application: Application):
     """(FederatedDocuments, notice) for one application the user may see ([] for an office that
     deposits its documents, or whose policy does not admit the user's office)."""
@@ -145,3 +169,37 @@ def remote_documents_list_for_user(*, user, application: Application):
     result = client.documents_list(service, application.key, requester=requester_for(user))
     docs = [FederatedDocument(remote=d, application=application) for d in result.documents]
     return docs, result.notice
+
+
+def remote_documents_for_office(*, viewer, members: list[Application]) -> dict:
+    """{member pk: (FederatedDocuments, notice)} of the web-service members whose documents
+    `viewer` (selectors.OfficeViewer: any person of an office) may read: a package's lists,
+    asked in parallel as one of the office's clerks."""
+    office = viewer.office
+    wanted = {}
+    for member in members:
+        service = service_for(member.office)
+        if service is not None and documents_readable(viewer, member):
+            wanted[member.pk] = (member, service)
+    if not wanted:
+        return {}
+    results = client.documents_lists(
+        [(service, m.key) for m, service in wanted.values()],
+        requester=client.Requester(office_code=office.code, role="clerk"),
+        budget=getattr(settings, "FEDERATION_CHECK_BUDGET", 20.0),
+    )
+    out = {}
+    for pk, (member, service) in wanted.items():
+        result = results[(service.office_code, member.key)]
+        docs = [FederatedDocument(remote=d, application=member) for d in result.documents]
+        out[pk] = (docs, result.notice)
+    return out
+
+
+def package_content_path(*, office, document: FederatedDocument) -> Path:
+    """A verified local copy for a package of `office` (FetchFailed says why not)."""
+    service = service_for(document.application.office)
+    if service is None:
+        raise client.FetchFailed(f"{document.application.office.code} no longer serves it")
+    requester = client.Requester(office_code=office.code, role="clerk")
+    return client.content_fetch(service, document.remote, requester=requester)

@@ -106,7 +106,9 @@ def remote_changes_check(*, office) -> CheckResult:
     row = office.service
     started = timezone.now()
     try:
-        changed, until = client.changes_fetch(service, since=row.changes_until or started.isoformat())
+        changed, until = client.changes_fetch(
+            service, since=row.changes_until or started.isoformat()
+        )
         result.feed = True
     except client.NoChangeFeed:
         changed, until = None, ""
@@ -165,4 +167,3 @@ def _listing_record(app: Application, documents: list[contract.RemoteDocument], 
             sender=FederatedDocument, document=FederatedDocument(remote=doc, application=app)
         )
     return len(announce)
-

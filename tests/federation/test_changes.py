@@ -27,7 +27,10 @@ def fed(node, office, other_office, settings):
     settings.FEDERATION_LIST_TTL = 0
     office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
     au = application_upsert(
-        office=other_office, number="AU 2020123456", filing_date=dt.date(2020, 2, 28), published=True
+        office=other_office,
+        number="AU 2020123456",
+        filing_date=dt.date(2020, 2, 28),
+        published=True,
     )
     ca = _ca_member("CA 3,200,001")
     application_put(node.root, ca.key, [SR])
@@ -52,7 +55,9 @@ def _check(fed):
 
 
 def _told(user) -> list[str]:
-    return list(Notification.objects.filter(user=user).order_by("pk").values_list("text", flat=True))
+    return list(
+        Notification.objects.filter(user=user).order_by("pk").values_list("text", flat=True)
+    )
 
 
 def test_a_report_new_on_the_node_tells_the_watcher_once(fed):

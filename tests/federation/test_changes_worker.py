@@ -25,7 +25,10 @@ def test_beat_check_through_a_worker_tells_the_watcher_once_by_email(
     office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
     prio = [PriorityIn("AU", "AU 2020123456", dt.date(2020, 2, 28))]
     application_upsert(
-        office=other_office, number="AU 2020123456", filing_date=dt.date(2020, 2, 28), published=True
+        office=other_office,
+        number="AU 2020123456",
+        filing_date=dt.date(2020, 2, 28),
+        published=True,
     )
     ca = application_upsert(
         office=office,
