@@ -44,20 +44,25 @@ def breaker_is_open(office_code: str) -> bool:
 _open_seen: dict[str, float] = {}
 
 
-def breakers_open(office_codes: set[str]) -> set[str]:
-    """Which of the offices' breakers are open now, in at most one cache round trip (half-open
-    ones are not: their trial call must be made)."""
+def state_is_open(state: dict | None) -> bool:
+    return time.time() < (state or {}).get("open_until", 0.0)
+
+
+def breaker_states(office_codes: set[str]) -> dict[str, dict | None]:
+    """Each office's breaker state (None: no failure on record), in at most one cache round
+    trip; none for an office this process saw open until a time still to come."""
     now = time.time()
-    known = {c for c in office_codes if _open_seen.get(c, 0.0) > now}
-    rest = sorted(office_codes - known)
+    out: dict[str, dict | None] = {
+        c: {"open_until": _open_seen[c]} for c in office_codes if _open_seen.get(c, 0.0) > now
+    }
+    rest = sorted(office_codes - set(out))
     if rest:
         found = cache.get_many([_key(code) for code in rest])
         for code in rest:
-            until = (found.get(_key(code)) or {}).get("open_until", 0.0)
-            if until > now:
-                _open_seen[code] = until
-                known.add(code)
-    return known
+            out[code] = found.get(_key(code)) or None
+            if state_is_open(out[code]):
+                _open_seen[code] = out[code]["open_until"]
+    return out
 
 
 def breaker_success(office_code: str) -> None:

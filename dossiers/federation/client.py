@@ -139,17 +139,20 @@ def _list_call(service: Service, number: str, requester, cached) -> fcache.Cache
     return fcache.CachedList(response.headers.get("etag", ""), docs, now)
 
 
-def _list_one(service: Service, number: str, requester, cached) -> ListResult:
-    """One list from the office (in a pool thread): the breaker's trial, the call, the cache."""
+def _list_one(service: Service, number: str, requester, cached, state) -> ListResult:
+    """One list from the office (in a pool thread): the breaker's trial, the call, the cache.
+    `state` is the breaker's, read with the lists: with no failures on record there is no
+    breaker call to make before or after (each is a cache round trip)."""
     code = service.office_code
-    if not breaker.breaker_allows(code):
+    if state and not breaker.breaker_allows(code):
         return _stale(code, number, cached, "circuit open")
     try:
         fresh = _list_call(service, number, requester, cached)
     except (httpx.HTTPError, FetchFailed) as exc:
         breaker.breaker_failure(code)
         return _stale(code, number, cached, str(exc) or type(exc).__name__)
-    breaker.breaker_success(code)
+    if state:
+        breaker.breaker_success(code)
     fcache.list_put(code, number, fresh)
     return ListResult(code, number, fresh.documents, fresh.fetched_at)
 
@@ -160,49 +163,70 @@ def _stale(code, number, cached, problem) -> ListResult:
     return ListResult(code, number, [], None, problem)
 
 
-def documents_lists(
+@dataclass
+class PendingLists:
+    """Lists asked for and not yet collected: a page starts them, does its own queries, and
+    only then waits (`results`) — the office's time overlaps the portal's."""
+
+    ready: dict[tuple[str, str], ListResult]
+    futures: dict
+    cached: dict
+    deadline: float
+
+    def results(self) -> dict[tuple[str, str], ListResult]:
+        out = dict(self.ready)
+        if not self.futures:
+            return out
+        done, late = futures_wait(self.futures, timeout=max(0.0, self.deadline - time.monotonic()))
+        for future in done:
+            out[self.futures[future]] = future.result()
+        for future in late:
+            code, number = self.futures[future]
+            breaker.breaker_failure(code)
+            out[(code, number)] = _stale(code, number, self.cached.get((code, number)), "too slow")
+        return out
+
+
+def lists_start(
     wanted: list[tuple[Service, str]],
     *,
     requester: Requester | None,
     budget: float | None = None,
     max_age: float | None = None,
-) -> dict[tuple[str, str], ListResult]:
-    """The lists of several applications, in parallel, all within `budget` seconds.
-
-    Whatever has not answered by then is given as its cached list (or none) with a notice.
-    A cached list younger than `max_age` (default FEDERATION_LIST_TTL) is used without a call;
-    0 always asks (with If-None-Match), as the change check must.
-    """
+) -> PendingLists:
+    """Start the lists of several applications, in parallel; collect them with .results()
+    within `budget` seconds of now. Whatever has not answered by then is given as its cached
+    list (or none) with a notice. A cached list younger than `max_age` (default
+    FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match)."""
     budget = _setting("FEDERATION_PAGE_BUDGET", 2.0) if budget is None else budget
+    deadline = time.monotonic() + budget
     max_age = fcache.list_ttl() if max_age is None else max_age
     keys = [(service.office_code, number) for service, number in wanted]
-    # At most two cache round trips for all lists and breakers, none while an office's breaker
+    # Two cache round trips at most for all lists and breakers, none while an office's breaker
     # is open and its lists were seen here; only real calls go to the pool. A page with fresh
     # lists or an open breaker never waits on a thread (profiled: that cost ~10 ms a page).
-    closed_out = breaker.breakers_open({code for code, _n in keys})
+    states = breaker.breaker_states({code for code, _n in keys})
+    closed_out = {code for code, state in states.items() if breaker.state_is_open(state)}
     cached = {k: fcache.list_recent(*k) for k in keys if k[0] in closed_out}
     cached |= fcache.lists_get([k for k in keys if cached.get(k) is None])
     now = timezone.now()
-    out = {}
+    ready = {}
     futures = {}
     for (service, number), key in zip(wanted, keys, strict=True):
         entry = cached.get(key)
         if entry and (now - entry.fetched_at).total_seconds() < max_age:
-            out[key] = ListResult(key[0], number, entry.documents, entry.fetched_at)
+            ready[key] = ListResult(key[0], number, entry.documents, entry.fetched_at)
         elif key[0] in closed_out:
-            out[key] = _stale(key[0], number, entry, "circuit open")
+            ready[key] = _stale(key[0], number, entry, "circuit open")
         else:
-            futures[_pool.submit(_list_one, service, number, requester, entry)] = key
-    if not futures:
-        return out
-    done, late = futures_wait(futures, timeout=budget)
-    for future in done:
-        out[futures[future]] = future.result()
-    for future in late:
-        code, number = futures[future]
-        breaker.breaker_failure(code)
-        out[(code, number)] = _stale(code, number, cached.get((code, number)), "too slow")
-    return out
+            job = _pool.submit(_list_one, service, number, requester, entry, states.get(key[0]))
+            futures[job] = key
+    return PendingLists(ready, futures, cached, deadline)
+
+
+def documents_lists(wanted, *, requester, budget=None, max_age=None):
+    """lists_start(...).results(): the lists, waited for at once."""
+    return lists_start(wanted, requester=requester, budget=budget, max_age=max_age).results()
 
 
 def memos_clear() -> None:

@@ -1,11 +1,14 @@
 """The hooks through which pages see a web-service office's documents.
 
-`remote_documents_attach(members, user=...)`: the family selector's one call; adds the offices'
-documents to each member's `visible_documents` and a plain `federation_notice` when a service
-did not answer. `remote_document_get_for_user` and `remote_content_path`: the reader and the
-download. The access policy is applied here, before any office is called.
+`remote_documents_start(members, user=...)`: the family selector's one call; starts the
+offices' lists and returns the function that adds them to each member's `visible_documents`
+(and a plain `federation_notice` when a service did not answer). `remote_document_get_for_user`
+and `remote_file_response`: the reader and the download; `remote_documents_for_office` and
+`package_content_path`: packages. The access policy is applied here, before any office is
+called.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +86,11 @@ def documents_readable(user, app: Application) -> bool:
     return app.published and app.office.admits(office)
 
 
-def remote_documents_attach(members: list[Application], *, user) -> None:
-    """Fetch (in parallel, within the page budget) the lists of the web-service members the
-    user may read, and add them to `member.visible_documents`."""
+def remote_documents_start(members: list[Application], *, user) -> Callable[[], None]:
+    """Start fetching (in parallel, within the page budget) the lists of the web-service
+    members the user may read; the function returned waits for them and adds them to each
+    member's `visible_documents` (with a plain `federation_notice` when a service did not
+    answer). A page calls it as late as it can: the offices' time overlaps its own queries."""
     wanted = {}
     for member in members:
         member.federation_notice = ""
@@ -93,17 +98,27 @@ def remote_documents_attach(members: list[Application], *, user) -> None:
         if service is not None and documents_readable(user, member):
             wanted[member.pk] = (service, member.key)
     if not wanted:
-        return
-    results = client.documents_lists(list(wanted.values()), requester=requester_for(user))
-    for member in members:
-        if member.pk not in wanted:
-            continue
-        service, key = wanted[member.pk]
-        result = results[(service.office_code, key)]
-        member.federation_notice = result.notice
-        member.visible_documents = list(member.visible_documents) + [
-            FederatedDocument(remote=d, application=member) for d in result.documents
-        ]
+        return lambda: None
+    pending = client.lists_start(list(wanted.values()), requester=requester_for(user))
+
+    def attach() -> None:
+        results = pending.results()
+        for member in members:
+            if member.pk not in wanted:
+                continue
+            service, key = wanted[member.pk]
+            result = results[(service.office_code, key)]
+            member.federation_notice = result.notice
+            member.visible_documents = list(member.visible_documents) + [
+                FederatedDocument(remote=d, application=member) for d in result.documents
+            ]
+
+    return attach
+
+
+def remote_documents_attach(members: list[Application], *, user) -> None:
+    """remote_documents_start(...)(): the lists, waited for at once."""
+    remote_documents_start(members, user=user)()
 
 
 def remote_document_get_for_user(*, user, application_id: int, document_id: str):
