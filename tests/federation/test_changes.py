@@ -2,17 +2,16 @@
 node: from its change feed, or by listing the watched applications when it has none. A real
 node on loopback; the notifications services do the telling, exactly as for an upload."""
 
-import datetime as dt
-
 import pytest
 
 from dossiers.federation import tracking
 from dossiers.federation.tracking_models import RemoteListing
-from dossiers.services.applications import PriorityIn, application_upsert
 from notifications.models import DocumentRequest, Notification
 from notifications.services import request_make, watch_save
-from offices.service_models import OfficeService, office_service_save
-from tests.federation.nodes import TOKEN, application_put
+from offices.models import Office
+from offices.service_models import OfficeService
+from tests.federation.conftest import ca_member, web_service_family
+from tests.federation.nodes import application_put
 from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,29 +24,14 @@ WO = {"id": "wo", "category": "written_opinion", "date": "2022-06-01"}
 def fed(node, office, other_office, settings):
     """CA serves from its node; an AU examiner; one family (AU first filing, CA member)."""
     settings.FEDERATION_LIST_TTL = 0
-    office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
-    au = application_upsert(
-        office=other_office,
-        number="AU 2020123456",
-        filing_date=dt.date(2020, 2, 28),
-        published=True,
-    )
-    ca = _ca_member("CA 3,200,001")
+    au, (ca,) = web_service_family(node=node, ca=office, au=other_office)
     application_put(node.root, ca.key, [SR])
     examiner = UserFactory(office=other_office, role="examiner", email="ex@au.test")
     return {"ca": ca, "au": au, "examiner": examiner, "node": node, "office": office}
 
 
 def _ca_member(number: str):
-    from offices.models import Office
-
-    return application_upsert(
-        office=Office.objects.get(code="CA"),
-        number=number,
-        filing_date=dt.date(2021, 2, 1),
-        priorities=[PriorityIn("AU", "AU 2020123456", dt.date(2020, 2, 28))],
-        published=True,
-    )
+    return ca_member(Office.objects.get(code="CA"), number)
 
 
 def _check(fed):

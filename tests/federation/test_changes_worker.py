@@ -1,17 +1,14 @@
 """The change check as beat runs it: a real Celery worker, a real broker, a real node. Sent
 twice and run again after a restart of the node, a new report still reaches the watcher once."""
 
-import datetime as dt
-
 import pytest
 
 from dossiers import tasks
-from dossiers.services.applications import PriorityIn, application_upsert
 from notifications.models import Notification
 from notifications.services import watch_save
-from offices.service_models import office_service_save
 from tests.celery_fixtures import RedisServer, Worker, point_celery_at
-from tests.federation.nodes import TOKEN, application_put
+from tests.federation.conftest import web_service_family
+from tests.federation.nodes import application_put
 from tests.offices.factories import UserFactory
 from tests.support import wait_for
 
@@ -22,21 +19,7 @@ def test_beat_check_through_a_worker_tells_the_watcher_once_by_email(
     tmp_path, node, office, other_office, smtp_server, real_celery
 ):
     inbox, smtp_port = smtp_server
-    office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
-    prio = [PriorityIn("AU", "AU 2020123456", dt.date(2020, 2, 28))]
-    application_upsert(
-        office=other_office,
-        number="AU 2020123456",
-        filing_date=dt.date(2020, 2, 28),
-        published=True,
-    )
-    ca = application_upsert(
-        office=office,
-        number="CA 3,200,001",
-        filing_date=dt.date(2021, 2, 1),
-        priorities=prio,
-        published=True,
-    )
+    _au, (ca,) = web_service_family(node=node, ca=office, au=other_office)
     sr = {"id": "sr", "category": "search_report", "date": "2022-04-05"}
     application_put(node.root, ca.key, [sr])
     examiner = UserFactory(office=other_office, role="examiner", email="ex@au.test")

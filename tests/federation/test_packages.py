@@ -14,38 +14,24 @@ from pypdf import PdfReader
 from dossiers.federation import client
 from dossiers.services import packages, worklists
 from dossiers.services.applications import PriorityIn, application_upsert
-from offices.service_models import office_service_save
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
+from tests.federation.conftest import FIRST, web_service_family
 from tests.federation.nodes import TOKEN, application_put
 from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PRIO = [PriorityIn("AU", "AU 2020123456", dt.date(2020, 2, 28))]
+PRIO = [PriorityIn("AU", *FIRST)]
 
 
 @pytest.fixture
 def world(node, office, other_office, settings):
     """AU's clerk packages AU 2020123456; its family has two CA members served by CA's node."""
     settings.FEDERATION_LIST_TTL = 300.0
-    office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
-    au = application_upsert(
-        office=other_office,
-        number="AU 2020123456",
-        filing_date=dt.date(2020, 2, 28),
-        published=True,
+    au, cas = web_service_family(
+        node=node, ca=office, au=other_office, numbers=("CA 3,200,001", "CA 3,200,002")
     )
-    cas = [
-        application_upsert(
-            office=office,
-            number=number,
-            filing_date=dt.date(2021, 2, 1),
-            priorities=PRIO,
-            published=True,
-        )
-        for number in ("CA 3,200,001", "CA 3,200,002")
-    ]
     files = application_put(node.root, cas[0].key, [{"id": "sr", "date": "2022-04-05", "pages": 2}])
     files |= application_put(
         node.root,

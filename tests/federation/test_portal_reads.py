@@ -13,11 +13,11 @@ import pytest
 from django.utils import timezone
 
 from dossiers.federation.client import FetchFailed
-from dossiers.services.applications import PriorityIn, application_upsert
 from offices.service_models import office_service_save
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
-from tests.federation.nodes import TOKEN, application_put
+from tests.federation.conftest import web_service_family
+from tests.federation.nodes import application_put
 from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,21 +27,7 @@ pytestmark = pytest.mark.django_db
 def fed(node, office, other_office, settings):
     """CA serves from its node; AU deposits. One family: AU first filing, CA member claiming it."""
     settings.FEDERATION_LIST_TTL = 0  # every page asks the node (the cache has its own tests)
-    office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
-    prio = [PriorityIn("AU", "AU 2020123456", dt.date(2020, 2, 28))]
-    au = application_upsert(
-        office=other_office,
-        number="AU 2020123456",
-        filing_date=dt.date(2020, 2, 28),
-        published=True,
-    )
-    ca = application_upsert(
-        office=office,
-        number="CA 3,200,001",
-        filing_date=dt.date(2021, 2, 1),
-        priorities=prio,
-        published=True,
-    )
+    au, (ca,) = web_service_family(node=node, ca=office, au=other_office)
     files = application_put(node.root, ca.key, [{"id": "sr", "pages": 2, "date": "2022-04-05"}])
     DocumentFactory(application=au, date=dt.date(2021, 3, 1))
     examiner = UserFactory(office=other_office, role="examiner", email="ex@au.test")
