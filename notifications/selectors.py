@@ -7,9 +7,11 @@ from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from dossiers.federation.tracking import Interest
 from dossiers.models import Application, Document, WorklistEntry
 
 from .models import DocumentRequest, Notification, Watch
+from .services.requests import ANSWERS
 
 
 def watch_list_for_user(*, user):
@@ -195,10 +197,6 @@ def federation_interest(office) -> dict:
     """{application id: Interest} of `office`'s applications that someone watches (the
     application or its family) or has an open request on: what the federation's change check
     lists at a web-service office (registered in apps.py; dossiers cannot import us)."""
-    from dossiers.federation.tracking import Interest
-
-    from .services.requests import ANSWERS
-
     since: dict[int, dt.datetime] = {}
     answers: dict[int, set[str]] = {}
 
