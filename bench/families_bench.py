@@ -272,7 +272,7 @@ def dossier_run(client) -> dict:
             with tempfile.TemporaryFile() as tmp:
                 with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
                     for item in plans:
-                        _add_document(zf, item)
+                        _add_document(zf, item, office=None)
 
         def stream():
             with tempfile.TemporaryFile() as tmp:

@@ -46,7 +46,7 @@ SORTS = {
     "member": lambda r: (r.member.key, r.doc.date),
     "category": lambda r: (r.category_label, r.doc.date),
     "code": lambda r: (r.doc.code.upper(), r.doc.date),
-    "date": lambda r: (r.doc.date, getattr(r.doc, "pk", 0)),
+    "date": lambda r: (r.doc.date, r.doc.pk or 0),  # a federated document has no row: 0
     "language": lambda r: (r.doc.language, r.doc.date),
     "pages": lambda r: (r.doc.pages, r.doc.date),
 }

@@ -404,3 +404,6 @@ class PackageItem(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+from .federation.tracking_models import RemoteListing  # noqa: E402,F401  (registered with the app)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from offices.models import Office
 
 from . import family_page, numbers
-from .federation.reads import remote_documents_attach
+from .federation.reads import remote_documents_start
 from .models import (
     Application,
     Citation,
@@ -341,16 +341,8 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     )
     if not members:
         raise Http404("No such family.")
-    remote_documents_attach(members, user=user)  # web-service offices' lists, in parallel
-    labels = dict(Document.Category.choices)
-    for member in members:
-        grouped: dict[str, list[Document]] = {}
-        for doc in member.visible_documents:
-            grouped.setdefault(doc.category, []).append(doc)
-        member.categories_available = set(grouped)
-        member.documents_by_category = [
-            (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
-        ]
+    # Web-service offices' lists, in parallel, while the queries below run.
+    remote_attach = remote_documents_start(members, user=user)
     total = Application.objects.filter(family=family).count()
     focus = next((m for m in members if m.pk == focus_id), None)
     offices = {o.code: o for o in Office.objects.all()}
@@ -360,9 +352,19 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         member.forms = family_page.number_forms(
             member.key, office=member.office.code, filed=member.filing_date
         )
-        member.events = family_page.member_events(member)
         member.publication_rows = [
             (p, family_page.publication_links(p.key)) for p in member.publications.all()
+        ]
+    remote_attach()
+    labels = dict(Document.Category.choices)
+    for member in members:
+        member.events = family_page.member_events(member)  # documents among them
+        grouped: dict[str, list[Document]] = {}
+        for doc in member.visible_documents:
+            grouped.setdefault(doc.category, []).append(doc)
+        member.categories_available = set(grouped)
+        member.documents_by_category = [
+            (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
         ]
     documents = family_page.document_rows(members)
     return FamilyPage(

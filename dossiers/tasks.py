@@ -2,6 +2,7 @@
 
 from case_portal.celery import app
 
+from .federation import tracking
 from .services import packages
 
 EXPIRE_EVERY = 3600.0
@@ -30,6 +31,12 @@ def packages_requeue_task() -> int:
     return packages.packages_requeue()
 
 
+@app.task(name="dossiers.federation_changes_check", ignore_result=True)
+def federation_changes_check_task() -> int:
+    # Idempotent: a document is announced once, whoever runs the check and however often.
+    return sum(r.announced for r in tracking.remote_changes_check_all())
+
+
 @app.on_after_finalize.connect
 def _periodic(sender, **kwargs):
     sender.add_periodic_task(EXPIRE_EVERY, packages_expire_task.s(), name="packages: expire")
@@ -38,6 +45,11 @@ def _periodic(sender, **kwargs):
     )
     sender.add_periodic_task(
         REQUEUE_EVERY, packages_requeue_task.s(), name="packages: re-queue lost builds"
+    )
+    sender.add_periodic_task(
+        tracking.check_every(),
+        federation_changes_check_task.s(),
+        name="federation: web-service offices' new documents",
     )
 
 

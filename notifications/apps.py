@@ -7,13 +7,16 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # dossiers cannot import us; its family page asks us which members an office requested.
         from dossiers.family_page import family_requests_register
+        from dossiers.federation.tracking import interest_register
         from dossiers.services.worklists import documents_requester_register
 
-        from . import receivers, services, tasks  # noqa: F401
+        from . import receivers, selectors, services, tasks  # noqa: F401
 
         family_requests_register(_requests_made)
         # The clerk's worklist asks for documents through our request service.
         documents_requester_register(services.request_make)
+        # Web-service offices' documents: which applications the change check must list.
+        interest_register(selectors.federation_interest)
 
 
 def _requests_made(office, application_ids) -> dict:

@@ -7,9 +7,11 @@ from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from dossiers.federation.tracking import Interest
 from dossiers.models import Application, Document, WorklistEntry
 
 from .models import DocumentRequest, Notification, Watch
+from .services.requests import ANSWERS
 
 
 def watch_list_for_user(*, user):
@@ -189,3 +191,35 @@ def family_reports_elsewhere(*, user, application: Application) -> list[Document
     for doc in docs:
         latest.setdefault((doc.application.office.code, doc.category), doc)
     return list(latest.values())
+
+
+def federation_interest(office) -> dict:
+    """{application id: Interest} of `office`'s applications that someone watches (the
+    application or its family) or has an open request on: what the federation's change check
+    lists at a web-service office (registered in apps.py; dossiers cannot import us)."""
+    since: dict[int, dt.datetime] = {}
+    answers: dict[int, set[str]] = {}
+
+    def note(app_id: int, when: dt.datetime) -> None:
+        since[app_id] = min(when, since.get(app_id, when))
+
+    apps = Application.objects.filter(office=office)
+    for app_id, when in Watch.objects.filter(application__office=office).values_list(
+        "application_id", "created_at"
+    ):
+        note(app_id, when)
+    family_since: dict[int, dt.datetime] = {}
+    for family_id, when in Watch.objects.filter(scope=Watch.Scope.FAMILY).values_list(
+        "application__family_id", "created_at"
+    ):
+        family_since[family_id] = min(when, family_since.get(family_id, when))
+    for app_id, family_id in apps.filter(family_id__in=list(family_since)).values_list(
+        "pk", "family_id"
+    ):
+        note(app_id, family_since[family_id])
+    for app_id, category, when in DocumentRequest.objects.filter(
+        application__office=office, state__in=DocumentRequest.ACTIVE
+    ).values_list("application_id", "category", "created_at"):
+        note(app_id, when)
+        answers.setdefault(app_id, set()).update(ANSWERS[DocumentRequest.Wanted(category)])
+    return {a: Interest(since=s, answers=frozenset(answers.get(a, ()))) for a, s in since.items()}

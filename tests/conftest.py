@@ -29,7 +29,10 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from dossiers.federation.client import memos_clear
+
     cache.clear()
+    memos_clear()  # the federation's per-process memories of that cache
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ Field names follow the CASE/ST.96 vocabulary loosely; docs/api.md has the mappin
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -32,9 +32,9 @@ from stats.services import usage_record
 from .. import selectors
 from ..federation.client import FetchFailed
 from ..federation.reads import (
-    remote_content_path,
     remote_document_get_for_user,
     remote_documents_list_for_user,
+    remote_file_response,
 )
 from ..models import Application, Citation, Document, LookupKey
 from ..services import applications, documents
@@ -502,7 +502,12 @@ class RemoteDocumentContentView(CaseApiView):
             doc, _notice = remote_document_get_for_user(
                 user=request.user, application_id=application_id, document_id=document_id
             )
-            path = remote_content_path(user=request.user, document=doc)
+            response = remote_file_response(
+                user=request.user,
+                document=doc,
+                filename=selectors.document_download_name(doc),
+                as_attachment=True,
+            )
         except Http404 as exc:
             raise exceptions.NotFound("No such document visible to this key.") from exc
         except FetchFailed as exc:
@@ -513,9 +518,4 @@ class RemoteDocumentContentView(CaseApiView):
             provider_office=doc.application.office,
             application_id=doc.application.pk,
         )
-        return FileResponse(
-            path.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=doc.download_name,
-        )
+        return response

@@ -38,7 +38,35 @@ def breaker_is_open(office_code: str) -> bool:
     return time.time() < state.get("open_until", 0.0)
 
 
+# Open breakers this process has seen, with their end: until then it needs no cache call to
+# know (a page answered while an office is down costs no round trip). Other workers' successes
+# are seen once the end passes, as the half-open trial would anyway.
+_open_seen: dict[str, float] = {}
+
+
+def state_is_open(state: dict | None) -> bool:
+    return time.time() < (state or {}).get("open_until", 0.0)
+
+
+def breaker_states(office_codes: set[str]) -> dict[str, dict | None]:
+    """Each office's breaker state (None: no failure on record), in at most one cache round
+    trip; none for an office this process saw open until a time still to come."""
+    now = time.time()
+    out: dict[str, dict | None] = {
+        c: {"open_until": _open_seen[c]} for c in office_codes if _open_seen.get(c, 0.0) > now
+    }
+    rest = sorted(office_codes - set(out))
+    if rest:
+        found = cache.get_many([_key(code) for code in rest])
+        for code in rest:
+            out[code] = found.get(_key(code)) or None
+            if state_is_open(out[code]):
+                _open_seen[code] = out[code]["open_until"]
+    return out
+
+
 def breaker_success(office_code: str) -> None:
+    _open_seen.pop(office_code, None)
     cache.delete_many([_key(office_code), _key(office_code) + ":trial"])
 
 
@@ -49,4 +77,6 @@ def breaker_failure(office_code: str) -> None:
     if state["failures"] >= threshold or state.get("open_until"):
         state["open_until"] = time.time() + open_seconds
     cache.set(_key(office_code), state, timeout=None)
+    if state.get("open_until"):
+        _open_seen[office_code] = state["open_until"]
     cache.delete(_key(office_code) + ":trial")

@@ -8,6 +8,7 @@ capped at FEDERATION_CONTENT_CACHE_BYTES; the least recently used go first.
 
 import datetime as dt
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,7 @@ def list_ttl() -> float:
     return getattr(settings, "FEDERATION_LIST_TTL", 30.0)
 
 
-def list_get(office_code: str, number: str) -> CachedList | None:
-    data = cache.get(_list_key(office_code, number))
+def _entry(data) -> CachedList | None:
     if not data:
         return None
     return CachedList(
@@ -45,7 +45,41 @@ def list_get(office_code: str, number: str) -> CachedList | None:
     )
 
 
+# The last list this process saw of each application, for pages answered while an office's
+# breaker is open: they need no cache round trip at all (under load one costs several ms).
+_recent: OrderedDict[tuple[str, str], CachedList] = OrderedDict()
+_RECENT_MAX = 2048
+
+
+def _remember(key: tuple[str, str], entry: CachedList | None) -> CachedList | None:
+    if entry is not None:
+        _recent[key] = entry
+        _recent.move_to_end(key)
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
+    return entry
+
+
+def list_recent(office_code: str, number: str) -> CachedList | None:
+    """The last list this process saw (no cache call); may be older than the shared one."""
+    return _recent.get((office_code, number))
+
+
+def list_get(office_code: str, number: str) -> CachedList | None:
+    key = (office_code, number)
+    return _remember(key, _entry(cache.get(_list_key(*key))))
+
+
+def lists_get(keys: list[tuple[str, str]]) -> dict[tuple[str, str], CachedList | None]:
+    """Several lists in one cache round trip."""
+    if not keys:
+        return {}
+    found = cache.get_many([_list_key(code, number) for code, number in keys])
+    return {k: _remember(k, _entry(found.get(_list_key(*k)))) for k in keys}
+
+
 def list_put(office_code: str, number: str, entry: CachedList) -> None:
+    _remember((office_code, number), entry)
     cache.set(
         _list_key(office_code, number),
         {
@@ -58,7 +92,24 @@ def list_put(office_code: str, number: str, entry: CachedList) -> None:
 
 
 def list_forget(office_code: str, number: str) -> None:
+    _recent.pop((office_code, number), None)
     cache.delete(_list_key(office_code, number))
+
+
+def _refusal_key(sha256: str) -> str:
+    return f"federation:refused:{sha256}"
+
+
+def refusal_put(sha256: str, reason: str) -> None:
+    """A file refused after it was streamed (sha256 mismatch): the next reader is told at once,
+    with a plain page, instead of being sent it again."""
+    cache.set(
+        _refusal_key(sha256), reason, timeout=getattr(settings, "FEDERATION_REFUSAL_TTL", 600)
+    )
+
+
+def refusal_get(sha256: str) -> str:
+    return cache.get(_refusal_key(sha256)) or ""
 
 
 # --- content on disk ---

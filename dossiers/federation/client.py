@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
@@ -65,6 +66,10 @@ class ListResult:
 
 class FetchFailed(Exception):
     """A document could not be fetched whole and verified; nothing was cached or served."""
+
+
+class NoChangeFeed(FetchFailed):
+    """The office does not offer `GET {base}/changes` (404): its lists are checked instead."""
 
 
 def _setting(name: str, default):
@@ -134,19 +139,20 @@ def _list_call(service: Service, number: str, requester, cached) -> fcache.Cache
     return fcache.CachedList(response.headers.get("etag", ""), docs, now)
 
 
-def _list_one(service: Service, number: str, requester) -> ListResult:
+def _list_one(service: Service, number: str, requester, cached, state) -> ListResult:
+    """One list from the office (in a pool thread): the breaker's trial, the call, the cache.
+    `state` is the breaker's, read with the lists: with no failures on record there is no
+    breaker call to make before or after (each is a cache round trip)."""
     code = service.office_code
-    cached = fcache.list_get(code, number)
-    if cached and (timezone.now() - cached.fetched_at).total_seconds() < fcache.list_ttl():
-        return ListResult(code, number, cached.documents, cached.fetched_at)
-    if not breaker.breaker_allows(code):
+    if state and not breaker.breaker_allows(code):
         return _stale(code, number, cached, "circuit open")
     try:
         fresh = _list_call(service, number, requester, cached)
     except (httpx.HTTPError, FetchFailed) as exc:
         breaker.breaker_failure(code)
         return _stale(code, number, cached, str(exc) or type(exc).__name__)
-    breaker.breaker_success(code)
+    if state:
+        breaker.breaker_success(code)
     fcache.list_put(code, number, fresh)
     return ListResult(code, number, fresh.documents, fresh.fetched_at)
 
@@ -157,27 +163,77 @@ def _stale(code, number, cached, problem) -> ListResult:
     return ListResult(code, number, [], None, problem)
 
 
-def documents_lists(
-    wanted: list[tuple[Service, str]], *, requester: Requester | None, budget: float | None = None
-) -> dict[tuple[str, str], ListResult]:
-    """The lists of several applications, in parallel, all within `budget` seconds.
+@dataclass
+class PendingLists:
+    """Lists asked for and not yet collected: a page starts them, does its own queries, and
+    only then waits (`results`) — the office's time overlaps the portal's."""
 
-    Whatever has not answered by then is given as its cached list (or none) with a notice.
-    """
+    ready: dict[tuple[str, str], ListResult]
+    futures: dict
+    cached: dict
+    deadline: float
+
+    def results(self) -> dict[tuple[str, str], ListResult]:
+        out = dict(self.ready)
+        if not self.futures:
+            return out
+        done, late = futures_wait(self.futures, timeout=max(0.0, self.deadline - time.monotonic()))
+        for future in done:
+            out[self.futures[future]] = future.result()
+        for future in late:
+            code, number = self.futures[future]
+            breaker.breaker_failure(code)
+            out[(code, number)] = _stale(code, number, self.cached.get((code, number)), "too slow")
+        return out
+
+
+def lists_start(
+    wanted: list[tuple[Service, str]],
+    *,
+    requester: Requester | None,
+    budget: float | None = None,
+    max_age: float | None = None,
+) -> PendingLists:
+    """Start the lists of several applications, in parallel; collect them with .results()
+    within `budget` seconds of now. Whatever has not answered by then is given as its cached
+    list (or none) with a notice. A cached list younger than `max_age` (default
+    FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match)."""
     budget = _setting("FEDERATION_PAGE_BUDGET", 2.0) if budget is None else budget
-    futures = {
-        _pool.submit(_list_one, service, number, requester): (service.office_code, number)
-        for service, number in wanted
-    }
-    done, late = futures_wait(futures, timeout=budget)
-    out = {}
-    for future in done:
-        out[futures[future]] = future.result()
-    for future in late:
-        code, number = futures[future]
-        breaker.breaker_failure(code)
-        out[(code, number)] = _stale(code, number, fcache.list_get(code, number), "too slow")
-    return out
+    deadline = time.monotonic() + budget
+    max_age = fcache.list_ttl() if max_age is None else max_age
+    keys = [(service.office_code, number) for service, number in wanted]
+    # Two cache round trips at most for all lists and breakers, none while an office's breaker
+    # is open and its lists were seen here; only real calls go to the pool. A page with fresh
+    # lists or an open breaker never waits on a thread (profiled: that cost ~10 ms a page).
+    states = breaker.breaker_states({code for code, _n in keys})
+    closed_out = {code for code, state in states.items() if breaker.state_is_open(state)}
+    cached = {k: fcache.list_recent(*k) for k in keys if k[0] in closed_out}
+    cached |= fcache.lists_get([k for k in keys if cached.get(k) is None])
+    now = timezone.now()
+    ready = {}
+    futures = {}
+    for (service, number), key in zip(wanted, keys, strict=True):
+        entry = cached.get(key)
+        if entry and (now - entry.fetched_at).total_seconds() < max_age:
+            ready[key] = ListResult(key[0], number, entry.documents, entry.fetched_at)
+        elif key[0] in closed_out:
+            ready[key] = _stale(key[0], number, entry, "circuit open")
+        else:
+            job = _pool.submit(_list_one, service, number, requester, entry, states.get(key[0]))
+            futures[job] = key
+    return PendingLists(ready, futures, cached, deadline)
+
+
+def documents_lists(wanted, *, requester, budget=None, max_age=None):
+    """lists_start(...).results(): the lists, waited for at once."""
+    return lists_start(wanted, requester=requester, budget=budget, max_age=max_age).results()
+
+
+def memos_clear() -> None:
+    """Forget what this process remembers of lists and open breakers (with the cache they
+    mirror, e.g. between tests)."""
+    fcache._recent.clear()
+    breaker._open_seen.clear()
 
 
 def documents_list(service: Service, number: str, *, requester=None, budget=None) -> ListResult:
@@ -196,39 +252,64 @@ def content_fetch(
     hit = fcache.content_get(doc.sha256)
     if hit is not None:
         return hit
+    for _chunk in content_stream(service, doc, requester=requester):
+        pass
+    return fcache.content_path(doc.sha256)
+
+
+def content_stream(
+    service: Service, doc: contract.RemoteDocument, *, requester: Requester | None
+) -> Iterator[bytes]:
+    """The document's bytes as they arrive from the office, in one pass: each chunk is hashed
+    and written to the content cache's temporary file on its way out, and the last chunk is
+    held back until size and sha256 are verified, so a cut or altered file never arrives whole
+    and is never cached. What the headers and the first bytes can tell (status, type, PDF,
+    a refusal remembered from an earlier try) raises FetchFailed before anything is sent."""
+    refused = fcache.refusal_get(doc.sha256)
+    if refused:
+        raise FetchFailed(refused)
     limit = min(doc.size, _setting("FEDERATION_MAX_BYTES", 200 * 1024**2))
     if doc.size > limit:
         raise FetchFailed("the document is larger than the portal accepts")
     if not breaker.breaker_allows(service.office_code):
         raise FetchFailed(f"{service.office_code}'s service is not answering")
-    temp = fcache.content_temp(doc.sha256)
-    try:
-        _stream_to(service, doc, requester, temp, limit)
-    except (httpx.HTTPError, FetchFailed, OSError) as exc:
-        temp.unlink(missing_ok=True)
-        breaker.breaker_failure(service.office_code)
-        if isinstance(exc, FetchFailed):
-            raise
-        raise FetchFailed(f"{service.office_code}'s service failed: {type(exc).__name__}") from exc
-    breaker.breaker_success(service.office_code)
-    return fcache.content_commit(temp, doc.sha256)
-
-
-def _stream_to(service, doc, requester, temp: Path, limit: int) -> None:
-    deadline = time.monotonic() + _setting("FEDERATION_CONTENT_SECONDS", 300.0)
     path = contract.CONTENT_PATH.format(id=quote(doc.id, safe=""))
-    digest = hashlib.sha256()
-    written = 0
-    with _client(service).stream(
+    stream = _client(service).stream(
         "GET", path, headers=_headers(service, requester), timeout=_timeout()
-    ) as response:
+    )
+    try:
+        response = stream.__enter__()
         if response.status_code != 200:
             raise FetchFailed(f"{service.office_code}'s service answered {response.status_code}")
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype != "application/pdf":
             raise FetchFailed(f"{service.office_code}'s service did not send a PDF")
+        chunks = response.iter_raw(_CHUNK)
+        first = b""
+        while len(first) < 5 and (more := next(chunks, b"")):
+            first += more
+        if not first.startswith(b"%PDF-"):
+            raise FetchFailed("the office sent something that is not a PDF")
+    except (httpx.HTTPError, FetchFailed) as exc:
+        stream.__exit__(None, None, None)
+        breaker.breaker_failure(service.office_code)
+        if isinstance(exc, FetchFailed):
+            raise
+        raise FetchFailed(f"{service.office_code}'s service failed: {type(exc).__name__}") from exc
+    return _relay(service, doc, stream, chunks, first, limit)
+
+
+def _relay(service, doc, stream, chunks, first: bytes, limit: int) -> Iterator[bytes]:
+    deadline = time.monotonic() + _setting("FEDERATION_CONTENT_SECONDS", 300.0)
+    temp = fcache.content_temp(doc.sha256)
+    digest = hashlib.sha256()
+    done = False
+    try:
         with temp.open("wb") as fh:
-            for chunk in response.iter_raw(_CHUNK):
+            held, written = first, len(first)
+            digest.update(first)
+            fh.write(first)
+            for chunk in chunks:
                 written += len(chunk)
                 if written > limit:
                     raise FetchFailed("the office sent more than the document's size")
@@ -236,30 +317,61 @@ def _stream_to(service, doc, requester, temp: Path, limit: int) -> None:
                     raise FetchFailed("the office is sending too slowly")
                 digest.update(chunk)
                 fh.write(chunk)
-    if written != doc.size:
-        raise FetchFailed("the download stopped half-way")
-    if digest.hexdigest() != doc.sha256:
-        raise FetchFailed("the file does not match its sha256; refused")
-    with temp.open("rb") as fh:
-        if fh.read(5) != b"%PDF-":
-            raise FetchFailed("the office sent something that is not a PDF")
+                yield held
+                held = chunk
+        if written != doc.size:
+            raise FetchFailed("the download stopped half-way")
+        if digest.hexdigest() != doc.sha256:
+            fcache.refusal_put(doc.sha256, "the file does not match its sha256; refused")
+            raise FetchFailed("the file does not match its sha256; refused")
+        fcache.content_commit(temp, doc.sha256)
+        done = True
+        breaker.breaker_success(service.office_code)
+        yield held
+    except (httpx.HTTPError, OSError) as exc:
+        breaker.breaker_failure(service.office_code)
+        raise FetchFailed(f"the download stopped half-way ({type(exc).__name__})") from exc
+    except FetchFailed:
+        breaker.breaker_failure(service.office_code)
+        raise
+    finally:
+        # Also when the reader goes away (GeneratorExit): no partial file stays behind.
+        stream.__exit__(None, None, None)
+        if not done:
+            temp.unlink(missing_ok=True)
 
 
 # --- changes and operator checks ---
 
 
 def changes_fetch(service: Service, *, since: str) -> tuple[list[str], str]:
-    """Applications whose lists changed since `since` (ISO time) and the new 'until' mark."""
-    response = _client(service).get(
-        contract.CHANGES_PATH,
-        params={"since": since},
-        headers=_headers(service, None),
-        timeout=_timeout(),
-    )
-    if response.status_code != 200:
-        raise FetchFailed(f"answered {response.status_code}")
-    data = response.json()
-    return [str(a) for a in data.get("applications", [])], str(data.get("until", ""))
+    """Applications whose lists changed since `since` (ISO time) and the new 'until' mark.
+    Raises NoChangeFeed (404: the office has no feed) or FetchFailed."""
+    code = service.office_code
+    if not breaker.breaker_allows(code):
+        raise FetchFailed(f"{code}'s service is not answering")
+    try:
+        response = _client(service).get(
+            contract.CHANGES_PATH,
+            params={"since": since},
+            headers=_headers(service, None),
+            timeout=_timeout(),
+        )
+    except httpx.HTTPError as exc:
+        breaker.breaker_failure(code)
+        raise FetchFailed(f"{code}'s service failed: {type(exc).__name__}") from exc
+    if response.status_code == 404:
+        breaker.breaker_success(code)
+        raise NoChangeFeed(f"{code}'s service has no change feed")
+    try:
+        if response.status_code != 200:
+            raise FetchFailed(f"{code}'s change feed answered {response.status_code}")
+        changed, until = contract.changes_parse(response.json())
+    except (ValueError, contract.ContractError, FetchFailed) as exc:
+        breaker.breaker_failure(code)
+        raise FetchFailed(str(exc)) from exc
+    breaker.breaker_success(code)
+    return changed, until
 
 
 def connection_test(service: Service) -> str:

@@ -88,6 +88,16 @@ def documents_parse(payload, *, office_code: str) -> list[RemoteDocument]:
     return [document_parse(item, office_code=office_code) for item in payload["documents"]]
 
 
+def changes_parse(payload) -> tuple[list[str], str]:
+    """The change feed's answer -> (application numbers, the office's 'until' mark)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("applications"), list):
+        raise ContractError("the change feed has no 'applications' list")
+    until = payload.get("until")
+    if not isinstance(until, str) or not until or len(until) > 64:
+        raise ContractError("the change feed has no 'until' mark")
+    return [str(a) for a in payload["applications"]], until
+
+
 def document_render(doc: RemoteDocument) -> dict:
     """RemoteDocument -> the wire entry (the node writes what the client reads)."""
     return {

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 from . import contract
 
-FAULTS = ("slow", "error", "wrong-type", "truncate", "hang", "bad-sha", "huge")
+FAULTS = ("slow", "error", "wrong-type", "truncate", "hang", "bad-sha", "huge", "no-feed")
 _CHUNK = 64 * 1024
 
 
@@ -108,7 +108,7 @@ class OfficeNode:
             return self._list(environ, start_response, parts[1], fault)
         if len(parts) == 3 and parts[0] == "documents" and parts[2] == "content":
             return self._content(environ, start_response, parts[1], fault)
-        if parts == ["changes"]:
+        if parts == ["changes"] and fault != "no-feed":
             return self._changes(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "no such resource"})
 
@@ -182,12 +182,15 @@ class OfficeNode:
                 since = dt.datetime.fromisoformat(query["since"][0]).timestamp()
             except ValueError:
                 return _json(start_response, "400 Bad Request", {"error": "since is not ISO"})
+        # "until" is taken before the folders are read: a change made while they are read is
+        # reported again next time rather than never.
+        now = dt.datetime.now(dt.UTC).isoformat()
         changed = []
         for folder in self._application_dirs():
-            mtime = max(p.stat().st_mtime for p in folder.iterdir())
+            # The folder's own time too: a file removed or renamed changes only the folder.
+            mtime = max([folder.stat().st_mtime] + [p.stat().st_mtime for p in folder.iterdir()])
             if mtime > since:
                 changed.append(folder.name)
-        now = dt.datetime.now(dt.UTC).isoformat()
         return _json(start_response, "200 OK", {"applications": changed, "until": now})
 
 

@@ -5,11 +5,14 @@ import logging
 import shutil
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import numbers
+from ..federation.client import FetchFailed
+from ..federation.reads import package_content_path
 from ..models import (
     Application,
     Document,
@@ -101,7 +104,7 @@ def _manifest(package: Package, plans: list[ApplicationPlan], included: set[str]
                     plan.application.key,
                     plan.application.display,
                     item.path,
-                    doc.pk,
+                    doc.pk or doc.id,  # a web-service office's document: the office's id
                     doc.application.office.code,
                     doc.application.display,
                     doc.category,
@@ -158,18 +161,29 @@ def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[s
     return HTML(string=html).write_pdf()
 
 
-def _add_document(zf: zipfile.ZipFile, item: PlannedDocument) -> bool:
+def _add_document(zf: zipfile.ZipFile, item: PlannedDocument, *, office) -> str:
+    """Write one document into the ZIP; "" when it is in, else why it is missing. A web-service
+    office's document is fetched through the federation client first (whole, sha256 checked):
+    an entry is only ever started on a verified file, so the ZIP never holds half of one."""
     doc = item.document
-    info = zipfile.ZipInfo(item.path, _zip_time(doc.created_at))
+    if doc.pk is None:
+        try:
+            path = package_content_path(office=office, document=doc)
+        except FetchFailed as exc:
+            return f"{exc}; not included, try again later."
+        source, when = partial(path.open, "rb"), timezone.now()
+    else:
+        source, when = partial(doc.file.open, "rb"), doc.created_at
+    info = zipfile.ZipInfo(item.path, _zip_time(when))
     info.compress_type = zipfile.ZIP_STORED
     info.file_size = doc.size  # lets zipfile choose ZIP64 up front for files over 2 GiB
     try:
-        with doc.file.open("rb") as src, zf.open(info, "w") as dst:
+        with source() as src, zf.open(info, "w") as dst:
             shutil.copyfileobj(src, dst, CHUNK)
     except (FileNotFoundError, OSError):
-        logger.warning("Document %s file %s unreadable for a package", doc.pk, doc.file.name)
-        return False
-    return True
+        logger.warning("%s unreadable for a package", item.path)
+        return "the file could not be read from storage; try again later."
+    return ""
 
 
 class _Sink:

@@ -23,6 +23,7 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import numbers, signals
+from ..federation.reads import remote_documents_for_office
 from ..models import (
     Application,
     Document,
@@ -145,6 +146,16 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
         )
     )
     requested = open_requests_by_family(office, family_ids)
+    # Web-service offices' documents, listed by their services (in parallel) as for a page.
+    remote = remote_documents_for_office(
+        viewer=OfficeViewer(office),
+        members=[
+            m
+            for family in members_by_family.values()
+            for m in family
+            if m.pk in visible_ids and m.office_id != office.pk
+        ],
+    )
     delivered: dict[int, set[int]] = defaultdict(set)
     if package.only_new:
         for app_id, doc_id in (
@@ -187,8 +198,12 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
             if member.pk not in visible_ids:
                 continue
             docs = docs_by_member.get(member.pk, [])
+            remote_docs, notice = remote.get(member.pk, ([], ""))
+            docs = docs + remote_docs
             if not docs:
-                if member.office_id not in sharing:
+                if notice:
+                    why = f"{notice}, so its documents could not be listed"
+                elif member.office_id not in sharing:
                     why = f"{member.office.code} does not share its documents with {office.code}"
                 else:
                     why = "no documents shared yet"
@@ -235,13 +250,12 @@ def _build(package: Package, store: jobs.Store) -> Package:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for plan in plans:
                 for item in plan.documents:
-                    if _add_document(zf, item):
-                        included.add(item.path)
+                    problem = _add_document(zf, item, office=package.office)
+                    if problem:
+                        # Listed as missing, with why, in the index; the package still builds.
+                        plan.unavailable.append(f"{item.path.split('/', 1)[1]}: {problem}")
                     else:
-                        plan.unavailable.append(
-                            f"{item.path.split('/', 1)[1]}: the file could not be read from "
-                            "storage; try again later."
-                        )
+                        included.add(item.path)
                     done += 1
                     jobs.progress(Package, package.pk, done=done)
             now = _zip_time(timezone.now())
@@ -266,27 +280,29 @@ def _build(package: Package, store: jobs.Store) -> Package:
 def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str]) -> None:
     """Inside finish()'s transaction: record what went out, count it, tell the clerk."""
     PackageItem.objects.filter(package=package).delete()
-    items = [
-        PackageItem(
-            package=package,
-            application=plan.application,
-            document=item.document,
-            path=item.path,
-        )
+    sent = [
+        (plan.application, item)
         for plan in plans
         for item in plan.documents
         if item.path in included
     ]
-    PackageItem.objects.bulk_create(items)
+    # A web-service office's document has no row to point at: counted, not kept as an item.
+    PackageItem.objects.bulk_create(
+        [
+            PackageItem(package=package, application=app, document=item.document, path=item.path)
+            for app, item in sent
+            if item.document.pk
+        ]
+    )
     usage_record(action=Action.PACKAGE_BUILT, user=package.created_by, office=package.office)
-    for item in items:
+    for _app, item in sent:
         doc = item.document
         usage_record(
             action=Action.DOCUMENT_DOWNLOAD,
             user=package.created_by,
             office=package.office,
             provider_office=doc.application.office,
-            application_id=doc.application_id,
+            application_id=doc.application.pk,
             document_id=doc.pk,
             bulk=True,
         )

@@ -1,5 +1,5 @@
 from csp.decorators import csp_replace
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -9,7 +9,7 @@ from stats.services import usage_record
 
 from .. import data, selectors
 from ..federation.client import FetchFailed
-from ..federation.reads import remote_content_path, remote_document_get_for_user
+from ..federation.reads import remote_document_get_for_user, remote_file_response
 
 
 def _document_use_record(request, doc, action: str) -> None:
@@ -85,21 +85,26 @@ def remote_document_detail(request, application_id: int, document_id: str):
     return render(
         request,
         "dossiers/remote_document_detail.html",
-        {"doc": doc, "notice": notice, "filename": doc.download_name},
+        {"doc": doc, "notice": notice, "filename": selectors.document_download_name(doc)},
     )
 
 
 @xframe_options_sameorigin
 @csp_replace({"frame-ancestors": ["'self'"]})
 def remote_document_content(request, application_id: int, document_id: str):
+    inline = request.GET.get("inline") == "1"
     try:
         doc, _notice = remote_document_get_for_user(
             user=request.user, application_id=application_id, document_id=document_id
         )
-        path = remote_content_path(user=request.user, document=doc)
+        response = remote_file_response(
+            user=request.user,
+            document=doc,
+            filename=selectors.document_download_name(doc),
+            as_attachment=not inline,
+        )
     except FetchFailed as exc:
         return _remote_unavailable(request, str(exc))
-    inline = request.GET.get("inline") == "1"
     if not inline:
         usage_record(
             action=Action.DOCUMENT_DOWNLOAD,
@@ -107,13 +112,6 @@ def remote_document_content(request, application_id: int, document_id: str):
             provider_office=doc.application.office,
             application_id=doc.application.pk,
         )
-    response = FileResponse(
-        path.open("rb"),
-        content_type="application/pdf",
-        as_attachment=not inline,
-        filename=doc.download_name,
-    )
-    response.block_size = 256 * 1024  # large federated files: fewer, bigger writes
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from case_portal.jobs import enqueue_on_commit
 from dossiers import numbers
+from dossiers.federation.reads import documents_readable
 from dossiers.models import Application, Document
 from offices.services import user_invitation_email
 from stats.models import Action
@@ -136,6 +137,8 @@ def watch_delete(*, watch: Watch) -> None:
 
 def _may_see(user, document: Document) -> bool:
     """Nobody hears of what they may not read (or could not, before it was withdrawn)."""
+    if document.pk is None:  # a web-service office's document: no row, its application's rule
+        return documents_readable(user, document.application)
     return Document.objects.visible_to(user, include_withdrawn=True).filter(pk=document.pk).exists()
 
 
@@ -235,7 +238,7 @@ def notifications_for_document(
                 user_id=user_id,
                 kind=kind,
                 application=app,
-                document=document,
+                document=document if document.pk else None,  # no row for a federated one
                 request=entry.request,
                 watch=entry.watch,
                 text=text[:300],

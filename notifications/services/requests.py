@@ -332,7 +332,7 @@ def requests_fulfil_for_document(*, document: Document, actor=None) -> list[Docu
             continue
         req.application = app
         req.state = S.FULFILLED
-        req.fulfilled_by = document
+        req.fulfilled_by = document if document.pk else None  # no row for a federated one
         req.changed_by = actor if getattr(actor, "pk", None) else None
         req.updated_at = timezone.now()
         req.save()

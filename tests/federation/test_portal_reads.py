@@ -3,6 +3,8 @@ download, with the access policy and usage counting of deposited documents, and 
 the node answered plainly (never a 500, never a hang)."""
 
 import datetime as dt
+import hashlib
+import os
 import re
 import time
 from pathlib import Path
@@ -10,11 +12,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from dossiers.services.applications import PriorityIn, application_upsert
+from dossiers.federation.client import FetchFailed
 from offices.service_models import office_service_save
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
-from tests.federation.nodes import TOKEN, application_put
+from tests.federation.conftest import web_service_family
+from tests.federation.nodes import application_put
 from tests.offices.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,21 +27,7 @@ pytestmark = pytest.mark.django_db
 def fed(node, office, other_office, settings):
     """CA serves from its node; AU deposits. One family: AU first filing, CA member claiming it."""
     settings.FEDERATION_LIST_TTL = 0  # every page asks the node (the cache has its own tests)
-    office_service_save(office=office, mode="web_service", base_url=node.url, token=TOKEN)
-    prio = [PriorityIn("AU", "AU 2020123456", dt.date(2020, 2, 28))]
-    au = application_upsert(
-        office=other_office,
-        number="AU 2020123456",
-        filing_date=dt.date(2020, 2, 28),
-        published=True,
-    )
-    ca = application_upsert(
-        office=office,
-        number="CA 3,200,001",
-        filing_date=dt.date(2021, 2, 1),
-        priorities=prio,
-        published=True,
-    )
+    au, (ca,) = web_service_family(node=node, ca=office, au=other_office)
     files = application_put(node.root, ca.key, [{"id": "sr", "pages": 2, "date": "2022-04-05"}])
     DocumentFactory(application=au, date=dt.date(2021, 3, 1))
     examiner = UserFactory(office=other_office, role="examiner", email="ex@au.test")
@@ -190,3 +179,78 @@ def test_api_lists_and_serves_the_offices_documents_with_the_same_rules(client, 
         f"/api/v1/remote-documents/{fed['ca'].pk}/{fed['ca'].key}.zz/content", **auth
     )
     assert failed.status_code == 503 and failed["Content-Type"] == "application/json"
+
+
+def test_a_deposited_and_a_federated_report_of_the_same_day_sort_side_by_side(client, fed):
+    DocumentFactory(application=fed["au"], date=dt.date(2022, 4, 5))  # the CA report's day
+    response = _page(client, fed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("2022-04-05") >= 2
+
+
+@pytest.fixture
+def big(fed, settings):
+    """A 1.5 MB report: above FEDERATION_STREAM_BYTES, so relayed as it arrives."""
+    settings.FEDERATION_STREAM_BYTES = 512 * 1024
+    data = b"%PDF-1.4\n" + os.urandom(1536 * 1024) + b"\n%%EOF\n"
+    files = application_put(
+        fed["node"].root, fed["ca"].key, [{"id": "sr", "date": "2022-04-05", "data": data}]
+    )
+    url = f"/documents/remote/{fed['ca'].pk}/{fed['ca'].key}.sr/content"
+    return {"data": files[f"{fed['ca'].key}.sr"], "url": url}
+
+
+def _read_all(response) -> tuple[bytes, Exception | None]:
+    got = []
+    try:
+        for chunk in response.streaming_content:
+            got.append(chunk)
+    except FetchFailed as exc:  # what the server does with it: close the connection short
+        return b"".join(got), exc
+    return b"".join(got), None
+
+
+def test_a_large_document_is_relayed_as_it_arrives_and_kept_once_verified(
+    client, fed, big, settings
+):
+    client.force_login(fed["examiner"])
+    asked = fed["node"].calls(big["url"].split("/", 4)[-1])  # the node's log spans the module
+    response = client.get(big["url"])
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Length"] == str(len(big["data"]))
+    assert "attachment" in response["Content-Disposition"]
+    body, error = _read_all(response)
+    assert error is None and body == big["data"]
+    assert [p.name for p in Path(settings.FEDERATION_CACHE_DIR).iterdir()] == [
+        hashlib.sha256(big["data"]).hexdigest() + ".pdf"
+    ]
+    again = client.get(big["url"])  # now from the content cache, not the node
+    assert b"".join(again.streaming_content) == big["data"]
+    assert fed["node"].calls(big["url"].split("/", 4)[-1]) == asked + 1
+
+
+def test_a_large_document_that_does_not_match_ends_short_and_is_refused_next_time(
+    client, fed, big, node, settings
+):
+    node.fault("bad-sha")
+    client.force_login(fed["examiner"])
+    body, error = _read_all(client.get(big["url"]))
+    assert "sha256" in str(error)
+    assert 0 < len(body) < len(big["data"])  # never the whole altered file
+    assert not list(Path(settings.FEDERATION_CACHE_DIR).glob("*"))
+    refused = client.get(big["url"])
+    assert refused.status_code == 503 and "sha256" in refused.content.decode()
+
+
+def test_a_large_document_cut_off_by_the_node_ends_short_and_nothing_is_kept(
+    client, fed, big, node, settings
+):
+    node.fault("truncate")
+    client.force_login(fed["examiner"])
+    body, error = _read_all(client.get(big["url"]))
+    assert "half-way" in str(error) and len(body) < len(big["data"])
+    assert not list(Path(settings.FEDERATION_CACHE_DIR).glob("*"))
+    node.fault("")
+    body, error = _read_all(client.get(big["url"]))
+    assert error is None and body == big["data"]

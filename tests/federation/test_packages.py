@@ -1,0 +1,130 @@
+"""A clerk's package takes web-service offices' documents too: fetched whole through the one
+client during the build, sha256 checked; what a node cannot deliver is listed in the index as
+missing with the reason, and the package is built all the same. A real node on loopback."""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from dossiers.federation import client
+from dossiers.services import packages, worklists
+from dossiers.services.applications import PriorityIn, application_upsert
+from stats.models import Action, UsageEvent
+from tests.dossiers.factories import DocumentFactory
+from tests.federation.conftest import FIRST, web_service_family
+from tests.federation.nodes import TOKEN, application_put
+from tests.offices.factories import OfficeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PRIO = [PriorityIn("AU", *FIRST)]
+
+
+@pytest.fixture
+def world(node, office, other_office, settings):
+    """AU's clerk packages AU 2020123456; its family has two CA members served by CA's node."""
+    settings.FEDERATION_LIST_TTL = 300.0
+    au, cas = web_service_family(
+        node=node, ca=office, au=other_office, numbers=("CA 3,200,001", "CA 3,200,002")
+    )
+    files = application_put(node.root, cas[0].key, [{"id": "sr", "date": "2022-04-05", "pages": 2}])
+    files |= application_put(
+        node.root,
+        cas[1].key,
+        [{"id": "oa", "category": "office_action", "date": "2023-01-09"}],
+    )
+    clerk = UserFactory(office=other_office, role="clerk", email="clerk@au.test")
+    wl = worklists.worklist_create(user=clerk, name="Week 49")
+    worklists.worklist_lines_add(worklist=wl, text="AU 2020123456;2026-12-01")
+    return {"au": au, "cas": cas, "files": files, "clerk": clerk, "worklist": wl, "node": node}
+
+
+def _build(world):
+    package = packages.package_request(worklist=world["worklist"], user=world["clerk"])
+    packages.package_build(package_id=package.pk)
+    package.refresh_from_db()
+    return package
+
+
+def _open(package) -> zipfile.ZipFile:
+    with default_storage.open(package.file.name, "rb") as fh:
+        return zipfile.ZipFile(io.BytesIO(fh.read()))
+
+
+def _index(zf) -> str:
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(zf.read("index.pdf"))).pages)
+    return " ".join(text.split())
+
+
+def test_package_holds_the_web_service_offices_reports_byte_for_byte(world):
+    package = _build(world)
+    assert package.state == "ready" and package.done == package.total == 2
+    zf = _open(package)
+    assert sorted(zf.namelist()) == [
+        "AU2020123456/CA3200001_CA_search-report_2022-04-05.pdf",
+        "AU2020123456/CA3200002_CA_office-action_2023-01-09.pdf",
+        "index.pdf",
+        "manifest.csv",
+    ]
+    cas = world["cas"]
+    assert (
+        zf.read("AU2020123456/CA3200001_CA_search-report_2022-04-05.pdf")
+        == world["files"][f"{cas[0].key}.sr"]
+    )
+    manifest = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8-sig"))))
+    assert [(r["document_id"], r["office"], r["category"]) for r in manifest] == [
+        ("CA3200001.sr", "CA", "search_report"),
+        ("CA3200002.oa", "CA", "office_action"),
+    ]
+    assert world["node"].calls("AU clerk /documents/CA3200001.sr/content") == 1
+    downloads = UsageEvent.objects.filter(
+        action=Action.DOCUMENT_DOWNLOAD, provider_office__code="CA"
+    )
+    assert downloads.count() == 2  # counted like deposited documents in a package
+
+
+def test_a_document_the_node_cannot_deliver_is_listed_missing_with_the_reason(world, office):
+    cas = world["cas"]
+    world["node"].fault("")
+    service = client.Service(office_code="CA", base_url=world["node"].url, token=TOKEN)
+    client.documents_list(service, cas[1].key)  # the list as the portal last saw it...
+    # ...then the office replaces the file: its bytes no longer match the listed sha256.
+    original = world["files"][f"{cas[1].key}.oa"]
+    middle = len(original) // 2
+    altered = original[:middle] + bytes([original[middle] ^ 1]) + original[middle + 1 :]
+    (world["node"].root / cas[1].key / "oa.pdf").write_bytes(altered)  # same size, other bytes
+    package = _build(world)
+    assert package.state == "ready"
+    zf = _open(package)
+    names = [n for n in zf.namelist() if n.startswith("AU2020123456/")]
+    assert names == ["AU2020123456/CA3200001_CA_search-report_2022-04-05.pdf"]  # no half file
+    index = _index(zf)
+    assert "CA3200002_CA_office-action_2023-01-09.pdf: the file does not match its sha256" in index
+    assert "not included, try again later" in index
+
+
+def test_a_node_that_is_down_leaves_its_members_listed_as_unreachable_and_the_rest_built(world):
+    us = application_upsert(
+        office=OfficeFactory(code="US"),
+        number="US 16/123,456",
+        filing_date=dt.date(2021, 1, 5),
+        priorities=PRIO,
+        published=True,
+    )
+    DocumentFactory(application=us, category="search_report", date=dt.date(2021, 6, 1))
+    world["node"].stop()
+    package = _build(world)
+    assert package.state == "ready" and package.done == 1
+    zf = _open(package)
+    assert [n for n in zf.namelist() if n.startswith("AU2020123456/")] == [
+        "AU2020123456/US16-123456_US_search-report_2021-06-01.pdf"
+    ]
+    index = _index(zf)
+    assert "CA's service is not answering; no list yet, so its documents could not be listed" in (
+        index
+    )
