@@ -2,6 +2,7 @@
 one reading of their numbers (application_numbers_read). Pure: no database."""
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,9 +28,17 @@ class PublicationIn:
     date: dt.date | None = None
 
 
+STATUSES = frozenset(Application.Status.values)  # built once: `.values` rebuilds a list per call
+
+
+# normalise is pure and PatentNumber frozen; siblings of a family repeat their priority and PCT
+# numbers, so a bulk call or an import reads each of those once. Refusals are not cached.
+_normalise = functools.lru_cache(maxsize=8192)(numbers.normalise)
+
+
 def _parse(text: str, field: str, **kwargs) -> numbers.PatentNumber:
     try:
-        return numbers.normalise(text, **kwargs)
+        return _normalise(text, **kwargs)
     except numbers.InvalidNumber as exc:
         raise ValidationError({field: str(exc)}) from exc
 
@@ -154,7 +163,7 @@ def application_in_parse(data, *, office: Office) -> dict:
     else:
         out["applicants"] = [a.strip() for a in applicants if a.strip()][:100]
     status = data.get("status")
-    if status not in (None, "") and status not in Application.Status.values:
+    if status not in (None, "") and status not in STATUSES:
         errors["status"] = [f"One of: {', '.join(Application.Status.values)}."]
     out["status"] = status or None
     published = data.get("published")

@@ -29,7 +29,7 @@ from django.utils import timezone
 from offices.models import Office
 
 from ..models import Application, LookupKey, PriorityClaim, Publication
-from .application_input import application_numbers_read
+from .application_input import STATUSES, application_numbers_read
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def item_prepare(index: int, kwargs: dict, *, number: str | None = None) -> Prep
     if pct:
         links.add(pct.key)
     status = kwargs.get("status") or None
-    if status is not None and status not in Application.Status.values:
+    if status is not None and status not in STATUSES:
         raise ValidationError({"status": f"One of: {', '.join(Application.Status.values)}."})
     return Prepared(
         index=index,

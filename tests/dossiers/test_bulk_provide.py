@@ -311,7 +311,7 @@ def test_import_of_json_lines_gives_the_families_of_the_bulk_endpoint(offices, t
     lines = [json.dumps(item) for item in ca_items]
     lines.insert(3, "{not json")
     path.write_text("\n".join(lines) + "\n")
-    report, _ = _import(path, "--office", "CA", "--chunk", "3")
+    report, _ = _import(path, "--office", "CA", "--chunk", "3", "--jobs", "1")
     assert _state() == expected
     rejects = [json.loads(line) for line in open(report["rejects"])]
     assert (
@@ -319,6 +319,26 @@ def test_import_of_json_lines_gives_the_families_of_the_bulk_endpoint(offices, t
         and "Not a JSON object" in rejects[0]["errors"]["non_field_errors"][0]
     )
     assert [r["number"] for r in rejects[1:]] == ["nonsense", "CA 2900006", "CA 2900007"]
+
+
+def test_import_with_parse_processes_writes_what_one_process_writes(offices, tmp_path):
+    path = tmp_path / "ca.jsonl"
+    items = [
+        {
+            "number": f"CA {2_900_000 + i}",
+            "priorities": [{"office": "US", "number": f"61/{700_000 + i // 3}"}],
+        }
+        for i in range(30)
+    ]
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    _import(path, "--office", "CA", "--jobs", "1")
+    expected = _state()
+    _wipe()
+    report, err = _import(path, "--office", "CA", "--jobs", "2", "--chunk", "4")
+    assert report["summary"]["created"] == 30 and report["rejects"] is None
+    assert "30 lines" in err
+    assert _state() == expected
+    assert len(expected["families"]) == 10
 
 
 def test_import_reads_a_bulk_endpoint_document_too(offices, tmp_path):

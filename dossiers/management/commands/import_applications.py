@@ -10,10 +10,15 @@ to a reject file, one JSON object a line: {"line": 12, "number": "...", "errors"
 
 import csv
 import json
+import multiprocessing
+import os
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
+import django
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -65,6 +70,34 @@ def csv_item(row: dict) -> dict:
     return item
 
 
+def lines_prepare(office: Office, rows: list[tuple[int, str, object]]) -> list[tuple[bool, object]]:
+    """Parse one chunk (in a worker process when --jobs > 1): (True, Prepared) for a good line,
+    (False, error result) for a refused one. Reads only; no database."""
+    out: list[tuple[bool, object]] = []
+    for line, kind, raw in rows:
+        number = None
+        try:
+            if kind == "json":
+                try:
+                    raw = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise ValidationError(
+                        {"non_field_errors": f"Not a JSON object: {exc.msg}."}
+                    ) from exc
+            elif kind == "csv":
+                raw = csv_item(raw)
+            number = raw.get("number") if isinstance(raw, dict) else None
+            kwargs = applications.application_in_parse(raw, office=office)
+            out.append((True, bulk.item_prepare(line, kwargs, number=number)))
+        except ValidationError as exc:
+            out.append((False, bulk.error_result(line, number, bulk.errors_of(exc))))
+    return out
+
+
+def _prepare_chunk(args) -> list[tuple[bool, object]]:
+    return lines_prepare(*args)
+
+
 class Command(BaseCommand):
     help = "Create or update the applications of one office from a CSV or JSON-lines back file."
 
@@ -75,8 +108,14 @@ class Command(BaseCommand):
             "--rejects", help="where refused lines go (default: FILE.rejects.jsonl)"
         )
         parser.add_argument("--chunk", type=int, default=5000, help="applications per commit")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="processes that parse numbers while this one writes (default: cores, up to 4)",
+        )
 
-    def handle(self, *args, file: str, office: str | None, rejects: str | None, chunk: int, **o):
+    def handle(self, *args, file, office, rejects, chunk, jobs, **options):
         path = Path(file)
         try:
             size = path.stat().st_size
@@ -84,41 +123,32 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         rejects_path = Path(rejects) if rejects else path.with_name(path.name + ".rejects.jsonl")
-        with fh, rejects_path.open("w", encoding="utf-8") as rej:
-            lines = self._items(fh, path)
-            first = next(lines, None)
-            code = office or (
-                first[1].get("office") if first and isinstance(first[1], dict) else ""
-            )
-            target = Office.objects.filter(code=str(code or "").upper(), provides=True).first()
-            if target is None:
-                raise CommandError(f"No providing office {code!r}; pass --office.")
+        self._read = 0
+        with fh:
+            rows = self._rows(fh, path, size)
+            first = next(rows, None)
+            target = self._office(office, first)
             counts = {"total": 0, "created": 0, "updated": 0, "error": 0}
             started = time.monotonic()
-            pending: list[bulk.Prepared] = []
-
-            def flush():
-                with transaction.atomic():
-                    written = bulk.applications_write(office=target, items=pending)
-                    results = [written[p.index] for p in pending]
-                    applications.applications_saved_send(results=results)
-                for r in results:
-                    self._count(counts, r, rej)
-                pending.clear()
-                self._bar(counts, fh, size, started)
-
-            for line, item in [first, *lines] if first else []:
-                number = item.get("number") if isinstance(item, dict) else None
-                try:
-                    if isinstance(item, ValidationError):
-                        raise item
-                    kwargs = applications.application_in_parse(item, office=target)
-                    pending.append(bulk.item_prepare(line, kwargs, number=number))
-                except ValidationError as exc:
-                    self._count(counts, bulk.error_result(line, number, bulk.errors_of(exc)), rej)
-                if len(pending) >= chunk:
-                    flush()
-            flush()
+            chunks = self._chunks([first, *rows] if first else [], chunk, target)
+            pool = None
+            if jobs > 1:
+                # spawn, not fork: a worker must not share this process's database socket. The
+                # initializer is django.setup itself: this module imports models, so a worker can
+                # only load it once Django is set up.
+                pool = multiprocessing.get_context("spawn").Pool(jobs, django.setup)
+                parsed = self._in_pool(pool, chunks, window=2 * jobs)
+            else:
+                parsed = map(_prepare_chunk, chunks)
+            try:
+                with rejects_path.open("w", encoding="utf-8") as rej:
+                    for part in parsed:
+                        self._write(target, part, counts, rej)
+                        self._bar(counts, size, started)
+            finally:
+                if pool is not None:
+                    pool.terminate()
+                    pool.join()
         self.stderr.write("")
         if not counts["error"]:
             rejects_path.unlink()
@@ -141,41 +171,82 @@ class Command(BaseCommand):
             )
         )
 
-    def _items(self, fh, path: Path) -> Iterator[tuple[int, object]]:
-        """(line number, item) for every application in the file; a line that cannot be read
-        yields a ValidationError in place of the item."""
+    @staticmethod
+    def _office(code: str | None, first) -> Office:
+        if not code and first:
+            item = first[2]
+            if first[1] == "json":
+                try:
+                    item = json.loads(item)
+                except json.JSONDecodeError:
+                    item = None
+            code = item.get("office") if isinstance(item, dict) else None
+        target = Office.objects.filter(code=str(code or "").upper(), provides=True).first()
+        if target is None:
+            raise CommandError(f"No providing office {code or ''!r}; pass --office.")
+        return target
+
+    @staticmethod
+    def _in_pool(pool, chunks: Iterator[tuple], window: int) -> Iterator[list]:
+        """Results in file order with at most `window` chunks in flight (Pool.imap would read
+        the whole file ahead into memory)."""
+        flying: deque = deque()
+        for args in chunks:
+            flying.append(pool.apply_async(_prepare_chunk, (args,)))
+            if len(flying) >= window:
+                yield flying.popleft().get()
+        while flying:
+            yield flying.popleft().get()
+
+    @staticmethod
+    def _chunks(rows: Iterable, size: int, office: Office) -> Iterator[tuple]:
+        rows = iter(rows)
+        while part := list(islice(rows, size)):
+            yield office, part
+
+    def _write(self, office: Office, part: list, counts: dict, rej) -> None:
+        """One chunk, one transaction: what was written stays if a later chunk fails."""
+        good = [item for ok, item in part if ok]
+        with transaction.atomic():
+            written = bulk.applications_write(office=office, items=good)
+            applications.applications_saved_send(results=[written[p.index] for p in good])
+        for ok, item in part:
+            self._count(counts, written[item.index] if ok else item, rej)
+
+    def _rows(self, fh, path: Path, size: int) -> Iterator[tuple[int, str, object]]:
+        """(line number, kind, raw) for every application in the file, undecoded: the workers
+        decode and parse."""
         head = fh.read(1)
         while head and head.isspace():
             head = fh.read(1)
         fh.seek(0)
         if path.suffix.lower() == ".csv":
-            reader = csv.DictReader(fh)
-            missing = {"number"} - set(reader.fieldnames or ())
-            if missing:
+            reader = csv.DictReader(self._counted(fh))
+            if "number" not in (reader.fieldnames or ()):
                 raise CommandError(f"The CSV header has no `number` column: {CSV_COLUMNS}.")
             for row in reader:
-                try:
-                    yield reader.line_num, csv_item(row)
-                except ValidationError as exc:
-                    yield reader.line_num, exc
+                yield reader.line_num, "csv", row
             return
         if head == "[" or (head == "{" and self._is_document(fh)):
             try:
                 data = json.load(fh)
             except json.JSONDecodeError as exc:
                 raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+            self._read = size
             items = data.get("applications") if isinstance(data, dict) else data
             if not isinstance(items, list):
                 raise CommandError('Expected {"applications": [...]} or a list of applications.')
-            yield from enumerate(items, start=1)
+            for n, item in enumerate(items, start=1):
+                yield n, "item", item
             return
-        for n, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            try:
-                yield n, json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield n, ValidationError({"non_field_errors": f"Not a JSON object: {exc.msg}."})
+        for n, text in enumerate(self._counted(fh), start=1):
+            if text.strip():
+                yield n, "json", text
+
+    def _counted(self, fh) -> Iterator[str]:
+        for text in fh:
+            self._read += len(text)  # characters: bytes for the ASCII most back files are
+            yield text
 
     @staticmethod
     def _is_document(fh) -> bool:
@@ -183,38 +254,26 @@ class Command(BaseCommand):
         first = fh.readline()
         fh.seek(0)
         try:
-            return not isinstance(json.loads(first), dict) or "applications" in json.loads(first)
+            data = json.loads(first)
         except json.JSONDecodeError:
             return True
+        return not isinstance(data, dict) or "applications" in data
 
     @staticmethod
     def _count(counts: dict, result: dict, rej) -> None:
         counts["total"] += 1
         counts[result["status"]] += 1
         if result["status"] == "error":
-            rej.write(
-                json.dumps(
-                    {
-                        "line": result["index"],
-                        "number": result["number"],
-                        "errors": result["errors"],
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            line = {"line": result["index"], "number": result["number"], "errors": result["errors"]}
+            rej.write(json.dumps(line, ensure_ascii=False) + "\n")
 
-    def _bar(self, counts: dict, fh, size: int, started: float, width: int = 30) -> None:
-        try:
-            done = fh.buffer.tell() if hasattr(fh, "buffer") else fh.tell()
-        except (OSError, ValueError):
-            done = size
-        share = min(done / size, 1.0) if size else 1.0
+    def _bar(self, counts: dict, size: int, started: float, width: int = 30) -> None:
+        share = min(self._read / size, 1.0) if size else 1.0
         rate = counts["total"] / max(time.monotonic() - started, 1e-6)
-        bar = "#" * int(width * share) + "-" * (width - int(width * share))
+        filled = int(width * share)
         self.stderr.write(
-            f"\r[{bar}] {share:4.0%} {counts['total']:,} lines, {counts['error']:,} refused, "
-            f"{rate:,.0f}/s",
+            f"\r[{'#' * filled}{'-' * (width - filled)}] {share:4.0%} {counts['total']:,} lines,"
+            f" {counts['error']:,} refused, {rate:,.0f}/s",
             ending="",
         )
         self.stderr.flush()
