@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from offices.models import Office
 
-from ..models import Application, LookupKey, PriorityClaim, Publication
+from ..models import Application, LookupKey, Publication
 from .application_input import STATUSES, application_numbers_read
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ _MAX = {
     "key": Application._meta.get_field("key").max_length,
     "display": Application._meta.get_field("display").max_length,
     "kind_code": Publication._meta.get_field("kind_code").max_length,
-    "office_code": PriorityClaim._meta.get_field("office_code").max_length,
 }
 _LINKING = [str(s) for s in LookupKey.LINKING]
 
@@ -93,7 +92,11 @@ def item_prepare(index: int, kwargs: dict, *, number: str | None = None) -> Prep
         n.display
         for n in [app, read.pct, *(pn for _, pn in read.priorities)]
         if n and (len(n.key) > _MAX["key"] or len(n.display) > _MAX["display"])
-    ] + [d for (k, kind), (d, _) in pubs.items() if len(k) > _MAX["key"] or len(kind) > 4]
+    ] + [
+        d
+        for (k, kind), (d, _) in pubs.items()
+        if len(k) > _MAX["key"] or len(kind) > _MAX["kind_code"] or len(d) > _MAX["display"]
+    ]
     if too_long:
         raise ValidationError({"number": f"{too_long[0]} is longer than the portal stores."})
     pct = read.pct

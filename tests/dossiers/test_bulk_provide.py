@@ -107,6 +107,15 @@ def _calls(sequence):
     return calls
 
 
+def _bulk_post(client, raw_key: str, items: list):
+    return client.post(
+        "/api/v1/applications/bulk",
+        json.dumps({"applications": items}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw_key}",
+    )
+
+
 def _wipe():
     Application.objects.all().delete()
     Family.objects.all().delete()
@@ -162,12 +171,7 @@ def test_bad_items_are_reported_by_index_and_the_others_are_saved(offices, clien
         "not an object",
         {"number": "CA 2900009", "status": "granted"},
     ]
-    response = client.post(
-        "/api/v1/applications/bulk",
-        json.dumps({"applications": items}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {raw}",
-    )
+    response = _bulk_post(client, raw, items)
     assert response.status_code == 200
     body = response.json()
     assert body["summary"] == {"total": 7, "created": 2, "updated": 0, "error": 5}
@@ -194,12 +198,7 @@ def test_another_offices_stored_number_is_refused_in_bulk_as_one_by_one(offices)
 def test_an_unpublished_application_provided_in_bulk_is_seen_by_its_office_only(offices, client):
     _, provide = api_key_create(office=offices["CA"], name="p", scopes=["provide", "access"])
     _, au = api_key_create(office=offices["AU"], name="a", scopes=["access"])
-    client.post(
-        "/api/v1/applications/bulk",
-        json.dumps([{"number": "CA 2900001", "published": False, "title": "Secret"}]),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {provide}",
-    )
+    _bulk_post(client, provide, [{"number": "CA 2900001", "published": False, "title": "Secret"}])
     url = "/api/v1/applications/CA/2900001"
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {provide}").json()["title"] == "Secret"
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {au}").status_code == 404
@@ -231,23 +230,12 @@ def test_a_call_of_200_applications_takes_a_fixed_number_of_queries(
         }
         for i in range(200)
     ]
-    body = json.dumps({"applications": items})
     with django_assert_max_num_queries(40):  # 0.2 a new application
-        response = client.post(
-            "/api/v1/applications/bulk",
-            body,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
+        response = _bulk_post(client, raw, items)
     assert response.json()["summary"]["created"] == 200
     assert Family.objects.count() == 100
     with django_assert_max_num_queries(40):  # and as many again to update them all
-        again = client.post(
-            "/api/v1/applications/bulk",
-            body,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
+        again = _bulk_post(client, raw, items)
     assert again.json()["summary"]["updated"] == 200
 
 
