@@ -3,6 +3,7 @@ one reading of their numbers (application_numbers_read). Pure: no database."""
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -113,12 +114,15 @@ def _text_in(value, field: str, *, max_length: int = 2000) -> str:
     return value.strip()
 
 
-def _has_nul(value) -> bool:
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
         value = [*value.keys(), *value.values()]
-    return isinstance(value, list) and any(_has_nul(v) for v in value)
+    return isinstance(value, list) and any(_unstorable(v) for v in value)
 
 
 def application_in_parse(data, *, office: Office) -> dict:
@@ -130,10 +134,11 @@ def application_in_parse(data, *, office: Office) -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": "Each application must be a JSON object."})
     errors: dict[str, list[str]] = {}
-    # NUL is never text a person means, and PostgreSQL refuses it (a 500): a field error.
+    # NUL and unpaired surrogates (a JSON "\\ud800") are never text a person means, and
+    # PostgreSQL cannot store them (a 500): a field error.
     for name, value in data.items():
-        if _has_nul(value):
-            errors[str(name)] = ["Must not contain NUL characters."]
+        if _unstorable(value):
+            errors[str(name)] = ["Must not contain NUL characters or unpaired surrogates."]
     if errors:
         raise ValidationError(errors)
 

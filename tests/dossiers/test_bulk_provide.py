@@ -170,15 +170,17 @@ def test_bad_items_are_reported_by_index_and_the_others_are_saved(offices, clien
         {"number": "CA 2900008", "priorities": [{"office": "US", "number": "61/99"}]},
         "not an object",
         {"number": "CA 2900009", "status": "granted"},
+        {"number": "CA 2900010", "applicants": ["Lone \ud800 surrogate"]},
     ]
     response = _bulk_post(client, raw, items)
     assert response.status_code == 200
     body = response.json()
-    assert body["summary"] == {"total": 7, "created": 2, "updated": 0, "error": 5}
+    assert body["summary"] == {"total": 8, "created": 2, "updated": 0, "error": 6}
     errors = {r["index"]: r["errors"] for r in body["results"] if r["status"] == "error"}
-    assert set(errors) == {1, 2, 3, 4, 5}
+    assert set(errors) == {1, 2, 3, 4, 5, 7}
     assert "not one of CA" in errors[1]["number"][0]
-    assert errors[2]["title"] == ["Must not contain NUL characters."]
+    assert errors[2]["title"] == ["Must not contain NUL characters or unpaired surrogates."]
+    assert errors[7]["applicants"] == errors[2]["title"]
     assert "YYYY-MM-DD" in errors[3]["filing_date"][0]
     assert errors[4]["priorities"]
     assert errors[5]["non_field_errors"]
