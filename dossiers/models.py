@@ -18,7 +18,7 @@ from case_portal.jobs import BuildJob
 class Family(models.Model):
     """An extended family: applications linked through priority claims and PCT links.
 
-    Maintained on write by services.application_upsert (merge on insert), never per request.
+    Maintained on write by services.bulk.applications_write (merge on insert), never per request.
     """
 
     created_at = models.DateTimeField(default=timezone.now)

@@ -12,6 +12,9 @@ document_withdrawn = Signal()
 document_corrected = Signal()
 # Sent when an application is created or updated: kwargs application, created, user.
 application_saved = Signal()
+# The bulk form, sent once per bulk call or import chunk inside its transaction: kwargs
+# application_ids, created_ids (the new ones among them), user.
+applications_saved = Signal()
 # Sent inside the transaction that marks a package ready: kwargs package, user (the clerk, may be
 # None), automatic (True for just-in-time packages). Receivers write notification rows only.
 package_ready = Signal()

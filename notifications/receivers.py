@@ -31,6 +31,11 @@ def _on_application_saved(sender, application, **kwargs):
     services.requests_attach_for_application(application=application)
 
 
+@receiver(signals.applications_saved, dispatch_uid="notifications_applications_saved")
+def _on_applications_saved(sender, application_ids, **kwargs):
+    services.requests_attach_for_applications(application_ids=application_ids)
+
+
 @receiver(signals.package_ready, dispatch_uid="notifications_package_ready")
 def _on_package_ready(sender, package, user=None, automatic=False, **kwargs):
     services.notification_for_package(package=package, user=user, automatic=automatic)

@@ -36,6 +36,7 @@ from .requests import (
     request_provider_for_number,
     request_summary,
     requests_attach_for_application,
+    requests_attach_for_applications,
     requests_expire,
     requests_fulfil_for_document,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "request_provider_for_number",
     "request_summary",
     "requests_attach_for_application",
+    "requests_attach_for_applications",
     "requests_expire",
     "requests_fulfil_for_document",
     "watch_delete",

@@ -6,7 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dossiers import numbers
@@ -349,15 +349,23 @@ def requests_fulfil_for_document(*, document: Document, actor=None) -> list[Docu
 
 @transaction.atomic
 def requests_attach_for_application(*, application: Application) -> int:
-    """A number asked for before the portal held it is now provided: its requests point at it
-    (any spelling the application is known by: own number, publications)."""
-    keys = set(LookupKey.objects.filter(application=application).values_list("key", flat=True))
-    keys.add(application.key)
-    return DocumentRequest.objects.filter(
-        application=None,
-        wanted_key__in=keys,
-        provider_office_id=application.office_id,
-    ).update(application=application, updated_at=timezone.now())
+    return requests_attach_for_applications(application_ids=[application.pk])
+
+
+def requests_attach_for_applications(*, application_ids: list[int]) -> int:
+    """Numbers asked for before the portal held them are now provided: their requests point at
+    them (any spelling an application is known by: own number, publications). One UPDATE for a
+    whole bulk call."""
+    if not application_ids:
+        return 0
+    lookup = LookupKey.objects.filter(
+        application_id__in=application_ids,
+        key=OuterRef("wanted_key"),
+        application__office_id=OuterRef("provider_office_id"),
+    ).order_by("application_id")
+    return DocumentRequest.objects.filter(Exists(lookup), application=None).update(
+        application_id=Subquery(lookup.values("application_id")[:1]), updated_at=timezone.now()
+    )
 
 
 # ------------------------------------------------------------------ expire

@@ -1,11 +1,9 @@
 import datetime as dt
-import io
 import json
 from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from dossiers.models import Application, Citation, Document
 from dossiers.services.applications import PriorityIn, application_upsert
@@ -358,15 +356,3 @@ def test_calls_are_throttled_per_key(api, au_access, other_office, ca_app, monke
     assert (
         api(_key(other_office, "access")).get("/api/v1/search?number=CA2123456").status_code == 200
     )
-
-
-def test_import_command_loads_a_bulk_file_with_a_summary(office, tmp_path):
-    path = tmp_path / "apps.json"
-    items = [{"office": "CA", "number": f"2,12{i},456", "published": True} for i in range(5)]
-    path.write_text(json.dumps({"applications": [*items, {"number": "x"}]}))
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_applications", str(path), stdout=out, stderr=err)
-    report = json.loads(out.getvalue())
-    assert report["summary"] == {"total": 6, "created": 5, "updated": 0, "error": 1}
-    assert "6/6" in err.getvalue() and "5 created" in err.getvalue()
-    assert Application.objects.filter(office=office).count() == 5

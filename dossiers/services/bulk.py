@@ -1,0 +1,444 @@
+"""The one writer of applications: set-based, for one item or a million.
+
+`applications_write` takes items already through `applications.application_in_parse` (or the
+keyword arguments of `application_upsert`) and writes them with a fixed number of statements per
+round, whatever the number of items: COPY into temporary staging tables, then one UPDATE of the
+existing rows, one INSERT of the new ones, and set-based writes of priority claims, publications
+and lookup keys. The family rule lives here too: the extended family is the connected component
+of applications sharing a linking number (own, priority, PCT); a round recomputes the components
+of every family it touches with one union-find, so families come out the same whether items
+arrive one by one or a thousand at a time.
+
+A bad item (a number that does not parse, another office's number, a field too long) is reported
+with its index and left out; the others are written. If the database still refuses a round, it
+is rolled back to its savepoint and its items are written one at a time, so the refused one is
+named and the rest are kept.
+"""
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from offices.models import Office
+
+from ..models import Application, LookupKey, Publication
+from .application_input import STATUSES, application_numbers_read
+
+logger = logging.getLogger(__name__)
+
+_MAX = {
+    "key": Application._meta.get_field("key").max_length,
+    "display": Application._meta.get_field("display").max_length,
+    "kind_code": Publication._meta.get_field("kind_code").max_length,
+}
+_LINKING = [str(s) for s in LookupKey.LINKING]
+
+
+@dataclass
+class Prepared:
+    """One item as it will be stored: every number read, nothing looked up yet."""
+
+    index: int
+    number: str | None
+    key: str
+    display: str
+    is_pct: bool
+    filing_date: dt.date | None
+    title: str
+    applicants: list[str]
+    status: str | None
+    published: bool | None
+    examination_date: dt.date | None
+    pct_key: str
+    pct_display: str
+    priorities: list[tuple[str, str, str, dt.date | None]]  # office, key, display, date
+    publications: dict[tuple[str, str], tuple[str, dt.date | None]]  # (key, kind) -> display, date
+    links: set[str] = field(default_factory=set)
+
+
+def errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
+def item_prepare(index: int, kwargs: dict, *, number: str | None = None) -> Prepared:
+    """Read the numbers of one parsed item (application_in_parse output) the one way; raises
+    ValidationError naming each bad field."""
+    office: Office = kwargs["office"]
+    read = application_numbers_read(
+        office=office,
+        number=kwargs["number"],
+        filing_date=kwargs.get("filing_date"),
+        priorities=kwargs.get("priorities") or (),
+        publications=kwargs.get("publications") or (),
+        pct=kwargs.get("pct"),
+    )
+    app = read.number
+    prios: dict[str, tuple[str, str, str, dt.date | None]] = {}
+    for p, pn in read.priorities:
+        # A claim to itself is no link; the same priority twice is one claim (the first).
+        if pn.key != app.key and pn.key not in prios:
+            prios[pn.key] = (pn.office, pn.key, pn.display, p.date)
+    pubs: dict[tuple[str, str], tuple[str, dt.date | None]] = {}
+    for p, pn in read.publications:
+        pubs[(pn.key, pn.kind_code or "")] = (pn.display, p.date)  # the last one sent wins
+    too_long = [
+        n.display
+        for n in [app, read.pct, *(pn for _, pn in read.priorities)]
+        if n and (len(n.key) > _MAX["key"] or len(n.display) > _MAX["display"])
+    ] + [
+        d
+        for (k, kind), (d, _) in pubs.items()
+        if len(k) > _MAX["key"] or len(kind) > _MAX["kind_code"] or len(d) > _MAX["display"]
+    ]
+    if too_long:
+        raise ValidationError({"number": f"{too_long[0]} is longer than the portal stores."})
+    pct = read.pct
+    links = {app.key, *prios}
+    if pct:
+        links.add(pct.key)
+    status = kwargs.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise ValidationError({"status": f"One of: {', '.join(Application.Status.values)}."})
+    return Prepared(
+        index=index,
+        number=number if number is not None else kwargs["number"],
+        key=app.key,
+        display=app.display,
+        is_pct=app.office == "WO",
+        filing_date=kwargs.get("filing_date"),
+        title=kwargs.get("title") or "",
+        applicants=list(kwargs.get("applicants") or ()),
+        status=status,
+        published=kwargs.get("published"),
+        examination_date=kwargs.get("examination_date"),
+        pct_key=pct.key if pct else "",
+        pct_display=pct.display if pct else "",
+        priorities=list(prios.values()),
+        publications=pubs,
+        links=links,
+    )
+
+
+def error_result(index: int, number, errors: dict) -> dict:
+    # Echo what was sent only when it was text: the result says "number" is a string.
+    number = number if isinstance(number, str) else None
+    return {"index": index, "number": number, "status": "error", "errors": errors}
+
+
+def applications_write(*, office: Office, items: Iterable[Prepared]) -> dict[int, dict]:
+    """Write prepared items of `office`; one result per item index. Items with the same key go in
+    successive rounds, so a later item updates an earlier one exactly as it would one by one."""
+    rounds: list[list[Prepared]] = []
+    seen: list[set[str]] = []
+    for item in items:
+        r = next((n for n, keys in enumerate(seen) if item.key not in keys), len(seen))
+        if r == len(rounds):
+            rounds.append([])
+            seen.append(set())
+        rounds[r].append(item)
+        seen[r].add(item.key)
+    results: dict[int, dict] = {}
+    for batch in rounds:
+        try:
+            with transaction.atomic():  # one savepoint per round
+                results.update(_round_write(office, batch))
+        except DatabaseError as exc:
+            if len(batch) == 1:
+                item = batch[0]
+                logger.warning("application %s refused by the database: %s", item.key, exc)
+                results[item.index] = error_result(
+                    item.index,
+                    item.number,
+                    {"non_field_errors": ["The database refused this application; not stored."]},
+                )
+                continue
+            # Name the refused item: the same items again, one savepoint each.
+            for item in batch:
+                results.update(applications_write(office=office, items=[item]))
+    return results
+
+
+def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    t0 = time.monotonic()
+    with cur.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if connection.queries_logged:  # count COPY like any other statement (the bench does)
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - t0:.3f}"})
+
+
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS bulk_app (
+    idx int, id bigint, key text, display text, is_pct boolean, filing_date date, title text,
+    applicants jsonb, status text, published boolean, has_pubs boolean, examination_date date,
+    pct_key text, pct_display text, family_id bigint) ON COMMIT DROP;
+CREATE TEMP TABLE IF NOT EXISTS bulk_prio (
+    app_key text, office_code text, key text, display text, date date) ON COMMIT DROP;
+CREATE TEMP TABLE IF NOT EXISTS bulk_pub (
+    app_key text, key text, kind_code text, display text, date date) ON COMMIT DROP;
+TRUNCATE bulk_app, bulk_prio, bulk_pub;
+"""
+
+# The merge rule for a stored application sent again: the numbers as now sent; a field left out
+# (empty, null) keeps what was stored; publications sent make it published unless `published`
+# says otherwise.
+_UPDATE = """
+UPDATE dossiers_application a SET
+    display = s.display, is_pct = s.is_pct,
+    filing_date = COALESCE(s.filing_date, a.filing_date),
+    title = COALESCE(NULLIF(s.title, ''), a.title),
+    applicants = CASE WHEN jsonb_array_length(s.applicants) > 0
+                 THEN s.applicants ELSE a.applicants END,
+    status = COALESCE(s.status, a.status),
+    published = COALESCE(s.published, s.has_pubs OR a.published),
+    examination_date = COALESCE(s.examination_date, a.examination_date),
+    pct_key = s.pct_key, pct_display = s.pct_display,
+    family_id = s.family_id, updated_at = %(now)s
+FROM bulk_app s WHERE a.id = s.id
+"""
+
+_INSERT = """
+INSERT INTO dossiers_application (
+    office_id, key, display, is_pct, filing_date, title, applicants, status, published,
+    examination_date, pct_key, pct_display, family_id, created_at, updated_at)
+SELECT %(office)s, s.key, s.display, s.is_pct, s.filing_date, s.title, s.applicants,
+    COALESCE(s.status, %(status)s), COALESCE(s.published, s.has_pubs), s.examination_date,
+    s.pct_key, s.pct_display, s.family_id, %(now)s, %(now)s
+FROM bulk_app s WHERE s.id IS NULL ORDER BY s.idx
+RETURNING id, key
+"""
+
+_LOOKUP_KEYS = """
+INSERT INTO dossiers_lookupkey (key, application_id, source)
+SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE a.id = ANY(%(ids)s)
+UNION SELECT a.pct_key, a.id, 'pct' FROM dossiers_application a
+    WHERE a.id = ANY(%(ids)s) AND a.pct_key <> ''
+UNION SELECT p.key, p.application_id, 'priority' FROM dossiers_priorityclaim p
+    WHERE p.application_id = ANY(%(ids)s)
+UNION SELECT p.key, p.application_id, 'publication' FROM dossiers_publication p
+    WHERE p.application_id = ANY(%(ids)s)
+"""
+
+
+def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
+    """Write items with distinct keys in a fixed number of statements."""
+    results: dict[int, dict] = {}
+    now = timezone.now()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT key, id, office_id, family_id FROM dossiers_application"
+            " WHERE key = ANY(%s) ORDER BY id FOR UPDATE",
+            [[i.key for i in batch]],
+        )
+        existing = {key: (pk, office_id, fam) for key, pk, office_id, fam in cur.fetchall()}
+        kept = []
+        for item in batch:
+            found = existing.get(item.key)
+            if found and found[1] != office.pk:
+                results[item.index] = error_result(
+                    item.index,
+                    item.number,
+                    {"number": [f"{item.display} belongs to another office."]},
+                )
+            else:
+                kept.append(item)
+        batch = kept
+        if not batch:
+            return results
+        family_of, emptied = _families_assign(cur, batch, existing, now)
+
+        cur.execute(_STAGE)
+        _copy(
+            cur,
+            "bulk_app",
+            (
+                "idx id key display is_pct filing_date title applicants status published "
+                "has_pubs examination_date pct_key pct_display family_id"
+            ).split(),
+            (
+                (
+                    i.index,
+                    existing[i.key][0] if i.key in existing else None,
+                    i.key,
+                    i.display,
+                    i.is_pct,
+                    i.filing_date,
+                    i.title,
+                    json.dumps(i.applicants),
+                    i.status,
+                    i.published,
+                    bool(i.publications),
+                    i.examination_date,
+                    i.pct_key,
+                    i.pct_display,
+                    family_of[i.key],
+                )
+                for i in batch
+            ),
+        )
+        _copy(
+            cur,
+            "bulk_prio",
+            ("app_key", "office_code", "key", "display", "date"),
+            ((i.key, *p) for i in batch for p in i.priorities),
+        )
+        _copy(
+            cur,
+            "bulk_pub",
+            ("app_key", "key", "kind_code", "display", "date"),
+            (
+                (i.key, k, kind, d, when)
+                for i in batch
+                for (k, kind), (d, when) in i.publications.items()
+            ),
+        )
+        old_ids = [existing[i.key][0] for i in batch if i.key in existing]
+        if old_ids:
+            cur.execute(_UPDATE, {"now": now})
+        ids = {i.key: existing[i.key][0] for i in batch if i.key in existing}
+        if len(old_ids) < len(batch):
+            cur.execute(
+                _INSERT, {"office": office.pk, "status": Application.Status.FILED, "now": now}
+            )
+            ids.update({key: pk for pk, key in cur.fetchall()})
+        all_ids = list(ids.values())
+        if old_ids:
+            # Priority claims are replaced as sent; publications accumulate (below).
+            cur.execute(
+                "DELETE FROM dossiers_priorityclaim WHERE application_id = ANY(%s);"
+                " DELETE FROM dossiers_lookupkey WHERE application_id = ANY(%s)",
+                [old_ids, old_ids],
+            )
+        cur.execute(
+            "INSERT INTO dossiers_priorityclaim (application_id, office_code, key, display, date)"
+            " SELECT a.id, p.office_code, p.key, p.display, p.date"
+            " FROM bulk_prio p JOIN dossiers_application a ON a.key = p.app_key;"
+            " INSERT INTO dossiers_publication (application_id, key, kind_code, display, date)"
+            " SELECT a.id, p.key, p.kind_code, p.display, p.date"
+            " FROM bulk_pub p JOIN dossiers_application a ON a.key = p.app_key"
+            " ON CONFLICT (application_id, key, kind_code)"
+            " DO UPDATE SET display = EXCLUDED.display, date = EXCLUDED.date"
+        )
+        cur.execute(_LOOKUP_KEYS, {"ids": all_ids})
+        if emptied:
+            # Only now: the round's own applications have just moved out of them.
+            cur.execute(
+                "DELETE FROM dossiers_family f WHERE f.id = ANY(%s) AND NOT EXISTS"
+                " (SELECT 1 FROM dossiers_application a WHERE a.family_id = f.id)",
+                [emptied],
+            )
+    for item in batch:
+        results[item.index] = {
+            "index": item.index,
+            "number": item.number,
+            "status": "updated" if item.key in existing else "created",
+            "id": ids[item.key],
+            "key": item.key,
+            "display": item.display,
+            "family": family_of[item.key],
+        }
+    return results
+
+
+def _families_assign(
+    cur, batch: list[Prepared], existing: dict, now
+) -> tuple[dict[str, int], list[int]]:
+    """The family rule, once per round: union-find over the links of every family the round
+    touches (the items' old families and every family one of their links reaches), with the
+    items' links as now sent. Moves the other members that change family, creates and deletes
+    families; returns the family id of each item's key and the families left empty."""
+    links = sorted({k for i in batch for k in i.links})
+    cur.execute(
+        "SELECT DISTINCT a.family_id FROM dossiers_lookupkey lk"
+        " JOIN dossiers_application a ON a.id = lk.application_id"
+        " WHERE lk.key = ANY(%s) AND lk.source = ANY(%s)",
+        [links, _LINKING],
+    )
+    touched = {fam for (fam,) in cur.fetchall()}
+    touched |= {existing[i.key][2] for i in batch if i.key in existing}
+    pks: dict[str, int] = {}  # node (application key) -> pk, for the tie rule
+    family_now: dict[str, int] = {}
+    node_links: dict[str, set[str]] = {}
+    if touched:
+        # Lock in id order so two concurrent merges cannot deadlock or interleave.
+        cur.execute(
+            "SELECT id FROM dossiers_family WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            [sorted(touched)],
+        )
+        cur.execute(
+            "SELECT a.key, a.id, a.family_id, lk.key FROM dossiers_application a"
+            " LEFT JOIN dossiers_lookupkey lk"
+            "  ON lk.application_id = a.id AND lk.source = ANY(%s)"
+            " WHERE a.family_id = ANY(%s)",
+            [_LINKING, sorted(touched)],
+        )
+        for key, pk, fam, link in cur.fetchall():
+            pks[key], family_now[key] = pk, fam
+            node_links.setdefault(key, set())
+            if link:
+                node_links[key].add(link)
+    new_rank = 1 << 62  # new applications get their pk last: they sort after every stored one
+    for i in batch:
+        node_links[i.key] = i.links  # the links as now sent replace the stored ones
+        if i.key not in pks:
+            pks[i.key] = new_rank + i.index
+
+    parent = {n: n for n in node_links}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_by_link: dict[str, str] = {}
+    for node, keys in node_links.items():
+        for link in keys:
+            other = first_by_link.setdefault(link, node)
+            if other != node:
+                a, b = find(node), find(other)
+                if a != b:
+                    if pks[a] < pks[b]:
+                        parent[b] = a
+                    else:
+                        parent[a] = b
+    components: dict[str, list[str]] = {}
+    for node in node_links:
+        components.setdefault(find(node), []).append(node)
+    # The biggest component keeps the oldest family id so permalinks stay stable.
+    ordered = sorted(components.values(), key=lambda c: (-len(c), min(pks[n] for n in c)))
+    free = sorted(touched)
+    wanted = len(ordered) - len(free)
+    if wanted > 0:
+        cur.execute(
+            "INSERT INTO dossiers_family (created_at, updated_at)"
+            " SELECT %s, %s FROM generate_series(1, %s) RETURNING id",
+            [now, now, wanted],
+        )
+        free += sorted(pk for (pk,) in cur.fetchall())
+    batch_keys = {i.key for i in batch}
+    family_of: dict[str, int] = {}
+    moves: list[tuple[int, int]] = []
+    used = []
+    for comp, fam in zip(ordered, free, strict=False):
+        used.append(fam)
+        for node in comp:
+            family_of[node] = fam
+            if node not in batch_keys and family_now[node] != fam:
+                moves.append((pks[node], fam))
+    if moves:
+        cur.execute(
+            "UPDATE dossiers_application a SET family_id = v.fam"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, fam) WHERE a.id = v.id",
+            [[m[0] for m in moves], [m[1] for m in moves]],
+        )
+    cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, used])
+    return family_of, sorted(set(free) - set(used))
