@@ -1,4 +1,5 @@
-"""Office admin pages: accounts, API keys and the access policy of the admin's own office."""
+"""Office admin pages: accounts, API keys, settings and the access policy of the admin's own
+office."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +10,14 @@ from case_portal.forms import form_errors_apply
 
 from . import selectors, services
 from .decorators import office_admin_required
-from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RequestContactsForm, RoleForm
+from .forms import (
+    AccessPolicyForm,
+    ApiKeyForm,
+    InviteForm,
+    OfficeSettingsForm,
+    RequestContactsForm,
+    RoleForm,
+)
 
 
 def _error_messages(request, exc: ValidationError) -> None:
@@ -136,3 +144,23 @@ def request_contacts(request):
             messages.success(request, "Request contacts saved.")
             return redirect("offices:request-contacts")
     return render(request, "offices/request_contacts.html", {"form": form, "office": office})
+
+
+@office_admin_required
+def office_settings(request):
+    """The admin's own office: how worklist dates are read and when packages are built."""
+    office = request.user.office
+    initial = {
+        "worklist_date_order": office.worklist_date_order,
+        "package_lead_days": office.package_lead_days,
+    }
+    form = OfficeSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_settings_update(admin=request.user, office=office, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_apply(form, exc)
+        else:
+            messages.success(request, "Office settings saved.")
+            return redirect("offices:office-settings")
+    return render(request, "offices/office_settings.html", {"form": form, "office": office})
