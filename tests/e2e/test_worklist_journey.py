@@ -95,6 +95,15 @@ def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(
     shot(page, "worklist-04-after-download")
 
 
+def _package_zip(page, package) -> zipfile.ZipFile:
+    """Download the package from its row, as the clerk does, and open the ZIP."""
+    with page.expect_download() as info:
+        page.get_by_test_id(f"package-{package.pk}").get_by_role(
+            "link", name="Download ZIP"
+        ).click()
+    return zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+
+
 def _au_family_due_today():
     """An AU application whose family holds US reports with a citation, one whose family holds
     nothing yet (a JP member), and one alone; examination dates relative to today."""
@@ -201,11 +210,7 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     expect(first.get_by_test_id("schedule")).to_contain_text(f"In package {package.pk}")
     shot(page, f"au-worklist-04-built-{width}")
 
-    with page.expect_download() as info:
-        page.get_by_test_id(f"package-{package.pk}").get_by_role(
-            "link", name="Download ZIP"
-        ).click()
-    zf = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    zf = _package_zip(page, package)
     index = tmp_path / "index.pdf"
     index.write_bytes(zf.read("index.pdf"))
     folder = artifact_dir("worklist-index")
@@ -239,11 +244,7 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
         expect(row).to_contain_text("Ready", timeout=30_000)
     page.reload()
     shot(page, f"au-worklist-05-flagged-{width}")
-    with page.expect_download() as info:
-        page.get_by_test_id(f"package-{package.pk}").get_by_role(
-            "link", name="Download ZIP"
-        ).click()
-    again = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    again = _package_zip(page, package)
     assert not [n for n in again.namelist() if "office-action" in n]
     assert [n for n in zf.namelist() if "office-action" in n]  # the first download had it
     open_menu(page)
