@@ -243,7 +243,8 @@ def _build(package: Package, store: jobs.Store) -> Package:
         by_app = {p.application.pk: p for p in plans}
         for change in package.changes.order_by("created_at", "pk"):
             if change.application_id in by_app:
-                out = "; left out of this package" if change.kind == "withdrawn" else ""
+                withdrawn = change.kind == PackageChange.Kind.WITHDRAWN
+                out = "; left out of this package" if withdrawn else ""
                 by_app[change.application_id].unavailable.append(f"{change.text}{out}.")
     total = sum(len(p.documents) for p in plans)
     jobs.progress(Package, package.pk, total=total)
