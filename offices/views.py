@@ -124,6 +124,20 @@ def access_policy(request):
     return render(request, "offices/access_policy.html", {"form": form, "office": office})
 
 
+def _office_form_page(request, *, office, form, update, saved: str, url: str, template: str):
+    """An office admin's page of one office form: a valid form goes to `update` (the service,
+    whose rule errors land on their fields), then back to the page with `saved`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(admin=request.user, office=office, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_apply(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(url)
+    return render(request, template, {"form": form, "office": office})
+
+
 @office_admin_required
 def request_contacts(request):
     """Who of the office hears of other offices' document requests."""
@@ -132,18 +146,15 @@ def request_contacts(request):
         "request_inbox": office.request_inbox,
         "request_contacts": office.request_contacts.all(),
     }
-    form = RequestContactsForm(request.POST or None, office=office, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.office_request_contacts_update(
-                admin=request.user, office=office, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        else:
-            messages.success(request, "Request contacts saved.")
-            return redirect("offices:request-contacts")
-    return render(request, "offices/request_contacts.html", {"form": form, "office": office})
+    return _office_form_page(
+        request,
+        office=office,
+        form=RequestContactsForm(request.POST or None, office=office, initial=initial),
+        update=services.office_request_contacts_update,
+        saved="Request contacts saved.",
+        url="offices:request-contacts",
+        template="offices/request_contacts.html",
+    )
 
 
 @office_admin_required
@@ -154,13 +165,12 @@ def office_settings(request):
         "worklist_date_order": office.worklist_date_order,
         "package_lead_days": office.package_lead_days,
     }
-    form = OfficeSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.office_settings_update(admin=request.user, office=office, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        else:
-            messages.success(request, "Office settings saved.")
-            return redirect("offices:office-settings")
-    return render(request, "offices/office_settings.html", {"form": form, "office": office})
+    return _office_form_page(
+        request,
+        office=office,
+        form=OfficeSettingsForm(request.POST or None, initial=initial),
+        update=services.office_settings_update,
+        saved="Office settings saved.",
+        url="offices:office-settings",
+        template="offices/office_settings.html",
+    )

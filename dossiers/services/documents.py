@@ -385,13 +385,7 @@ def document_withdraw(*, document: Document, user=None, reason: str = "") -> Doc
     if not changed:
         raise ValidationError("This document was already withdrawn.")
     signals.document_withdrawn.send(sender=Document, document=document, user=user, reason=reason)
-    on = timezone.localdate(document.withdrawn_at)
-    packages.packages_flag_document(
-        document=document,
-        kind=PackageChange.Kind.WITHDRAWN,
-        detail=f"withdrawn on {on:%Y-%m-%d} because {reason}",
-        before=packages.delivered_as(document),
-    )
+    packages.packages_flag_withdrawn(document=document)
     return document
 
 

@@ -297,6 +297,7 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
         if item.path in included
     ]
     PackageItem.objects.bulk_create(items)
+    _withdrawn_while_building(package, items)
     if package.rebuilds:
         return  # the same delivery made again: counted and announced the first time
     usage_record(action=Action.PACKAGE_BUILT, user=package.created_by, office=package.office)
@@ -318,6 +319,14 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
         user=clerk,
         automatic=package.trigger in AUTOMATIC,  # made by beat: nobody watched the build
     )
+
+
+def _withdrawn_while_building(package: Package, items: list[PackageItem]) -> None:
+    """A report withdrawn after the plan was made but before the ZIP was finished is in it:
+    flag it and make the package again, as for a withdrawal after delivery."""
+    late = Document.objects.filter(pk__in=[i.document_id for i in items]).exclude(withdrawn_at=None)
+    for document in late.select_related("application"):
+        packages_flag_withdrawn(document=document, package_ids=[package.pk])
 
 
 def packages_expire(*, now: dt.datetime | None = None) -> int:
@@ -406,19 +415,32 @@ def delivered_as(document: Document) -> str:
     return f"{document.application.display} {what} of {document.date:%Y-%m-%d}"
 
 
+def packages_flag_withdrawn(*, document: Document, package_ids=None) -> list[PackageChange]:
+    """A withdrawn document's flags, with when and why (see packages_flag_document)."""
+    on = timezone.localdate(document.withdrawn_at)
+    return packages_flag_document(
+        document=document,
+        kind=PackageChange.Kind.WITHDRAWN,
+        detail=f"withdrawn on {on:%Y-%m-%d} because {document.withdrawn_reason}",
+        before=delivered_as(document),
+        package_ids=package_ids,
+    )
+
+
 @transaction.atomic
 def packages_flag_document(
-    *, document: Document, kind: str, detail: str, before: str
+    *, document: Document, kind: str, detail: str, before: str, package_ids=None
 ) -> list[PackageChange]:
     """A document that packages delivered was withdrawn or corrected (`before`: how they
     delivered it). Each package is flagged, since the clerk may have put it on file, and a
     ready one is made again at once, so a new download carries the same reports without the
     withdrawn one and with corrected names; an expired one keeps only the flag. The clerk
     is told through `signals.packages_flagged`."""
+    items = PackageItem.objects.filter(document=document)
+    if package_ids is not None:
+        items = items.filter(package_id__in=package_ids)
     items = list(
-        PackageItem.objects.filter(document=document)
-        .select_related("package__worklist", "application")
-        .order_by("package_id", "pk")
+        items.select_related("package__worklist", "application").order_by("package_id", "pk")
     )
     changes = PackageChange.objects.bulk_create(
         PackageChange(

@@ -211,3 +211,30 @@ def test_a_corrected_report_is_flagged_and_the_new_download_has_the_corrected_na
         document=docs["us_oa"], category="office_action", date=dt.date(2021, 5, 4), code="CTNF"
     )
     assert delivered.changes.count() == 1
+
+
+def test_a_report_withdrawn_while_its_package_is_being_built_is_flagged_and_left_out(
+    world, docs, monkeypatch, django_capture_on_commit_callbacks
+):
+    wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    package = packages.package_request(worklist=wl, user=world["clerk"])
+    planned = packages.package_plan
+
+    def plan_then_withdraw(**kwargs):
+        # The AU report is withdrawn just after the build planned it, before the ZIP is done.
+        plans = planned(**kwargs)
+        if kwargs.get("only_documents") is None:
+            document_withdraw(document=docs["au_sr"], reason="sent in error")
+        return plans
+
+    monkeypatch.setattr(packages, "package_plan", plan_then_withdraw)
+    with django_capture_on_commit_callbacks(execute=True):
+        packages.package_build(package_id=package.pk)
+    _archive, pdfs = _zip_pdfs(package)
+    assert (package.state, package.rebuilds) == ("ready", 1)
+    assert not [p for p in pdfs if "AU2020123456" in p] and len(pdfs) == 2
+    assert package.changes.get().document == docs["au_sr"]
+    note = Notification.objects.get(user=world["clerk"], kind="package_changed")
+    assert "AU 2020123456 search report of 2021-03-01" in note.text
+    assert "because sent in error" in note.text
