@@ -99,6 +99,8 @@ class OfficeSettingsForm(forms.Form):
         error_messages={
             "invalid": "Give a whole number of days, e.g. 14.",
             "required": "Give the number of days, e.g. 14.",
+            "min_value": f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}.",
+            "max_value": f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}.",
         },
     )
 

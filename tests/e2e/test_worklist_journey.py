@@ -265,7 +265,7 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     ).click()
     page.get_by_label("Build packages this many days before the examination").fill("0")
     page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_role("alert")).to_contain_text("greater than or equal to 1")
+    expect(page.get_by_role("alert")).to_have_text("Give a number of days between 1 and 90.")
     page.get_by_label("Day first").check()
     page.get_by_label("Build packages this many days before the examination").fill("10")
     shot(page, f"au-worklist-07-office-settings-{width}")
