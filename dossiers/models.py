@@ -358,6 +358,9 @@ class Package(BuildJob):
         "only documents not delivered in an earlier package", default=False
     )
     size = models.PositiveBigIntegerField(default=0)
+    # Times the ZIP was made again because a document it carried was withdrawn or corrected
+    # (a rebuild carries the same documents, minus the withdrawn; the clerk is told once).
+    rebuilds = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -404,6 +407,35 @@ class PackageItem(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class PackageChange(models.Model):
+    """A document a delivered package carried that was withdrawn or corrected afterwards: the
+    flag on the worklist page (the clerk may have put the old version on file)."""
+
+    class Kind(models.TextChoices):
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CORRECTED = "corrected", "Corrected"
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="changes")
+    # The clerk's own application the document was delivered for, and the document.
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # "CA 2,827,121 search report of 2026-11-30" as delivered, and what happened to it.
+    delivered_as = models.CharField(max_length=200)
+    detail = models.CharField(max_length=400)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivered_as}: {self.detail}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.delivered_as}, {self.detail}"
 
 
 from .federation.tracking_models import RemoteListing  # noqa: E402,F401  (registered with the app)

@@ -16,5 +16,8 @@ application_saved = Signal()
 # application_ids, created_ids (the new ones among them), user.
 applications_saved = Signal()
 # Sent inside the transaction that marks a package ready: kwargs package, user (the clerk, may be
-# None), automatic (True for just-in-time packages). Receivers write notification rows only.
+# None), automatic (True for just-in-time packages and top-ups). Receivers write rows only.
 package_ready = Signal()
+# Sent inside the transaction that withdraws or corrects a document that packages delivered:
+# kwargs changes (the new PackageChange rows, one per package and application).
+packages_flagged = Signal()

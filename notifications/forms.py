@@ -3,15 +3,15 @@
 from django import forms
 
 from case_portal.forms import TextBoxField
+from dossiers.forms import IsoDateField
 from dossiers.models import Document
-from offices.widgets import DateInput
 
-from .models import DocumentRequest, Watch
+from .models import Delivery, DocumentRequest, Watch
 
 
-def _date_field(label: str, help_text: str) -> forms.DateField:
-    """An optional date of a request, picked in the browser's date input."""
-    return forms.DateField(label=label, required=False, widget=DateInput(), help_text=help_text)
+def _date_field(label: str, help_text: str) -> IsoDateField:
+    """An optional date of a request: the portal's one date box and parser (YYYY-MM-DD)."""
+    return IsoDateField(label=label, required=False, help_text=f"YYYY-MM-DD. {help_text}")
 
 
 class WatchOptionsForm(forms.Form):
@@ -34,9 +34,20 @@ class WatchOptionsForm(forms.Form):
     delivery = forms.ChoiceField(
         label="E-mail",
         choices=Watch.Delivery.choices,
-        initial=Watch.Delivery.IMMEDIATE,
+        initial=Watch.Delivery.SETTINGS,
+        required=False,
         widget=forms.RadioSelect,
+        help_text="Your notification settings (menu: Settings) apply to every notice; choose "
+        "otherwise here only for this watch.",
     )
+
+    def __init__(self, *args, user_delivery: str = Delivery.IMMEDIATE, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = "a daily digest" if user_delivery == Delivery.DIGEST else "each at once"
+        self.fields["delivery"].choices = [
+            ("", f"As in my notification settings (now: {current})"),
+            *Watch.Delivery.choices[1:],
+        ]
 
 
 class WatchAddForm(WatchOptionsForm):
@@ -47,6 +58,16 @@ class WatchAddForm(WatchOptionsForm):
     )
 
     field_order = ["number", "scope", "categories", "direction", "delivery"]
+
+
+class PreferenceForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label="E-mail me my notifications",
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+        help_text="For every notification: watched documents, your requests, requests to your "
+        "office and packages. They are always listed in the portal under Notifications.",
+    )
 
 
 class QuickWatchForm(forms.Form):

@@ -8,6 +8,31 @@ from django.utils import timezone
 from dossiers.models import Document
 
 
+class Delivery(models.TextChoices):
+    """How a person's notifications reach their mailbox (they are always in the portal)."""
+
+    IMMEDIATE = "immediate", "An e-mail for each notification, as it happens"
+    DIGEST = "digest", "One daily digest e-mail at 06:00 with everything since the last one"
+
+
+class Preference(models.Model):
+    """One person's notification settings; no row means the defaults (an e-mail at once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preference",
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    # The day the last digest went out: claimed by a conditional UPDATE, so a person gets one
+    # digest a day however many beats or workers run.
+    digest_sent_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.delivery}"
+
+
 class Watch(models.Model):
     """One person's interest in an application, or in its whole extended family.
 
@@ -25,6 +50,8 @@ class Watch(models.Model):
         OUTGOING = "outgoing", "Outgoing only"
 
     class Delivery(models.TextChoices):
+        # "" follows the person's settings; the other two override them for this watch.
+        SETTINGS = "", "As in my notification settings"
         IMMEDIATE = "immediate", "An e-mail for each document"
         DIGEST = "digest", "One daily digest e-mail"
 
@@ -36,7 +63,9 @@ class Watch(models.Model):
     # Empty means every category (so new categories are not silently missed).
     categories = models.JSONField(default=list, blank=True)
     direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.ALL)
-    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    delivery = models.CharField(
+        max_length=10, choices=Delivery.choices, default=Delivery.SETTINGS, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -83,6 +112,8 @@ class Notification(models.Model):
         INVITATION = "invitation", "Invitation"
         REQUEST_RECEIVED = "request_received", "Request received"
         DOCUMENT_CORRECTED = "document_corrected", "Document corrected"
+        PACKAGE_TOP_UP = "package_top_up", "Top-up package ready"
+        PACKAGE_CHANGED = "package_changed", "Packaged document withdrawn or corrected"
 
     class Email(models.TextChoices):
         NONE = "none", "No e-mail"

@@ -41,6 +41,11 @@ def _on_package_ready(sender, package, user=None, automatic=False, **kwargs):
     services.notification_for_package(package=package, user=user, automatic=automatic)
 
 
+@receiver(signals.packages_flagged, dispatch_uid="notifications_packages_flagged")
+def _on_packages_flagged(sender, changes, **kwargs):
+    services.notifications_for_package_changes(changes=changes)
+
+
 @receiver(office_signals.user_invited, dispatch_uid="notifications_user_invited")
 def _on_user_invited(sender, user, **kwargs):
     services.notification_for_invitation(user=user)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from dossiers.federation.tracking import Interest
 from dossiers.models import Application, Document, WorklistEntry
 
-from .models import DocumentRequest, Notification, Watch
+from .models import Delivery, DocumentRequest, Notification, Preference, Watch
 from .services.requests import ANSWERS
 
 
@@ -23,6 +23,12 @@ def watch_get_for_user(*, user, watch_id: int) -> Watch:
     if watch is None:
         raise Http404("No such watch.")
     return watch
+
+
+def delivery_for_user(*, user) -> str:
+    """The person's e-mail choice for all notifications (no settings yet: each at once)."""
+    preference = Preference.objects.filter(user=user).only("delivery").first()
+    return preference.delivery if preference else Delivery.IMMEDIATE
 
 
 def notification_list_for_user(*, user):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("watch/<int:watch_id>/delete/", views.watch_delete, name="watch-delete"),
     path("watch/unsubscribe/<str:token>/", views.watch_unsubscribe, name="watch-unsubscribe"),
     path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/settings/", views.preferences, name="settings"),
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path(
         "notifications/<int:notification_id>/open/",

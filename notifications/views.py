@@ -16,6 +16,7 @@ from dossiers.models import Application
 
 from . import selectors, services
 from .forms import (
+    PreferenceForm,
     QuickWatchForm,
     RequestByNumberForm,
     RequestChangeForm,
@@ -60,8 +61,29 @@ def watch_unsubscribe(request, token: str):
 # ------------------------------------------------------------------ watch list
 
 
+def preferences(request):
+    """The person's notification settings (from the header menu): e-mail each notification at
+    once or in one daily digest; every notification of the person follows it."""
+    current = selectors.delivery_for_user(user=request.user)
+    form = PreferenceForm(request.POST or None, initial={"delivery": current})
+    if request.method == "POST" and form.is_valid():
+        preference = services.preference_save(
+            user=request.user, delivery=form.cleaned_data["delivery"]
+        )
+        messages.success(request, f"Settings saved: {preference.get_delivery_display()}.")
+        return redirect("notifications:settings")
+    overrides = selectors.watch_list_for_user(user=request.user).exclude(
+        delivery=Watch.Delivery.SETTINGS
+    )
+    return render(
+        request, "notifications/settings.html", {"form": form, "overrides": list(overrides)}
+    )
+
+
 def watch_list(request):
-    form = WatchAddForm(request.POST or None)
+    form = WatchAddForm(
+        request.POST or None, user_delivery=selectors.delivery_for_user(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -83,7 +105,11 @@ def watch_list(request):
             messages.success(request, f"{verb} {_describe(watch)}.")
             return redirect("notifications:watch-list")
     watches = selectors.watch_list_for_user(user=request.user)
-    return render(request, "notifications/watch_list.html", {"form": form, "watches": watches})
+    return render(
+        request,
+        "notifications/watch_list.html",
+        {"form": form, "watches": watches, "user_delivery": form.fields["delivery"].choices[0][1]},
+    )
 
 
 @require_POST
@@ -118,7 +144,7 @@ def watch_quick(request):
         scope=scope,
         categories=existing.categories if existing else (),
         direction=existing.direction if existing else Watch.Direction.ALL,
-        delivery=existing.delivery if existing else Watch.Delivery.IMMEDIATE,
+        delivery=existing.delivery if existing else Watch.Delivery.SETTINGS,
     )
     messages.success(
         request,
@@ -132,6 +158,7 @@ def watch_edit(request, watch_id: int):
     watch = selectors.watch_get_for_user(user=request.user, watch_id=watch_id)
     form = WatchOptionsForm(
         request.POST or None,
+        user_delivery=selectors.delivery_for_user(user=request.user),
         initial={
             "scope": watch.scope,
             "categories": watch.categories,

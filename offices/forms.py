@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django import forms
 
 from .models import ApiKey, Office, User
+from .services import LEAD_DAYS_MAX, LEAD_DAYS_MIN
 
 
 class InviteForm(forms.Form):
@@ -77,6 +78,31 @@ class RequestContactsForm(forms.Form):
         self.fields["request_contacts"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.email} ({u.email}, {u.get_role_display().lower()})"
         )
+
+
+class OfficeSettingsForm(forms.Form):
+    """The office's worklist settings; the limits are the service's (one rule, one place)."""
+
+    worklist_date_order = forms.ChoiceField(
+        label="Dates like 03/04/2026 in worklist lines are",
+        choices=Office.DateOrder.choices,
+        widget=forms.RadioSelect,
+        help_text="2026-04-03, 3.4.2026 and 12/20/2026 (only one reading) are always understood.",
+    )
+    package_lead_days = forms.IntegerField(
+        label="Build packages this many days before the examination",
+        min_value=LEAD_DAYS_MIN,
+        max_value=LEAD_DAYS_MAX,
+        help_text=f"Between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX} days. Packages already built "
+        "stay as they are; entries not yet packaged follow the new lead time.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": "4"}),
+        error_messages={
+            "invalid": "Give a whole number of days, e.g. 14.",
+            "required": "Give the number of days, e.g. 14.",
+            "min_value": f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}.",
+            "max_value": f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}.",
+        },
+    )
 
 
 class AddEmailForm(AllauthAddEmailForm):

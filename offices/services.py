@@ -195,6 +195,32 @@ def office_request_contacts_update(
     return office
 
 
+# Lead time of just-in-time packages: at least a day, at most about a quarter (reports that come
+# later still arrive as top-ups).
+LEAD_DAYS_MIN, LEAD_DAYS_MAX = 1, 90
+
+
+@transaction.atomic
+def office_settings_update(
+    *, admin: User, office: Office, worklist_date_order: str, package_lead_days: int
+) -> Office:
+    """The office's worklist date order and the lead time of its just-in-time packages."""
+    _require_admin_of(admin, office)
+    errors = {}
+    if worklist_date_order not in Office.DateOrder.values:
+        errors["worklist_date_order"] = "Choose how your clerks write dates."
+    if not LEAD_DAYS_MIN <= int(package_lead_days) <= LEAD_DAYS_MAX:
+        errors["package_lead_days"] = (
+            f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    office.worklist_date_order = worklist_date_order
+    office.package_lead_days = int(package_lead_days)
+    office.save(update_fields=["worklist_date_order", "package_lead_days"])
+    return office
+
+
 @transaction.atomic
 def api_key_create(
     *, office: Office, name: str, scopes: Iterable[str], created_by: User | None = None

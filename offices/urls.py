@@ -11,5 +11,6 @@ urlpatterns = [
     path("api-keys/", views.api_key_list, name="api-key-list"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("access-policy/", views.access_policy, name="access-policy"),
+    path("settings/", views.office_settings, name="office-settings"),
     path("request-contacts/", views.request_contacts, name="request-contacts"),
 ]

@@ -1,4 +1,5 @@
-"""Office admin pages: accounts, API keys and the access policy of the admin's own office."""
+"""Office admin pages: accounts, API keys, settings and the access policy of the admin's own
+office."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +10,14 @@ from case_portal.forms import form_errors_apply
 
 from . import selectors, services
 from .decorators import office_admin_required
-from .forms import AccessPolicyForm, ApiKeyForm, InviteForm, RequestContactsForm, RoleForm
+from .forms import (
+    AccessPolicyForm,
+    ApiKeyForm,
+    InviteForm,
+    OfficeSettingsForm,
+    RequestContactsForm,
+    RoleForm,
+)
 
 
 def _error_messages(request, exc: ValidationError) -> None:
@@ -116,6 +124,20 @@ def access_policy(request):
     return render(request, "offices/access_policy.html", {"form": form, "office": office})
 
 
+def _office_form_page(request, *, office, form, update, saved: str, url: str, template: str):
+    """An office admin's page of one office form: a valid form goes to `update` (the service,
+    whose rule errors land on their fields), then back to the page with `saved`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(admin=request.user, office=office, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_apply(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(url)
+    return render(request, template, {"form": form, "office": office})
+
+
 @office_admin_required
 def request_contacts(request):
     """Who of the office hears of other offices' document requests."""
@@ -124,15 +146,31 @@ def request_contacts(request):
         "request_inbox": office.request_inbox,
         "request_contacts": office.request_contacts.all(),
     }
-    form = RequestContactsForm(request.POST or None, office=office, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.office_request_contacts_update(
-                admin=request.user, office=office, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_errors_apply(form, exc)
-        else:
-            messages.success(request, "Request contacts saved.")
-            return redirect("offices:request-contacts")
-    return render(request, "offices/request_contacts.html", {"form": form, "office": office})
+    return _office_form_page(
+        request,
+        office=office,
+        form=RequestContactsForm(request.POST or None, office=office, initial=initial),
+        update=services.office_request_contacts_update,
+        saved="Request contacts saved.",
+        url="offices:request-contacts",
+        template="offices/request_contacts.html",
+    )
+
+
+@office_admin_required
+def office_settings(request):
+    """The admin's own office: how worklist dates are read and when packages are built."""
+    office = request.user.office
+    initial = {
+        "worklist_date_order": office.worklist_date_order,
+        "package_lead_days": office.package_lead_days,
+    }
+    return _office_form_page(
+        request,
+        office=office,
+        form=OfficeSettingsForm(request.POST or None, initial=initial),
+        update=services.office_settings_update,
+        saved="Office settings saved.",
+        url="offices:office-settings",
+        template="offices/office_settings.html",
+    )

@@ -12,7 +12,8 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import numbers, selectors, signals
-from ..models import Application, Citation, Document
+from ..models import Application, Citation, Document, PackageChange
+from . import packages
 
 logger = logging.getLogger(__name__)
 
@@ -338,6 +339,7 @@ def document_correct(
         before_filing_ok=before_filing_ok,
     )
     before = {"date": document.date, "category": document.category}
+    delivered = packages.delivered_as(document)
     document.category = category
     document.date = date
     document.code = code
@@ -346,7 +348,27 @@ def document_correct(
     document.full_clean(exclude=["file"])
     document.save(update_fields=["category", "date", "code", "language", "direction"])
     signals.document_corrected.send(sender=Document, document=document, user=user, before=before)
+    change = correction_text(document, before)
+    if change:
+        packages.packages_flag_document(
+            document=document,
+            kind=PackageChange.Kind.CORRECTED,
+            detail=f"corrected on {timezone.localdate():%Y-%m-%d}: {change}",
+            before=delivered,
+        )
     return document
+
+
+def correction_text(document: Document, before: dict) -> str:
+    """What a correction changed that a reader notices (date, category), in words."""
+    parts = []
+    if before["date"] != document.date:
+        parts.append(f"date {before['date']:%Y-%m-%d} \u2192 {document.date:%Y-%m-%d}")
+    if before["category"] != document.category:
+        labels = dict(Document.Category.choices)
+        old = labels.get(before["category"], before["category"]).lower()
+        parts.append(f"category {old} \u2192 {document.get_category_display().lower()}")
+    return ", ".join(parts)
 
 
 @transaction.atomic
@@ -363,6 +385,7 @@ def document_withdraw(*, document: Document, user=None, reason: str = "") -> Doc
     if not changed:
         raise ValidationError("This document was already withdrawn.")
     signals.document_withdrawn.send(sender=Document, document=document, user=user, reason=reason)
+    packages.packages_flag_withdrawn(document=document)
     return document
 
 

@@ -14,7 +14,9 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from case_portal import jobs
@@ -28,6 +30,7 @@ from ..models import (
     Application,
     Document,
     Package,
+    PackageChange,
     PackageItem,
     Worklist,
     WorklistEntry,
@@ -108,8 +111,11 @@ def package_retry(*, package: Package) -> Package:
     return package
 
 
-def package_plan(*, package: Package) -> list[ApplicationPlan]:
-    """What goes into the package, and for everything that does not, why."""
+def package_plan(
+    *, package: Package, only_documents: set[int] | None = None
+) -> list[ApplicationPlan]:
+    """What goes into the package, and for everything that does not, why. A rebuild passes
+    `only_documents` (what the package carried): the same reports, less those withdrawn."""
     office = package.office
     apps = list(
         Application.objects.filter(pk__in=package.application_ids, office=office)
@@ -157,7 +163,7 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
         ],
     )
     delivered: dict[int, set[int]] = defaultdict(set)
-    if package.only_new:
+    if package.only_new and only_documents is None:
         for app_id, doc_id in (
             PackageItem.objects.filter(
                 package__office=office,
@@ -210,6 +216,8 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
                 plan.unavailable.append(f"{member.display} ({member.office.code}): {why}.")
                 continue
             for doc in docs:
+                if only_documents is not None and doc.pk not in only_documents:
+                    continue
                 if doc.pk in delivered[app.pk]:
                     already += 1
                     continue
@@ -241,7 +249,18 @@ def package_build(*, package_id: int) -> Package | None:
 
 
 def _build(package: Package, store: jobs.Store) -> Package:
-    plans = package_plan(package=package)
+    carried = None
+    if package.rebuilds:
+        carried = set(package.items.values_list("document_id", flat=True))
+    plans = package_plan(package=package, only_documents=carried)
+    if carried is not None:
+        # The index says what changed since the clerk first had the package.
+        by_app = {p.application.pk: p for p in plans}
+        for change in package.changes.order_by("created_at", "pk"):
+            if change.application_id in by_app:
+                withdrawn = change.kind == PackageChange.Kind.WITHDRAWN
+                out = "; left out of this package" if withdrawn else ""
+                by_app[change.application_id].unavailable.append(f"{change.text}{out}.")
     total = sum(len(p.documents) for p in plans)
     jobs.progress(Package, package.pk, total=total)
     included: set[str] = set()
@@ -287,13 +306,15 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
         if item.path in included
     ]
     # A web-service office's document has no row to point at: counted, not kept as an item.
-    PackageItem.objects.bulk_create(
-        [
-            PackageItem(package=package, application=app, document=item.document, path=item.path)
-            for app, item in sent
-            if item.document.pk
-        ]
-    )
+    items = [
+        PackageItem(package=package, application=app, document=item.document, path=item.path)
+        for app, item in sent
+        if item.document.pk
+    ]
+    PackageItem.objects.bulk_create(items)
+    _withdrawn_while_building(package, items)
+    if package.rebuilds:
+        return  # the same delivery made again: counted and announced the first time
     usage_record(action=Action.PACKAGE_BUILT, user=package.created_by, office=package.office)
     for _app, item in sent:
         doc = item.document
@@ -311,8 +332,16 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
         sender=Package,
         package=package,
         user=clerk,
-        automatic=package.trigger == Package.Trigger.JUST_IN_TIME,
+        automatic=package.trigger in AUTOMATIC,  # made by beat: nobody watched the build
     )
+
+
+def _withdrawn_while_building(package: Package, items: list[PackageItem]) -> None:
+    """A report withdrawn after the plan was made but before the ZIP was finished is in it:
+    flag it and make the package again, as for a withdrawal after delivery."""
+    late = Document.objects.filter(pk__in=[i.document_id for i in items]).exclude(withdrawn_at=None)
+    for document in late.select_related("application"):
+        packages_flag_withdrawn(document=document, package_ids=[package.pk])
 
 
 def packages_expire(*, now: dt.datetime | None = None) -> int:
@@ -390,3 +419,75 @@ def _with_undelivered_reports(office: Office, app_ids: list[int]) -> list[int]:
     ).values_list("application_id", "document_id"):
         delivered[app_id].add(doc_id)
     return [a for a in app_ids if docs_by_family[apps[a]] - delivered[a]]
+
+
+# --- withdrawn or corrected after delivery ---
+
+
+def delivered_as(document: Document) -> str:
+    """A delivered document as the clerk knew it: "CA 2,827,121 search report of 2026-11-30"."""
+    what = document.get_category_display().lower()
+    return f"{document.application.display} {what} of {document.date:%Y-%m-%d}"
+
+
+def packages_flag_withdrawn(*, document: Document, package_ids=None) -> list[PackageChange]:
+    """A withdrawn document's flags, with when and why (see packages_flag_document)."""
+    on = timezone.localdate(document.withdrawn_at)
+    return packages_flag_document(
+        document=document,
+        kind=PackageChange.Kind.WITHDRAWN,
+        detail=f"withdrawn on {on:%Y-%m-%d} because {document.withdrawn_reason}",
+        before=delivered_as(document),
+        package_ids=package_ids,
+    )
+
+
+@transaction.atomic
+def packages_flag_document(
+    *, document: Document, kind: str, detail: str, before: str, package_ids=None
+) -> list[PackageChange]:
+    """A document that packages delivered was withdrawn or corrected (`before`: how they
+    delivered it). Each package is flagged, since the clerk may have put it on file, and a
+    ready one is made again at once, so a new download carries the same reports without the
+    withdrawn one and with corrected names; an expired one keeps only the flag. The clerk
+    is told through `signals.packages_flagged`."""
+    items = PackageItem.objects.filter(document=document)
+    if package_ids is not None:
+        items = items.filter(package_id__in=package_ids)
+    items = list(
+        items.select_related("package__worklist", "application").order_by("package_id", "pk")
+    )
+    changes = PackageChange.objects.bulk_create(
+        PackageChange(
+            package=item.package,
+            application=item.application,
+            document=document,
+            kind=kind,
+            delivered_as=before[:200],
+            detail=detail[:400],
+        )
+        for item in items
+    )
+    for package in {item.package_id: item.package for item in items}.values():
+        _rebuild(package)
+    if changes:
+        signals.packages_flagged.send(sender=Package, changes=changes)
+    return changes
+
+
+def _rebuild(package: Package) -> None:
+    """A ready package's old ZIP is gone at once (it must not be downloaded again) and the
+    package is queued to be built again; any other state has no file to correct."""
+    rebuilt = Package.objects.filter(pk=package.pk, state=Package.State.READY).update(
+        state=Package.State.QUEUED,
+        file="",
+        done=0,
+        total=0,
+        error="",
+        rebuilds=F("rebuilds") + 1,
+    )
+    if rebuilt:
+        old = package.file.name
+        if old:
+            transaction.on_commit(lambda: default_storage.delete(old))
+        _enqueue(package)

@@ -1,5 +1,6 @@
 """Writes of notifications, by noun: outbox.py (watches, notification rows and their e-mail),
-requests.py (document requests between offices), events.py (what one dossier event tells)."""
+requests.py (document requests between offices), events.py (what one dossier event tells),
+packages.py (what a clerk hears of packages)."""
 
 from .events import document_added_notify, document_corrected_notify
 from .outbox import (
@@ -11,22 +12,24 @@ from .outbox import (
     digest_email_send,
     digest_user_ids,
     document_event_text,
+    email_modes,
     notification_claim,
     notification_email_send,
     notification_failed,
     notification_for_invitation,
-    notification_for_package,
     notification_mark_read,
     notification_target,
     notifications_for_document,
     notifications_mark_all_read,
     number_display,
     outbox_pending_ids,
+    preference_save,
     watch_delete,
     watch_from_unsubscribe_token,
     watch_save,
     watch_unsubscribe_token,
 )
+from .packages import notification_for_package, notifications_for_package_changes
 from .requests import (
     request_change,
     request_expiry_days,
@@ -52,6 +55,7 @@ __all__ = [
     "document_added_notify",
     "document_corrected_notify",
     "document_event_text",
+    "email_modes",
     "notification_claim",
     "notification_email_send",
     "notification_failed",
@@ -60,9 +64,11 @@ __all__ = [
     "notification_mark_read",
     "notification_target",
     "notifications_for_document",
+    "notifications_for_package_changes",
     "notifications_mark_all_read",
     "number_display",
     "outbox_pending_ids",
+    "preference_save",
     "request_change",
     "request_expiry_days",
     "request_handled_by",

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from dossiers.models import Document
+from dossiers.services.documents import correction_text
 
 from ..models import Notification
 from .outbox import notifications_for_document
@@ -19,24 +20,13 @@ def document_added_notify(*, document: Document, actor=None) -> list[Notificatio
     )
 
 
-def _changes(document: Document, before: dict) -> str:
-    parts = []
-    if before.get("date") and before["date"] != document.date:
-        parts.append(f"date {before['date']:%Y-%m-%d} \u2192 {document.date:%Y-%m-%d}")
-    if before.get("category") and before["category"] != document.category:
-        labels = dict(Document.Category.choices)
-        old = labels.get(before["category"], before["category"]).lower()
-        parts.append(f"category {old} \u2192 {document.get_category_display().lower()}")
-    return ", ".join(parts)
-
-
 @transaction.atomic
 def document_corrected_notify(
     *, document: Document, before: dict, actor=None
 ) -> list[Notification]:
     """A corrected date or category reaches everyone told of the document (and its watchers);
     other corrections (code, language) are not news."""
-    change = _changes(document, before)
+    change = correction_text(document, before)
     if not change:
         return []
     return notifications_for_document(

@@ -27,7 +27,7 @@ from offices.services import user_invitation_email
 from stats.models import Action
 from stats.services import usage_record
 
-from ..models import DocumentRequest, Notification, Watch
+from ..models import Delivery, DocumentRequest, Notification, Preference, Watch
 
 REPORT_CATEGORIES = (
     Document.Category.SEARCH_REPORT,
@@ -98,6 +98,35 @@ def notification_target(notification: Notification) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Delivery settings
+# --------------------------------------------------------------------------------------------
+
+
+def email_modes(user_ids: Iterable[int]) -> dict[int, str]:
+    """How each person's notifications are e-mailed, from their settings (no row: at once).
+    One query for any number of people; every notification of a person goes through this."""
+    ids = {u for u in user_ids if u is not None}
+    digest = set(
+        Preference.objects.filter(user_id__in=ids, delivery=Delivery.DIGEST).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {
+        u: Notification.Email.DIGEST if u in digest else Notification.Email.IMMEDIATE for u in ids
+    }
+
+
+@transaction.atomic
+def preference_save(*, user, delivery: str) -> Preference:
+    """A person's choice for all their notifications: each e-mailed at once, or a daily digest."""
+    preference, _ = Preference.objects.select_for_update().get_or_create(user=user)
+    preference.delivery = delivery
+    preference.full_clean()
+    preference.save(update_fields=["delivery"])
+    return preference
+
+
+# --------------------------------------------------------------------------------------------
 # Watch list
 # --------------------------------------------------------------------------------------------
 
@@ -110,7 +139,7 @@ def watch_save(
     scope: str = Watch.Scope.APPLICATION,
     categories: Iterable[str] = (),
     direction: str = Watch.Direction.ALL,
-    delivery: str = Watch.Delivery.IMMEDIATE,
+    delivery: str = Watch.Delivery.SETTINGS,
 ) -> tuple[Watch, bool]:
     """Watch an application (or its family); watching it again updates the choices."""
     watch, created = Watch.objects.select_for_update().get_or_create(
@@ -224,15 +253,14 @@ def notifications_for_document(
             entry.request = req
             entry.own = req.requester_application or entry.own
     rows = []
+    modes = email_modes(told)
     for user_id, entry in told.items():
         text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
         if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
             text += " \u2014 your request is fulfilled"
-        digest = (
-            entry.request is None
-            and entry.watch is not None
-            and entry.watch.delivery == Watch.Delivery.DIGEST
-        )
+        mode = modes[user_id]
+        if entry.request is None and entry.watch is not None and entry.watch.delivery:
+            mode = entry.watch.delivery  # the watch's own choice overrides the settings
         rows.append(
             Notification(
                 user_id=user_id,
@@ -242,7 +270,7 @@ def notifications_for_document(
                 request=entry.request,
                 watch=entry.watch,
                 text=text[:300],
-                email=Notification.Email.DIGEST if digest else Notification.Email.IMMEDIATE,
+                email=mode,
             )
         )
     rows = Notification.objects.bulk_create(rows)
@@ -414,7 +442,9 @@ def outbox_pending_ids(*, min_age: dt.timedelta = dt.timedelta(seconds=60)) -> l
 
 
 def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> tuple[uuid.UUID, list[int]]:
-    """Claim every pending digest notification of one person (one e-mail for all of them)."""
+    """Claim every pending digest notification of one person (one e-mail for all of them),
+    once a day: a second run the same day (two beats, a redelivered message) claims nothing.
+    A retry passes its token and keeps what it claimed."""
     now = timezone.now()
     if token is not None:
         ids = list(
@@ -425,6 +455,14 @@ def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> tuple[uuid.
         Notification.objects.filter(pk__in=ids).update(claimed_at=now)
         return token, ids
     token = uuid.uuid4()
+    today = timezone.localdate(now)
+    Preference.objects.get_or_create(user_id=user_id)
+    if (
+        not Preference.objects.filter(user_id=user_id)
+        .exclude(digest_sent_on=today)
+        .update(digest_sent_on=today)
+    ):
+        return token, []
     Notification.objects.filter(
         Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()),
         user_id=user_id,
@@ -437,7 +475,9 @@ def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> tuple[uuid.
 
 def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
     rows = list(
-        Notification.objects.select_related("user", "application__office", "document", "watch")
+        Notification.objects.select_related(
+            "user", "application__office", "document", "watch", "package__worklist", "request"
+        )
         .filter(claim_token=token, sent_at=None)
         .order_by("created_at", "pk")
     )
@@ -456,7 +496,12 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         }
         for n in rows
     ]
-    context = {"user": user, "items": items, "date": timezone.localdate()}
+    context = {
+        "user": user,
+        "items": items,
+        "date": timezone.localdate(),
+        "settings_url": absolute_url(reverse("notifications:settings")),
+    }
     subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
     EmailMessage(
         subject=subject,
@@ -476,36 +521,6 @@ def digest_user_ids() -> list[int]:
         .distinct()
         .order_by("user_id")
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Packages
-# --------------------------------------------------------------------------------------------
-
-
-def notification_for_package(*, package, user, automatic: bool) -> Notification | None:
-    """Tell the clerk a package is ready: in the app always, by e-mail when nobody was watching
-    the build (just-in-time packages are made by beat, days before the examination)."""
-    if user is None or not user.is_active:
-        return None
-    worklist = package.worklist
-    when = (
-        f" for the examinations of {package.for_examination_date:%Y-%m-%d}"
-        if package.for_examination_date
-        else ""
-    )
-    notification = Notification.objects.create(
-        user=user,
-        kind=Notification.Kind.PACKAGE_READY,
-        package=package,
-        text=(
-            f"The package of worklist \u201c{worklist.name}\u201d{when} is ready: "
-            f"{package.done} document{'s' if package.done != 1 else ''}."
-        )[:300],
-        email=Notification.Email.IMMEDIATE if automatic else Notification.Email.NONE,
-    )
-    _enqueue_immediate([notification])
-    return notification
 
 
 # --------------------------------------------------------------------------------------------

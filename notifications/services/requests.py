@@ -16,7 +16,7 @@ from stats.models import Action
 from stats.services import usage_record
 
 from ..models import DocumentRequest, Notification, RequestJoin
-from .outbox import REPORT_CATEGORIES, _enqueue_immediate, number_display
+from .outbox import REPORT_CATEGORIES, _enqueue_immediate, email_modes, number_display
 
 S = DocumentRequest.State
 W = DocumentRequest.Wanted
@@ -70,13 +70,14 @@ def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -
     """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail."""
     office = req.provider_office
     emailed, in_app = office_request_recipients(office)
+    modes = email_modes(u.pk for u in emailed)
     rows = [
         _request_notice(
             req,
             text,
             kind=Notification.Kind.REQUEST_RECEIVED,
             user=user,
-            email=Notification.Email.IMMEDIATE if user in emailed else Notification.Email.NONE,
+            email=modes.get(user.pk, Notification.Email.NONE),
         )
         for user in (*emailed, *in_app)
         if user.pk != exclude_user_id
@@ -102,16 +103,18 @@ def _notify_requesters(req: DocumentRequest) -> list:
     text += req.state_label
     if req.state == S.DECLINED:
         text += f" \u2014 {req.decline_reason}"
+    user_ids = list(req.joins.filter(user__is_active=True).values_list("user_id", flat=True))
+    modes = email_modes(user_ids)
     rows = Notification.objects.bulk_create(
         [
             _request_notice(
                 req,
                 text,
                 kind=Notification.Kind.REQUEST_UPDATED,
-                user_id=join.user_id,
-                email=Notification.Email.IMMEDIATE,
+                user_id=user_id,
+                email=modes[user_id],
             )
-            for join in req.joins.filter(user__is_active=True)
+            for user_id in user_ids
         ]
     )
     _enqueue_immediate(rows)

@@ -75,7 +75,12 @@ def test_a_report_arriving_after_the_package_makes_a_top_up_of_only_it_and_tells
     ]
     assert top_up.items.get().document == late
     notice = Notification.objects.filter(user=world["clerk"], package=top_up).get()
-    assert "is ready: 1 document" in notice.text
+    assert notice.kind == "package_top_up"
+    assert notice.text == (
+        "1 new report for the examination of CA 3,000,001 on 2026-12-01 arrived after the "
+        "package of 2026-11-17 was built: AU 2020123456 examination report / office action "
+        "of 2026-11-20"
+    )
     # Nothing new: nothing more; after the examination: nothing at all.
     assert _schedule_and_build(DUE + dt.timedelta(days=4)) == []
     with time_machine.travel(dt.datetime(2026, 12, 5, 6, tzinfo=UTC)):

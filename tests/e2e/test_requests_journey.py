@@ -92,6 +92,8 @@ def test_au_asks_ca_for_a_newer_office_action_and_hears_once_about_its_own_case(
     expect(table).to_contain_text("Our examination is next month.")
     expect(table).to_contain_text(f"{needed:%Y-%m-%d}")
     expect(table).to_contain_text("Latest office action")
+    # The queue fits the screen: at phone width each request is a card, no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, f"requests-{width}-04-queue")
     table.get_by_role("link", name="CA 2,827,121").click()
     page.get_by_label("New state").select_option(label="Accept")
@@ -122,3 +124,16 @@ def test_au_asks_ca_for_a_newer_office_action_and_hears_once_about_its_own_case(
     )
     expect(table).to_contain_text("For your AU 2014351899: request for CA 2,827,121 (CA): Accepted")
     shot(page, f"requests-{width}-06-one-notification")
+
+    # From the header menu, the examiner chooses one daily digest for every notification.
+    open_menu(page)
+    page.get_by_test_id("settings-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notification settings")
+    page.get_by_label("One daily digest e-mail").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved: One daily digest e-mail")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, f"requests-{width}-07-settings")
+    from notifications.models import Preference
+
+    assert Preference.objects.get(user__email="examiner@au.demo").delivery == "digest"

@@ -5,7 +5,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, logout, open_menu
 
 pytestmark = [pytest.mark.e2e]
 
@@ -93,6 +93,15 @@ def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(
     expect(page.get_by_test_id("entry-CA3100001")).not_to_contain_text("not yet in a package")
     expect(page.get_by_test_id("entry-CA3100001")).to_contain_text("✓ Ready")
     shot(page, "worklist-04-after-download")
+
+
+def _package_zip(page, package) -> zipfile.ZipFile:
+    """Download the package from its row, as the clerk does, and open the ZIP."""
+    with page.expect_download() as info:
+        page.get_by_test_id(f"package-{package.pk}").get_by_role(
+            "link", name="Download ZIP"
+        ).click()
+    return zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
 
 
 def _au_family_due_today():
@@ -201,11 +210,7 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     expect(first.get_by_test_id("schedule")).to_contain_text(f"In package {package.pk}")
     shot(page, f"au-worklist-04-built-{width}")
 
-    with page.expect_download() as info:
-        page.get_by_test_id(f"package-{package.pk}").get_by_role(
-            "link", name="Download ZIP"
-        ).click()
-    zf = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    zf = _package_zip(page, package)
     index = tmp_path / "index.pdf"
     index.write_bytes(zf.read("index.pdf"))
     folder = artifact_dir("worklist-index")
@@ -218,3 +223,57 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(index)).pages).split())
     assert f"Examination: {due:%Y-%m-%d}" in text
     assert "US 8,131,731 B2" in text and "US: X" in text
+
+    # The US withdraws a report the package delivered: the package is flagged, the clerk told,
+    # and a new download leaves the report out (the package is made again at once).
+    from django.utils import timezone
+
+    from dossiers.models import Document
+    from dossiers.services.documents import document_withdraw
+
+    action = Document.objects.get(application__display="US 13/926,335", category="office_action")
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        document_withdraw(document=action, reason="issued in error")
+        page.reload()
+        row = page.get_by_test_id(f"package-{package.pk}")
+        expect(row.get_by_test_id("package-flag")).to_contain_text(
+            "Contains US 13/926,335 examination report / office action of 2015-01-09 for "
+            f"AU 2013315519, withdrawn on {timezone.localdate():%Y-%m-%d} because issued in "
+            "error. A new download leaves it out."
+        )
+        expect(row).to_contain_text("Ready", timeout=30_000)
+    page.reload()
+    shot(page, f"au-worklist-05-flagged-{width}")
+    again = _package_zip(page, package)
+    assert not [n for n in again.namelist() if "office-action" in n]
+    assert [n for n in zf.namelist() if "office-action" in n]  # the first download had it
+    open_menu(page)
+    page.get_by_test_id("notifications-link").click()
+    expect(page.get_by_test_id("notification-table")).to_contain_text(
+        "(\u201cExaminations\u201d) contains US 13/926,335 examination report / office action "
+        "of 2015-01-09 for your AU 2013315519, withdrawn on"
+    )
+    shot(page, f"au-worklist-06-told-{width}")
+    logout(page)
+
+    # The office admin sets the office's date order and lead time on the office's own page.
+    login(page, "admin@au.demo")
+    open_menu(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Office admin").click()
+    page.get_by_role("navigation", name="Office admin").get_by_role(
+        "link", name="Office settings"
+    ).click()
+    page.get_by_label("Build packages this many days before the examination").fill("0")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("alert")).to_have_text("Give a number of days between 1 and 90.")
+    page.get_by_label("Day first").check()
+    page.get_by_label("Build packages this many days before the examination").fill("10")
+    shot(page, f"au-worklist-07-office-settings-{width}")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Office settings saved.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, f"au-worklist-08-office-settings-saved-{width}")
+    logout(page)
+    login(page, "clerk@au.demo")
+    page.goto("/worklists/")
+    expect(page.get_by_text("packaged for you 10 days before each examination")).to_be_visible()

@@ -138,3 +138,53 @@ def test_a_request_reaches_the_asked_offices_inbox_through_the_outbox_across_a_b
     assert mail["to"] == ["requests@au.test"]
     assert "CA asks for all reports of AU 2013123456" in mail["msg"]["subject"]
     assert f"/requests/{req.pk}/" in mail["msg"].get_content()
+
+
+def test_the_daily_digest_is_one_email_per_person_naming_their_own_application(
+    tmp_path, smtp_server, real_celery, office, provider, clerk
+):
+    """Beat's daily task on a real worker: each person on the digest gets one e-mail with
+    every item of the day, each naming the person's own application; a second run (a beat
+    hiccup, a second beat) the same day sends nothing more."""
+    import datetime as dt
+
+    from dossiers.services.applications import PriorityIn, application_upsert
+    from notifications import services
+
+    inbox, smtp_port = smtp_server
+    prio = [PriorityIn("US", "US 61/711,111", dt.date(2013, 10, 9))]
+    au = application_upsert(
+        office=provider, number="AU 2014351899", priorities=prio, published=True
+    )
+    people = {}
+    for number in ("CA 2,827,121", "CA 2,827,122"):
+        own = application_upsert(office=office, number=number, priorities=prio, published=True)
+        person = UserFactory(office=office, email=f"{own.key.lower()}@ca.test")
+        services.preference_save(user=person, delivery="digest")
+        services.watch_save(user=person, application=own, scope="family")
+        people[person.email] = own
+    DocumentFactory(application=au, category="search_report", uploaded_by=clerk)
+    DocumentFactory(application=au, category="written_opinion", uploaded_by=clerk)
+    assert Notification.objects.filter(email="digest", sent_at=None).count() == 4
+
+    redis = RedisServer(tmp_path)
+    real_celery.append(redis)
+    redis.start()
+    point_celery_at(redis.url)
+    worker = Worker(broker=redis.url, smtp_port=smtp_port, log=tmp_path / "worker.log")
+    real_celery.insert(0, worker)
+    tasks.digests_send.delay()
+    tasks.digests_send.delay()
+    wait_for(
+        lambda: not Notification.objects.filter(email="digest", sent_at=None).exists(),
+        60,
+        "the digests sent",
+    )
+    worker.wait_idle()
+    assert sorted(r for m in inbox.messages for r in m["to"]) == sorted(people)
+    for mail in inbox.messages:
+        own = people[mail["to"][0]]
+        body = mail["msg"].get_content()
+        assert mail["msg"]["subject"].endswith(": 2 notifications")
+        assert f"For your {own.display}: AU 2014351899 search report added" in body
+        assert f"For your {own.display}: AU 2014351899 written opinion added" in body

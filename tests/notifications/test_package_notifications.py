@@ -1,12 +1,19 @@
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
 from django.urls import reverse
+from pypdf import PdfReader
 
 from dossiers.services import packages, worklists
+from dossiers.services.documents import document_correct, document_withdraw
 from dossiers.tasks import package_build_task
 from notifications.models import Notification
+from stats.models import Action, UsageEvent
+from tests.dossiers.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +61,180 @@ def test_a_package_the_clerk_built_by_hand_is_noted_in_the_app_without_an_email(
     note = Notification.objects.get(user=world["clerk"], kind="package_ready")
     assert note.email == "none"
     assert smtp.messages == []
+
+
+DUE = dt.datetime(2026, 11, 17, 6, tzinfo=dt.UTC)  # 14 days before the 2026-12-01 examinations
+
+
+def _schedule_and_build(when):
+    with time_machine.travel(when):
+        made = packages.packages_schedule()
+        for package in made:
+            package_build_task(package.pk)
+    return made
+
+
+def test_a_top_up_notice_says_which_new_reports_arrived_for_which_of_my_applications(
+    week_49, world, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _schedule_and_build(DUE)
+    with time_machine.travel(DUE + dt.timedelta(days=2)):
+        late = DocumentFactory(
+            application=world["au"], category="office_action", date=dt.date(2026, 11, 19)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        [top_up] = _schedule_and_build(DUE + dt.timedelta(days=3))
+    note = Notification.objects.get(user=world["clerk"], package=top_up)
+    assert note.kind == "package_top_up"
+    assert note.text == (
+        "1 new report for the examination of CA 3,000,001 on 2026-12-01 arrived after the "
+        "package of 2026-11-17 was built: AU 2020123456 examination report / office action of "
+        "2026-11-19"
+    )
+    mail = smtp.to("clerk@ca.test")[-1]
+    assert str(mail["subject"]).strip().startswith("[CASE] Top-up package: 1 new report for the")
+    body = mail.get_content()
+    assert (
+        "For CA 3,000,001: AU 2020123456 examination report / office action of 2026-11-19" in body
+    )
+    assert "Examination: 2026-12-01" in body
+    assert top_up.items.get().document == late
+
+
+@pytest.fixture
+def delivered(world, docs, django_capture_on_commit_callbacks):
+    """A package of CA 3,000,001's foreign reports, built by the clerk and downloaded."""
+    wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    with time_machine.travel(dt.datetime(2026, 11, 17, 15, tzinfo=dt.UTC)):
+        package = packages.package_request(worklist=wl, user=world["clerk"])
+    with django_capture_on_commit_callbacks(execute=True):
+        packages.package_build(package_id=package.pk)
+    package.refresh_from_db()
+    assert package.state == "ready" and package.items.count() == 3
+    return package
+
+
+def _zip_pdfs(package) -> list[str]:
+    package.refresh_from_db()
+    with default_storage.open(package.file.name, "rb") as fh:
+        archive = zipfile.ZipFile(io.BytesIO(fh.read()))
+    return archive, sorted(n for n in archive.namelist() if n.endswith(".pdf") and "/" in n)
+
+
+def test_a_withdrawn_report_is_flagged_the_clerk_told_and_a_new_download_leaves_it_out(
+    client, delivered, world, docs, smtp, django_capture_on_commit_callbacks
+):
+    old_file = delivered.file.name
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        document_withdraw(document=docs["au_sr"], reason="filed in error")
+    note = Notification.objects.get(user=world["clerk"], kind="package_changed")
+    assert note.text == (
+        "The package of 2026-11-17 (\u201cWeek 49\u201d) contains AU 2020123456 search report of "
+        "2021-03-01 for your CA 3,000,001, withdrawn on 2026-11-20 because filed in error. "
+        "A new download leaves it out; take it off the file."
+    )
+    [mail] = [m for m in smtp.to("clerk@ca.test") if "changed" in m["subject"]]
+    assert "withdrawn on 2026-11-20 because filed in error" in mail.get_content()
+
+    # The package was made again at once: same reports, without the withdrawn one.
+    assert not default_storage.exists(old_file)
+    archive, pdfs = _zip_pdfs(delivered)
+    assert delivered.state == "ready" and delivered.rebuilds == 1
+    assert pdfs == [
+        "CA3000001/US16-123456_US_office-action_2021-05-04.pdf",
+        "CA3000001/US16-123456_US_search-report_2020-01-10.pdf",
+    ]
+    index = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(archive.read("index.pdf"))).pages
+    )
+    assert "withdrawn on 2026-11-20 because filed in error; left out of this package" in " ".join(
+        index.split()
+    )
+    # Told once: no second "package ready", and the delivery is not counted twice.
+    assert Notification.objects.filter(user=world["clerk"], kind="package_ready").count() == 1
+    assert UsageEvent.objects.filter(action=Action.PACKAGE_BUILT).count() == 1
+
+    client.force_login(world["clerk"])
+    page = client.get(reverse("dossiers:worklist-detail", args=[delivered.worklist_id]))
+    flag = page.content.decode()
+    assert (
+        "Contains AU 2020123456 search report of 2021-03-01 for CA 3,000,001, withdrawn on "
+        "2026-11-20 because filed in error. A new download leaves it out." in flag
+    )
+    download = client.get(reverse("dossiers:package-download", args=[delivered.pk]))
+    assert download.status_code == 200
+
+
+def test_an_expired_package_is_flagged_only_and_the_clerk_told_to_take_it_off_the_file(
+    delivered, world, docs, django_capture_on_commit_callbacks
+):
+    packages.packages_expire(now=delivered.expires_at + dt.timedelta(seconds=1))
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 20, 15, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        document_withdraw(document=docs["us_oa"], reason="wrong application")
+    delivered.refresh_from_db()
+    assert (delivered.state, delivered.rebuilds) == ("expired", 0)
+    [change] = delivered.changes.all()
+    assert change.kind == "withdrawn" and change.application == world["ca1"]
+    note = Notification.objects.get(user=world["clerk"], kind="package_changed")
+    assert note.text.endswith("because wrong application. Take it off the file.")
+
+
+def test_a_corrected_report_is_flagged_and_the_new_download_has_the_corrected_name(
+    delivered, world, docs, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 21, 15, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        document_correct(
+            document=docs["us_sr"], category="search_report", date=dt.date(2020, 1, 12)
+        )
+    note = Notification.objects.get(user=world["clerk"], kind="package_changed")
+    assert note.text == (
+        "The package of 2026-11-17 (\u201cWeek 49\u201d) contains US 16/123,456 search report of "
+        "2020-01-10 for your CA 3,000,001, corrected on 2026-11-21: date 2020-01-10 \u2192 "
+        "2020-01-12. A new download has it corrected; correct it on the file."
+    )
+    _archive, pdfs = _zip_pdfs(delivered)
+    assert "CA3000001/US16-123456_US_search-report_2020-01-12.pdf" in pdfs
+    assert len(pdfs) == 3
+    # A correction of something a reader does not see (the code) flags nothing.
+    document_correct(
+        document=docs["us_oa"], category="office_action", date=dt.date(2021, 5, 4), code="CTNF"
+    )
+    assert delivered.changes.count() == 1
+
+
+def test_a_report_withdrawn_while_its_package_is_being_built_is_flagged_and_left_out(
+    world, docs, monkeypatch, django_capture_on_commit_callbacks
+):
+    wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    package = packages.package_request(worklist=wl, user=world["clerk"])
+    planned = packages.package_plan
+
+    def plan_then_withdraw(**kwargs):
+        # The AU report is withdrawn just after the build planned it, before the ZIP is done.
+        plans = planned(**kwargs)
+        if kwargs.get("only_documents") is None:
+            document_withdraw(document=docs["au_sr"], reason="sent in error")
+        return plans
+
+    monkeypatch.setattr(packages, "package_plan", plan_then_withdraw)
+    with django_capture_on_commit_callbacks(execute=True):
+        packages.package_build(package_id=package.pk)
+    _archive, pdfs = _zip_pdfs(package)
+    assert (package.state, package.rebuilds) == ("ready", 1)
+    assert not [p for p in pdfs if "AU2020123456" in p] and len(pdfs) == 2
+    assert package.changes.get().document == docs["au_sr"]
+    note = Notification.objects.get(user=world["clerk"], kind="package_changed")
+    assert "AU 2020123456 search report of 2021-03-01" in note.text
+    assert "because sent in error" in note.text

@@ -239,3 +239,29 @@ def test_request_list_pages_keep_the_chosen_filters(client, examiner, clerk, pro
     ).content.decode()
     assert "Page 2 of 2" in page and f'href="?{filters}&amp;page=1">Previous</a>' in page
     assert page.count('">AU 2013') == 1
+
+
+def test_request_dates_are_typed_as_yyyy_mm_dd_and_a_wrong_order_is_explained(
+    client, req, clerk, examiner, foreign_app
+):
+    """The portal's one date field: a text box showing YYYY-MM-DD, the same parser and the same
+    plain words as the provide forms (no browser date picker in the locale's order)."""
+    client.force_login(clerk)
+    url = reverse("notifications:request-detail", args=[req.pk])
+    page = client.get(url).content.decode()
+    assert 'name="expected_date"' in page and 'placeholder="YYYY-MM-DD"' in page
+    assert 'type="date"' not in page
+    page = client.post(url, {"state": "acknowledged", "expected_date": "12/20/2099"})
+    assert (
+        "‘12/20/2099’ is in the wrong order: write the date as YYYY-MM-DD (2099-12-20)."
+        in page.content.decode()
+    )
+    req.refresh_from_db()
+    assert req.state == S.OPEN
+    client.post(url, {"state": "acknowledged", "expected_date": "2099-12-20"})
+    req.refresh_from_db()
+    assert (req.state, req.expected_date) == (S.ACKNOWLEDGED, dt.date(2099, 12, 20))
+    client.force_login(examiner)
+    new = reverse("notifications:request-new") + f"?application={foreign_app.pk}"
+    page = client.post(new, {"category": "office_action", "needed_by": "31.12.2099x"})
+    assert "‘31.12.2099x’ is not a date: write it as YYYY-MM-DD" in page.content.decode()

@@ -128,6 +128,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "offices:api-key-revoke": portal(expect("404", anon="login", admins="405"), A_ADMIN),
     "offices:access-policy": portal(ADMINS, ADMINS),
     "offices:request-contacts": portal(ADMINS, ADMINS),
+    # Each admin edits their own office's settings (there is no other office's to reach).
+    "offices:office-settings": portal(ADMINS, ADMINS),
     # Examiner pages. A's published family is visible to C too (applications are public once
     # published), but A's documents in it are not: C gets the family without them.
     "dossiers:search": portal(EVERYONE),
@@ -179,6 +181,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # The signed token is the credential (one-click from the mail client, no session).
     "notifications:watch-unsubscribe": portal(expect("ok"), expect("ok")),
     "notifications:notification-list": portal(EVERYONE),
+    # Everyone's own notification settings (no other person's can be named).
+    "notifications:settings": portal(EVERYONE, EVERYONE),
     "notifications:notification-read-all": portal(NOT_GET, EVERYONE),
     "notifications:notification-open": portal(A_EXAMINER),
     "notifications:notification-read": portal(NOT_GET, A_EXAMINER),
@@ -358,6 +362,8 @@ def _post_data(world, name: str, variant: str) -> dict:
         "offices:api-key-list": {"name": "New key", "scopes": ["access"]},
         "offices:access-policy": {"shares_with_all": "1"},
         "offices:request-contacts": {"request_inbox": ""},
+        "offices:office-settings": {"worklist_date_order": "dmy", "package_lead_days": "10"},
+        "notifications:settings": {"delivery": "digest"},
         "dossiers:provide-application-create": {"number": "3000009", "status": "filed"},
         "dossiers:provide-application-edit": {"number": "3000001", "status": "filed"},
         "dossiers:provide-document-upload": {
