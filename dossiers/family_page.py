@@ -23,8 +23,8 @@ from . import data, numbers
 from .dates import date_parse
 from .models import Application, Document
 
-# notifications (which dossiers must not import) tells us of the requests an office made:
-#     family_requests_register(lambda office, application_ids: {app_id: (state_label, date)})
+# notifications (which dossiers must not import) tells us of the requests the user's office made:
+#     family_requests_register(lambda user, application_ids: {app_id: (state_label, date)})
 _request_providers: list = []
 
 
@@ -33,12 +33,12 @@ def family_requests_register(func) -> None:
         _request_providers.append(func)
 
 
-def _requests_of(office, application_ids) -> dict[int, tuple[str, dt.date]]:
+def _requests_of(user, application_ids) -> dict[int, tuple[str, dt.date]]:
     out: dict[int, tuple[str, dt.date]] = {}
-    if office is None or not application_ids:
+    if getattr(user, "office", None) is None or not application_ids:
         return out
     for func in _request_providers:
-        out.update(func(office, list(application_ids)))
+        out.update(func(user, list(application_ids)))
     return out
 
 
@@ -283,7 +283,7 @@ def missing_reasons(
     own_id = getattr(own_office, "pk", None)
     out: list[Missing] = []
     silent = [m for m in members if m.office_id != own_id and not m.visible_documents]
-    requests = _requests_of(own_office, [m.pk for m in silent])
+    requests = _requests_of(user, [m.pk for m in silent])
     for m in silent:
         if not _office_takes_part(m.office):
             out.append(
