@@ -1,7 +1,7 @@
 """The family page's parts beyond the members themselves: one document table across members
 with its filters, why a member or a number is not there, the time line of events, the number
-forms and the links out. Pure reads over rows selectors.family_get_for_user already fetched,
-plus a fixed number of queries (offices and their policies, the requests provider).
+forms and the links out. Pure reads over rows selectors.family_get_for_user already fetched
+(and the requests provider's one read per request).
 
 Rule (trust issue, item 2): nothing here may differ by whether another office's unpublished
 application exists. Reasons are worked out from the visible members, the numbers they claim
