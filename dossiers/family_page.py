@@ -79,8 +79,8 @@ _ROW = "\n".join(
         "<td>{category}</td>",
         '<td class="code-cell">{code}</td>',
         "<td>{date}</td>",
-        "<td>{language}</td>",
-        '<td class="num">{pages}</td>',
+        '<td data-label="Language">{language}</td>',
+        '<td class="num" data-label="Pages">{pages}</td>',
         '<td class="no-print nowrap"><a href="{view}">View<span class="visually-hidden"> {label}'
         '</span></a> · <a href="{download}">Download</a></td></tr>',
     ]
