@@ -111,6 +111,8 @@ def test_a_bad_date_filter_says_so_and_shows_everything(client, family_world):
     assert page.status_code == 200
     assert "From date:" in page.content.decode()
     assert len(_doc_rows(page)) == 3
+    # What was typed stays in its box to be corrected (one format: a text box, not a picker).
+    assert 'name="date_from" value="2014-13-45" placeholder="YYYY-MM-DD"' in page.content.decode()
 
 
 def test_members_table_offers_every_number_form_and_links_out(client, family_world):
