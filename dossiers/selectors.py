@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -318,20 +318,27 @@ class FamilyPage:
 
 
 def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) -> FamilyPage:
-    """The family page in a fixed number of queries, whatever the family size."""
-    family = Family.objects.filter(pk=family_id).first()
-    if family is None:
-        raise Http404("No such family.")
+    """The family page in a fixed number of queries, whatever the family size: the members
+    (with their family and its full size), their publications, priority claims, documents and
+    citations, and the offices (with whether each admits the user's office)."""
     visible_docs = (
         Document.objects.visible_to(user)
         .live()
         .order_by("date", "pk")
         .prefetch_related(Prefetch("citations", queryset=Citation.objects.order_by("pk")))
     )
+    family_size = (
+        Application.objects.filter(family_id=OuterRef("family_id"))
+        .order_by()
+        .values("family_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     members = list(
         Application.objects.visible_to(user)
-        .filter(family=family)
-        .select_related("office", "office__service")
+        .filter(family_id=family_id)
+        .select_related("family", "office", "office__service")
+        .annotate(family_size=Subquery(family_size))
         .prefetch_related(
             "publications",
             "priority_claims",
@@ -341,13 +348,18 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     )
     if not members:
         raise Http404("No such family.")
+    family = members[0].family
     # Web-service offices' lists, in parallel, while the queries below run.
     remote_attach = remote_documents_start(members, user=user)
-    total = Application.objects.filter(family=family).count()
     focus = next((m for m in members if m.pk == focus_id), None)
-    offices = {o.code: o for o in Office.objects.all()}
     own = getattr(user, "office", None)
-    admitting = set(Office.objects.providers_visible_to(own).values_list("pk", flat=True))
+    offices = {
+        o.code: o
+        for o in Office.objects.annotate(
+            admits_user=Exists(Office.objects.providers_visible_to(own).filter(pk=OuterRef("pk")))
+        )
+    }
+    admitting = {o.pk for o in offices.values() if o.admits_user}
     for member in members:
         member.forms = family_page.number_forms(
             member.key, office=member.office.code, filed=member.filing_date
@@ -357,8 +369,11 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         ]
     remote_attach()
     labels = dict(Document.Category.choices)
+    view_url = family_page.url_maker("dossiers:document-detail")
     for member in members:
-        member.events = family_page.member_events(member)  # documents among them
+        member.events_html = family_page.events_html(
+            family_page.member_events(member, view_url=view_url)  # documents among them
+        )
         grouped: dict[str, list[Document]] = {}
         for doc in member.visible_documents:
             grouped.setdefault(doc.category, []).append(doc)
@@ -370,7 +385,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     return FamilyPage(
         family=family,
         members=members,
-        hidden_members=total - len(members),
+        hidden_members=members[0].family_size - len(members),
         citations=_citation_rows(members),
         citing_offices=sorted({m.office.code for m in members if _citations_of(m)}),
         focus=focus,

@@ -19,18 +19,19 @@ class NotificationsConfig(AppConfig):
         interest_register(selectors.federation_interest)
 
 
-def _requests_made(office, application_ids) -> dict:
-    """{application id: (state in words, date asked)} of the office's active requests."""
+def _requests_made(user, application_ids) -> dict:
+    """{application id: (state in words, date asked)} of the user's office's active requests
+    (the same read as the member actions' "Requested" pills: one query per page)."""
     from django.utils import timezone
 
-    from .models import DocumentRequest
+    from .selectors import requests_made_by_application
 
-    rows = DocumentRequest.objects.filter(
-        requesting_office=office,
-        application_id__in=application_ids,
-        state__in=DocumentRequest.ACTIVE,
-    ).only("application_id", "state", "created_at")
+    made = requests_made_by_application(user=user)
     return {
-        r.application_id: (r.get_state_display().lower(), timezone.localdate(r.created_at))
-        for r in rows
+        app_id: (
+            made[app_id].get_state_display().lower(),
+            timezone.localdate(made[app_id].created_at),
+        )
+        for app_id in application_ids
+        if app_id in made
     }

@@ -48,6 +48,35 @@ def notification_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at=None).count()
 
 
+def once_per_request(user, name: str, build):
+    """`build(user)`, kept on the request's user object (loaded afresh for every request), so
+    every part of a page that needs it reuses one query."""
+    cache = getattr(user, name, None)
+    if cache is None:
+        cache = build(user)
+        setattr(user, name, cache)
+    return cache
+
+
+def _requests_made(user) -> dict[int, DocumentRequest]:
+    found: dict[int, DocumentRequest] = {}
+    if user.office_id:
+        # The oldest active request per application (an office may ask for several things).
+        for r in DocumentRequest.objects.filter(
+            requesting_office_id=user.office_id,
+            state__in=DocumentRequest.ACTIVE,
+            application__isnull=False,
+        ).order_by("-pk"):
+            found[r.application_id] = r
+    return found
+
+
+def requests_made_by_application(*, user) -> dict[int, DocumentRequest]:
+    """{application id: the user's office's oldest active request for it}, read once per
+    request: the family page's member actions and its "requested by your office" lines."""
+    return once_per_request(user, "_notifications_requests", _requests_made)
+
+
 def _request_base():
     return (
         DocumentRequest.objects.select_related(

@@ -8,38 +8,16 @@ from notifications.models import DocumentRequest, Watch
 register = template.Library()
 
 
-def _once_per_request(user, name: str, build):
-    """`build(user)`, kept on the request's user so every member of the page reuses it."""
-    cache = getattr(user, name, None)
-    if cache is None:
-        cache = build(user)
-        setattr(user, name, cache)
-    return cache
-
-
 def _watches(user) -> dict[int, Watch]:
-    return _once_per_request(
+    return selectors.once_per_request(
         user,
         "_notifications_watches",
         lambda user: {w.application_id: w for w in Watch.objects.filter(user=user)},
     )
 
 
-def _requests_made(user) -> dict[int, DocumentRequest]:
-    found: dict[int, DocumentRequest] = {}
-    if user.office_id:
-        # The oldest active request per application (an office may ask for several things).
-        for r in DocumentRequest.objects.filter(
-            requesting_office_id=user.office_id,
-            state__in=DocumentRequest.ACTIVE,
-            application__isnull=False,
-        ).order_by("-pk"):
-            found[r.application_id] = r
-    return found
-
-
 def _requests(user) -> dict[int, DocumentRequest]:
-    return _once_per_request(user, "_notifications_requests", _requests_made)
+    return selectors.requests_made_by_application(user=user)
 
 
 def _incoming_count(user) -> dict[int, int]:
@@ -56,7 +34,7 @@ def _incoming_count(user) -> dict[int, int]:
 
 def _incoming(user) -> dict[int, int]:
     """Open requests per application of the user's providing office (one query per page)."""
-    return _once_per_request(user, "_notifications_incoming", _incoming_count)
+    return selectors.once_per_request(user, "_notifications_incoming", _incoming_count)
 
 
 @register.simple_tag
