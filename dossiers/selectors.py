@@ -305,7 +305,6 @@ def application_find_for_user(*, user, text: str) -> Application:
 class FamilyPage:
     family: Family
     members: list[Application]
-    hidden_members: int
     citations: list[dict]
     citing_offices: list[str]
     focus: Application | None
@@ -351,7 +350,6 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         member.documents_by_category = [
             (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
         ]
-    total = Application.objects.filter(family=family).count()
     focus = next((m for m in members if m.pk == focus_id), None)
     offices = {o.code: o for o in Office.objects.all()}
     own = getattr(user, "office", None)
@@ -368,7 +366,6 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     return FamilyPage(
         family=family,
         members=members,
-        hidden_members=total - len(members),
         citations=_citation_rows(members),
         citing_offices=sorted({m.office.code for m in members if _citations_of(m)}),
         focus=focus,
@@ -694,22 +691,37 @@ def package_list_for_worklist(*, worklist: Worklist):
 
 def family_display_names(family_ids) -> dict[int, str]:
     """A family's name for people: its earliest priority, else its first-filed member (never
-    the internal id). Two queries whatever the number of families."""
+    the internal id), taken from published members when it has any, so another office's
+    unpublished member never names it (issue 18.2). Two queries whatever the number of
+    families."""
     family_ids = [f for f in set(family_ids) if f is not None]
-    names: dict[int, str] = {}
-    for fid, display in (
+    # Per family, the first of: published claim, published member, any claim, any member.
+    best: dict[int, tuple[int, str]] = {}
+    for rank, rows in (
+        (0, _family_name_claims(family_ids)),
+        (1, _family_name_members(family_ids)),
+    ):
+        for fid, published, display in rows:
+            tier = (0 if published else 2) + rank
+            if fid not in best or tier < best[fid][0]:
+                best[fid] = (tier, display)
+    return {fid: display for fid, (_, display) in best.items()}
+
+
+def _family_name_claims(family_ids):
+    return (
         PriorityClaim.objects.filter(application__family_id__in=family_ids)
         .order_by("application__family_id", F("date").asc(nulls_last=True), "key")
-        .values_list("application__family_id", "display")
-    ):
-        names.setdefault(fid, display)
-    for fid, display in (
-        Application.objects.filter(family_id__in=[f for f in family_ids if f not in names])
+        .values_list("application__family_id", "application__published", "display")
+    )
+
+
+def _family_name_members(family_ids):
+    return (
+        Application.objects.filter(family_id__in=family_ids)
         .order_by("family_id", F("filing_date").asc(nulls_last=True), "key")
-        .values_list("family_id", "display")
-    ):
-        names.setdefault(fid, display)
-    return names
+        .values_list("family_id", "published", "display")
+    )
 
 
 PROVIDER_SORTS = {

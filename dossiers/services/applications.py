@@ -19,6 +19,7 @@ from offices.models import Office
 from .. import numbers, signals
 from ..dates import date_parse
 from ..models import Application, Family, LookupKey, PriorityClaim, Publication
+from . import family_rule
 
 logger = logging.getLogger(__name__)
 
@@ -186,54 +187,55 @@ def _lookup_keys_write(app: Application) -> None:
 
 
 def _families_recompute(family_ids: set[int], app: Application) -> None:
-    """Re-derive the connected components of the families touched by `app`."""
+    """Re-derive the families touched by `app` with the one rule (family_rule.py)."""
     my_links = list(
         app.lookup_keys.filter(source__in=LookupKey.LINKING).values_list("key", flat=True)
     )
-    linked = set(
-        LookupKey.objects.filter(key__in=my_links, source__in=LookupKey.LINKING).values_list(
-            "application__family_id", flat=True
-        )
-    )
-    family_ids = set(family_ids) | linked
+    family_ids = set(family_ids) | _families_holding(my_links)
+    nodes = _family_nodes(family_ids)
+    # An unpublished member may move to another public family it claims into: load those too.
+    reach = _families_holding(family_rule.unpublished_reach_keys(nodes), published=True)
+    if reach - family_ids:
+        family_ids |= reach
+        nodes = _family_nodes(family_ids)
+    now = timezone.now()
+    for part in family_rule.families_partition(nodes):
+        fam_id = part.family if part.family is not None else Family.objects.create().pk
+        Application.objects.filter(pk__in=[n.ref for n in part.members]).exclude(
+            family_id=fam_id
+        ).update(family_id=fam_id)
+        Family.objects.filter(pk=fam_id).update(updated_at=now)
+    Family.objects.filter(pk__in=family_ids, members__isnull=True).delete()
+
+
+def _families_holding(keys, *, published: bool | None = None) -> set[int]:
+    rows = LookupKey.objects.filter(key__in=list(keys), source__in=LookupKey.LINKING)
+    if published is not None:
+        rows = rows.filter(application__published=published)
+    return set(rows.values_list("application__family_id", flat=True))
+
+
+def _family_nodes(family_ids: set[int]) -> list[family_rule.FamilyNode]:
     # Lock in id order so two concurrent merges cannot deadlock or interleave.
     list(Family.objects.select_for_update().filter(pk__in=family_ids).order_by("pk"))
-    members = list(Application.objects.filter(family_id__in=family_ids).only("id", "family_id"))
-    links = LookupKey.objects.filter(
+    links: dict[int, set[str]] = {}
+    for app_id, key in LookupKey.objects.filter(
         application__family_id__in=family_ids, source__in=LookupKey.LINKING
-    ).values_list("application_id", "key")
-
-    parent = {m.pk: m.pk for m in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    first_by_key: dict[str, int] = {}
-    for app_id, key in links:
-        if key in first_by_key:
-            a, b = find(app_id), find(first_by_key[key])
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-        else:
-            first_by_key[key] = app_id
-
-    components: dict[int, list[Application]] = {}
-    for m in members:
-        components.setdefault(find(m.pk), []).append(m)
-    # The biggest component keeps the oldest family id so permalinks stay stable.
-    free = sorted(family_ids)
-    now = timezone.now()
-    for comp in sorted(components.values(), key=lambda c: (-len(c), min(m.pk for m in c))):
-        fam_id = free.pop(0) if free else Family.objects.create().pk
-        Application.objects.filter(pk__in=[m.pk for m in comp]).exclude(family_id=fam_id).update(
-            family_id=fam_id
+    ).values_list("application_id", "key"):
+        links.setdefault(app_id, set()).add(key)
+    return [
+        family_rule.FamilyNode(
+            ref=pk,
+            office=office_id,
+            published=published,
+            links=frozenset(links.get(pk, ())),
+            family=family_id,
+            rank=pk,
         )
-        Family.objects.filter(pk=fam_id).update(updated_at=now)
-    if free:
-        Family.objects.filter(pk__in=free, members__isnull=True).delete()
+        for pk, office_id, published, family_id in Application.objects.filter(
+            family_id__in=family_ids
+        ).values_list("pk", "office_id", "published", "family_id")
+    ]
 
 
 # --- providing (issue 5) ---
