@@ -149,6 +149,7 @@ def phone_world(demo_people):
             "/accounts/2fa/",
             "/accounts/password/change/",
             "/accounts/email/",
+            "/office/welcome/",
         ],
         "clerk": [
             "/provide/",
@@ -170,6 +171,7 @@ def phone_world(demo_people):
             "/statistics/",
             "/statistics/access-log/",
             "/api/docs/",
+            "/office/welcome/",
         ],
         "anon": ["/accounts/login/", "/accounts/password/reset/"],
         "people": {"examiner": examiner, "clerk": clerk, "admin": admin},
