@@ -107,7 +107,8 @@ def test_setting_the_password_from_the_invitation_signs_the_person_in(
         admin_client, client, django_capture_on_commit_callbacks, "ben@ca.test"
     )
     assert done.status_code == 200
-    assert done.redirect_chain[-1][0] == reverse("home")
+    # On the first-visit page of the role (item 15), signed in.
+    assert done.redirect_chain[-1][0] == reverse("offices:welcome")
     assert done.context["user"].email == "ben@ca.test"
     assert client.get(reverse("home")).status_code == 200
 
