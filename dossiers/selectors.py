@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -305,7 +305,6 @@ def application_find_for_user(*, user, text: str) -> Application:
 class FamilyPage:
     family: Family
     members: list[Application]
-    hidden_members: int
     citations: list[dict]
     citing_offices: list[str]
     focus: Application | None
@@ -319,7 +318,7 @@ class FamilyPage:
 
 def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) -> FamilyPage:
     """The family page in a fixed number of queries, whatever the family size: the members
-    (with their family and its full size), their publications, priority claims, documents and
+    (with their family), their publications, priority claims, documents and
     citations, and the offices (with whether each admits the user's office)."""
     visible_docs = (
         Document.objects.visible_to(user)
@@ -327,18 +326,10 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         .order_by("date", "pk")
         .prefetch_related(Prefetch("citations", queryset=Citation.objects.order_by("pk")))
     )
-    family_size = (
-        Application.objects.filter(family_id=OuterRef("family_id"))
-        .order_by()
-        .values("family_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     members = list(
         Application.objects.visible_to(user)
         .filter(family_id=family_id)
         .select_related("family", "office", "office__service")
-        .annotate(family_size=Subquery(family_size))
         .prefetch_related(
             "publications",
             "priority_claims",
@@ -385,7 +376,6 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     return FamilyPage(
         family=family,
         members=members,
-        hidden_members=members[0].family_size - len(members),
         citations=_citation_rows(members),
         citing_offices=sorted({m.office.code for m in members if _citations_of(m)}),
         focus=focus,
@@ -712,22 +702,37 @@ def package_list_for_worklist(*, worklist: Worklist):
 
 def family_display_names(family_ids) -> dict[int, str]:
     """A family's name for people: its earliest priority, else its first-filed member (never
-    the internal id). Two queries whatever the number of families."""
+    the internal id), taken from published members when it has any, so another office's
+    unpublished member never names it (issue 18.2). Two queries whatever the number of
+    families."""
     family_ids = [f for f in set(family_ids) if f is not None]
-    names: dict[int, str] = {}
-    for fid, display in (
+    # Per family, the first of: published claim, published member, any claim, any member.
+    best: dict[int, tuple[int, str]] = {}
+    for rank, rows in (
+        (0, _family_name_claims(family_ids)),
+        (1, _family_name_members(family_ids)),
+    ):
+        for fid, published, display in rows:
+            tier = (0 if published else 2) + rank
+            if fid not in best or tier < best[fid][0]:
+                best[fid] = (tier, display)
+    return {fid: display for fid, (_, display) in best.items()}
+
+
+def _family_name_claims(family_ids):
+    return (
         PriorityClaim.objects.filter(application__family_id__in=family_ids)
         .order_by("application__family_id", F("date").asc(nulls_last=True), "key")
-        .values_list("application__family_id", "display")
-    ):
-        names.setdefault(fid, display)
-    for fid, display in (
-        Application.objects.filter(family_id__in=[f for f in family_ids if f not in names])
+        .values_list("application__family_id", "application__published", "display")
+    )
+
+
+def _family_name_members(family_ids):
+    return (
+        Application.objects.filter(family_id__in=family_ids)
         .order_by("family_id", F("filing_date").asc(nulls_last=True), "key")
-        .values_list("family_id", "display")
-    ):
-        names.setdefault(fid, display)
-    return names
+        .values_list("family_id", "published", "display")
+    )
 
 
 PROVIDER_SORTS = {

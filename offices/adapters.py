@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.stagekit import clear_login
+from django.urls import reverse
 
 from .backends import office_admits_people
+from .services import FIRST_VISIT_SESSION_KEY
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,3 +17,8 @@ class AccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
+
+    def get_login_redirect_url(self, request):
+        if request.session.pop(FIRST_VISIT_SESSION_KEY, False):
+            return reverse("offices:welcome")
+        return super().get_login_redirect_url(request)

@@ -12,6 +12,10 @@ from . import services
 def _on_password_reset(sender, request, user, **kwargs):
     # The link was mailed to the address: setting a password through it proves the address.
     services.user_email_mark_verified(user=user)
+    if user.last_login is None:
+        # An invited person's first password: the log-in that follows lands on the first-visit
+        # page of their role (AccountAdapter.get_login_redirect_url).
+        request.session[services.FIRST_VISIT_SESSION_KEY] = True
 
 
 @receiver(post_save, sender=EmailAddress, dispatch_uid="offices_account_address_is_primary")

@@ -44,3 +44,18 @@ def office_get_providing_for_admin(*, admin: User) -> Office:
 def office_list_accessing(*, exclude: Office | None = None):
     qs = Office.objects.active().filter(accesses=True)
     return qs.exclude(pk=exclude.pk) if exclude else qs
+
+
+def welcome_for(*, user: User) -> dict:
+    """What the first-visit page shows this person: their role's work, and whether the
+    second factor is still to be set up (office admins and operators need it)."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    needs_mfa = user.is_operator or user.role == User.Role.OFFICE_ADMIN
+    return {
+        "office": user.office,
+        "role": "operator" if user.is_operator else user.role,
+        "can_provide": user.can_provide,
+        "needs_mfa": needs_mfa,
+        "mfa_enabled": needs_mfa and is_mfa_enabled(user),
+    }

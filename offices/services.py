@@ -15,6 +15,9 @@ from .models import ApiKey, Office, User
 
 logger = logging.getLogger(__name__)
 
+# Set when an invited person sets their first password; the next log-in redirect reads it.
+FIRST_VISIT_SESSION_KEY = "offices_first_visit"
+
 
 def _require_admin_of(admin: User, office: Office) -> None:
     if not (admin.is_operator or (admin.is_office_admin and admin.office_id == office.pk)):

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "offices"
 urlpatterns = [
+    path("welcome/", views.welcome, name="welcome"),
     path("users/", views.user_list, name="user-list"),
     path("users/invite/", views.user_invite, name="user-invite"),
     path("users/<int:user_id>/", views.user_detail, name="user-detail"),

@@ -25,6 +25,12 @@ def _error_messages(request, exc: ValidationError) -> None:
         messages.error(request, text)
 
 
+def welcome(request):
+    """The first-visit page (after setting a password from an invitation): what this role does
+    here and where. Open any time; LoginRequiredMiddleware keeps it to signed-in people."""
+    return render(request, "offices/welcome.html", selectors.welcome_for(user=request.user))
+
+
 @office_admin_required
 def user_list(request):
     users = selectors.user_list_for_admin(admin=request.user)

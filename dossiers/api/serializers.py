@@ -142,9 +142,8 @@ class MemberSerializer(ApplicationSerializer):
 class FamilySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="family.pk")
     members = MemberSerializer(many=True)
-    hidden_members = serializers.IntegerField(
-        help_text="Members this key may not see (unpublished applications of other offices)."
-    )
+    # No count of members the key may not see: it could only count other offices' unpublished
+    # applications, and they must be undetectable (issue 18.2).
 
 
 class CitationSerializer(serializers.Serializer):

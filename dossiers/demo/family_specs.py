@@ -278,9 +278,11 @@ class FamilySpecBuilder:
         isa = isa or r.choice(ISA_FOR[home])
         wo_date = prio + dt.timedelta(days=548 + r.randint(0, 14))
         isa_reports = self.reports_for(fam, isa, pct_date, isa=True)
+        # The receiving office records the PCT application (issue 18.9); the ISA's reports are
+        # filed on it.
         fam.members.append(
             Member(
-                office=isa,
+                office=ro,
                 number=pct,
                 filed=pct_date,
                 status=Status.PUBLISHED,

@@ -14,6 +14,7 @@ from offices.models import Office
 from .. import numbers
 from ..dates import date_parse
 from ..models import Application
+from . import ownership
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ def application_numbers_read(
         errors["number"] = [
             f"{parsed.display} is a {parsed.office} number, not one of {office.code}."
         ]
+    elif parsed and (owner_error := ownership.application_owner_error(office.code, parsed)):
+        errors["number"] = [owner_error]
     prios = [
         (p, read(p.number, "priorities", office=p.office or None, kind="priority", filed=p.date))
         for p in priorities

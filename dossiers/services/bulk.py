@@ -29,6 +29,7 @@ from django.utils import timezone
 from offices.models import Office
 
 from ..models import Application, LookupKey, Publication
+from . import family_rule
 from .application_input import STATUSES, application_numbers_read
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
         batch = kept
         if not batch:
             return results
-        family_of, emptied = _families_assign(cur, batch, existing, now)
+        family_of, emptied = _families_assign(cur, batch, existing, now, office.pk)
 
         cur.execute(_STAGE)
         _copy(
@@ -349,91 +350,45 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
 
 
 def _families_assign(
-    cur, batch: list[Prepared], existing: dict, now
+    cur, batch: list[Prepared], existing: dict, now, office_id: int
 ) -> tuple[dict[str, int], list[int]]:
-    """The family rule, once per round: union-find over the links of every family the round
-    touches (the items' old families and every family one of their links reaches), with the
-    items' links as now sent. Moves the other members that change family, creates and deletes
-    families; returns the family id of each item's key and the families left empty."""
+    """The family rule (family_rule.families_partition), once per round, over every family the
+    round touches (the items' old families and every family one of their links reaches), with the
+    items' links and published state as now sent. Moves the other members that change family,
+    creates and deletes families; returns the family id of each item's key and the families left
+    empty."""
     links = sorted({k for i in batch for k in i.links})
-    cur.execute(
-        "SELECT DISTINCT a.family_id FROM dossiers_lookupkey lk"
-        " JOIN dossiers_application a ON a.id = lk.application_id"
-        " WHERE lk.key = ANY(%s) AND lk.source = ANY(%s)",
-        [links, _LINKING],
-    )
-    touched = {fam for (fam,) in cur.fetchall()}
+    touched = _families_holding(cur, links)
     touched |= {existing[i.key][2] for i in batch if i.key in existing}
-    pks: dict[str, int] = {}  # node (application key) -> pk, for the tie rule
-    family_now: dict[str, int] = {}
-    node_links: dict[str, set[str]] = {}
-    if touched:
-        # Lock in id order so two concurrent merges cannot deadlock or interleave.
-        cur.execute(
-            "SELECT id FROM dossiers_family WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-            [sorted(touched)],
-        )
-        cur.execute(
-            "SELECT a.key, a.id, a.family_id, lk.key FROM dossiers_application a"
-            " LEFT JOIN dossiers_lookupkey lk"
-            "  ON lk.application_id = a.id AND lk.source = ANY(%s)"
-            " WHERE a.family_id = ANY(%s)",
-            [_LINKING, sorted(touched)],
-        )
-        for key, pk, fam, link in cur.fetchall():
-            pks[key], family_now[key] = pk, fam
-            node_links.setdefault(key, set())
-            if link:
-                node_links[key].add(link)
-    new_rank = 1 << 62  # new applications get their pk last: they sort after every stored one
-    for i in batch:
-        node_links[i.key] = i.links  # the links as now sent replace the stored ones
-        if i.key not in pks:
-            pks[i.key] = new_rank + i.index
-
-    parent = {n: n for n in node_links}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    first_by_link: dict[str, str] = {}
-    for node, keys in node_links.items():
-        for link in keys:
-            other = first_by_link.setdefault(link, node)
-            if other != node:
-                a, b = find(node), find(other)
-                if a != b:
-                    if pks[a] < pks[b]:
-                        parent[b] = a
-                    else:
-                        parent[a] = b
-    components: dict[str, list[str]] = {}
-    for node in node_links:
-        components.setdefault(find(node), []).append(node)
-    # The biggest component keeps the oldest family id so permalinks stay stable.
-    ordered = sorted(components.values(), key=lambda c: (-len(c), min(pks[n] for n in c)))
-    free = sorted(touched)
-    wanted = len(ordered) - len(free)
-    if wanted > 0:
+    stored = _family_members(cur, touched)
+    nodes = _family_nodes(batch, stored, office_id)
+    # An unpublished member may join another public family it claims into: load those too.
+    reach = _families_holding(cur, sorted(family_rule.unpublished_reach_keys(nodes)), True)
+    if reach - touched:
+        touched |= reach
+        stored = _family_members(cur, touched)
+        nodes = _family_nodes(batch, stored, office_id)
+    parts = family_rule.families_partition(nodes)
+    wanted = sum(1 for part in parts if part.family is None)
+    fresh: list[int] = []
+    if wanted:
         cur.execute(
             "INSERT INTO dossiers_family (created_at, updated_at)"
             " SELECT %s, %s FROM generate_series(1, %s) RETURNING id",
             [now, now, wanted],
         )
-        free += sorted(pk for (pk,) in cur.fetchall())
+        fresh = sorted(pk for (pk,) in cur.fetchall())
     batch_keys = {i.key for i in batch}
     family_of: dict[str, int] = {}
     moves: list[tuple[int, int]] = []
     used = []
-    for comp, fam in zip(ordered, free, strict=False):
+    for part in parts:
+        fam = part.family if part.family is not None else fresh.pop(0)
         used.append(fam)
-        for node in comp:
-            family_of[node] = fam
-            if node not in batch_keys and family_now[node] != fam:
-                moves.append((pks[node], fam))
+        for node in part.members:
+            family_of[node.ref] = fam
+            if node.ref not in batch_keys and node.family != fam:
+                moves.append((stored[node.ref][0], fam))
     if moves:
         cur.execute(
             "UPDATE dossiers_application a SET family_id = v.fam"
@@ -441,4 +396,69 @@ def _families_assign(
             [[m[0] for m in moves], [m[1] for m in moves]],
         )
     cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, used])
-    return family_of, sorted(set(free) - set(used))
+    return family_of, sorted(touched - set(used))
+
+
+def _families_holding(cur, keys: list[str], published: bool | None = None) -> set[int]:
+    sql = (
+        "SELECT DISTINCT a.family_id FROM dossiers_lookupkey lk"
+        " JOIN dossiers_application a ON a.id = lk.application_id"
+        " WHERE lk.key = ANY(%s) AND lk.source = ANY(%s)"
+    )
+    if published is not None:
+        sql += " AND a.published" if published else " AND NOT a.published"
+    cur.execute(sql, [keys, _LINKING])
+    return {fam for (fam,) in cur.fetchall()}
+
+
+def _family_members(cur, families: set[int]) -> dict[str, tuple[int, int, bool, int, set[str]]]:
+    """key -> (pk, office, published, family, linking keys) of every member of `families`."""
+    if not families:
+        return {}
+    # Lock in id order so two concurrent merges cannot deadlock or interleave.
+    cur.execute(
+        "SELECT id FROM dossiers_family WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+        [sorted(families)],
+    )
+    cur.execute(
+        "SELECT a.key, a.id, a.office_id, a.published, a.family_id, lk.key"
+        " FROM dossiers_application a LEFT JOIN dossiers_lookupkey lk"
+        "  ON lk.application_id = a.id AND lk.source = ANY(%s)"
+        " WHERE a.family_id = ANY(%s)",
+        [_LINKING, sorted(families)],
+    )
+    out: dict[str, tuple[int, int, bool, int, set[str]]] = {}
+    for key, pk, office_id, published, fam, link in cur.fetchall():
+        row = out.setdefault(key, (pk, office_id, published, fam, set()))
+        if link:
+            row[4].add(link)
+    return out
+
+
+def _family_nodes(
+    batch: list[Prepared], stored: dict, office_id: int
+) -> list[family_rule.FamilyNode]:
+    """The rule's nodes: stored members as they are, the round's items as now written (links
+    as sent; published as sent, else true once a publication is given, else as stored)."""
+    nodes = {
+        key: family_rule.FamilyNode(
+            ref=key, office=office, published=published, links=frozenset(links), family=fam, rank=pk
+        )
+        for key, (pk, office, published, fam, links) in stored.items()
+    }
+    new_rank = 1 << 62  # new applications rank after every stored one
+    for i in batch:
+        was = stored.get(i.key)
+        if i.published is not None:
+            published = i.published
+        else:
+            published = bool(i.publications) or bool(was and was[2])
+        nodes[i.key] = family_rule.FamilyNode(
+            ref=i.key,
+            office=was[1] if was else office_id,
+            published=published,
+            links=frozenset(i.links),
+            family=was[3] if was else None,
+            rank=was[0] if was else new_rank + i.index,
+        )
+    return list(nodes.values())

@@ -185,18 +185,12 @@ def package_plan(
             requested=requested.get(app.family_id, []),
             citations=citation_rows(docs_by_family.get(app.family_id, [])),
         )
-        others = [m for m in members if m.office_id != office.pk]
-        hidden = [m for m in others if m.pk not in visible_ids]
+        # Only what the office may see: other offices' unpublished members are neither counted
+        # nor hinted at (issue 18.2).
+        others = [m for m in members if m.office_id != office.pk and m.pk in visible_ids]
         if not others:
-            plan.unavailable.append("No application of another office is in this family.")
-        elif len(hidden) == len(others):
             plan.unavailable.append(
-                "The other offices' applications in this family are not published yet."
-            )
-        elif hidden:
-            plan.unavailable.append(
-                f"{len(hidden)} application{'s' if len(hidden) > 1 else ''} of this family "
-                "not published yet."
+                "No published application of another office is in this family yet."
             )
         names: set[str] = set()
         already = 0

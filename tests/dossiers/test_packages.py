@@ -93,7 +93,7 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
     assert "CA 3,000,001" in text[1]
     assert "US16-123456_US_search-report_2020-01-10.pdf" in text[1].replace("\n", "")
     assert "AU 2020123456" in text[1]  # family members listed
-    assert "No application of another office is in this family" in text[2]
+    assert "No published application of another office is in this family yet" in text[2]
 
 
 def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
@@ -157,7 +157,7 @@ def test_ticking_only_an_application_without_foreign_reports_leaves_the_others_o
     assert sorted(_open(package).namelist()) == ["index.pdf", "manifest.csv"]
     text = _index_text(package)
     assert "CA 3,000,002" in text and "CA 3,000,001" not in text
-    assert "No application of another office is in this family" in text
+    assert "No published application of another office is in this family yet" in text
 
 
 def test_a_clerk_cannot_package_another_offices_applications(worklist, world):

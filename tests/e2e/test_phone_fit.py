@@ -181,6 +181,7 @@ def phone_world(demo_people, tmp_path, settings):
             "/accounts/2fa/",
             "/accounts/password/change/",
             "/accounts/email/",
+            "/office/welcome/",
         ],
         "clerk": [
             "/provide/",
@@ -206,6 +207,7 @@ def phone_world(demo_people, tmp_path, settings):
             "/statistics/access-log/",
             "/statistics/users/",
             "/api/docs/",
+            "/office/welcome/",
         ],
         "anon": [
             "/accounts/login/",

@@ -107,6 +107,38 @@ def test_setting_the_password_from_the_invitation_signs_the_person_in(
         admin_client, client, django_capture_on_commit_callbacks, "ben@ca.test"
     )
     assert done.status_code == 200
-    assert done.redirect_chain[-1][0] == reverse("home")
+    # On the first-visit page of the role (item 15), signed in.
+    assert done.redirect_chain[-1][0] == reverse("offices:welcome")
     assert done.context["user"].email == "ben@ca.test"
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "not_shown"),
+    [
+        ("examiner", "Watch list", "API keys"),
+        ("clerk", "Worklists", "API keys"),
+        ("office_admin", "API keys", "Operate the portal"),
+    ],
+)
+def test_an_invited_person_lands_signed_in_on_the_first_visit_page_of_their_role(
+    client, office, role, shown, not_shown
+):
+    from offices.services import user_invitation_url
+
+    user = User.objects.create_user(email=f"new-{role}@ca.test", office=office, role=role)
+    page = client.get(urlsplit(user_invitation_url(user=user)).path, follow=True)
+    set_url = page.redirect_chain[-1][0]
+    done = client.post(set_url, {"password1": PASSWORD, "password2": PASSWORD})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("offices:welcome")
+    welcome = client.get(done["Location"])
+    assert welcome.status_code == 200
+    text = welcome.content.decode()
+    assert shown in text and not_shown not in text
+    # Only the first password lands there; a later reset goes home as usual.
+    client.logout()
+    user.refresh_from_db()
+    page = client.get(urlsplit(user_invitation_url(user=user)).path, follow=True)
+    again = client.post(page.redirect_chain[-1][0], {"password1": PASSWORD, "password2": PASSWORD})
+    assert again["Location"] == reverse("home")

@@ -149,6 +149,17 @@ def build_world(media_root: str) -> World:
             w.keys[f"{tag}_{scope}"] = raw
             w.key_rows[f"{tag}_{scope}"] = row
 
+    # D (NZ) left CASE: its person and its key, made while it took part, must stop (18.5).
+    d = Office.objects.create(code="NZ", name="Office D (New Zealand, left)")
+    users["d_examiner"] = User.objects.create_user(
+        email="d-examiner@nz.test", office=d, role="examiner"
+    )
+    row, raw = api_key_create(office=d, name="Key D access Ibis", scopes=["access"])
+    w.keys["d_access"], w.key_rows["d_access"] = raw, row
+    d.is_active = False
+    d.save(update_fields=["is_active"])
+    w.offices["D"] = d
+
     # Usage: B reads A's report, A reads B's; statistics pages have rows to (not) show.
     for user, provider, app, doc in (
         (users["b_examiner"], a, a_pub, doc_pub),

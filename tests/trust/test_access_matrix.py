@@ -44,6 +44,7 @@ PORTAL_ROLES = (
     "c_clerk",
     "c_admin",
     "operator",
+    "d_examiner",  # a person of D, an office that left CASE (issue 18.5)
 )
 # API principals: no key, each office's access-scoped and provide-scoped key, and a logged-in
 # office admin of A without a key (a browser session is no API credential).
@@ -56,18 +57,19 @@ API_ROLES = (
     "b_provide",
     "c_access",
     "c_provide",
+    "d_access",  # a key of D, made before D left
 )
 GROUPS = {
     "a": ("a_examiner", "a_clerk", "a_admin"),
     "b": ("b_examiner", "b_clerk", "b_admin"),
     "c": ("c_examiner", "c_clerk", "c_admin"),
-    "people": PORTAL_ROLES[1:],
+    "people": PORTAL_ROLES[1:-1],
     "staff": ("a_clerk", "a_admin", "b_clerk", "b_admin", "c_clerk", "c_admin"),
     "examiners": ("a_examiner", "b_examiner", "c_examiner"),
     "admins": ("a_admin", "b_admin", "c_admin"),
     "a_staff": ("a_clerk", "a_admin"),
     "bc_staff": ("b_clerk", "b_admin", "c_clerk", "c_admin"),
-    "keys": API_ROLES[2:],
+    "keys": API_ROLES[2:-1],
     "access_keys": ("a_access", "b_access", "c_access"),
     "provide_keys": ("a_provide", "b_provide", "c_provide"),
     "no_credential": ("nokey", "session"),
@@ -83,6 +85,12 @@ def expect(default: str, **by_role: str) -> dict[str, str]:
         for role in GROUPS.get(name, (name,)):
             assert role in out, f"unknown role {role}"
             out[role] = outcome
+    # An office that left: its person meets what an anonymous visitor meets, its key what no
+    # key meets (the session and the key stop at once), unless a row says otherwise.
+    if "d_examiner" in out and "d_examiner" not in by_role:
+        out["d_examiner"] = out["anon"]
+    if "d_access" in out and "d_access" not in by_role:
+        out["d_access"] = out["nokey"]
     return out
 
 
@@ -114,6 +122,8 @@ def portal(get: dict, post: dict | None = None) -> dict:
 ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # Portal-wide
     "home": portal(EVERYONE),
+    # The first-visit page (issue 18.15): every signed-in person, for their own role.
+    "offices:welcome": portal(EVERYONE),
     "healthz": portal(expect("ok")),
     "signup-closed": portal(expect("404"), expect("404")),
     # Signed in but not staff: 403, not a loop between the two logins (issue 18.12).
@@ -576,3 +586,41 @@ def test_ops_admin_is_for_operators_only(trust_world, role):
         body = response.content.decode()
         assert trust_world.secrets["a_examiner_email"] not in body
         assert trust_world.secrets["request_message"] not in body
+
+
+# Rows asked again with Redis gone (issue 18.7): the table holds, pages and the API answer.
+REDIS_DOWN_CASES = [
+    "home",
+    "offices:welcome",
+    "dossiers:search",
+    "dossiers:family-detail",
+    "dossiers:family-detail@unpublished",
+    "notifications:watch-list",
+    "offices:api-key-list",
+    "v1:me",
+    "v1:search",
+    "v1:family@unpublished",
+    "v1:application-create",
+]
+
+
+@pytest.fixture
+def redis_down(settings):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on: every connection is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "case_portal.cache.FailoverRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.mark.parametrize("case", REDIS_DOWN_CASES)
+def test_the_access_table_holds_with_redis_down(trust_world, redis_down, case):
+    failures, _seen = _run(trust_world, case)
+    assert not failures, "\n".join(failures)

@@ -399,3 +399,137 @@ def test_a_json_body_over_the_limit_is_a_json_413(client, settings, provide_key)
     assert response.status_code in (400, 413)
     assert response["Content-Type"].startswith("application/json")
     assert "limit" in response.json()["message"].lower()
+
+
+# --- raw bodies: deep nesting, oversize, not JSON at all (issue 18.8), any key ----------------
+
+
+def _nested(depth: int, shape: str) -> str:
+    if shape == "list":
+        return "[" * depth + "]" * depth
+    return '{"number":' * depth + "1" + "}" * depth
+
+
+BODY_LIMIT = 4096  # DATA_UPLOAD_MAX_MEMORY_SIZE for these examples: oversize stays cheap
+raw_api_body = st.one_of(
+    api_body.map(json.dumps),
+    st.builds(_nested, st.sampled_from([1, 64, 1000, 100_000]), st.sampled_from(["list", "dict"])),
+    st.builds(
+        lambda n, nul: json.dumps(
+            [
+                {"number": f"CA {3_600_000 + i}", "title": "t\u0000" if nul else "t"}
+                for i in range(n)
+            ]
+        ),
+        st.sampled_from([1, 3, 200]),
+        st.booleans(),
+    ),
+    st.text(max_size=60),
+)
+
+
+@pytest.mark.django_db
+@settings(WEB, max_examples=80)
+@given(
+    body=raw_api_body,
+    name=st.sampled_from(["v1:application-create", "v1:application-bulk"]),
+    credential=st.sampled_from(["provide", "none", "unknown"]),
+)
+def test_the_api_answers_any_raw_body_with_json_never_a_server_error(
+    client, settings, provide_key, body, name, credential
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = BODY_LIMIT
+    raw = {"provide": provide_key, "none": "", "unknown": "case_" + "0" * 40}[credential]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
+    response = client.post(reverse(name), body, content_type="application/json", **headers)
+    assert response.status_code < 500, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    if credential == "provide" and len(body.encode()) > BODY_LIMIT:
+        assert response.status_code in (400, 413)
+
+
+# --- uploads: scripts, actions, attachments, page and decompression bombs, damage (18.3, 18.6)
+
+
+def _hostile_upload(kind: str) -> bytes:
+    from tests.dossiers.pdf_samples import encrypted_pdf_bytes, pdf_bytes, truncated_pdf_bytes
+    from tests.trust.test_pdf_uploads import _bomb_pdf, _pages_pdf, hostile_pdf
+
+    return {
+        "clean": lambda: pdf_bytes(label="fuzz"),
+        "scripts and attachments": hostile_pdf,
+        "page bomb": lambda: _pages_pdf(UPLOAD_PAGES + 1),
+        "decompression bomb": lambda: _bomb_pdf(4 * 1024 * 1024),
+        "truncated": truncated_pdf_bytes,
+        "encrypted": encrypted_pdf_bytes,
+    }[kind]()
+
+
+UPLOAD_PAGES = 20  # UPLOAD_MAX_PAGES for these examples: a page bomb stays cheap
+ACTIVE = (b"/JavaScript", b"/OpenAction", b"/Launch", b"/EmbeddedFile")
+
+
+@pytest.fixture
+def upload_target(office):
+    app = application_upsert(
+        office=office, number="CA 3,700,001", filing_date=dt.date(2021, 1, 4), published=True
+    )
+    clerk = UserFactory(office=office, role="clerk")
+    return app, clerk
+
+
+@pytest.mark.django_db
+@settings(WEB, max_examples=40)
+@given(
+    kind=st.sampled_from(
+        [
+            "clean",
+            "scripts and attachments",
+            "page bomb",
+            "decompression bomb",
+            "truncated",
+            "encrypted",
+        ]
+    ),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=3),
+    via=st.sampled_from(["form", "api"]),
+)
+def test_any_hostile_pdf_is_refused_with_a_message_or_stored_without_active_content(
+    client, settings, office, provide_key, upload_target, kind, flips, via
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossiers.models import Document
+
+    settings.UPLOAD_MAX_PAGES = UPLOAD_PAGES
+    settings.UPLOAD_MAX_DECOMPRESSED_BYTES = 1024 * 1024
+    app, clerk = upload_target
+    data = bytearray(_hostile_upload(kind))
+    for at, value in flips:  # damage a few bytes anywhere
+        data[at % len(data)] = value
+    upload = SimpleUploadedFile("f.pdf", bytes(data), "application/pdf")
+    before = set(Document.objects.values_list("pk", flat=True))
+    if via == "form":
+        client.force_login(clerk)
+        response = client.post(
+            reverse("dossiers:provide-document-upload", args=[app.pk]),
+            {
+                "files": [upload],
+                "category": "search_report",
+                "date": "2022-05-01",
+                "language": "en",
+                "direction": "outgoing",
+            },
+        )
+    else:
+        response = client.post(
+            reverse("v1:application-documents", args=["CA", app.key]),
+            {"file": upload, "category": "search_report", "date": "2022-05-01"},
+            HTTP_AUTHORIZATION=f"Bearer {provide_key}",
+        )
+        assert response["Content-Type"].startswith("application/json")
+    assert response.status_code < 500, (kind, flips, response.content[:300])
+    for doc in Document.objects.exclude(pk__in=before):
+        stored = doc.file.open("rb").read()
+        assert not [m for m in ACTIVE if m in stored], (kind, flips, doc.removed_content)
+        assert kind not in ("page bomb", "decompression bomb"), (kind, flips)
