@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from dossiers import numbers
@@ -54,6 +55,9 @@ SEQUENCE = [
     ("CA", {"number": "CA 2900005", "priorities": [US_PROV],
             "publications": [{"number": "CA 2900005 A1", "date": "2016-01-01"}]}),
 ]  # fmt: skip
+# Families across offices join published applications only (issue 18.2): every item is published
+# unless it says otherwise.
+SEQUENCE = [(code, {"published": True, **item}) for code, item in SEQUENCE]
 
 
 @pytest.fixture
@@ -188,12 +192,15 @@ def test_bad_items_are_reported_by_index_and_the_others_are_saved(offices, clien
     assert set(Application.objects.values_list("key", flat=True)) == {"CA2900001", "CA2900009"}
 
 
-def test_another_offices_stored_number_is_refused_in_bulk_as_one_by_one(offices):
+def test_another_offices_pct_number_is_refused_in_bulk_as_one_by_one(offices):
     application_provide(office=offices["US"], data={"number": "PCT/US2013/064552"})
+    with pytest.raises(ValidationError) as one:
+        application_provide(office=offices["CA"], data={"number": "PCT/US2013/064552"})
     results = application_bulk_upsert(
         office=offices["CA"], items=[{"number": "PCT/US2013/064552"}, {"number": "CA 2900001"}]
     )
-    assert results[0]["errors"] == {"number": ["PCT/US2013/064552 belongs to another office."]}
+    assert results[0]["errors"] == one.value.message_dict
+    assert "receiving office US" in results[0]["errors"]["number"][0]
     assert results[1]["status"] == "created"
 
 
