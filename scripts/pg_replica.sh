@@ -102,13 +102,20 @@ sync_replica() {  # sync DIR [SECONDS]
   # before it, and on an idle primary there is then a record to replay past the target.
   "${PSQL[@]}" "BEGIN; SET LOCAL synchronous_commit = on;
     SELECT pg_logical_emit_message(true, 'case-replica-sync', ''); COMMIT;" >/dev/null
-  local deadline=$((SECONDS + seconds))
+  local deadline=$((SECONDS + seconds)) polls=0
   while [ "$SECONDS" -lt "$deadline" ]; do
     state=$(standby "$dir" "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn,
       pg_get_wal_replay_pause_state()" 2>/dev/null || true)
     [ "${state%%|*}" = t ] && return 0
     if [ -n "$state" ] && [ "${state#*|}" != "not paused" ]; then
       echo "The replica's replay is ${state#*|}: it cannot catch up (resume it first)." >&2
+      return 1
+    fi
+    polls=$((polls + 1))
+    if [ $((polls % 20)) = 0 ] && [ "$("${PSQL[@]}" "SELECT wal_status FROM pg_replication_slots
+        WHERE slot_name = '$(cat "$dir/slot")'")" = lost ]; then
+      echo "The primary invalidated the replica's slot: it cannot catch up." >&2
+      diagnose "$dir"
       return 1
     fi
     sleep 0.1
@@ -119,16 +126,39 @@ sync_replica() {  # sync DIR [SECONDS]
 }
 
 start() {
-  local dir=$1 port=$2 owner=${3:-} bin slot
-  bin=$(bindir)
-  slot=$(slot_name "$dir")
+  local dir=$1 port=$2 owner=${3:-} status
   sweep "$(dirname "$dir")"
   allow_replication
   if port_in_use "$port"; then
     echo "port $port is taken" >&2
     exit "$PORT_TAKEN"
   fi
-  # A replica left in DIR by an earlier run goes first.
+  # A checkpoint already running when the slot is made can invalidate it at once (it computed
+  # what WAL to keep before the slot existed; the log says "terminating process ... to release
+  # replication slot"); on this shared primary any DROP DATABASE forces one. So: a few attempts,
+  # each with a fresh slot and an empty DIR.
+  for attempt in 1 2 3 4; do
+    status=0
+    bash "$SCRIPT" attempt "$dir" "$port" "$owner" || status=$?
+    if [ "$status" = 0 ]; then
+      if [ -n "$owner" ]; then
+        setsid nohup bash "$SCRIPT" watch "$dir" "$owner" </dev/null >/dev/null 2>&1 &
+      fi
+      echo "replica on 127.0.0.1:$port (slot $(slot_name "$dir"))"
+      return 0
+    fi
+    [ "$status" = "$PORT_TAKEN" ] && exit "$PORT_TAKEN"
+    echo "attempt $attempt to make the replica failed (status $status)" >&2
+    sleep 2
+  done
+  exit 1
+}
+
+attempt() {  # one try of start: cleans up after itself when it fails
+  local dir=$1 port=$2 owner=${3:-} bin slot
+  bin=$(bindir)
+  slot=$(slot_name "$dir")
+  # A replica left in DIR by an earlier run or attempt goes first.
   stop_server "$dir"
   drop_slot "$slot"
   rm -rf "$dir"
@@ -187,6 +217,10 @@ CONF
   while [ "$SECONDS" -lt "$deadline" ]; do
     status=$(standby "$dir" "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null || true)
     [ "$status" = streaming ] && break
+    if [ "$("${PSQL[@]}" "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '$slot'")" = lost ]; then
+      echo "The primary invalidated the slot $slot." >&2
+      break
+    fi
     sleep 0.2
   done
   if [ "$status" != streaming ]; then
@@ -196,10 +230,6 @@ CONF
   fi
   sync_replica "$dir" "$seconds"
   trap - ERR
-  if [ -n "$owner" ]; then
-    setsid nohup bash "$SCRIPT" watch "$dir" "$owner" </dev/null >/dev/null 2>&1 &
-  fi
-  echo "replica on 127.0.0.1:$port (slot $slot)"
 }
 
 stop_server() {
@@ -253,10 +283,11 @@ ours() {  # DIR is removed on stop: only ever a replica directory
 }
 
 case "${1:-}" in
-  start | sync | stop | watch) DIR=$(ours "${2:-}") ;;  # exits here when it is not
+  start | attempt | sync | stop | watch) DIR=$(ours "${2:-}") ;;  # exits here when it is not
 esac
 case "${1:-}" in
   start) start "$DIR" "$3" "${4:-}" ;;
+  attempt) attempt "$DIR" "$3" "${4:-}" ;;
   sync) sync_replica "$DIR" "${3:-60}" ;;
   stop) stop "$DIR" ;;
   watch) watch "$DIR" "$3" ;;
