@@ -5,9 +5,11 @@
 #       replayed everything the primary had written; with OWNER_PID, a watcher stops it when
 #       that process is gone (a killed test run leaves nothing running)
 #   scripts/pg_replica.sh sync DIR [SECONDS]   wait until it has replayed all the primary wrote
+#       (default 300 s: the standby replays every database's WAL, other people's bulk loads too)
 #   scripts/pg_replica.sh stop DIR             stop it, drop its slot, remove DIR
 #   scripts/pg_replica.sh sweep [PARENT]       remove replicas and slots left by dead runs
 # DIR's name must start with case-replica- (its replication slot is named after it).
+# A base backup copies the whole cluster: on a shared server, everyone's databases.
 # The standby streams through a physical replication slot, so the primary keeps the WAL it has
 # not received yet: without one, a checkpoint on a busy primary (any DROP DATABASE forces one)
 # between the base backup and the standby's first connection recycles the segment it needs, and
@@ -94,7 +96,7 @@ diagnose() {  # what a failed wait needs to be understood
 }
 
 sync_replica() {  # sync DIR [SECONDS]
-  local dir=$1 seconds=${2:-60} target state
+  local dir=$1 seconds=${2:-300} target state
   [ -f "$dir/port" ] || { echo "no replica in $dir" >&2; return 1; }
   # Everything anyone has inserted so far ...
   target=$("${PSQL[@]}" "SELECT pg_current_wal_insert_lsn()")
@@ -199,9 +201,11 @@ ident_file = '$dir/data/pg_ident.conf'
 CONF
   printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' | as_postgres tee "$dir/data/pg_hba.conf" >/dev/null
   as_postgres touch "$dir/data/pg_ident.conf"
-  # -w: until it accepts read-only queries (hot standby opens once the primary has logged a
-  # snapshot of running transactions), or has exited.
-  local status="" seconds=${REPLICA_WAIT_SECONDS:-180}
+  # -w: until it accepts read-only queries, or has exited. Hot standby opens once the primary
+  # has logged a snapshot of running transactions, and only after every transaction with more
+  # than 64 subtransactions then running has ended (a long test case on the shared primary,
+  # savepoint after savepoint, holds it for minutes).
+  local status="" seconds=${REPLICA_WAIT_SECONDS:-600}
   if ! as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/replica.log" -w -t "$seconds" start >/dev/null; then
     if grep -q "could not bind" "$dir/replica.log" 2>/dev/null; then
       trap - ERR
@@ -288,7 +292,7 @@ esac
 case "${1:-}" in
   start) start "$DIR" "$3" "${4:-}" ;;
   attempt) attempt "$DIR" "$3" "${4:-}" ;;
-  sync) sync_replica "$DIR" "${3:-60}" ;;
+  sync) sync_replica "$DIR" "${3:-300}" ;;
   stop) stop "$DIR" ;;
   watch) watch "$DIR" "$3" ;;
   sweep) sweep "${2:-}" ;;

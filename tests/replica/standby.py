@@ -28,7 +28,8 @@ class Standby:
         try:
             for _ in range(3):
                 self.port = free_port()
-                done = _script("start", self.dir, str(self.port), str(os.getpid()), timeout=600)
+                # A base backup copies the whole shared cluster: minutes when it is large.
+                done = _script("start", self.dir, str(self.port), str(os.getpid()), timeout=1800)
                 if done.returncode != PORT_TAKEN:
                     break
             if done.returncode:
@@ -40,7 +41,7 @@ class Standby:
             raise
         self.slot = Path(self.dir, "slot").read_text().strip()
 
-    def sync(self, seconds: int = 60) -> None:
+    def sync(self, seconds: int = 300) -> None:
         """Wait until the replica has replayed everything the primary has written so far."""
         done = _script("sync", self.dir, str(seconds), capture_output=True, text=True)
         if done.returncode:
