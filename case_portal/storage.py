@@ -29,6 +29,9 @@ def file_response(
     if not fieldfile.name:
         raise Http404(missing)
     if is_object_storage(storage) and as_attachment and settings.S3_SIGNED_URLS:
+        # Else the bucket would answer a missing object with its own XML error page.
+        if not storage.exists(fieldfile.name):
+            raise Http404(missing)
         url = storage.url(
             fieldfile.name,
             parameters={

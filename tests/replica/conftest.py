@@ -1,60 +1,34 @@
-"""A real PostgreSQL streaming replica of the test database (pg_basebackup of the local cluster,
-scripts/pg_replica.sh), started once per session on a free port and removed after it."""
+"""A real PostgreSQL streaming replica of the test database (tests/replica/standby.py), started
+once per session on a free port and removed after it."""
 
 import copy
-import shutil
-import subprocess
-import tempfile
 import warnings
-from pathlib import Path
 
 import pytest
 from django.db import connections
 from django.db.utils import load_backend
 
 from case_portal.db_router import REPLICA
-from tests.support import free_port, wait_for
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg_replica.sh"
+from tests.replica.standby import Standby
 
 
-class Replica:
-    def __init__(self):
-        # Outside pytest's private temp folders: the postgres OS user must reach it.
-        self.dir = tempfile.mkdtemp(prefix="case-replica-")
-        self.port = free_port()
-        subprocess.run(  # noqa: S603 (our own script)
-            ["bash", str(SCRIPT), "start", self.dir, str(self.port)], check=True, timeout=300
-        )
-
-    def stop(self):
-        subprocess.run(["bash", str(SCRIPT), "stop", self.dir], check=False, timeout=120)  # noqa: S603,S607
-        shutil.rmtree(self.dir, ignore_errors=True)
-
+class Replica(Standby):
     @staticmethod
-    def _one(alias: str, sql: str):
-        with connections[alias].cursor() as cursor:
+    def _one(sql: str):
+        with connections[REPLICA].cursor() as cursor:
             cursor.execute(sql)
             return cursor.fetchone()[0]
 
-    def sync(self):
-        """Wait until the replica has replayed everything the primary has written so far."""
-        target = self._one("default", "SELECT pg_current_wal_lsn()::text")
-        wait_for(
-            lambda: self._one(REPLICA, f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"),
-            timeout=30,
-            what="the replica to catch up",
-        )
-
     def pause(self):
-        self._one(REPLICA, "SELECT pg_wal_replay_pause()::text")
+        self._one("SELECT pg_wal_replay_pause()::text")
 
     def resume(self):
-        self._one(REPLICA, "SELECT pg_wal_replay_resume()::text")
+        self._one("SELECT pg_wal_replay_resume()::text")
 
 
 @pytest.fixture(scope="session")
-def pg_replica():
+def pg_replica(django_db_setup):
+    """After the test database exists, so the base backup holds it (and stopped before it goes)."""
     replica = Replica()
     yield replica
     replica.stop()
@@ -79,7 +53,9 @@ def replica(pg_replica, transactional_db, settings):
     )
     settings.DATABASE_REPLICA_PIN_SECONDS = 10
     yield pg_replica
-    pg_replica.resume()
-    pg_replica.sync()
-    connections[REPLICA].close()
-    delattr(connections._connections, REPLICA)
+    try:
+        pg_replica.resume()
+        pg_replica.sync()
+    finally:
+        connections[REPLICA].close()
+        delattr(connections._connections, REPLICA)

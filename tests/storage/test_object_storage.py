@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tracemalloc
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -97,6 +98,36 @@ def test_signed_urls_live_as_long_as_configured(
     assert "X-Amz-Expires=30&" in url
     response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_each_signed_url_is_made_for_the_download_and_expires_soon(
+    s3_server, bucket, client, examiner, world, settings
+):
+    """A link copied from the address bar stops working S3_SIGNED_URL_SECONDS after it was made
+    (moto serves expired and tampered signatures alike, so refusal itself is not tested here)."""
+    settings.S3_SIGNED_URLS = True
+    doc = DocumentFactory(application=world["us"])
+    client.force_login(examiner)
+    now = dt.datetime.now(dt.UTC)
+    url = client.get(reverse("dossiers:document-content", args=[doc.pk]))["Location"]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    assert query["X-Amz-Expires"] == ["60"]  # the default lifetime
+    signed_at = dt.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(
+        tzinfo=dt.UTC
+    )
+    assert abs((signed_at - now).total_seconds()) < 5  # signed now, not cached from earlier
+
+
+def test_with_signed_urls_a_report_gone_from_the_bucket_is_our_404_not_the_buckets(
+    s3_server, bucket, client, examiner, world, settings
+):
+    settings.S3_SIGNED_URLS = True
+    doc = DocumentFactory(application=world["us"])
+    s3_server.client().delete_object(Bucket=bucket, Key=doc.file.name)
+    client.force_login(examiner)
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 404 and "Location" not in response
+    assert "There is nothing here" in response.content.decode()  # our page, not the bucket's XML
 
 
 def test_a_report_gone_from_the_bucket_is_a_friendly_404(
