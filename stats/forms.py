@@ -8,7 +8,10 @@ import re
 from datetime import date, datetime
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .selectors import MATRIX_METRICS, MAX_MONTHS, Period, month_add
 from .services import portal_tz
@@ -25,8 +28,23 @@ def month_choices(*, today: date | None = None, keep: tuple[date, ...] = ()) -> 
     return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True)]
 
 
+class MonthSelect(forms.Select):
+    """A plain select of months written out directly: Django renders each <option> through a
+    template, and two selects of MAX_MONTHS months cost more than every figure on the page."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        picked = set(self.format_value(value))
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
+            f"{escape(label)}</option>"
+            for v, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}</select>')  # noqa: S308
+
+
 class MonthField(forms.CharField):
-    widget = forms.Select
+    widget = MonthSelect
 
     def to_python(self, value) -> date | None:
         value = super().to_python(value).strip()

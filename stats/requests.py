@@ -4,8 +4,8 @@ The requests issue records each step of a document request as a usage event (sta
 imports notifications): REQUEST_MADE with office = the asking office and provider_office = the
 office asked, and REQUEST_FULFILLED / REQUEST_DECLINED / REQUEST_EXPIRED with the same pair.
 Counts come from the rollups (usage_sums); the time to fulfil from UsageRequestWait, a
-histogram of whole days that usage_rollup() folds (services.request_waits_count), plus the
-tail's fulfilments, so the median is exact to the day without reading the raw events.
+histogram of whole days that usage_record() keeps for each fulfilment, so the median is exact
+to the day without reading the raw events.
 """
 
 from collections import Counter
@@ -15,9 +15,8 @@ from django.db.models import Q
 
 from offices.models import Office
 
-from .ledger import Period, _tail_events, usage_sums
+from .ledger import Period, usage_sums
 from .models import Action, UsageRequestWait
-from .services import request_waits_count
 
 REQUEST_ACTIONS = {
     Action.REQUEST_MADE: "asked",
@@ -75,41 +74,49 @@ class RequestMatrix:
 
 def request_waits(period: Period, *, office: Office | None) -> dict[tuple[int, int], Counter]:
     """Whole days from asking to fulfilment of the requests fulfilled in the period, per pair:
-    (asking, asked) -> Counter(days -> fulfilments). Rollup + tail, like every other figure."""
-    rolled = UsageRequestWait.objects.filter(month__gte=period.first, month__lte=period.last)
-    tail = _tail_events(period)
+    (asking, asked) -> Counter(days -> fulfilments)."""
+    rows = UsageRequestWait.objects.filter(month__gte=period.first, month__lte=period.last)
     if office is not None:
-        rolled = rolled.filter(Q(office_id=office.pk) | Q(provider_id=office.pk))
-        tail = tail.filter(Q(office_id=office.pk) | Q(provider_office_id=office.pk))
+        rows = rows.filter(Q(office_id=office.pk) | Q(provider_id=office.pk))
     out: dict[tuple[int, int], Counter] = {}
-    for a, p, days, n in rolled.values_list("office_id", "provider_id", "days", "n"):
-        out.setdefault((a, p), Counter())[days] += n
-    for (_month, a, p, days), n in request_waits_count(tail).items():
+    for a, p, days, n in rows.values_list("office_id", "provider_id", "days", "n"):
         out.setdefault((a, p), Counter())[days] += n
     return out
 
 
-def request_matrix_get(period: Period, *, office: Office | None) -> RequestMatrix:
-    """Asking office x office asked: one line per pair with any request figure in the period.
-
-    An office admin sees only the pairs its office is part of.
-    """
-    sums = usage_sums(
+def request_sums(period: Period, *, office: Office | None, actions=()) -> dict[tuple, int]:
+    """(asking, asked, action) -> events, for the request actions and any further `actions`
+    (the page reads the matrix's document uses in the same query)."""
+    return usage_sums(
         period,
         by=("office", "provider", "action"),
         either=office.pk if office else None,
-        actions=list(REQUEST_ACTIONS),
+        actions=[*REQUEST_ACTIONS, *actions],
         pairs=True,
     )
-    waits = request_waits(period, office=office)
-    offices = {o.pk: o for o in Office.objects.all()}
+
+
+def request_matrix_build(
+    sums: dict[tuple, int], waits: dict[tuple[int, int], Counter], offices: dict[int, Office]
+) -> RequestMatrix:
+    """Asking office x office asked: one line per pair with any request figure in the period."""
     pairs: dict[tuple[int, int], RequestPair] = {}
     for (a, p, action), n in sums.items():
-        if a in offices and p in offices and n:
+        key = REQUEST_ACTIONS.get(action)
+        if key and a in offices and p in offices and n:
             pair = pairs.setdefault((a, p), RequestPair(offices[a], offices[p]))
-            setattr(pair, REQUEST_ACTIONS[action], getattr(pair, REQUEST_ACTIONS[action]) + n)
+            setattr(pair, key, getattr(pair, key) + n)
     for key, found in waits.items():
         if key in pairs:
             pairs[key].waits = found
     ordered = sorted(pairs.values(), key=lambda pr: (-pr.asked, pr.asking.code, pr.providing.code))
     return RequestMatrix(pairs=ordered)
+
+
+def request_matrix_get(period: Period, *, office: Office | None) -> RequestMatrix:
+    """The requests matrix on its own; an office admin sees only the pairs its office is in."""
+    return request_matrix_build(
+        request_sums(period, office=office),
+        request_waits(period, office=office),
+        {o.pk: o for o in Office.objects.all()},
+    )
