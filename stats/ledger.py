@@ -11,11 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import connections, router, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 
 from offices.models import Office
 
-from .models import ActiveKind, UsageEvent, UsageMonthly, UsageMonthlyActive
+from .models import (
+    ActiveKind,
+    UsageActiveCount,
+    UsageEvent,
+    UsageMonthly,
+    UsageMonthlyActive,
+    UsageMonthlyOffice,
+)
 from .services import portal_tz
 
 MAX_MONTHS = 120
@@ -107,6 +114,16 @@ def _where(*, office=None, provider=None, either=None, actions=None, pairs=False
     return q
 
 
+def _source(by: tuple[str, ...], filters: dict):
+    """UsageMonthlyOffice (no providing office: a tenth of the rows) unless the providing
+    office is asked for, by name or through a filter."""
+    if "provider" in by or any(filters.get(k) is not None for k in ("provider", "either")):
+        return UsageMonthly.objects.filter(_where(**filters))
+    pairs = filters.pop("pairs", False)
+    rows = UsageMonthlyOffice.objects.filter(_where(**filters))
+    return rows.filter(office_id__gt=0, with_provider=True) if pairs else rows
+
+
 def usage_sums(
     period: Period,
     *,
@@ -116,13 +133,11 @@ def usage_sums(
     **filters,
 ) -> dict[tuple, int]:
     """Sum of UsageEvent.count (measure "total"), number of events ("events") or both as a
-    pair ("both"), grouped by `by` (+ month first when `monthly`): one query on UsageMonthly."""
+    pair ("both"), grouped by `by` (+ month first when `monthly`): one rollup query."""
     names = [_FIELDS[name] for name in by]
     if monthly:
         names = ["month", *names]
-    rows = UsageMonthly.objects.filter(
-        _where(**filters), month__gte=period.first, month__lte=period.last
-    )
+    rows = _source(by, dict(filters)).filter(month__gte=period.first, month__lte=period.last)
     if names:
         rows = rows.values_list(*names).annotate(Sum("total"), Sum("events")).order_by()
     else:
@@ -152,16 +167,38 @@ def active_users(
     per ACTIVE_KINDS (any use, logged in, searched, retrieved). Key is (month,), (office id,)
     or () as asked.
 
-    UsageMonthlyActive holds one row per person, month, office and kind, so a month of one
-    office is a COUNT(*); a period, or all offices, counts each person once (DISTINCT).
+    A month's figure is a UsageActiveCount row. Over a period a person active in several
+    months counts once: COUNT(DISTINCT) over UsageMonthlyActive, one row per person, month and
+    kind (for all offices the ALL_OFFICES rows, where a person who moved counts once).
     """
-    rows = UsageMonthlyActive.objects.filter(month__gte=period.first, month__lte=period.last)
-    if office is not None:
-        rows = rows.filter(office_id=office.pk)
-    keys = [name for name, wanted in (("month", monthly), ("office_id", by_office)) if wanted]
-    one_row_each = monthly and (office is not None or by_office)
-    n = Count("*") if one_row_each else Count("user_id", distinct=True)
+    if monthly:
+        rows = UsageActiveCount.objects.filter(month__gte=period.first, month__lte=period.last)
+        keys = ["month"]
+    else:
+        rows = UsageMonthlyActive.objects.filter(month__gte=period.first, month__lte=period.last)
+        keys = []
+    if by_office:
+        rows = rows.filter(office_id__gte=0)
+        keys.append("office_id")
+    else:
+        rows = rows.filter(office_id=office.pk if office else UsageActiveCount.ALL_OFFICES)
+    if monthly:
+        found = rows.values_list(*keys, "kind", "n")
+    else:
+        found = _distinct_people(rows, keys)
     out: dict[tuple, list[int]] = {}
-    for *key, kind, figure in rows.values_list(*keys, "kind").annotate(n=n).order_by():
-        out.setdefault(tuple(key), [0] * len(ACTIVE_KINDS))[_KIND_INDEX[kind]] = figure
+    for *key, kind, figure in found:
+        out.setdefault(tuple(key), [0] * len(ACTIVE_KINDS))[_KIND_INDEX[kind]] += figure
     return {key: tuple(figures) for key, figures in out.items() if figures[0]}
+
+
+def _distinct_people(rows, keys: list[str]) -> list[tuple]:
+    """(*keys, kind, people) for the rows: SELECT count(*) FROM (SELECT DISTINCT ...), which
+    PostgreSQL hashes, where COUNT(DISTINCT) would sort each group."""
+    inner = rows.values(*keys, "kind", "user_id").distinct().order_by()
+    sql, params = inner.query.sql_with_params()
+    cols = ", ".join(f"x.{connections[rows.db].ops.quote_name(c)}" for c in [*keys, "kind"])
+    statement = f"SELECT {cols}, count(*) FROM ({sql}) x GROUP BY {cols}"  # noqa: S608
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()

@@ -122,6 +122,38 @@ class UsageMonthly(models.Model):
         return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.action} {self.total}"
 
 
+class UsageMonthlyOffice(models.Model):
+    """UsageMonthly without the providing office: what the figures of an office (or of all
+    offices) sum, a few thousand rows for years instead of one per office pair.
+    `with_provider` keeps apart the uses that name a providing office (matrix material)."""
+
+    month = models.DateField(help_text="First day of the month.")
+    office_id = models.IntegerField(default=0)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    bulk = models.BooleanField(default=False)
+    with_provider = models.BooleanField(default=False)
+    total = models.BigIntegerField(default=0)
+    events = models.BigIntegerField(default=0)
+    settled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office_id", "action", "bulk", "with_provider"],
+                condition=SETTLED,
+                name="stats_monthlyoffice_settled_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["office_id", "month"], name="stats_monthlyoffice_office"),
+            models.Index(fields=["month"], name="stats_monthlyoffice_month"),
+            models.Index(fields=["id"], condition=UNSETTLED, name="stats_monthlyoffice_unsettled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} {self.action} {self.total}"
+
+
 class UsageMonthlyUser(models.Model):
     """What each person did per month and action: the "users of my office" page."""
 
@@ -178,6 +210,30 @@ class UsageMonthlyActive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.office_id} user {self.user_id} {self.kind}"
+
+
+class UsageActiveCount(models.Model):
+    """How many UsageMonthlyActive rows a month, office and kind has: the monthly figure of
+    active users read as one row. office_id ALL_OFFICES counts each person once over every
+    office. Kept by usage_record() when it adds a UsageMonthlyActive row (a person's first use
+    of that kind in the month), so it is updated a few times per person and month."""
+
+    ALL_OFFICES = -1
+
+    month = models.DateField(help_text="First day of the month.")
+    office_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=ActiveKind.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "month", "kind"], name="stats_activecount_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} {self.kind} {self.n}"
 
 
 class UsageRequestWait(models.Model):

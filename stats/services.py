@@ -30,9 +30,11 @@ from offices.models import Office
 from .models import (
     Action,
     ActiveKind,
+    UsageActiveCount,
     UsageEvent,
     UsageMonthly,
     UsageMonthlyActive,
+    UsageMonthlyOffice,
     UsageMonthlyUser,
     UsageRequestWait,
 )
@@ -113,6 +115,36 @@ def _asked_at(event: UsageEvent) -> datetime | None:
     )
 
 
+def _active_add(event: UsageEvent, month: date, office_id: int) -> None:
+    """The person's UsageMonthlyActive rows for this month (their office and all offices), and
+    +1 on UsageActiveCount for each that is new: only a person's first use of a kind in a
+    month touches a counter row."""
+    kinds = [ActiveKind.ANY]
+    if event.action in ACTIVE_KIND_OF:
+        kinds.append(ACTIVE_KIND_OF[event.action])
+    rows = [
+        (month, scope, str(kind), event.user_id)
+        for scope in (office_id, UsageActiveCount.ALL_OFFICES)
+        for kind in kinds
+    ]
+    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {active} (month, office_id, kind, user_id) VALUES {marks} "  # noqa: S608
+            "ON CONFLICT DO NOTHING RETURNING office_id, kind",
+            [value for row in rows for value in row],
+        )
+        new = cursor.fetchall()
+        if new:
+            marks = ", ".join(["(%s, %s, %s, 1)"] * len(new))
+            cursor.execute(
+                f"INSERT INTO {counts} (month, office_id, kind, n) VALUES {marks} "  # noqa: S608
+                f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1",
+                [value for scope, kind in new for value in (month, scope, kind)],
+            )
+
+
 def _rollups_add(event: UsageEvent) -> None:
     """The event's unsettled rollup rows (same transaction as the event)."""
     month = month_of(event.occurred_at)
@@ -123,6 +155,16 @@ def _rollups_add(event: UsageEvent) -> None:
         provider_id=event.provider_office_id or 0,
         action=event.action,
         bulk=event.bulk,
+        total=event.count,
+        events=1,
+        settled=False,
+    )
+    UsageMonthlyOffice.objects.create(
+        month=month,
+        office_id=office_id,
+        action=event.action,
+        bulk=event.bulk,
+        with_provider=event.provider_office_id is not None,
         total=event.count,
         events=1,
         settled=False,
@@ -138,19 +180,7 @@ def _rollups_add(event: UsageEvent) -> None:
             last_at=event.occurred_at,
             settled=False,
         )
-        kinds = [
-            ActiveKind.ANY,
-            *([ACTIVE_KIND_OF[event.action]] if event.action in ACTIVE_KIND_OF else []),
-        ]
-        UsageMonthlyActive.objects.bulk_create(
-            [
-                UsageMonthlyActive(
-                    month=month, office_id=office_id, kind=kind, user_id=event.user_id
-                )
-                for kind in kinds
-            ],
-            ignore_conflicts=True,
-        )
+        _active_add(event, month, office_id)
     if (
         event.action == Action.REQUEST_FULFILLED
         and event.office_id
@@ -183,6 +213,11 @@ _MERGED = [
         UsageMonthlyUser,
         ("month", "office_id", "user_id", "action"),
         {"total": "sum", "events": "sum", "last_at": "max"},
+    ),
+    (
+        UsageMonthlyOffice,
+        ("month", "office_id", "action", "bulk", "with_provider"),
+        {"total": "sum", "events": "sum"},
     ),
     (UsageRequestWait, ("month", "office_id", "provider_id", "days"), {"n": "sum"}),
 ]
@@ -249,6 +284,10 @@ _REBUILD = [
               coalesce(office_id, 0), coalesce(provider_office_id, 0), action, bulk,
               sum(count), count(*), true
        FROM stats_usageevent GROUP BY 1, 2, 3, 4, 5""",
+    """INSERT INTO stats_usagemonthlyoffice
+         (month, office_id, action, bulk, with_provider, total, events, settled)
+       SELECT month, office_id, action, bulk, provider_id > 0, sum(total), sum(events), true
+       FROM stats_usagemonthly GROUP BY 1, 2, 3, 4, 5""",
     """INSERT INTO stats_usagemonthlyuser
          (month, office_id, user_id, action, total, events, last_at, settled)
        SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
@@ -264,6 +303,10 @@ _REBUILD = [
        FROM stats_usagemonthlyuser u
        JOIN unnest(%(kind_actions)s::text[], %(kinds)s::text[]) AS k(action, kind)
          ON k.action = u.action""",
+    """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
+       SELECT DISTINCT month, %(all_offices)s, kind, user_id FROM stats_usagemonthlyactive""",
+    """INSERT INTO stats_usageactivecount (month, office_id, kind, n)
+       SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive GROUP BY 1, 2, 3""",
     # Each fulfilment against the latest asking before it: one index probe each
     # (stats_usage_request_made), the same rule as services._asked_at.
     """INSERT INTO stats_usagerequestwait (month, office_id, provider_id, days, n, settled)
@@ -282,7 +325,14 @@ _REBUILD = [
          AND f.provider_office_id IS NOT NULL
        GROUP BY 1, 2, 3, 4""",
 ]
-_ROLLUP_TABLES = [UsageMonthly, UsageMonthlyUser, UsageMonthlyActive, UsageRequestWait]
+_ROLLUP_TABLES = [
+    UsageMonthly,
+    UsageMonthlyOffice,
+    UsageMonthlyUser,
+    UsageMonthlyActive,
+    UsageActiveCount,
+    UsageRequestWait,
+]
 
 
 @transaction.atomic
@@ -302,6 +352,7 @@ def usage_rollup_rebuild() -> None:
         "tz": settings.TIME_ZONE,
         "not_activity": [str(a) for a in NOT_ACTIVITY],
         "any": str(ActiveKind.ANY),
+        "all_offices": UsageActiveCount.ALL_OFFICES,
         "kind_actions": [str(a) for a in ACTIVE_KIND_OF],
         "kinds": [str(k) for k in ACTIVE_KIND_OF.values()],
         "made": str(Action.REQUEST_MADE),

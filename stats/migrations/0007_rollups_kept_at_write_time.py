@@ -1,6 +1,7 @@
 """Rollups kept at write time (stats/services.py): unsettled rows merged by usage_rollup(),
-distinct people per month in UsageMonthlyActive, per-person totals in UsageMonthlyUser; the
-tail (UsagePending) is gone.
+per-office sums without the office pair (UsageMonthlyOffice), distinct people per month
+(UsageMonthlyActive, UsageActiveCount), per-person totals (UsageMonthlyUser); the tail
+(UsagePending) is gone.
 
 The rollups are then rebuilt from the raw events with set-based INSERT ... SELECT ... GROUP BY
 (services.usage_rollup_rebuild, also `manage.py usage_rollup_rebuild`): about a minute for 10 M
@@ -29,6 +30,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='UsageActiveCount',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('month', models.DateField(help_text='First day of the month.')),
+                ('office_id', models.IntegerField(default=0)),
+                ('kind', models.CharField(choices=[('any', 'Any use'), ('login', 'Logged in'), ('search', 'Searched'), ('retrieve', 'Retrieved documents')], max_length=8)),
+                ('n', models.BigIntegerField(default=0)),
+            ],
+        ),
+        migrations.CreateModel(
             name='UsageMonthlyActive',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -36,6 +47,20 @@ class Migration(migrations.Migration):
                 ('office_id', models.IntegerField(default=0)),
                 ('kind', models.CharField(choices=[('any', 'Any use'), ('login', 'Logged in'), ('search', 'Searched'), ('retrieve', 'Retrieved documents')], max_length=8)),
                 ('user_id', models.BigIntegerField()),
+            ],
+        ),
+        migrations.CreateModel(
+            name='UsageMonthlyOffice',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('month', models.DateField(help_text='First day of the month.')),
+                ('office_id', models.IntegerField(default=0)),
+                ('action', models.CharField(choices=[('login', 'Log in'), ('logout', 'Log out'), ('search', 'Search'), ('family_view', 'Family view'), ('document_view', 'Document view'), ('document_download', 'Download'), ('upload', 'Upload'), ('request_made', 'Document request made'), ('request_accepted', 'Document request accepted'), ('request_fulfilled', 'Document request fulfilled'), ('request_declined', 'Document request declined'), ('request_expired', 'Document request expired'), ('package_built', 'Package built'), ('notification_sent', 'Notification sent'), ('api_call', 'API call')], max_length=32)),
+                ('bulk', models.BooleanField(default=False)),
+                ('with_provider', models.BooleanField(default=False)),
+                ('total', models.BigIntegerField(default=0)),
+                ('events', models.BigIntegerField(default=0)),
+                ('settled', models.BooleanField(default=True)),
             ],
         ),
         migrations.RemoveField(
@@ -120,6 +145,10 @@ class Migration(migrations.Migration):
             model_name='usagerequestwait',
             constraint=models.UniqueConstraint(condition=models.Q(('settled', True)), fields=('month', 'office_id', 'provider_id', 'days'), name='stats_requestwait_settled_key'),
         ),
+        migrations.AddConstraint(
+            model_name='usageactivecount',
+            constraint=models.UniqueConstraint(fields=('office_id', 'month', 'kind'), name='stats_activecount_key'),
+        ),
         migrations.AddIndex(
             model_name='usagemonthlyactive',
             index=models.Index(fields=['month', 'kind'], name='stats_monthlyactive_month'),
@@ -127,6 +156,22 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='usagemonthlyactive',
             constraint=models.UniqueConstraint(fields=('office_id', 'month', 'kind', 'user_id'), name='stats_monthlyactive_key'),
+        ),
+        migrations.AddIndex(
+            model_name='usagemonthlyoffice',
+            index=models.Index(fields=['office_id', 'month'], name='stats_monthlyoffice_office'),
+        ),
+        migrations.AddIndex(
+            model_name='usagemonthlyoffice',
+            index=models.Index(fields=['month'], name='stats_monthlyoffice_month'),
+        ),
+        migrations.AddIndex(
+            model_name='usagemonthlyoffice',
+            index=models.Index(condition=models.Q(('settled', False)), fields=['id'], name='stats_monthlyoffice_unsettled'),
+        ),
+        migrations.AddConstraint(
+            model_name='usagemonthlyoffice',
+            constraint=models.UniqueConstraint(condition=models.Q(('settled', True)), fields=('month', 'office_id', 'action', 'bulk', 'with_provider'), name='stats_monthlyoffice_settled_key'),
         ),
         migrations.DeleteModel(
             name='UsagePending',
