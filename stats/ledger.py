@@ -15,14 +15,7 @@ from django.db.models import Q, Sum
 
 from offices.models import Office
 
-from .models import (
-    ActiveKind,
-    UsageActiveCount,
-    UsageEvent,
-    UsageMonthly,
-    UsageMonthlyActive,
-    UsageMonthlyOffice,
-)
+from . import models
 from .services import portal_tz
 
 MAX_MONTHS = 120
@@ -86,7 +79,7 @@ class Period:
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Read everything inside one REPEATABLE READ snapshot (PostgreSQL, outermost only)."""
-    db = router.db_for_read(UsageEvent)  # the replica when one is configured
+    db = router.db_for_read(models.UsageEvent)  # the replica when one is configured
     connection = connections[db]
     outermost = not connection.in_atomic_block
     with transaction.atomic(using=db):
@@ -118,9 +111,9 @@ def _source(by: tuple[str, ...], filters: dict):
     """UsageMonthlyOffice (no providing office: a tenth of the rows) unless the providing
     office is asked for, by name or through a filter."""
     if "provider" in by or any(filters.get(k) is not None for k in ("provider", "either")):
-        return UsageMonthly.objects.filter(_where(**filters))
+        return models.UsageMonthly.objects.filter(_where(**filters))
     pairs = filters.pop("pairs", False)
-    rows = UsageMonthlyOffice.objects.filter(_where(**filters))
+    rows = models.UsageMonthlyOffice.objects.filter(_where(**filters))
     return rows.filter(office_id__gt=0, with_provider=True) if pairs else rows
 
 
@@ -152,10 +145,10 @@ def usage_sums(
 
 # Kinds of active users: (key, label, kind) in the order of the figures active_users() gives.
 ACTIVE_KINDS = [
-    ("active_users", "Active users", ActiveKind.ANY),
-    ("active_login", "Active users who logged in", ActiveKind.LOGIN),
-    ("active_search", "Active users who searched", ActiveKind.SEARCH),
-    ("active_retrieve", "Active users who retrieved documents", ActiveKind.RETRIEVE),
+    ("active_users", "Active users", models.ActiveKind.ANY),
+    ("active_login", "Active users who logged in", models.ActiveKind.LOGIN),
+    ("active_search", "Active users who searched", models.ActiveKind.SEARCH),
+    ("active_retrieve", "Active users who retrieved documents", models.ActiveKind.RETRIEVE),
 ]
 _KIND_INDEX = {kind: i for i, (_key, _label, kind) in enumerate(ACTIVE_KINDS)}
 
@@ -172,16 +165,20 @@ def active_users(
     kind (for all offices the ALL_OFFICES rows, where a person who moved counts once).
     """
     if monthly:
-        rows = UsageActiveCount.objects.filter(month__gte=period.first, month__lte=period.last)
+        rows = models.UsageActiveCount.objects.filter(
+            month__gte=period.first, month__lte=period.last
+        )
         keys = ["month"]
     else:
-        rows = UsageMonthlyActive.objects.filter(month__gte=period.first, month__lte=period.last)
+        rows = models.UsageMonthlyActive.objects.filter(
+            month__gte=period.first, month__lte=period.last
+        )
         keys = []
     if by_office:
         rows = rows.filter(office_id__gte=0)
         keys.append("office_id")
     else:
-        rows = rows.filter(office_id=office.pk if office else UsageActiveCount.ALL_OFFICES)
+        rows = rows.filter(office_id=office.pk if office else models.UsageActiveCount.ALL_OFFICES)
     if monthly:
         found = rows.values_list(*keys, "kind", "n")
     else:

@@ -83,18 +83,24 @@ class UsageEvent(models.Model):
 SETTLED, UNSETTLED = models.Q(settled=True), models.Q(settled=False)
 
 
-class UsageMonthly(models.Model):
-    """Sum of UsageEvent.count per month (in settings.TIME_ZONE), office pair, action and bulk.
+def settled_key(name: str, *fields: str) -> models.UniqueConstraint:
+    """One settled row per key: what usage_rollup() merges the unsettled rows into."""
+    return models.UniqueConstraint(fields=list(fields), condition=SETTLED, name=name)
 
-    Every period the pages offer is whole months, so a month is the finest grain they need; at
-    most months x offices x (offices + 1) x actions x 2 settled rows, tens of thousands for
-    years of use. Office ids are plain integers with 0 for "none" so that the unique key works
-    for the merge's upsert (NULLs never conflict in a unique index).
-    """
+
+def unsettled_index(name: str) -> models.Index:
+    """Finds the rows usage_rollup() has still to merge without reading the settled ones."""
+    return models.Index(fields=["id"], condition=UNSETTLED, name=name)
+
+
+class MonthlySums(models.Model):
+    """What both office rollups sum per month (in settings.TIME_ZONE), office and action.
+
+    Office ids are plain integers with 0 for "none" so that the unique key works for the
+    merge's upsert (NULLs never conflict in a unique index)."""
 
     month = models.DateField(help_text="First day of the month.")
     office_id = models.IntegerField(default=0)
-    provider_id = models.IntegerField(default=0)
     action = models.CharField(max_length=32, choices=Action.choices)
     bulk = models.BooleanField(default=False)
     total = models.BigIntegerField(default=0)
@@ -104,50 +110,61 @@ class UsageMonthly(models.Model):
     settled = models.BooleanField(default=True)
 
     class Meta:
+        abstract = True
+
+
+class UsageMonthly(MonthlySums):
+    """Sums per month, office pair, action and bulk: the office x office matrices.
+
+    Every period the pages offer is whole months, so a month is the finest grain they need; at
+    most months x offices x (offices + 1) x actions x 2 settled rows."""
+
+    provider_id = models.IntegerField(default=0)
+
+    class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "provider_id", "action", "bulk"],
-                condition=SETTLED,
-                name="stats_usagemonthly_settled_key",
+            settled_key(
+                "stats_usagemonthly_settled_key",
+                "month",
+                "office_id",
+                "provider_id",
+                "action",
+                "bulk",
             )
         ]
         indexes = [
             models.Index(fields=["office_id", "month"], name="stats_monthly_office"),
             models.Index(fields=["provider_id", "month"], name="stats_monthly_provider"),
             models.Index(fields=["month"], name="stats_monthly_month"),
-            models.Index(fields=["id"], condition=UNSETTLED, name="stats_monthly_unsettled"),
+            unsettled_index("stats_monthly_unsettled"),
         ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.action} {self.total}"
 
 
-class UsageMonthlyOffice(models.Model):
+class UsageMonthlyOffice(MonthlySums):
     """UsageMonthly without the providing office: what the figures of an office (or of all
     offices) sum, a few thousand rows for years instead of one per office pair.
     `with_provider` keeps apart the uses that name a providing office (matrix material)."""
 
-    month = models.DateField(help_text="First day of the month.")
-    office_id = models.IntegerField(default=0)
-    action = models.CharField(max_length=32, choices=Action.choices)
-    bulk = models.BooleanField(default=False)
     with_provider = models.BooleanField(default=False)
-    total = models.BigIntegerField(default=0)
-    events = models.BigIntegerField(default=0)
-    settled = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "action", "bulk", "with_provider"],
-                condition=SETTLED,
-                name="stats_monthlyoffice_settled_key",
+            settled_key(
+                "stats_monthlyoffice_settled_key",
+                "month",
+                "office_id",
+                "action",
+                "bulk",
+                "with_provider",
             )
         ]
         indexes = [
             models.Index(fields=["office_id", "month"], name="stats_monthlyoffice_office"),
             models.Index(fields=["month"], name="stats_monthlyoffice_month"),
-            models.Index(fields=["id"], condition=UNSETTLED, name="stats_monthlyoffice_unsettled"),
+            unsettled_index("stats_monthlyoffice_unsettled"),
         ]
 
     def __str__(self) -> str:
@@ -168,15 +185,13 @@ class UsageMonthlyUser(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "user_id", "action"],
-                condition=SETTLED,
-                name="stats_usagemonthlyuser_settled_key",
+            settled_key(
+                "stats_usagemonthlyuser_settled_key", "month", "office_id", "user_id", "action"
             )
         ]
         indexes = [
             models.Index(fields=["office_id", "month"], name="stats_monthlyuser_office"),
-            models.Index(fields=["id"], condition=UNSETTLED, name="stats_monthlyuser_unsettled"),
+            unsettled_index("stats_monthlyuser_unsettled"),
         ]
 
     def __str__(self) -> str:
@@ -250,15 +265,13 @@ class UsageRequestWait(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "provider_id", "days"],
-                condition=SETTLED,
-                name="stats_requestwait_settled_key",
+            settled_key(
+                "stats_requestwait_settled_key", "month", "office_id", "provider_id", "days"
             )
         ]
         indexes = [
             models.Index(fields=["month"], name="stats_requestwait_month"),
-            models.Index(fields=["id"], condition=UNSETTLED, name="stats_requestwait_unsettled"),
+            unsettled_index("stats_requestwait_unsettled"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from stats.models import (
     UsageMonthlyOffice,
     UsageRequestWait,
 )
+from stats.office_users import _ACTIONS as office_users_columns
 from stats.office_users import office_users_get
 from stats.selectors import Period
 from stats.services import (
@@ -145,15 +146,7 @@ def _assert_rollups_equal_raw(period, offices):
     assert +pairs == +raw_pairs
     assert +by_office == +raw_offices
     assert active == {k: len(v) for k, v in raw_active.items()}
-    users_columns = {
-        Action.LOGIN: "logins",
-        Action.SEARCH: "numbers_searched",
-        Action.FAMILY_VIEW: "family_views",
-        Action.DOCUMENT_VIEW: "document_views",
-        Action.DOCUMENT_DOWNLOAD: "downloads",
-        Action.UPLOAD: "uploads",
-        Action.REQUEST_MADE: "requests_made",
-    }
+    users_columns = office_users_columns  # which action is which column: naming only
     current = dict(User.objects.values_list("pk", "office_id"))
     want_people = {}
     for (office, person), actions in raw_people.items():
