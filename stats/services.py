@@ -3,9 +3,10 @@
 How the figures stay live, exact and fast
 -----------------------------------------
 * usage_record() inserts the UsageEvent and, in the same transaction, its share of every rollup
-  the pages read: a row of UsageMonthly (office pair, action, month), of UsageMonthlyUser (the
-  person's month and action), the person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING:
-  distinct people per month) and, for a fulfilment, a UsageRequestWait row (days it took).
+  the pages read: a row of UsageMonthly (office pair, action, month), of UsageMonthlyOffice (the
+  same without the providing office), of UsageMonthlyUser (the person's month and action), the
+  person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING: distinct people per month, with
+  +1 on UsageActiveCount when new) and, for a fulfilment, a UsageRequestWait row (days taken).
   Rollup rows are written "unsettled" and append-only: no shared counter row is updated on the
   hot path, so a busy office's requests never queue behind one another's row lock (an upload
   holds its transaction open while the file streams). The month is the portal time zone's

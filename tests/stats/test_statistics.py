@@ -1,4 +1,4 @@
-"""Statistics page: exact live figures from rollups + tail, permissions, CSV and PDF."""
+"""Statistics page: exact live figures from the rollups, permissions, CSV and PDF."""
 
 import csv
 import io
@@ -93,7 +93,7 @@ def _raw_active(office, period):
     return {k: tuple(v) for k, v in out.items()}
 
 
-def test_rollups_plus_tail_equal_raw_counts_around_month_ends_in_toronto(toronto, offices):
+def test_rollups_equal_raw_counts_around_month_ends_in_toronto(toronto, offices):
     people = [UserFactory(office=o) for o in offices for _ in range(3)]
     start = datetime(2025, 1, 1, tzinfo=TORONTO)
     period = Period(date(2025, 1, 1), date(2025, 12, 1))
