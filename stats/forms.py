@@ -6,6 +6,7 @@ The months are plain selects (every browser shows a select's value; a month inpu
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from django import forms
 from django.forms.utils import flatatt
@@ -23,9 +24,14 @@ def month_choices(*, today: date | None = None, keep: tuple[date, ...] = ()) -> 
     """The last MAX_MONTHS months, newest first, plus any month in `keep` outside them."""
     if today is None:
         today = datetime.now(tz=portal_tz()).date()
-    newest = today.replace(day=1)
-    months = {month_add(newest, -i) for i in range(MAX_MONTHS)} | {m for m in keep if m}
-    return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True)]
+    return list(_month_choices(today.replace(day=1), tuple(m for m in keep if m)))
+
+
+@lru_cache(maxsize=64)
+def _month_choices(newest: date, keep: tuple[date, ...]) -> tuple:
+    # Built once per month shown and kept: every statistics page view draws two selects.
+    months = {month_add(newest, -i) for i in range(MAX_MONTHS)} | set(keep)
+    return tuple((f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True))
 
 
 class MonthSelect(forms.Select):

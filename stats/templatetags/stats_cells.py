@@ -37,3 +37,29 @@ def matrix_cells(cells) -> SafeString:
         else:
             out.append(f'<td class="num{" filled" if c else ""}">{_text(c)}</td>')
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def change_cell(change) -> SafeString:
+    """Month-on-month change (StatsPage.change): "+12 (+5%)", or a dash when there is none."""
+    if not change:
+        return mark_safe('<td class="num change">—</td>')
+    delta, pct = change["delta"], change["pct"]
+    text = f"+{delta}" if delta > 0 else str(delta)
+    if pct is not None:
+        text += f' <span class="muted">({"+" if pct > 0 else ""}{pct}%)</span>'
+    return mark_safe(f'<td class="num change">{text}</td>')  # noqa: S308 - numbers only
+
+
+def _office_head(office) -> str:
+    return f'<th scope="row"><abbr title="{escape(office.name)}">{escape(office.code)}</abbr></th>'
+
+
+@register.simple_tag
+def request_row(pair, own) -> SafeString:
+    """One line of the requests matrix: asking office, office asked, the figures."""
+    mine = ' class="own"' if own is not None and pair.asking.pk == own.pk else ""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f"<tr{mine}>{_office_head(pair.asking)}{_office_head(pair.providing)}"
+        f"{figure_cells(pair.values())}</tr>"
+    )
