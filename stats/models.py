@@ -271,6 +271,8 @@ class UsageRequestWait(models.Model):
         ]
         indexes = [
             models.Index(fields=["month"], name="stats_requestwait_month"),
+            models.Index(fields=["office_id", "month"], name="stats_requestwait_office"),
+            models.Index(fields=["provider_id", "month"], name="stats_requestwait_provider"),
             unsettled_index("stats_requestwait_unsettled"),
         ]
 

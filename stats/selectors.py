@@ -20,7 +20,7 @@ from .ledger import (  # noqa: F401  (Period, month_add, ... are used through th
     usage_sums,
 )
 from .models import Action, UsageEvent
-from .requests import request_matrix_build, request_sums, request_waits
+from .requests import request_matrix_build, request_medians, request_sums
 from .services import portal_tz
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
         accounts = _accounts(span, office)
         # The documents matrix and the requests matrix: one query for both.
         pair_sums = request_sums(period, office=office, actions=_USED)
-        waits = request_waits(period, office=office)
+        medians = request_medians(period, office=office)
         by_office = _by_office(period, offices, pair_sums) if office is None else []
 
     table: dict[str, dict[date, int]] = {key: defaultdict(int) for key, _ in METRICS}
@@ -327,7 +327,7 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
         matrix=matrix_build(pair_sums, offices=offices, office=office, metric=metric),
         by_office=by_office,
         trend_months=trend.months,
-        requests=request_matrix_build(pair_sums, waits, by_id),
+        requests=request_matrix_build(pair_sums, medians, by_id),
     )
 
 
