@@ -7,9 +7,10 @@ How the figures stay live, exact and fast
   same without the providing office), of UsageMonthlyUser (the person's month and action), the
   person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING: distinct people per month, with
   +1 on UsageActiveCount when new) and, for a fulfilment, a UsageRequestWait row (days taken).
-  Rollup rows are written "unsettled" and append-only: no shared counter row is updated on the
-  hot path, so a busy office's requests never queue behind one another's row lock (an upload
-  holds its transaction open while the file streams). The month is the portal time zone's
+  Rollup rows are written "unsettled" and append-only, so a busy office's requests do not queue
+  behind one another's row lock (an upload holds its transaction open while the file streams);
+  the one shared counter, UsageActiveCount, is touched only by a person's first use of a kind
+  in a month. The month is the portal time zone's
   month of the event, fixed at write time, so month edges are exact.
 * usage_rollup() (Celery beat, every minute) merges the unsettled rows into one settled row
   per key: one DELETE ... RETURNING feeding an INSERT ... ON CONFLICT DO UPDATE per table, so
