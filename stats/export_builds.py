@@ -45,23 +45,19 @@ def _enqueue(report_id: int) -> None:
 @transaction.atomic
 def report_request(*, user, office, period: Period, metric: str) -> StatisticsReport:
     """Queue a report; asking twice for the same one while it is pending returns the first."""
+    asked = {
+        "requested_by": user,
+        "office": office,
+        "first_month": period.first,
+        "last_month": period.last,
+        "metric": metric,
+    }
     pending = StatisticsReport.objects.filter(
-        requested_by=user,
-        office=office,
-        first_month=period.first,
-        last_month=period.last,
-        metric=metric,
-        state__in=(StatisticsReport.State.QUEUED, StatisticsReport.State.BUILDING),
+        **asked, state__in=(StatisticsReport.State.QUEUED, StatisticsReport.State.BUILDING)
     ).first()
     if pending:
         return pending
-    report = StatisticsReport.objects.create(
-        requested_by=user,
-        office=office,
-        first_month=period.first,
-        last_month=period.last,
-        metric=metric,
-    )
+    report = StatisticsReport.objects.create(**asked)
     _enqueue(report.pk)
     return report
 

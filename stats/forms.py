@@ -6,9 +6,13 @@ The months are plain selects (every browser shows a select's value; a month inpu
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .selectors import MATRIX_METRICS, MAX_MONTHS, Period, month_add
 from .services import portal_tz
@@ -20,13 +24,33 @@ def month_choices(*, today: date | None = None, keep: tuple[date, ...] = ()) -> 
     """The last MAX_MONTHS months, newest first, plus any month in `keep` outside them."""
     if today is None:
         today = datetime.now(tz=portal_tz()).date()
-    newest = today.replace(day=1)
-    months = {month_add(newest, -i) for i in range(MAX_MONTHS)} | {m for m in keep if m}
-    return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True)]
+    return list(_month_choices(today.replace(day=1), tuple(m for m in keep if m)))
+
+
+@lru_cache(maxsize=64)
+def _month_choices(newest: date, keep: tuple[date, ...]) -> tuple:
+    # Built once per month shown and kept: every statistics page view draws two selects.
+    months = {month_add(newest, -i) for i in range(MAX_MONTHS)} | set(keep)
+    return tuple((f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True))
+
+
+class MonthSelect(forms.Select):
+    """A plain select of months written out directly: Django renders each <option> through a
+    template, and two selects of MAX_MONTHS months cost more than every figure on the page."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        picked = set(self.format_value(value))
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
+            f"{escape(label)}</option>"
+            for v, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}</select>')  # noqa: S308
 
 
 class MonthField(forms.CharField):
-    widget = forms.Select
+    widget = MonthSelect
 
     def to_python(self, value) -> date | None:
         value = super().to_python(value).strip()

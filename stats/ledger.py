@@ -1,25 +1,22 @@
-"""Reads of the usage ledger: monthly rollups plus the not-yet-rolled tail, one snapshot.
+"""Reads of the usage ledger: the monthly rollups only, never the raw events.
 
-Every figure is `rollup rows in the period + tail events in the period`, where the tail is the
-events still named in UsagePending (see stats/services.py). Both parts are read inside
-`snapshot()` so a rollup committing between two queries cannot count an event twice or not at all.
+usage_record() writes each event's rollup rows in the event's own transaction (settled or not,
+see stats/services.py), so a SUM over the rollup rows of a period is exact at any moment. The
+queries of one page run inside `snapshot()` so that they all see the same events.
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import connections, router, transaction
-from django.db.models import Count, DateField, F, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models import Q, Sum
 
 from offices.models import Office
 
-from .models import Action, UsageEvent, UsageMonthly, UsageMonthlyUser, UsagePending
-from .services import NOT_ACTIVITY, portal_tz
+from . import models
+from .services import portal_tz
 
 MAX_MONTHS = 120
 
@@ -76,84 +73,48 @@ class Period:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rollup + tail
-
-
-# Within one snapshot the lowest pending id cannot change: look it up once, not per query.
-_lowest_pending: ContextVar[dict | None] = ContextVar("stats_lowest_pending", default=None)
+# Rollup reads
 
 
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Read everything inside one REPEATABLE READ snapshot (PostgreSQL, outermost only)."""
-    db = router.db_for_read(UsageEvent)  # the replica when one is configured
+    db = router.db_for_read(models.UsageEvent)  # the replica when one is configured
     connection = connections[db]
     outermost = not connection.in_atomic_block
     with transaction.atomic(using=db):
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        token = _lowest_pending.set({})
-        try:
-            yield
-        finally:
-            _lowest_pending.reset(token)
+        yield
 
 
-# logical name -> (UsageMonthly field, UsageEvent field)
-_FIELDS = {
-    "office": ("office_id", "office_id"),
-    "provider": ("provider_id", "provider_office_id"),
-    "action": ("action", "action"),
-    "bulk": ("bulk", "bulk"),
-}
+_FIELDS = {"office": "office_id", "provider": "provider_id", "action": "action", "bulk": "bulk"}
 
 
-def _where(src: int, *, office=None, provider=None, either=None, actions=None, pairs=False) -> Q:
-    """One filter, spelled for the rollup (src 0) or the raw tail (src 1)."""
-    office_f, provider_f = _FIELDS["office"][src], _FIELDS["provider"][src]
+def _where(*, office=None, provider=None, either=None, actions=None, pairs=False) -> Q:
     q = Q()
     if office is not None:
-        q &= Q(**{office_f: office})
+        q &= Q(office_id=office)
     if provider is not None:
-        q &= Q(**{provider_f: provider})
+        q &= Q(provider_id=provider)
     if either is not None:
-        q &= Q(**{office_f: either}) | Q(**{provider_f: either})
+        q &= Q(office_id=either) | Q(provider_id=either)
     if actions is not None:
         q &= Q(action__in=list(actions))
     if pairs:  # both offices known: the uses that belong in the office x office matrix
-        q &= Q(**{f"{office_f}__gt": 0}) if src == 0 else Q(**{f"{office_f}__isnull": False})
-        q &= Q(**{f"{provider_f}__gt": 0}) if src == 0 else Q(**{f"{provider_f}__isnull": False})
+        q &= Q(office_id__gt=0, provider_id__gt=0)
     return q
 
 
-def _tail_events(period: Period):
-    """Events named in UsagePending, within the period.
-
-    The tail is the newest events by id (even when backdated with `when=`), so the lowest pending
-    id, given as a literal, lets PostgreSQL walk the primary key from there instead of scanning
-    the period's events on the occurred_at index and semi-joining them.
-    """
-    memo = _lowest_pending.get()
-    if memo is not None and "id" in memo:
-        lowest = memo["id"]
-    else:
-        lowest = UsagePending.objects.order_by("event_id").values_list("event_id", flat=True)
-        lowest = lowest.first()
-        if memo is not None:
-            memo["id"] = lowest
-    if lowest is None:
-        return UsageEvent.objects.none()
-    return UsageEvent.objects.filter(
-        pk__gte=lowest,
-        pk__in=UsagePending.objects.values("event_id"),
-        occurred_at__gte=period.start_at,
-        occurred_at__lt=period.stop_at,
-    ).order_by()
-
-
-def _as_month(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _source(by: tuple[str, ...], filters: dict):
+    """UsageMonthlyOffice (no providing office: a tenth of the rows) unless the providing
+    office is asked for, by name or through a filter."""
+    if "provider" in by or any(filters.get(k) is not None for k in ("provider", "either")):
+        return models.UsageMonthly.objects.filter(_where(**filters))
+    pairs = filters.pop("pairs", False)
+    rows = models.UsageMonthlyOffice.objects.filter(_where(**filters))
+    return rows.filter(office_id__gt=0, with_provider=True) if pairs else rows
 
 
 def usage_sums(
@@ -164,89 +125,77 @@ def usage_sums(
     measure: str = "total",
     **filters,
 ) -> dict[tuple, int]:
-    """Sum of UsageEvent.count (measure "total") or number of events (measure "events")
-    grouped by `by` (+ month first when `monthly`), rollup + tail."""
-    tz = portal_tz()
-    rolled = UsageMonthly.objects.filter(
-        _where(0, **filters), month__gte=period.first, month__lte=period.last
-    )
-    tail = _tail_events(period).filter(_where(1, **filters))
-    names0 = [_FIELDS[name][0] for name in by]
-    names1 = [_FIELDS[name][1] for name in by]
+    """Sum of UsageEvent.count (measure "total"), number of events ("events") or both as a
+    pair ("both"), grouped by `by` (+ month first when `monthly`): one rollup query."""
+    names = [_FIELDS[name] for name in by]
     if monthly:
-        tail = tail.annotate(month=TruncMonth("occurred_at", tzinfo=tz))
-        names0, names1 = ["month", *names0], ["month", *names1]
-    rolled_n = Sum("events" if measure == "events" else "total")
-    tail_n = Count("id") if measure == "events" else Sum("count")
-    out: dict[tuple, int] = defaultdict(int)
-    for qs, names, total in ((rolled, names0, rolled_n), (tail, names1, tail_n)):
-        for row in qs.values(*names).annotate(n=total).order_by():
-            key = []
-            for name in names:
-                value = row[name]
-                if name == "month":
-                    value = _as_month(value)
-                elif value is None and name in ("office_id", "provider_office_id"):
-                    value = 0
-                key.append(value)
-            out[tuple(key)] += row["n"]
-    return dict(out)
+        names = ["month", *names]
+    rows = _source(by, dict(filters)).filter(month__gte=period.first, month__lte=period.last)
+    if names:
+        rows = rows.values_list(*names).annotate(Sum("total"), Sum("events")).order_by()
+    else:
+        found = rows.aggregate(t=Sum("total"), e=Sum("events"))
+        rows = [(found["t"], found["e"])] if found["t"] is not None else []
+    width = len(names)
+    pick = {"total": lambda r: r[width], "events": lambda r: r[width + 1]}.get(
+        measure, lambda r: (r[width], r[width + 1])
+    )
+    return {tuple(row[:width]): pick(row) for row in rows}
 
 
-# Kinds of active users: (key, label, actions or None for "any use of the portal").
+# Kinds of active users: (key, label, kind) in the order of the figures active_users() gives.
 ACTIVE_KINDS = [
-    ("active_users", "Active users", None),
-    ("active_login", "Active users who logged in", (Action.LOGIN,)),
-    ("active_search", "Active users who searched", (Action.SEARCH,)),
-    (
-        "active_retrieve",
-        "Active users who retrieved documents",
-        (Action.FAMILY_VIEW, Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD),
-    ),
+    ("active_users", "Active users", models.ActiveKind.ANY),
+    ("active_login", "Active users who logged in", models.ActiveKind.LOGIN),
+    ("active_search", "Active users who searched", models.ActiveKind.SEARCH),
+    ("active_retrieve", "Active users who retrieved documents", models.ActiveKind.RETRIEVE),
 ]
+_KIND_INDEX = {kind: i for i, (_key, _label, kind) in enumerate(ACTIVE_KINDS)}
 
 
 def active_users(
     period: Period, *, office: Office | None, monthly: bool, by_office: bool = False
 ) -> dict[tuple, tuple[int, ...]]:
-    """Distinct people who used the portal, per month (or over the period), rollup + tail:
-    key -> one figure per ACTIVE_KINDS (any use, logged in, searched, retrieved).
+    """Distinct people who used the portal, per month (or over the period): key -> one figure
+    per ACTIVE_KINDS (any use, logged in, searched, retrieved). Key is (month,), (office id,)
+    or () as asked.
 
-    One COUNT(DISTINCT) per kind over `rollup rows UNION ALL tail rows`, so a person seen in
-    both is counted once.
+    A month's figure is a UsageActiveCount row. Over a period a person active in several
+    months counts once: COUNT(DISTINCT) over UsageMonthlyActive, one row per person, month and
+    kind (for all offices the ALL_OFFICES rows, where a person who moved counts once).
     """
-    month = Cast(TruncMonth("occurred_at", tzinfo=portal_tz()), DateField())
-    rolled = UsageMonthlyUser.objects.filter(month__gte=period.first, month__lte=period.last)
-    tail = _tail_events(period).filter(user_id__isnull=False).exclude(action__in=NOT_ACTIVITY)
-    if office is not None:
-        rolled = rolled.filter(office_id=office.pk)
-        tail = tail.filter(office_id=office.pk)
-    picked_cols = {"m": F("month"), "o": F("office_id"), "u": F("user_id"), "a": F("action")}
-    rolled = rolled.annotate(**picked_cols).values("m", "o", "u", "a")
-    tail = tail.annotate(
-        m=month, o=Coalesce("office_id", Value(0)), u=F("user_id"), a=F("action")
-    ).values("m", "o", "u", "a")
-    keys = [k for k, wanted in (("m", monthly), ("o", by_office)) if wanted]
-    sql, params = rolled.order_by().union(tail.order_by(), all=True).query.sql_with_params()
-    counts, count_params = [], []
-    for _key, _label, actions in ACTIVE_KINDS:
-        if actions is None:
-            counts.append("COUNT(DISTINCT u)")
-        else:
-            marks = ", ".join(["%s"] * len(actions))
-            counts.append(f"COUNT(DISTINCT CASE WHEN a IN ({marks}) THEN u END)")
-            count_params += [str(a) for a in actions]
-    picked = "".join(f"{k}, " for k in keys)
-    group = f" GROUP BY {', '.join(keys)}" if keys else ""
-    statement = f"SELECT {picked}{', '.join(counts)} FROM ({sql}) AS x{group}"  # noqa: S608
-    with connections[router.db_for_read(UsageEvent)].cursor() as cursor:
-        cursor.execute(statement, [*count_params, *params])
-        rows = cursor.fetchall()
-    width = len(ACTIVE_KINDS)
-    return {
-        tuple(_as_month(v) if isinstance(v, datetime) else v for v in row[:-width]): tuple(
-            row[-width:]
+    if monthly:
+        rows = models.UsageActiveCount.objects.filter(
+            month__gte=period.first, month__lte=period.last
         )
-        for row in rows
-        if row[-width]
-    }
+        keys = ["month"]
+    else:
+        rows = models.UsageMonthlyActive.objects.filter(
+            month__gte=period.first, month__lte=period.last
+        )
+        keys = []
+    if by_office:
+        rows = rows.filter(office_id__gte=0)
+        keys.append("office_id")
+    else:
+        rows = rows.filter(office_id=office.pk if office else models.UsageActiveCount.ALL_OFFICES)
+    if monthly:
+        found = rows.values_list(*keys, "kind", "n")
+    else:
+        found = _distinct_people(rows, keys)
+    out: dict[tuple, list[int]] = {}
+    for *key, kind, figure in found:
+        out.setdefault(tuple(key), [0] * len(ACTIVE_KINDS))[_KIND_INDEX[kind]] += figure
+    return {key: tuple(figures) for key, figures in out.items() if figures[0]}
+
+
+def _distinct_people(rows, keys: list[str]) -> list[tuple]:
+    """(*keys, kind, people) for the rows: SELECT count(*) FROM (SELECT DISTINCT ...), which
+    PostgreSQL hashes, where COUNT(DISTINCT) would sort each group."""
+    inner = rows.values(*keys, "kind", "user_id").distinct().order_by()
+    sql, params = inner.query.sql_with_params()
+    cols = ", ".join(f"x.{connections[rows.db].ops.quote_name(c)}" for c in [*keys, "kind"])
+    statement = f"SELECT {cols}, count(*) FROM ({sql}) x GROUP BY {cols}"  # noqa: S608
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()

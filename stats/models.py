@@ -58,6 +58,13 @@ class UsageEvent(models.Model):
             models.Index(fields=["provider_office", "occurred_at"], name="stats_usage_provider"),
             # The few request events of a period, for the time to fulfil (stats/requests.py).
             models.Index(fields=["action", "occurred_at"], name="stats_usage_action_time"),
+            # The request a fulfilment answers: the latest REQUEST_MADE of the pair and
+            # application (stats/services.py), one index probe instead of a scan.
+            models.Index(
+                fields=["office", "provider_office", "application_id", "occurred_at"],
+                condition=models.Q(action="request_made"),
+                name="stats_usage_request_made",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -69,95 +76,204 @@ class UsageEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} ×{self.count}"
 
 
-class UsagePending(models.Model):
-    """An event not yet folded into the daily rollups: together these rows are the "tail".
-
-    usage_record() writes one in the same transaction as its UsageEvent; usage_rollup() claims,
-    folds and deletes them. Reads add the tail to the rollups, so figures are exact at any moment.
-    """
-
-    event = models.OneToOneField(
-        UsageEvent, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    claimed = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"pending {self.event_id}"
+# The rollups below are written by usage_record() in the same transaction as the event, as
+# append-only "unsettled" rows (no shared row is updated, so no request waits on another's row
+# lock); usage_rollup() (beat, every minute) merges them into one settled row per key. Readers
+# always SUM, so a figure is the same before and after a merge. See stats/services.py.
+SETTLED, UNSETTLED = models.Q(settled=True), models.Q(settled=False)
 
 
-class UsageMonthly(models.Model):
-    """Sum of UsageEvent.count per month (in settings.TIME_ZONE), office pair, action and bulk.
+def settled_key(name: str, *fields: str) -> models.UniqueConstraint:
+    """One settled row per key: what usage_rollup() merges the unsettled rows into."""
+    return models.UniqueConstraint(fields=list(fields), condition=SETTLED, name=name)
 
-    Every period the pages offer is whole months, so a month is the finest grain they need; at
-    most months x offices x (offices + 1) x actions x 2 rows, tens of thousands for years of use.
+
+def unsettled_index(name: str) -> models.Index:
+    """Finds the rows usage_rollup() has still to merge without reading the settled ones."""
+    return models.Index(fields=["id"], condition=UNSETTLED, name=name)
+
+
+class MonthlySums(models.Model):
+    """What both office rollups sum per month (in settings.TIME_ZONE), office and action.
+
     Office ids are plain integers with 0 for "none" so that the unique key works for the
-    upsert (NULLs never conflict in a unique index).
-    """
+    merge's upsert (NULLs never conflict in a unique index)."""
 
     month = models.DateField(help_text="First day of the month.")
     office_id = models.IntegerField(default=0)
-    provider_id = models.IntegerField(default=0)
     action = models.CharField(max_length=32, choices=Action.choices)
     bulk = models.BooleanField(default=False)
     total = models.BigIntegerField(default=0)
     # How many events were summed: a search of a pasted list is one event whose count is the
     # numbers looked up, so submissions are `events` and numbers are `total`.
     events = models.BigIntegerField(default=0)
+    settled = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+
+
+class UsageMonthly(MonthlySums):
+    """Sums per month, office pair, action and bulk: the office x office matrices.
+
+    Every period the pages offer is whole months, so a month is the finest grain they need; at
+    most months x offices x (offices + 1) x actions x 2 settled rows."""
+
+    provider_id = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "provider_id", "action", "bulk"],
-                name="stats_usagemonthly_key",
+            settled_key(
+                "stats_usagemonthly_settled_key",
+                "month",
+                "office_id",
+                "provider_id",
+                "action",
+                "bulk",
             )
         ]
         indexes = [
             models.Index(fields=["office_id", "month"], name="stats_monthly_office"),
             models.Index(fields=["provider_id", "month"], name="stats_monthly_provider"),
+            models.Index(fields=["month"], name="stats_monthly_month"),
+            unsettled_index("stats_monthly_unsettled"),
         ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.action} {self.total}"
 
 
+class UsageMonthlyOffice(MonthlySums):
+    """UsageMonthly without the providing office: what the figures of an office (or of all
+    offices) sum, a few thousand rows for years instead of one per office pair.
+    `with_provider` keeps apart the uses that name a providing office (matrix material)."""
+
+    with_provider = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            settled_key(
+                "stats_monthlyoffice_settled_key",
+                "month",
+                "office_id",
+                "action",
+                "bulk",
+                "with_provider",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["office_id", "month"], name="stats_monthlyoffice_office"),
+            models.Index(fields=["month"], name="stats_monthlyoffice_month"),
+            unsettled_index("stats_monthlyoffice_unsettled"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} {self.action} {self.total}"
+
+
 class UsageMonthlyUser(models.Model):
-    """Who did what in a month: distinct active users (in all, who logged in, searched,
-    retrieved) per month or period."""
+    """What each person did per month and action: the "users of my office" page."""
 
     month = models.DateField(help_text="First day of the month.")
     office_id = models.IntegerField(default=0)
     user_id = models.BigIntegerField()
     action = models.CharField(max_length=32, choices=Action.choices, default=Action.LOGIN)
+    total = models.BigIntegerField(default=0)
+    events = models.BigIntegerField(default=0)
+    last_at = models.DateTimeField(null=True, blank=True)
+    settled = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "user_id", "action"],
-                name="stats_usagemonthlyuser_action_key",
+            settled_key(
+                "stats_usagemonthlyuser_settled_key", "month", "office_id", "user_id", "action"
             )
         ]
-        indexes = [models.Index(fields=["office_id", "month"], name="stats_monthlyuser_office")]
+        indexes = [
+            models.Index(fields=["office_id", "month"], name="stats_monthlyuser_office"),
+            unsettled_index("stats_monthlyuser_unsettled"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.office_id} user {self.user_id} {self.action}"
 
 
+class ActiveKind(models.TextChoices):
+    ANY = "any", "Any use"
+    LOGIN = "login", "Logged in"
+    SEARCH = "search", "Searched"
+    RETRIEVE = "retrieve", "Retrieved documents"
+
+
+class UsageMonthlyActive(models.Model):
+    """One row per person, month and kind of activity: distinct active users are a COUNT(*)
+    per month and a COUNT(DISTINCT user_id) over a period, read from a few thousand rows.
+    Inserted with ON CONFLICT DO NOTHING by usage_record()."""
+
+    month = models.DateField(help_text="First day of the month.")
+    office_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=ActiveKind.choices)
+    user_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "month", "kind", "user_id"], name="stats_monthlyactive_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "kind"], name="stats_monthlyactive_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} user {self.user_id} {self.kind}"
+
+
+class UsageActiveCount(models.Model):
+    """How many UsageMonthlyActive rows a month, office and kind has: the monthly figure of
+    active users read as one row. office_id ALL_OFFICES counts each person once over every
+    office. Kept by usage_record() when it adds a UsageMonthlyActive row (a person's first use
+    of that kind in the month), so it is updated a few times per person and month."""
+
+    ALL_OFFICES = -1
+
+    month = models.DateField(help_text="First day of the month.")
+    office_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=ActiveKind.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "month", "kind"], name="stats_activecount_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} {self.kind} {self.n}"
+
+
 class UsageRequestWait(models.Model):
     """How long fulfilled document requests took, as a histogram of whole days per month (of
     fulfilment) and office pair, so the median time to fulfil is read without the raw events.
-    Folded by usage_rollup() from REQUEST_FULFILLED events (stats/requests.py)."""
+    Written by usage_record() for each REQUEST_FULFILLED event (stats/services.py)."""
 
     month = models.DateField(help_text="First day of the month of fulfilment.")
     office_id = models.IntegerField(help_text="The asking office.")
     provider_id = models.IntegerField(help_text="The office asked.")
     days = models.IntegerField(help_text="Whole days from asking to fulfilment.")
     n = models.BigIntegerField(default=0)
+    settled = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "office_id", "provider_id", "days"], name="stats_requestwait_key"
+            settled_key(
+                "stats_requestwait_settled_key", "month", "office_id", "provider_id", "days"
             )
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="stats_requestwait_month"),
+            models.Index(fields=["office_id", "month"], name="stats_requestwait_office"),
+            models.Index(fields=["provider_id", "month"], name="stats_requestwait_provider"),
+            unsettled_index("stats_requestwait_unsettled"),
         ]
 
     def __str__(self) -> str:

@@ -1,17 +1,16 @@
 """Users of my office: what each account of one office did in a period (its admin only).
 
-Read from the raw events of the office through the (office, action, occurred_at) index, one
-range per action: per person is too fine a grain for the monthly rollups, and an office has
-at most some hundreds of accounts.
+Read from UsageMonthlyUser, the per person, month and action rollup that usage_record()
+keeps: an office's people x months x actions rows, never its raw events.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max, Sum
 
 from offices.models import Office, User
 
-from .models import Action, UsageEvent
+from .models import Action, UsageMonthlyUser
 from .selectors import Period
 
 USER_COLUMNS = [
@@ -66,15 +65,14 @@ def office_users_get(*, office: Office, period: Period) -> list[UserLine]:
     )
     lines = {p.pk: UserLine(p) for p in people}
     rows = (
-        UsageEvent.objects.filter(
-            office=office,
+        UsageMonthlyUser.objects.filter(
+            office_id=office.pk,
             action__in=list(_ACTIONS),
-            occurred_at__gte=period.start_at,
-            occurred_at__lt=period.stop_at,
-            user_id__isnull=False,
+            month__gte=period.first,
+            month__lte=period.last,
         )
         .values("user_id", "action")
-        .annotate(n=Sum("count"), events=Count("id"), last=Max("occurred_at"))
+        .annotate(n=Sum("total"), events=Sum("events"), last=Max("last_at"))
         .order_by()
     )
     for row in rows:

@@ -4,20 +4,18 @@ The requests issue records each step of a document request as a usage event (sta
 imports notifications): REQUEST_MADE with office = the asking office and provider_office = the
 office asked, and REQUEST_FULFILLED / REQUEST_DECLINED / REQUEST_EXPIRED with the same pair.
 Counts come from the rollups (usage_sums); the time to fulfil from UsageRequestWait, a
-histogram of whole days that usage_rollup() folds (services.request_waits_count), plus the
-tail's fulfilments, so the median is exact to the day without reading the raw events.
+histogram of whole days that usage_record() keeps for each fulfilment; the medians are worked
+out in the database from it, exact to the day, without reading the raw events.
 """
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connections, router
 
 from offices.models import Office
 
-from .ledger import Period, _tail_events, usage_sums
+from .ledger import Period, usage_sums
 from .models import Action, UsageRequestWait
-from .services import request_waits_count
 
 REQUEST_ACTIONS = {
     Action.REQUEST_MADE: "asked",
@@ -42,74 +40,91 @@ class RequestPair:
     fulfilled: int = 0
     declined: int = 0
     expired: int = 0
-    waits: Counter = field(default_factory=Counter)  # whole days -> fulfilments
-
-    @property
-    def median_days(self) -> float | None:
-        return _median_days(self.waits)
+    median_days: float | None = None  # of the fulfilments in the period
 
     def values(self) -> list:
         return [getattr(self, key) for key, _ in REQUEST_COLUMNS]
 
 
-def _median_days(waits: Counter) -> float | None:
-    """Median of a days histogram (the mean of the two middle ones for an even count)."""
-    total = sum(waits.values())
-    if not total:
-        return None
-    middle, seen, found = ((total - 1) // 2, total // 2), 0, []
-    for days in sorted(waits):
-        lo, seen = seen, seen + waits[days]
-        found += [days for m in middle if lo <= m < seen]
-    return round(sum(found) / 2, 1)
-
-
 @dataclass
 class RequestMatrix:
     pairs: list[RequestPair]
+    median_days: float | None = None  # over every pair shown
 
     def totals(self) -> list:
         out = [sum(getattr(p, key) for p in self.pairs) for key, _ in REQUEST_COLUMNS[:-1]]
-        return [*out, _median_days(sum((p.waits for p in self.pairs), Counter()))]
+        return [*out, self.median_days]
 
 
-def request_waits(period: Period, *, office: Office | None) -> dict[tuple[int, int], Counter]:
-    """Whole days from asking to fulfilment of the requests fulfilled in the period, per pair:
-    (asking, asked) -> Counter(days -> fulfilments). Rollup + tail, like every other figure."""
-    rolled = UsageRequestWait.objects.filter(month__gte=period.first, month__lte=period.last)
-    tail = _tail_events(period)
+ALL_PAIRS = (-1, -1)
+# The median of each pair's histogram of whole days, and of all pairs together (ALL_PAIRS):
+# the element at 0-based index k is the smallest `days` whose running total exceeds k, for
+# k = (total - 1) // 2 and total // 2 (written 2 * running > total - 1 and 2 * running > total).
+_MEDIANS = """
+WITH h AS (
+  SELECT office_id AS a, provider_id AS p, days, sum(n) AS n FROM {table}
+  WHERE month >= %s AND month <= %s {mine} GROUP BY office_id, provider_id, days
+), pooled AS (
+  SELECT a, p, days, n FROM h
+  UNION ALL SELECT -1, -1, days, sum(n) FROM h GROUP BY days
+), running AS (
+  SELECT a, p, days, sum(n) OVER (PARTITION BY a, p ORDER BY days) AS upto,
+         sum(n) OVER (PARTITION BY a, p) AS total
+  FROM pooled
+)
+SELECT a, p, min(days) FILTER (WHERE 2 * upto > total - 1),
+       min(days) FILTER (WHERE 2 * upto > total)
+FROM running GROUP BY a, p
+"""
+
+
+def request_medians(period: Period, *, office: Office | None) -> dict[tuple[int, int], float]:
+    """Median whole days from asking to fulfilment of the requests fulfilled in the period:
+    (asking, asked) -> days, and ALL_PAIRS -> over all of them. Worked out in the database
+    from UsageRequestWait's histogram (one row per pair, month and number of days)."""
+    table = UsageRequestWait._meta.db_table
+    params: list = [period.first, period.last]
+    mine = ""
     if office is not None:
-        rolled = rolled.filter(Q(office_id=office.pk) | Q(provider_id=office.pk))
-        tail = tail.filter(Q(office_id=office.pk) | Q(provider_office_id=office.pk))
-    out: dict[tuple[int, int], Counter] = {}
-    for a, p, days, n in rolled.values_list("office_id", "provider_id", "days", "n"):
-        out.setdefault((a, p), Counter())[days] += n
-    for (_month, a, p, days), n in request_waits_count(tail).items():
-        out.setdefault((a, p), Counter())[days] += n
-    return out
+        mine, params = "AND (office_id = %s OR provider_id = %s)", [*params, office.pk, office.pk]
+    db = router.db_for_read(UsageRequestWait)
+    with connections[db].cursor() as cursor:
+        cursor.execute(_MEDIANS.format(table=table, mine=mine), params)
+        return {(a, p): round((lo + hi) / 2, 1) for a, p, lo, hi in cursor.fetchall()}
 
 
-def request_matrix_get(period: Period, *, office: Office | None) -> RequestMatrix:
-    """Asking office x office asked: one line per pair with any request figure in the period.
-
-    An office admin sees only the pairs its office is part of.
-    """
-    sums = usage_sums(
+def request_sums(period: Period, *, office: Office | None, actions=()) -> dict[tuple, int]:
+    """(asking, asked, action) -> events, for the request actions and any further `actions`
+    (the page reads the matrix's document uses in the same query)."""
+    return usage_sums(
         period,
         by=("office", "provider", "action"),
         either=office.pk if office else None,
-        actions=list(REQUEST_ACTIONS),
+        actions=[*REQUEST_ACTIONS, *actions],
         pairs=True,
     )
-    waits = request_waits(period, office=office)
-    offices = {o.pk: o for o in Office.objects.all()}
+
+
+def request_matrix_build(
+    sums: dict[tuple, int], medians: dict[tuple[int, int], float], offices: dict[int, Office]
+) -> RequestMatrix:
+    """Asking office x office asked: one line per pair with any request figure in the period."""
     pairs: dict[tuple[int, int], RequestPair] = {}
     for (a, p, action), n in sums.items():
-        if a in offices and p in offices and n:
+        key = REQUEST_ACTIONS.get(action)
+        if key and a in offices and p in offices and n:
             pair = pairs.setdefault((a, p), RequestPair(offices[a], offices[p]))
-            setattr(pair, REQUEST_ACTIONS[action], getattr(pair, REQUEST_ACTIONS[action]) + n)
-    for key, found in waits.items():
-        if key in pairs:
-            pairs[key].waits = found
+            setattr(pair, key, getattr(pair, key) + n)
+    for key, pair in pairs.items():
+        pair.median_days = medians.get(key)
     ordered = sorted(pairs.values(), key=lambda pr: (-pr.asked, pr.asking.code, pr.providing.code))
-    return RequestMatrix(pairs=ordered)
+    return RequestMatrix(pairs=ordered, median_days=medians.get(ALL_PAIRS))
+
+
+def request_matrix_get(period: Period, *, office: Office | None) -> RequestMatrix:
+    """The requests matrix on its own; an office admin sees only the pairs its office is in."""
+    return request_matrix_build(
+        request_sums(period, office=office),
+        request_medians(period, office=office),
+        {o.pk: o for o in Office.objects.all()},
+    )

@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from offices.models import Office, User
@@ -19,7 +20,7 @@ from .ledger import (  # noqa: F401  (Period, month_add, ... are used through th
     usage_sums,
 )
 from .models import Action, UsageEvent
-from .requests import request_matrix_get
+from .requests import request_matrix_build, request_medians, request_sums
 from .services import portal_tz
 
 # ---------------------------------------------------------------------------------------------
@@ -88,20 +89,20 @@ STATE_METRICS = {"accounts", "examiners", "clerks", "admins"}
 # Distinct people: the period's figure counts each person once, not the sum of the months.
 DISTINCT_METRICS = {key for key, _, _ in ACTIVE_KINDS}
 TREND_MONTHS = 24
+# The figure an action's uses add to; uses in a package (bulk) have their own map.
 _BY_ACTION = {
-    (Action.LOGIN, False): "logins",
-    (Action.SEARCH, False): "numbers_searched",
-    (Action.FAMILY_VIEW, False): "family_views",
-    (Action.DOCUMENT_VIEW, False): "document_views",
-    (Action.DOCUMENT_DOWNLOAD, False): "downloads",
-    (Action.DOCUMENT_DOWNLOAD, True): "package_downloads",
-    (Action.PACKAGE_BUILT, False): "packages_built",
-    (Action.UPLOAD, False): "uploads",
-    (Action.UPLOAD, True): "uploads",
-    (Action.REQUEST_MADE, False): "requests_made",
-    (Action.NOTIFICATION_SENT, False): "notifications",
-    (Action.API_CALL, False): "api_calls",
+    Action.LOGIN: "logins",
+    Action.SEARCH: "numbers_searched",
+    Action.FAMILY_VIEW: "family_views",
+    Action.DOCUMENT_VIEW: "document_views",
+    Action.DOCUMENT_DOWNLOAD: "downloads",
+    Action.PACKAGE_BUILT: "packages_built",
+    Action.UPLOAD: "uploads",
+    Action.REQUEST_MADE: "requests_made",
+    Action.NOTIFICATION_SENT: "notifications",
+    Action.API_CALL: "api_calls",
 }
+_BY_BULK_ACTION = {Action.DOCUMENT_DOWNLOAD: "package_downloads", Action.UPLOAD: "uploads"}
 # Request answers are the providing office's: counted by provider_office.
 _PROVIDED = {
     Action.REQUEST_MADE: ("requests_received",),
@@ -194,52 +195,60 @@ class StatsPage:
 
 
 def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int]]:
+    """Accounts at the end of each month (by date joined, current role) and new ones: one
+    GROUP BY month joined and role, then running totals over the months."""
     people = User.objects.filter(office__isnull=False, is_active=True)
     if office is not None:
         people = people.filter(office=office)
-    rows = list(people.values_list("date_joined", "role"))
-    tz = portal_tz()
-    out: dict[str, dict[date, int]] = {k: {} for k in STATE_METRICS | {"accounts_new"}}
+    joined = (
+        people.annotate(m=TruncMonth("date_joined", tzinfo=portal_tz()))
+        .values_list("m", "role")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     role_key = {
         User.Role.EXAMINER: "examiners",
         User.Role.CLERK: "clerks",
         User.Role.OFFICE_ADMIN: "admins",
     }
+    new: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    before: dict[str, int] = defaultdict(int)  # joined before the first month
+    for month, role, n in joined:
+        month = month.date() if isinstance(month, datetime) else month
+        bucket = before if month < period.first else new[month]
+        bucket["accounts"] += n
+        if role in role_key:
+            bucket[role_key[role]] += n
+    out: dict[str, dict[date, int]] = {k: {} for k in STATE_METRICS | {"accounts_new"}}
+    running = dict(before)
     for month in period.months:
-        stop = datetime.combine(month_add(month, 1), time.min, tzinfo=tz)
-        start = datetime.combine(month, time.min, tzinfo=tz)
-        existing = [(joined, role) for joined, role in rows if joined < stop]
-        out["accounts"][month] = len(existing)
-        out["accounts_new"][month] = sum(1 for joined, _ in existing if joined >= start)
-        for role, key in role_key.items():
-            out[key][month] = sum(1 for _, r in existing if r == role)
+        added = new.get(month, {})
+        for key in STATE_METRICS:
+            running[key] = running.get(key, 0) + added.get(key, 0)
+            out[key][month] = running[key]
+        out["accounts_new"][month] = added.get("accounts", 0)
     return out
 
 
-def matrix_get(period: Period, *, office: Office | None, metric: str) -> Matrix:
-    """Documents used, accessing office x providing office.
+def matrix_build(
+    sums: dict[tuple, int], *, offices: list[Office], office: Office | None, metric: str
+) -> Matrix:
+    """Documents used, accessing office x providing office, from (accessing, providing,
+    action) sums.
 
     An office admin sees only its own row and column, and of those only the offices that
     appear in them: its row, the rows of offices that used its documents, the columns of
     offices whose documents it used — no row or column of dots.
     """
     action = MATRIX_METRICS[metric][1]
-    sums = usage_sums(
-        period,
-        by=("office", "provider"),
-        either=office.pk if office else None,
-        actions=[action],
-        pairs=True,
-    )
-    offices = list(Office.objects.all())
     ids = {o.pk for o in offices}
     if office is None:
         visible = {(a.pk, p.pk) for a in offices for p in offices}
     else:
         visible = {(office.pk, o.pk) for o in offices} | {(o.pk, office.pk) for o in offices}
     matrix = Matrix(offices=offices, cells={}, visible=visible)
-    for (a, p), n in sums.items():
-        if a in ids and p in ids and (a, p) in visible and n:
+    for (a, p, act), n in sums.items():
+        if act == action and a in ids and p in ids and (a, p) in visible and n:
             matrix.cells[(a, p)] = n
             matrix.row_totals[a] = matrix.row_totals.get(a, 0) + n
             matrix.col_totals[p] = matrix.col_totals.get(p, 0) + n
@@ -252,8 +261,12 @@ def matrix_get(period: Period, *, office: Office | None, metric: str) -> Matrix:
     return matrix
 
 
+_USED = [Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD]
+
+
 def stats_page_get(*, office: Office | None, period: Period, metric: str = "views") -> StatsPage:
-    """Everything the statistics page, its CSV and its PDF show, read under one snapshot.
+    """Everything the statistics page, its CSV and its PDF show, read under one snapshot from
+    the rollups: a handful of queries whatever the size of the ledger.
 
     Monthly figures are read for the period and the TREND_MONTHS up to its last month (the
     charts, and the month-on-month change of the last month).
@@ -263,9 +276,9 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
     span = Period(min(period.first, trend.first), period.last)
     office_id = office.pk if office else None
     with snapshot():
-        own = usage_sums(span, by=("action", "bulk"), monthly=True, office=office_id)
-        submissions = usage_sums(
-            span, by=(), monthly=True, measure="events", office=office_id, actions=[Action.SEARCH]
+        offices = list(Office.objects.all())
+        own = usage_sums(
+            span, by=("action", "bulk"), monthly=True, measure="both", office=office_id
         )
         provided = usage_sums(
             span,
@@ -278,30 +291,32 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
         active = active_users(span, office=office, monthly=True)
         active_total = active_users(period, office=office, monthly=False).get((), ())
         accounts = _accounts(span, office)
-        matrix = matrix_get(period, office=office, metric=metric)
-        requests = request_matrix_get(period, office=office)
-        by_office = _by_office(period) if office is None else []
+        # The documents matrix and the requests matrix: one query for both.
+        pair_sums = request_sums(period, office=office, actions=_USED)
+        medians = request_medians(period, office=office)
+        by_office = _by_office(period, offices, pair_sums) if office is None else []
 
     table: dict[str, dict[date, int]] = {key: defaultdict(int) for key, _ in METRICS}
-    for (month, action, bulk), n in own.items():
-        key = _BY_ACTION.get((action, bulk))
+    for (month, action, bulk), (n, events) in own.items():
+        key = (_BY_BULK_ACTION if bulk else _BY_ACTION).get(action)
         if key:
             table[key][month] += n
-    for (month,), n in submissions.items():
-        table["searches"][month] += n
+        if action == Action.SEARCH:
+            table["searches"][month] += events
     for (month, action), n in provided.items():
         for key in _PROVIDED.get(action, ()):
             table[key][month] += n
     for (month,), figures in active.items():
-        for (key, _label, _actions), n in zip(ACTIVE_KINDS, figures, strict=True):
+        for (key, _label, _kind), n in zip(ACTIVE_KINDS, figures, strict=True):
             table[key][month] = n
     for key, values in accounts.items():
         table[key].update(values)
     totals = {key: sum(table[key].get(m, 0) for m in months) for key, _ in METRICS}
     for key in STATE_METRICS:
         totals[key] = table[key].get(months[-1], 0)
-    for i, (key, _label, _actions) in enumerate(ACTIVE_KINDS):
+    for i, (key, _label, _kind) in enumerate(ACTIVE_KINDS):
         totals[key] = active_total[i] if active_total else 0
+    by_id = {o.pk: o for o in offices}
     return StatsPage(
         office=office,
         period=period,
@@ -309,10 +324,10 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
         months=months,
         table={k: dict(v) for k, v in table.items()},
         totals=totals,
-        matrix=matrix,
+        matrix=matrix_build(pair_sums, offices=offices, office=office, metric=metric),
         by_office=by_office,
         trend_months=trend.months,
-        requests=requests,
+        requests=request_matrix_build(pair_sums, medians, by_id),
     )
 
 
@@ -331,22 +346,12 @@ BY_OFFICE_COLUMNS = [
 ]
 
 
-def _by_office(period: Period) -> list[dict]:
-    """One line per office for the period: why does one office have few users?"""
-    sums = usage_sums(period, by=("office", "action", "bulk"))
-    submissions = usage_sums(period, by=("office",), measure="events", actions=[Action.SEARCH])
-    answered = usage_sums(
-        period,
-        by=("provider",),
-        actions=[Action.REQUEST_FULFILLED, Action.REQUEST_DECLINED],
-        pairs=True,
-    )
-    taken = usage_sums(
-        period,
-        by=("office", "provider"),
-        actions=[Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD],
-        pairs=True,
-    )
+def _by_office(period: Period, offices: list[Office], pair_sums: dict[tuple, int]) -> list[dict]:
+    """One line per office for the period: why does one office have few users?
+
+    `pair_sums` are the period's (accessing, providing, action) sums of document uses and
+    request steps that the matrices read too."""
+    sums = usage_sums(period, by=("office", "action", "bulk"), measure="both")
     active = active_users(period, office=None, monthly=False, by_office=True)
     accounts = dict(
         User.objects.filter(office__isnull=False, is_active=True, date_joined__lt=period.stop_at)
@@ -354,25 +359,33 @@ def _by_office(period: Period) -> list[dict]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    answered: dict[int, int] = defaultdict(int)
+    taken: dict[int, int] = defaultdict(int)
+    for (a, p, action), n in pair_sums.items():
+        if action in (Action.REQUEST_FULFILLED, Action.REQUEST_DECLINED):
+            answered[p] += n
+        elif action in _USED and a != p:
+            taken[p] += n
+
+    def total(pk, action, *bulks) -> int:
+        return sum(sums.get((pk, action, bulk), (0, 0))[0] for bulk in bulks)
+
     rows = []
-    for office in Office.objects.all():
+    for office in offices:
         pk = office.pk
-        figures = dict.fromkeys(key for key, _ in BY_OFFICE_COLUMNS)
-        figures.update(
-            accounts=accounts.get(pk, 0),
-            active_users=active.get((pk,), (0,))[0],
-            searches=submissions.get((pk,), 0),
-            numbers_searched=sums.get((pk, Action.SEARCH, False), 0),
-            document_views=sums.get((pk, Action.DOCUMENT_VIEW, False), 0),
-            downloads=sums.get((pk, Action.DOCUMENT_DOWNLOAD, False), 0)
-            + sums.get((pk, Action.DOCUMENT_DOWNLOAD, True), 0),
-            packages_built=sums.get((pk, Action.PACKAGE_BUILT, False), 0),
-            uploads=sums.get((pk, Action.UPLOAD, False), 0)
-            + sums.get((pk, Action.UPLOAD, True), 0),
-            requests_made=sums.get((pk, Action.REQUEST_MADE, False), 0),
-            requests_answered=answered.get((pk,), 0),
-            taken=sum(n for (a, p), n in taken.items() if p == pk and a != pk),
-        )
+        figures = {
+            "accounts": accounts.get(pk, 0),
+            "active_users": active.get((pk,), (0,))[0],
+            "searches": sums.get((pk, Action.SEARCH, False), (0, 0))[1],
+            "numbers_searched": total(pk, Action.SEARCH, False),
+            "document_views": total(pk, Action.DOCUMENT_VIEW, False),
+            "downloads": total(pk, Action.DOCUMENT_DOWNLOAD, False, True),
+            "packages_built": total(pk, Action.PACKAGE_BUILT, False),
+            "uploads": total(pk, Action.UPLOAD, False, True),
+            "requests_made": total(pk, Action.REQUEST_MADE, False),
+            "requests_answered": answered.get(pk, 0),
+            "taken": taken.get(pk, 0),
+        }
         rows.append({"office": office, "values": [figures[key] for key, _ in BY_OFFICE_COLUMNS]})
     return rows
 

@@ -1,51 +1,65 @@
-"""usage_record() is the one way any part of the portal counts a use; usage_rollup() folds them.
+"""usage_record() is the one way any part of the portal counts a use; it keeps the rollups too.
 
 How the figures stay live, exact and fast
 -----------------------------------------
-* usage_record() inserts the UsageEvent and, in the same transaction, a UsagePending row
-  naming it. Nothing else is touched on the hot path: no shared counter row is updated, so a
-  busy office's requests never queue behind one another's row lock (an "upsert a daily counter
-  on write" design would hold that lock until the caller's transaction commits, which for an
-  upload that streams a file is a long time).
-* usage_rollup() runs every minute (Celery beat, stats/tasks.py). In one transaction it claims
-  the pending rows that are committed now (one UPDATE), adds their events into UsageMonthly
-  and UsageMonthlyUser with INSERT ... SELECT ... ON CONFLICT DO UPDATE, and deletes the
-  claimed rows. Periods on the pages are whole months, so a month is the rollup's grain.
-  Claiming by row rather than by "id above a watermark" matters: ids come from a sequence and
-  are not committed in order, so a watermark could skip a slow transaction's event for ever.
-* Readers (stats/selectors.py) add the rollups and the tail (events still named in
-  UsagePending) under one snapshot, so an event is seen exactly once, whether it has been
-  folded or not, and an action done a second ago is counted. If beat stops the tail just grows:
-  slower, never wrong.
+* usage_record() inserts the UsageEvent and, in the same transaction, its share of every rollup
+  the pages read: a row of UsageMonthly (office pair, action, month), of UsageMonthlyOffice (the
+  same without the providing office), of UsageMonthlyUser (the person's month and action), the
+  person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING: distinct people per month, with
+  +1 on UsageActiveCount when new) and, for a fulfilment, a UsageRequestWait row (days taken).
+  Rollup rows are written "unsettled" and append-only, so a busy office's requests do not queue
+  behind one another's row lock (an upload holds its transaction open while the file streams);
+  the one shared counter, UsageActiveCount, is touched only by a person's first use of a kind
+  in a month. The month is the portal time zone's
+  month of the event, fixed at write time, so month edges are exact.
+* usage_rollup() (Celery beat, every minute) merges the unsettled rows into one settled row
+  per key: one DELETE ... RETURNING feeding an INSERT ... ON CONFLICT DO UPDATE per table, so
+  a row is moved exactly once even when runs overlap. Readers always SUM, so a figure is the
+  same before and after a merge; if beat stops, pages read a few more rows, never wrong ones.
+* usage_rollup_rebuild() (`manage.py usage_rollup_rebuild`) recomputes every rollup from the
+  raw events with set-based INSERT ... SELECT ... GROUP BY: after a bulk load, a repair, or a
+  change of TIME_ZONE (months are those of the time zone at write time).
 """
 
-from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DateField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from offices.models import Office
 
 from .models import (
     Action,
+    ActiveKind,
+    UsageActiveCount,
     UsageEvent,
     UsageMonthly,
+    UsageMonthlyActive,
+    UsageMonthlyOffice,
     UsageMonthlyUser,
-    UsagePending,
     UsageRequestWait,
 )
 
 # Receiving an e-mail is not using the portal: it does not make a person "active".
 NOT_ACTIVITY = (Action.NOTIFICATION_SENT,)
+# Which kind of active user an action makes a person (besides ActiveKind.ANY for every use).
+ACTIVE_KIND_OF = {
+    Action.LOGIN: ActiveKind.LOGIN,
+    Action.SEARCH: ActiveKind.SEARCH,
+    Action.FAMILY_VIEW: ActiveKind.RETRIEVE,
+    Action.DOCUMENT_VIEW: ActiveKind.RETRIEVE,
+    Action.DOCUMENT_DOWNLOAD: ActiveKind.RETRIEVE,
+}
 
 
 def portal_tz() -> ZoneInfo:
     """Months of the statistics are those of the portal's configured time zone."""
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_of(moment: datetime) -> date:
+    return moment.astimezone(portal_tz()).date().replace(day=1)
 
 
 @transaction.atomic
@@ -81,156 +95,275 @@ def usage_record(
     if when is not None:
         event.occurred_at = when
     event.save()
-    UsagePending.objects.create(event=event)
+    _rollups_add(event)
     return event
 
 
-def _insert_select(table: str, columns: dict[str, str], queryset, on_conflict: str) -> None:
-    """INSERT INTO table (columns) SELECT <the queryset's columns by alias> ... ON CONFLICT.
-
-    The aggregation is written with the ORM so that TruncMonth converts to the portal's time zone
-    the same way on PostgreSQL and on the demo's SQLite; only the upsert wrapper is SQL.
-    """
-    sql, params = queryset.query.sql_with_params()
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in columns)
-    picked = ", ".join(f"sub.{qn(alias)}" for alias in columns.values())
-    # "WHERE true" keeps SQLite's parser from reading ON CONFLICT as a join constraint.
-    # Only identifiers we control and the ORM's own SQL are interpolated; values stay params.
-    head = f"INSERT INTO {qn(table)} ({cols}) SELECT {picked} FROM ({sql}) sub"  # noqa: S608
-    statement = f"{head} WHERE true {on_conflict}"
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
-def request_waits_count(events) -> Counter:
-    """(month, asking office, office asked, whole days) -> fulfilments, for the
-    REQUEST_FULFILLED events among `events`.
-
-    Each fulfilment is paired with the latest REQUEST_MADE of the same pair and application
-    before it: an office has at most one active request per application, so that is the
-    request fulfilled. A fulfilment without its asking event (older than the ledger) is left out.
-    """
-    asked_at = (
+def _asked_at(event: UsageEvent) -> datetime | None:
+    """When the request a fulfilment answers was asked: the latest REQUEST_MADE of the same
+    pair and application before it (an office has at most one active request per
+    application). One probe of the stats_usage_request_made index."""
+    return (
         UsageEvent.objects.filter(
             action=Action.REQUEST_MADE,
-            office_id=OuterRef("office_id"),
-            provider_office_id=OuterRef("provider_office_id"),
-            application_id=OuterRef("application_id"),
-            occurred_at__lte=OuterRef("occurred_at"),
+            office_id=event.office_id,
+            provider_office_id=event.provider_office_id,
+            application_id=event.application_id,
+            occurred_at__lte=event.occurred_at,
         )
         .order_by("-occurred_at")
-        .values("occurred_at")[:1]
+        .values_list("occurred_at", flat=True)
+        .first()
     )
-    rows = (
-        events.filter(
-            action=Action.REQUEST_FULFILLED,
-            office_id__isnull=False,
-            provider_office_id__isnull=False,
-        )
-        .annotate(asked_at=Subquery(asked_at))
-        .values_list("office_id", "provider_office_id", "occurred_at", "asked_at")
-        .order_by()
-    )
-    tz = portal_tz()
-    out: Counter = Counter()
-    for office_id, provider_id, done, asked in rows.iterator(chunk_size=5000):
-        if asked is not None:
-            month = done.astimezone(tz).date().replace(day=1)
-            out[(month, office_id, provider_id, (done - asked).days)] += 1
-    return out
 
 
-def _fold_waits(events) -> None:
-    waits = request_waits_count(events)
-    if not waits:
-        return
-    table = UsageRequestWait._meta.db_table
-    statement = (
-        f"INSERT INTO {table} (month, office_id, provider_id, days, n) "  # noqa: S608
-        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (month, office_id, provider_id, days) "
-        f"DO UPDATE SET n = {table}.n + excluded.n"
-    )
+def _active_add(event: UsageEvent, month: date, office_id: int) -> None:
+    """The person's UsageMonthlyActive rows for this month (their office and all offices), and
+    +1 on UsageActiveCount for each that is new: only a person's first use of a kind in a
+    month touches a counter row."""
+    kinds = [ActiveKind.ANY]
+    if event.action in ACTIVE_KIND_OF:
+        kinds.append(ACTIVE_KIND_OF[event.action])
+    rows = [
+        (month, scope, str(kind), event.user_id)
+        for scope in (office_id, UsageActiveCount.ALL_OFFICES)
+        for kind in kinds
+    ]
+    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(statement, [(*key, n) for key, n in waits.items()])
-
-
-def _fold(events) -> None:
-    """Add the given events into the monthly rollups."""
-    month = Cast(TruncMonth("occurred_at", tzinfo=portal_tz()), DateField())
-    sums = (
-        events.annotate(
-            month=month,
-            office_ref=Coalesce("office_id", Value(0)),
-            provider_ref=Coalesce("provider_office_id", Value(0)),
+        cursor.execute(
+            f"INSERT INTO {active} (month, office_id, kind, user_id) VALUES {marks} "  # noqa: S608
+            "ON CONFLICT DO NOTHING RETURNING office_id, kind",
+            [value for row in rows for value in row],
         )
-        .values("month", "office_ref", "provider_ref", "action", "bulk")
-        .annotate(total=Sum("count"), events=Count("id"))
-        .order_by()
+        new = cursor.fetchall()
+        if new:
+            marks = ", ".join(["(%s, %s, %s, 1)"] * len(new))
+            cursor.execute(
+                f"INSERT INTO {counts} (month, office_id, kind, n) VALUES {marks} "  # noqa: S608
+                f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1",
+                [value for scope, kind in new for value in (month, scope, kind)],
+            )
+
+
+def _rollups_add(event: UsageEvent) -> None:
+    """The event's unsettled rollup rows (same transaction as the event)."""
+    month = month_of(event.occurred_at)
+    office_id = event.office_id or 0
+    UsageMonthly.objects.create(
+        month=month,
+        office_id=office_id,
+        provider_id=event.provider_office_id or 0,
+        action=event.action,
+        bulk=event.bulk,
+        total=event.count,
+        events=1,
+        settled=False,
     )
-    table = UsageMonthly._meta.db_table
-    _insert_select(
-        table,
-        {
-            "month": "month",
-            "office_id": "office_ref",
-            "provider_id": "provider_ref",
-            "action": "action",
-            "bulk": "bulk",
-            "total": "total",
-            "events": "events",
-        },
-        sums,
-        f"ON CONFLICT (month, office_id, provider_id, action, bulk) DO UPDATE SET "
-        f"total = {table}.total + excluded.total, events = {table}.events + excluded.events",
+    UsageMonthlyOffice.objects.create(
+        month=month,
+        office_id=office_id,
+        action=event.action,
+        bulk=event.bulk,
+        with_provider=event.provider_office_id is not None,
+        total=event.count,
+        events=1,
+        settled=False,
     )
-    people = (
-        events.filter(user_id__isnull=False)
-        .exclude(action__in=NOT_ACTIVITY)
-        .annotate(month=month, office_ref=Coalesce("office_id", Value(0)))
-        .values("month", "office_ref", "user_id", "action")
-        .distinct()
-        .order_by()
+    if event.user_id and event.action not in NOT_ACTIVITY:
+        UsageMonthlyUser.objects.create(
+            month=month,
+            office_id=office_id,
+            user_id=event.user_id,
+            action=event.action,
+            total=event.count,
+            events=1,
+            last_at=event.occurred_at,
+            settled=False,
+        )
+        _active_add(event, month, office_id)
+    if (
+        event.action == Action.REQUEST_FULFILLED
+        and event.office_id
+        and event.provider_office_id
+        and event.application_id is not None
+    ):
+        asked = _asked_at(event)
+        if asked is not None:  # a fulfilment older than the ledger's asking event: left out
+            UsageRequestWait.objects.create(
+                month=month,
+                office_id=event.office_id,
+                provider_id=event.provider_office_id,
+                days=(event.occurred_at - asked).days,
+                n=1,
+                settled=False,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging unsettled rows, and rebuilding from the raw events
+
+# table model -> (key columns, {value column: how two values combine})
+_MERGED = [
+    (
+        UsageMonthly,
+        ("month", "office_id", "provider_id", "action", "bulk"),
+        {"total": "sum", "events": "sum"},
+    ),
+    (
+        UsageMonthlyUser,
+        ("month", "office_id", "user_id", "action"),
+        {"total": "sum", "events": "sum", "last_at": "max"},
+    ),
+    (
+        UsageMonthlyOffice,
+        ("month", "office_id", "action", "bulk", "with_provider"),
+        {"total": "sum", "events": "sum"},
+    ),
+    (UsageRequestWait, ("month", "office_id", "provider_id", "days"), {"n": "sum"}),
+]
+
+
+def _merge_sql(model, keys, values) -> tuple[str, str]:
+    """(SELECT list of the merged values, SET list of the upsert), for this database."""
+    table = model._meta.db_table
+    picked = ", ".join(f"{how}({col})" for col, how in values.items())
+    greatest = "greatest" if connection.vendor == "postgresql" else "max"  # SQLite: scalar max
+    combine = {"sum": "{t}.{c} + excluded.{c}", "max": greatest + "({t}.{c}, excluded.{c})"}
+    sets = ", ".join(
+        f"{col} = " + combine[how].format(t=table, c=col) for col, how in values.items()
     )
-    _insert_select(
-        UsageMonthlyUser._meta.db_table,
-        {"month": "month", "office_id": "office_ref", "user_id": "user_id", "action": "action"},
-        people,
-        "ON CONFLICT (month, office_id, user_id, action) DO NOTHING",
-    )
-    _fold_waits(events)
+    return picked, sets
+
+
+def _merge(model, keys, values) -> None:
+    table = model._meta.db_table
+    key_list, value_list = ", ".join(keys), ", ".join(values)
+    picked, sets = _merge_sql(model, keys, values)
+    upsert = f"ON CONFLICT ({key_list}) WHERE settled DO UPDATE SET {sets}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The rows deleted are exactly the rows added: one statement, one snapshot, so an
+            # unsettled row committed meanwhile is left for the next run, never lost.
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM {table} WHERE NOT settled "  # noqa: S608
+                f"RETURNING {key_list}, {value_list}) "
+                f"INSERT INTO {table} ({key_list}, {value_list}, settled) "
+                f"SELECT {key_list}, {picked}, true FROM moved GROUP BY {key_list} {upsert}"
+            )
+            return
+        # SQLite (the embedded demo) has one writer at a time: ids up to the highest seen are
+        # all committed, so "fold up to top, delete up to top" cannot lose a row.
+        cursor.execute(f"SELECT max(id) FROM {table} WHERE NOT settled")  # noqa: S608
+        (top,) = cursor.fetchone()
+        if top is None:
+            return
+        cursor.execute(
+            f"INSERT INTO {table} ({key_list}, {value_list}, settled) "  # noqa: S608
+            f"SELECT {key_list}, {picked}, 1 FROM {table} WHERE NOT settled AND id <= %s "
+            f"GROUP BY {key_list} {upsert}",
+            [top],
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE NOT settled AND id <= %s", [top])  # noqa: S608
 
 
 @transaction.atomic
 def usage_rollup() -> int:
-    """Fold every committed pending event into the rollups; returns how many were folded.
+    """Merge the unsettled rollup rows into settled ones; returns how many rows were merged.
 
-    Safe to run concurrently: a second run's claiming UPDATE waits on the first's row locks and
-    then finds those rows deleted, so no event is folded twice.
-    """
-    claimed = UsagePending.objects.filter(claimed=False).update(claimed=True)
-    if claimed:
-        mine = UsagePending.objects.filter(claimed=True)
-        _fold(UsageEvent.objects.filter(pk__in=mine.values("event_id")))
-        mine.delete()
-    return claimed
+    Only the number of rows read changes: every figure is a SUM, before and after."""
+    unsettled = UsageMonthly.objects.filter(settled=False).count()
+    for model, keys, values in _MERGED:
+        _merge(model, keys, values)
+    return unsettled
+
+
+_REBUILD = [
+    """INSERT INTO stats_usagemonthly
+         (month, office_id, provider_id, action, bulk, total, events, settled)
+       SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
+              coalesce(office_id, 0), coalesce(provider_office_id, 0), action, bulk,
+              sum(count), count(*), true
+       FROM stats_usageevent GROUP BY 1, 2, 3, 4, 5""",
+    """INSERT INTO stats_usagemonthlyoffice
+         (month, office_id, action, bulk, with_provider, total, events, settled)
+       SELECT month, office_id, action, bulk, provider_id > 0, sum(total), sum(events), true
+       FROM stats_usagemonthly GROUP BY 1, 2, 3, 4, 5""",
+    """INSERT INTO stats_usagemonthlyuser
+         (month, office_id, user_id, action, total, events, last_at, settled)
+       SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
+              coalesce(office_id, 0), user_id, action, sum(count), count(*), max(occurred_at), true
+       FROM stats_usageevent
+       WHERE user_id IS NOT NULL AND action <> ALL(%(not_activity)s)
+       GROUP BY 1, 2, 3, 4""",
+    # Distinct people come from the (much smaller) per-person rows just built.
+    """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
+       SELECT DISTINCT month, office_id, %(any)s, user_id FROM stats_usagemonthlyuser
+       UNION
+       SELECT DISTINCT u.month, u.office_id, k.kind, u.user_id
+       FROM stats_usagemonthlyuser u
+       JOIN unnest(%(kind_actions)s::text[], %(kinds)s::text[]) AS k(action, kind)
+         ON k.action = u.action""",
+    """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
+       SELECT DISTINCT month, %(all_offices)s, kind, user_id FROM stats_usagemonthlyactive""",
+    """INSERT INTO stats_usageactivecount (month, office_id, kind, n)
+       SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive GROUP BY 1, 2, 3""",
+    # Each fulfilment against the latest asking before it: one index probe each
+    # (stats_usage_request_made), the same rule as services._asked_at.
+    """INSERT INTO stats_usagerequestwait (month, office_id, provider_id, days, n, settled)
+       SELECT date_trunc('month', f.occurred_at AT TIME ZONE %(tz)s)::date,
+              f.office_id, f.provider_office_id,
+              extract(day FROM f.occurred_at - m.asked_at)::int, count(*), true
+       FROM stats_usageevent f
+       CROSS JOIN LATERAL (
+         SELECT a.occurred_at AS asked_at FROM stats_usageevent a
+         WHERE a.action = %(made)s AND a.office_id = f.office_id
+           AND a.provider_office_id = f.provider_office_id
+           AND a.application_id = f.application_id AND a.occurred_at <= f.occurred_at
+         ORDER BY a.occurred_at DESC LIMIT 1
+       ) m
+       WHERE f.action = %(fulfilled)s AND f.office_id IS NOT NULL
+         AND f.provider_office_id IS NOT NULL
+       GROUP BY 1, 2, 3, 4""",
+]
+_ROLLUP_TABLES = [
+    UsageMonthly,
+    UsageMonthlyOffice,
+    UsageMonthlyUser,
+    UsageMonthlyActive,
+    UsageActiveCount,
+    UsageRequestWait,
+]
 
 
 @transaction.atomic
 def usage_rollup_rebuild() -> None:
-    """Recompute the rollups from the raw events (after a bulk load or a repair)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # New events must wait: one committed between the fold and the delete below
-            # would otherwise lose its pending row without having been folded.
-            cursor.execute(f"LOCK TABLE {UsagePending._meta.db_table} IN EXCLUSIVE MODE")
-            cursor.execute(
-                f"TRUNCATE {UsageMonthly._meta.db_table}, {UsageMonthlyUser._meta.db_table}, "
-                f"{UsageRequestWait._meta.db_table}"
-            )
-    else:
-        UsageMonthly.objects.all().delete()
-        UsageMonthlyUser.objects.all().delete()
-        UsageRequestWait.objects.all().delete()
-    UsagePending.objects.all().delete()
-    _fold(UsageEvent.objects.all())
+    """Recompute every rollup from the raw events, set-based (after a bulk load, a repair or
+    a change of TIME_ZONE). About a minute for 10 M events on a small machine; meanwhile new
+    events wait (SHARE lock on the ledger) and statistics pages wait for the new rollups."""
+    if connection.vendor != "postgresql":
+        for model in _ROLLUP_TABLES:
+            model.objects.all().delete()
+        for event in UsageEvent.objects.order_by("pk").iterator():
+            _rollups_add(event)
+        usage_rollup()
+        return
+    tables = ", ".join(model._meta.db_table for model in _ROLLUP_TABLES)
+    params = {
+        "tz": settings.TIME_ZONE,
+        "not_activity": [str(a) for a in NOT_ACTIVITY],
+        "any": str(ActiveKind.ANY),
+        "all_offices": UsageActiveCount.ALL_OFFICES,
+        "kind_actions": [str(a) for a in ACTIVE_KIND_OF],
+        "kinds": [str(k) for k in ACTIVE_KIND_OF.values()],
+        "made": str(Action.REQUEST_MADE),
+        "fulfilled": str(Action.REQUEST_FULFILLED),
+    }
+    with connection.cursor() as cursor:
+        # Writers wait until the rebuild commits: every event is then either in the rebuilt
+        # rows or recorded afterwards with its own unsettled rows, never both or neither.
+        cursor.execute(f"LOCK TABLE {UsageEvent._meta.db_table} IN SHARE MODE")
+        cursor.execute(f"TRUNCATE {tables}")
+        for statement in _REBUILD:
+            cursor.execute(statement, params)

@@ -1,24 +1,12 @@
 """Rollups learn the number of events (search submissions) and who did which action.
 
-Both need the raw events again: the rollups are emptied and every event is put back in the
-tail (UsagePending), so figures stay exact now and the next usage_rollup() folds them.
+Both need the raw events again. This migration used to re-pool every event into the tail
+(UsagePending), a row per event for the next rollup run to fold: on a large ledger, millions of
+rows and pages reading them all meanwhile. 0007 rebuilds every rollup set-based instead, so the
+step here does nothing (databases that ran it are unaffected).
 """
 
 from django.db import migrations, models
-
-REFOLD = [
-    "DELETE FROM stats_usagemonthly",
-    "DELETE FROM stats_usagemonthlyuser",
-    "DELETE FROM stats_usagerequestwait",
-    "DELETE FROM stats_usagepending",
-    "INSERT INTO stats_usagepending (event_id, claimed) SELECT id, false FROM stats_usageevent",
-]
-
-
-def refold(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        for statement in REFOLD:
-            cursor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -96,5 +84,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(refold, migrations.RunPython.noop, elidable=True),
     ]

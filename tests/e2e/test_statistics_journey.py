@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e]
 
 @pytest.fixture
 def usage(demo):
-    """Six months of real-looking use between demo offices, half rolled up, half in the tail."""
+    """Six months of real-looking use between demo offices, half merged by the rollup run."""
     from offices.models import Office, User
     from stats.models import Action
     from stats.services import portal_tz, usage_record, usage_rollup

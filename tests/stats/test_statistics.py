@@ -1,4 +1,4 @@
-"""Statistics page: exact live figures from rollups + tail, permissions, CSV and PDF."""
+"""Statistics page: exact live figures from the rollups, permissions, CSV and PDF."""
 
 import csv
 import io
@@ -13,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from stats import selectors
-from stats.models import Action, UsageEvent, UsageMonthly, UsagePending
+from stats.models import Action, UsageEvent, UsageMonthly
 from stats.selectors import Period
 from stats.services import usage_record, usage_rollup, usage_rollup_rebuild
 from tests.offices.factories import UserFactory
@@ -93,15 +93,15 @@ def _raw_active(office, period):
     return {k: tuple(v) for k, v in out.items()}
 
 
-def test_rollups_plus_tail_equal_raw_counts_around_month_ends_in_toronto(toronto, offices):
+def test_rollups_equal_raw_counts_around_month_ends_in_toronto(toronto, offices):
     people = [UserFactory(office=o) for o in offices for _ in range(3)]
     start = datetime(2025, 1, 1, tzinfo=TORONTO)
     period = Period(date(2025, 1, 1), date(2025, 12, 1))
     _generate(offices, people, 500, seed=1, start=start, days=365)
-    usage_rollup()  # part of the events are rolled up ...
-    assert UsagePending.objects.count() == 0
-    _generate(offices, people, 250, seed=2, start=start, days=365)  # ... the rest is the tail
-    assert UsagePending.objects.count() == 250
+    usage_rollup()  # part of the rollup rows are merged ...
+    assert not UsageMonthly.objects.filter(settled=False).exists()
+    _generate(offices, people, 250, seed=2, start=start, days=365)  # ... the rest are not
+    assert UsageMonthly.objects.filter(settled=False).count() == 250
     for office in offices:
         got = selectors.usage_sums(period, by=("action", "bulk"), monthly=True, office=office.pk)
         assert got == _raw_monthly(office, period)
