@@ -1,16 +1,17 @@
 """Navigation by role: each role sees the entries for its work."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # (label, url name, who sees it)
 NAV = [
-    ("Search", "dossiers:search", {"examiner", "clerk", "office_admin", "operator"}),
-    ("Watch list", "notifications:watch-list", {"examiner", "clerk"}),
-    ("Requests", "notifications:request-list", {"examiner", "clerk", "office_admin"}),
-    ("Worklists", "dossiers:worklist-list", {"clerk", "office_admin"}),
-    ("Upload", "dossiers:upload-home", {"provider"}),
-    ("Statistics", "stats:statistics", {"office_admin", "operator"}),
-    ("Office admin", "offices:user-list", {"office_admin"}),
+    (_("Search"), "dossiers:search", {"examiner", "clerk", "office_admin", "operator"}),
+    (_("Watch list"), "notifications:watch-list", {"examiner", "clerk"}),
+    (_("Requests"), "notifications:request-list", {"examiner", "clerk", "office_admin"}),
+    (_("Worklists"), "dossiers:worklist-list", {"clerk", "office_admin"}),
+    (_("Upload"), "dossiers:upload-home", {"provider"}),
+    (_("Statistics"), "stats:statistics", {"office_admin", "operator"}),
+    (_("Office admin"), "offices:user-list", {"office_admin"}),
 ]
 
 
