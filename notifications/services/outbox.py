@@ -7,7 +7,7 @@ worker killed) is found again by outbox_sweep.
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from case_portal.jobs import enqueue_on_commit
 from dossiers import numbers
 from dossiers.models import Application, Document
-from offices.services import user_invitation_email
+from offices.services import user_invitation_email, user_language
 from stats.models import Action
 from stats.services import usage_record
 
@@ -68,6 +68,18 @@ def watch_from_unsubscribe_token(token: str) -> Watch | None:
         .filter(pk=data.get("w"), user_id=data.get("u"))
         .first()
     )
+
+
+def in_language(user) -> translation.override:
+    """Write to `user` in their language (their profile, else the portal's default): the text
+    of their notification rows and their e-mails. None (an office's inbox) gets the default."""
+    return translation.override(user_language(user))
+
+
+def text_for(user, build: Callable[[], str]) -> str:
+    """`build()` in `user`'s language: one notice told to several people, each in theirs."""
+    with in_language(user):
+        return str(build())
 
 
 def absolute_url(path: str) -> str:
@@ -222,9 +234,10 @@ def notifications_for_document(
             entry.own = req.requester_application or entry.own
     rows = []
     for user_id, entry in told.items():
-        text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
-        if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
-            text += " \u2014 your request is fulfilled"
+        with in_language(entry.user):
+            text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
+            if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
+                text += " \u2014 your request is fulfilled"
         digest = (
             entry.request is None
             and entry.watch is not None
@@ -365,7 +378,9 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     )
     if notification is None:
         return False
-    _email_for(notification).send()
+    with in_language(notification.user):
+        message = _email_for(notification)
+    message.send()
     _mark_sent([notification], token)
     return True
 
@@ -454,10 +469,12 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         for n in rows
     ]
     context = {"user": user, "items": items, "date": timezone.localdate()}
-    subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
+    with in_language(user):
+        subject = render_to_string("notifications/email/digest_subject.txt", context)
+        body = render_to_string("notifications/email/digest_body.txt", context)
     EmailMessage(
-        subject=subject,
-        body=render_to_string("notifications/email/digest_body.txt", context),
+        subject=" ".join(subject.split()),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         connection=_mail_connection(),
@@ -485,24 +502,30 @@ def notification_for_package(*, package, user, automatic: bool) -> Notification 
     the build (just-in-time packages are made by beat, days before the examination)."""
     if user is None or not user.is_active:
         return None
+    with in_language(user):
+        text = _package_ready_text(package)
+    notification = Notification.objects.create(
+        user=user,
+        kind=Notification.Kind.PACKAGE_READY,
+        package=package,
+        text=text[:300],
+        email=Notification.Email.IMMEDIATE if automatic else Notification.Email.NONE,
+    )
+    _enqueue_immediate([notification])
+    return notification
+
+
+def _package_ready_text(package) -> str:
     worklist = package.worklist
     when = (
         f" for the examinations of {package.for_examination_date:%Y-%m-%d}"
         if package.for_examination_date
         else ""
     )
-    notification = Notification.objects.create(
-        user=user,
-        kind=Notification.Kind.PACKAGE_READY,
-        package=package,
-        text=(
-            f"The package of worklist \u201c{worklist.name}\u201d{when} is ready: "
-            f"{package.done} document{'s' if package.done != 1 else ''}."
-        )[:300],
-        email=Notification.Email.IMMEDIATE if automatic else Notification.Email.NONE,
+    return (
+        f"The package of worklist \u201c{worklist.name}\u201d{when} is ready: "
+        f"{package.done} document{'s' if package.done != 1 else ''}."
     )
-    _enqueue_immediate([notification])
-    return notification
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,7 +538,7 @@ def notification_for_invitation(*, user) -> Notification:
     notification = Notification.objects.create(
         user=user,
         kind=Notification.Kind.INVITATION,
-        text=f"Invitation to CASE Portal ({user.office.code})"[:300],
+        text=text_for(user, lambda: f"Invitation to CASE Portal ({user.office.code})")[:300],
         email=Notification.Email.IMMEDIATE,
         read_at=timezone.now(),
     )

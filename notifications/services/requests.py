@@ -2,6 +2,7 @@
 the other side through the outbox and counted as a usage event of the pair of offices."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from stats.models import Action
 from stats.services import usage_record
 
 from ..models import DocumentRequest, Notification, RequestJoin
-from .outbox import REPORT_CATEGORIES, _enqueue_immediate, number_display
+from .outbox import REPORT_CATEGORIES, _enqueue_immediate, number_display, text_for
 
 S = DocumentRequest.State
 W = DocumentRequest.Wanted
@@ -66,14 +67,17 @@ def _request_notice(req: DocumentRequest, text: str, **recipient) -> Notificatio
     return Notification(application=req.application, request=req, text=text[:300], **recipient)
 
 
-def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -> list:
-    """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail."""
+def _notify_provider(
+    req: DocumentRequest, text: Callable[[], str], *, exclude_user_id=None
+) -> list:
+    """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail.
+    `text()` is called in each recipient's language."""
     office = req.provider_office
     emailed, in_app = office_request_recipients(office)
     rows = [
         _request_notice(
             req,
-            text,
+            text_for(user, text),
             kind=Notification.Kind.REQUEST_RECEIVED,
             user=user,
             email=Notification.Email.IMMEDIATE if user in emailed else Notification.Email.NONE,
@@ -85,7 +89,7 @@ def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -
         rows.append(
             _request_notice(
                 req,
-                text,
+                text_for(None, text),
                 kind=Notification.Kind.REQUEST_RECEIVED,
                 email_to=office.request_inbox,
                 email=Notification.Email.IMMEDIATE,
@@ -97,21 +101,25 @@ def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -
     return rows
 
 
-def _notify_requesters(req: DocumentRequest) -> list:
+def _requester_text(req: DocumentRequest) -> str:
     text = f"{_own_prefix(req)}request for {request_number(req)} ({req.provider_office.code}): "
     text += req.state_label
     if req.state == S.DECLINED:
         text += f" \u2014 {req.decline_reason}"
+    return text
+
+
+def _notify_requesters(req: DocumentRequest) -> list:
     rows = Notification.objects.bulk_create(
         [
             _request_notice(
                 req,
-                text,
+                text_for(join.user, lambda: _requester_text(req)),
                 kind=Notification.Kind.REQUEST_UPDATED,
                 user_id=join.user_id,
                 email=Notification.Email.IMMEDIATE,
             )
-            for join in req.joins.filter(user__is_active=True)
+            for join in req.joins.filter(user__is_active=True).select_related("user")
         ]
     )
     _enqueue_immediate(rows)
@@ -231,7 +239,7 @@ def request_make(
         return req, "already"
     if outcome == "created":
         note = f": \u201c{message.strip()}\u201d" if message.strip() else ""
-        _notify_provider(req, (request_summary(req) + note)[:300])
+        _notify_provider(req, lambda: (request_summary(req) + note)[:300])
     return req, outcome
 
 
@@ -392,7 +400,9 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
         _notify_requesters(req)
         _notify_provider(
             req,
-            f"Expired after {request_expiry_days()} days without an answer: "
-            + request_summary(req),
+            lambda req=req: (
+                f"Expired after {request_expiry_days()} days without an answer: "
+                + request_summary(req)
+            ),
         )
     return len(reqs)
