@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offices.context_processors.navigation",
+                "offices.context_processors.languages",
                 "notifications.context_processors.unread",
             ],
         },
@@ -224,7 +225,7 @@ REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [
     ("en-gb", "English"),
-    ("fr", "Français"),
+    ("fr", "Français"),  # names in their own language: the switch shows them as they are
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

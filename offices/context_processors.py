@@ -1,5 +1,6 @@
 """Navigation by role: each role sees the entries for its work."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,9 @@ def navigation(request):
         url = reverse(name)
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {"nav_items": items}
+
+
+def languages(request):
+    """The language switch's choices, each named in its own language as settings give it
+    (Django's {% get_available_languages %} would name them in the current one)."""
+    return {"language_choices": settings.LANGUAGES}
