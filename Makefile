@@ -64,7 +64,7 @@ bench: install system-libs services
 # test_i18n.py fails when a marked string has no translation or a .mo is stale.
 MESSAGE_IGNORES := --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=scripts \
 	--ignore=static/vendor --ignore=dossiers/demo --ignore=templates/dossiers/demo
-LANGS ?= fr
+LANGS ?= $(notdir $(wildcard locale/*))
 messages: export DJANGO_SECRET_KEY ?= messages-only
 messages: install
 	for l in $(LANGS); do \
