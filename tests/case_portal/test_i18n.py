@@ -152,22 +152,21 @@ def test_an_unknown_language_changes_nothing(client, examiner):
 @pytest.mark.django_db
 def test_first_login_keeps_the_browsers_language_later_logins_keep_the_choice(client, office):
     user = UserFactory(office=office, email="new@ca.test", language="")
-    client.post(
-        reverse("account_login"),
-        {"login": "new@ca.test", "password": PASSWORD},
-        headers={"accept-language": "fr"},
-    )
-    user.refresh_from_db()
+
+    def log_in_from_a_french_browser():
+        client.post(
+            reverse("account_login"),
+            {"login": "new@ca.test", "password": PASSWORD},
+            headers={"accept-language": "fr"},
+        )
+        user.refresh_from_db()
+
+    log_in_from_a_french_browser()
     assert user.language == "fr"
 
     User.objects.filter(pk=user.pk).update(language="en-gb")
     client.post(reverse("account_logout"))
-    client.post(
-        reverse("account_login"),
-        {"login": "new@ca.test", "password": PASSWORD},
-        headers={"accept-language": "fr"},
-    )
-    user.refresh_from_db()
+    log_in_from_a_french_browser()
     assert user.language == "en-gb"
     assert "Find a family" in client.get(reverse("dossiers:search")).content.decode()
 
