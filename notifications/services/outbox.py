@@ -366,6 +366,7 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     notification = (
         Notification.objects.select_related(
             "user__office",
+            "user__invited_by",
             "application__office",
             "document",
             "package__worklist",
@@ -378,7 +379,10 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     )
     if notification is None:
         return False
-    with in_language(notification.user):
+    reader = notification.user
+    if notification.kind == Notification.Kind.INVITATION and reader and not reader.language:
+        reader = reader.invited_by  # not signed in yet: the language of who invited them
+    with in_language(reader):
         message = _email_for(notification)
     message.send()
     _mark_sent([notification], token)

@@ -70,3 +70,29 @@ def test_a_person_who_never_chose_gets_the_portal_default(smtp, office, clerk, f
         DocumentFactory(application=foreign_app, category="search_report", uploaded_by=clerk)
     [mail] = smtp.to("nobody-chose@ca.test")
     assert "search report" in mail["subject"]
+
+
+
+def test_an_invitation_is_written_in_the_language_of_the_admin_who_invited(smtp, office):
+    from django.test.signals import template_rendered
+
+    from offices.services import user_invite
+
+    rendered_in = {}
+
+    def record(sender, template, context, **kwargs):
+        if template.name == "offices/email/invitation_message.txt":
+            rendered_in[context["user"].email] = translation.get_language()
+
+    template_rendered.connect(record)
+    try:
+        french = UserFactory(office=office, role="office_admin", email="chef@ca.test")
+        french.language = "fr"
+        french.save()
+        user_invite(admin=french, office=office, email="recrue@ca.test", role="examiner")
+        english = UserFactory(office=office, role="office_admin", email="boss@ca.test")
+        user_invite(admin=english, office=office, email="recruit@ca.test", role="examiner")
+    finally:
+        template_rendered.disconnect(record)
+    assert smtp.to("recrue@ca.test") and smtp.to("recruit@ca.test")
+    assert rendered_in == {"recrue@ca.test": "fr", "recruit@ca.test": "en-gb"}
