@@ -72,7 +72,6 @@ def test_a_person_who_never_chose_gets_the_portal_default(smtp, office, clerk, f
     assert "search report" in mail["subject"]
 
 
-
 def test_an_invitation_is_written_in_the_language_of_the_admin_who_invited(smtp, office):
     from django.test.signals import template_rendered
 
