@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import open_menu
+from tests.e2e.helpers import browser_page, open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
 
@@ -15,17 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("eager_celery")]
 @pytest.fixture
 def french_page(browser, live_server):
     """A Chromium whose language is Canadian French (Accept-Language and navigator.language)."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="fr-CA"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    assert not errors, errors
+    yield from browser_page(browser, live_server, locale="fr-CA")
 
 
 @pytest.fixture
