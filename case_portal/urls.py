@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from offices.views import language_set
 
 from . import views
 
@@ -9,6 +13,10 @@ admin.site.site_title = "CASE Portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The language switch (every page's frame) and the JavaScript strings of the language:
+    # both before login, and exempt from the MFA gate (offices/middleware.py).
+    path("i18n/language/", language_set, name="set_language"),
+    path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("accounts/signup/", views.signup_closed, name="signup-closed"),
     path("accounts/", include("allauth.urls")),
     path("office/", include("offices.urls")),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from offices.models import Office
 
@@ -79,27 +80,32 @@ _ROW = "\n".join(
         "<td>{category}</td>",
         '<td class="code-cell">{code}</td>',
         "<td>{date}</td>",
-        '<td data-label="Language">{language}</td>',
-        '<td class="num" data-label="Pages">{pages}</td>',
-        '<td class="no-print nowrap"><a href="{view}">View<span class="visually-hidden"> {label}'
-        '</span></a> · <a href="{download}">Download</a></td></tr>',
+        '<td data-label="{language_label}">{language}</td>',
+        '<td class="num" data-label="{pages_label}">{pages}</td>',
+        '<td class="no-print nowrap"><a href="{view}">{view_word}<span class="visually-hidden">'
+        ' {label}</span></a> · <a href="{download}">{download_word}</a></td></tr>',
     ]
 )
 
 
 def _row_html(row: DocRow) -> SafeString:
     doc = row.doc
-    label = f"{row.category_label} of {row.member.display}, {row.date}"
+    names = {"category": row.category_label, "number": row.member.display, "date": row.date}
+    label = _("%(category)s of %(number)s, %(date)s") % names
     code = ""
     if doc.code:
-        code = f'<span class="code" title="Office document code">{escape(doc.code)}</span>'
+        code = (
+            f'<span class="code" title="{escape(_("Office document code"))}">'
+            f"{escape(doc.code)}</span>"
+        )
     if row.meaning:
         code = f"{escape(row.meaning)} {code}"
     pk = doc.pk if doc.pk is not None else ""  # web-service documents have no row id, no tick box
     tick = (
         ""
         if getattr(doc, "is_remote", False)
-        else f'<input type="checkbox" name="doc" value="{pk}" aria-label="Select {escape(label)}">'
+        else f'<input type="checkbox" name="doc" value="{pk}" aria-label="'
+        f'{escape(_("Select %(category)s of %(number)s, %(date)s") % names)}">'
     )
     # Every value escaped here; html.escape, as format_html's per-value cost showed in the profile.
     return mark_safe(  # noqa: S308 - built from escaped values only
@@ -111,11 +117,15 @@ def _row_html(row: DocRow) -> SafeString:
             category=escape(row.category_label),
             code=code or "—",
             date=escape(row.date),
+            language_label=escape(_("Language")),
             language=escape(doc.language),
+            pages_label=escape(_("Pages")),
             pages=int(doc.pages),
             view=escape(row.view_url),
+            view_word=escape(_("View")),
             label=escape(label),
             download=escape(row.download_url),
+            download_word=escape(_("Download")),
         )
     )
 

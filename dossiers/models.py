@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from case_portal.jobs import BuildJob
 
@@ -196,12 +197,12 @@ def document_upload_to(instance: "Document", filename: str) -> str:
 
 class Document(models.Model):
     class Category(models.TextChoices):
-        SEARCH_REPORT = "search_report", "Search report"
-        WRITTEN_OPINION = "written_opinion", "Written opinion"
-        OFFICE_ACTION = "office_action", "Examination report / office action"
-        CITATION_LIST = "citation_list", "Citation list"
-        CLAIMS = "claims", "Claims"
-        OTHER = "other", "Other"
+        SEARCH_REPORT = "search_report", _("Search report")
+        WRITTEN_OPINION = "written_opinion", _("Written opinion")
+        OFFICE_ACTION = "office_action", _("Examination report / office action")
+        CITATION_LIST = "citation_list", _("Citation list")
+        CLAIMS = "claims", _("Claims")
+        OTHER = "other", _("Other")
 
     class Direction(models.TextChoices):
         OUTGOING = "outgoing", "Outgoing (issued by the office)"

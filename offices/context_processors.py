@@ -1,16 +1,18 @@
 """Navigation by role: each role sees the entries for its work."""
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # (label, url name, who sees it)
 NAV = [
-    ("Search", "dossiers:search", {"examiner", "clerk", "office_admin", "operator"}),
-    ("Watch list", "notifications:watch-list", {"examiner", "clerk"}),
-    ("Requests", "notifications:request-list", {"examiner", "clerk", "office_admin"}),
-    ("Worklists", "dossiers:worklist-list", {"clerk", "office_admin"}),
-    ("Upload", "dossiers:upload-home", {"provider"}),
-    ("Statistics", "stats:statistics", {"office_admin", "operator"}),
-    ("Office admin", "offices:user-list", {"office_admin"}),
+    (_("Search"), "dossiers:search", {"examiner", "clerk", "office_admin", "operator"}),
+    (_("Watch list"), "notifications:watch-list", {"examiner", "clerk"}),
+    (_("Requests"), "notifications:request-list", {"examiner", "clerk", "office_admin"}),
+    (_("Worklists"), "dossiers:worklist-list", {"clerk", "office_admin"}),
+    (_("Upload"), "dossiers:upload-home", {"provider"}),
+    (_("Statistics"), "stats:statistics", {"office_admin", "operator"}),
+    (_("Office admin"), "offices:user-list", {"office_admin"}),
 ]
 
 
@@ -35,3 +37,9 @@ def navigation(request):
         url = reverse(name)
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {"nav_items": items}
+
+
+def languages(request):
+    """The language switch's choices, each named in its own language as settings give it
+    (Django's {% get_available_languages %} would name them in the current one)."""
+    return {"language_choices": settings.LANGUAGES}

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -17,8 +18,9 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
 
 
 class MfaRequiredMiddleware:
-    # Pages a person must still reach to set MFA up (allauth lives under /accounts/).
-    exempt_prefixes = ("/accounts/", "/api/", "/static/")
+    # Pages a person must still reach to set MFA up (allauth lives under /accounts/), and the
+    # language switch and JavaScript catalogue those pages use.
+    exempt_prefixes = ("/accounts/", "/api/", "/static/", "/i18n/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,3 +56,36 @@ class MfaRequiredMiddleware:
                 )
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's own language (their profile) wins over the cookie and the browser
+    that LocaleMiddleware read; the cookie follows it, so the login page after logging out
+    speaks it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = ""
+        if user is not None and user.is_authenticated and user.language:
+            from .services import language_supported
+
+            if language_supported(user.language):
+                language = user.language
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

@@ -140,6 +140,10 @@ class User(AbstractUser):
     invited_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Interface language (a code of settings.LANGUAGES): pages, e-mails and notifications.
+    # Blank until first known: then the browser's language at login. No choices on the field,
+    # so adding a language needs no migration.
+    language = models.CharField("language", max_length=10, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

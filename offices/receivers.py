@@ -2,8 +2,10 @@
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
 
 from . import services
 
@@ -34,3 +36,13 @@ def _on_address_saved(sender, instance, created, **kwargs):
         return
     EmailAddress.objects.filter(pk=instance.pk).update(primary=True, verified=True)
     instance.primary = instance.verified = True
+
+
+@receiver(user_logged_in, dispatch_uid="offices_login_remembers_browser_language")
+def _on_login(sender, request, user, **kwargs):
+    # First login: the language the browser asked for (or the one switched to before logging
+    # in) becomes the person's; from then on their own choice wins (UserLanguageMiddleware).
+    if not user.language:
+        services.user_language_set(
+            user=user, language=translation.get_language_from_request(request)
+        )

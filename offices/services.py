@@ -265,3 +265,23 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
         # One cheap UPDATE; last_used_at helps admins find keys nobody uses.
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return key
+
+
+def language_supported(code: str) -> bool:
+    return code in dict(settings.LANGUAGES)
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember a person's interface language: their pages, e-mails and notifications."""
+    if not language_supported(language):
+        raise ValidationError({"language": f"Unknown language {language!r}."})
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
+def user_language(user: User | None) -> str:
+    """The language to write to `user` in (an e-mail, a notification): their choice, else the
+    portal's default."""
+    language = getattr(user, "language", "") or ""
+    return language if language_supported(language) else settings.LANGUAGE_CODE

@@ -2,9 +2,11 @@
 office."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from case_portal.forms import form_errors_apply
 
@@ -180,3 +182,15 @@ def office_settings(request):
         url="offices:office-settings",
         template="offices/office_settings.html",
     )
+
+
+@login_not_required
+@require_POST
+def language_set(request):
+    """Django's set_language (cookie, then back to the page), remembered on the profile of a
+    signed-in person so e-mails and notifications follow too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and services.language_supported(language):
+        services.user_language_set(user=request.user, language=language)
+    return response

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from offices.services import user_language
 
 from .. import numbers
 from ..federation.client import FetchFailed
@@ -146,7 +148,16 @@ def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[s
                 "folder": numbers.file_name_form(plan.application.display),
             }
         )
-    html = render_to_string(
+    # Built by a worker for the clerk who asked (or who made the worklist, for packages that
+    # beat builds): the index is in their language.
+    reader = package.created_by or package.worklist.created_by
+    with translation.override(user_language(reader)):
+        html = _index_html(package, sections)
+    return HTML(string=html).write_pdf()
+
+
+def _index_html(package: Package, sections: list[dict]) -> str:
+    return render_to_string(
         "dossiers/worklists/package_index.html",
         {
             "package": package,
@@ -158,7 +169,6 @@ def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[s
             "pages": sum(s["pages"] for s in sections),
         },
     )
-    return HTML(string=html).write_pdf()
 
 
 def _add_document(zf: zipfile.ZipFile, item: PlannedDocument, *, office) -> str:

@@ -7,7 +7,7 @@ worker killed) is found again by outbox_sweep.
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from case_portal.jobs import enqueue_on_commit
 from dossiers import numbers
 from dossiers.federation.reads import documents_readable
 from dossiers.models import Application, Document
-from offices.services import user_invitation_email
+from offices.services import user_invitation_email, user_language
 from stats.models import Action
 from stats.services import usage_record
 
@@ -69,6 +69,18 @@ def watch_from_unsubscribe_token(token: str) -> Watch | None:
         .filter(pk=data.get("w"), user_id=data.get("u"))
         .first()
     )
+
+
+def in_language(user) -> translation.override:
+    """Write to `user` in their language (their profile, else the portal's default): the text
+    of their notification rows and their e-mails. None (an office's inbox) gets the default."""
+    return translation.override(user_language(user))
+
+
+def text_for(user, build: Callable[[], str]) -> str:
+    """`build()` in `user`'s language: one notice told to several people, each in theirs."""
+    with in_language(user):
+        return str(build())
 
 
 def absolute_url(path: str) -> str:
@@ -255,9 +267,10 @@ def notifications_for_document(
     rows = []
     modes = email_modes(told)
     for user_id, entry in told.items():
-        text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
-        if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
-            text += " \u2014 your request is fulfilled"
+        with in_language(entry.user):
+            text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
+            if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
+                text += " \u2014 your request is fulfilled"
         mode = modes[user_id]
         if entry.request is None and entry.watch is not None and entry.watch.delivery:
             mode = entry.watch.delivery  # the watch's own choice overrides the settings
@@ -384,6 +397,7 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     notification = (
         Notification.objects.select_related(
             "user__office",
+            "user__invited_by",
             "application__office",
             "document",
             "package__worklist",
@@ -396,7 +410,12 @@ def notification_email_send(*, notification_id: int, token: uuid.UUID) -> bool:
     )
     if notification is None:
         return False
-    _email_for(notification).send()
+    reader = notification.user
+    if notification.kind == Notification.Kind.INVITATION and reader and not reader.language:
+        reader = reader.invited_by  # not signed in yet: the language of who invited them
+    with in_language(reader):
+        message = _email_for(notification)
+    message.send()
     _mark_sent([notification], token)
     return True
 
@@ -502,10 +521,12 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         "date": timezone.localdate(),
         "settings_url": absolute_url(reverse("notifications:settings")),
     }
-    subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
+    with in_language(user):
+        subject = render_to_string("notifications/email/digest_subject.txt", context)
+        body = render_to_string("notifications/email/digest_body.txt", context)
     EmailMessage(
-        subject=subject,
-        body=render_to_string("notifications/email/digest_body.txt", context),
+        subject=" ".join(subject.split()),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         connection=_mail_connection(),
@@ -533,7 +554,7 @@ def notification_for_invitation(*, user) -> Notification:
     notification = Notification.objects.create(
         user=user,
         kind=Notification.Kind.INVITATION,
-        text=f"Invitation to CASE Portal ({user.office.code})"[:300],
+        text=text_for(user, lambda: f"Invitation to CASE Portal ({user.office.code})")[:300],
         email=Notification.Email.IMMEDIATE,
         read_at=timezone.now(),
     )

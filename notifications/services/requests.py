@@ -2,6 +2,7 @@
 the other side through the outbox and counted as a usage event of the pair of offices."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from stats.models import Action
 from stats.services import usage_record
 
 from ..models import DocumentRequest, Notification, RequestJoin
-from .outbox import REPORT_CATEGORIES, _enqueue_immediate, email_modes, number_display
+from .outbox import REPORT_CATEGORIES, _enqueue_immediate, email_modes, number_display, text_for
 
 S = DocumentRequest.State
 W = DocumentRequest.Wanted
@@ -66,15 +67,18 @@ def _request_notice(req: DocumentRequest, text: str, **recipient) -> Notificatio
     return Notification(application=req.application, request=req, text=text[:300], **recipient)
 
 
-def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -> list:
-    """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail."""
+def _notify_provider(
+    req: DocumentRequest, text: Callable[[], str], *, exclude_user_id=None
+) -> list:
+    """The asked office's request contacts: in-app and e-mail, its inbox address by e-mail.
+    `text()` is called in each recipient's language."""
     office = req.provider_office
     emailed, in_app = office_request_recipients(office)
     modes = email_modes(u.pk for u in emailed)
     rows = [
         _request_notice(
             req,
-            text,
+            text_for(user, text),
             kind=Notification.Kind.REQUEST_RECEIVED,
             user=user,
             email=modes.get(user.pk, Notification.Email.NONE),
@@ -86,7 +90,7 @@ def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -
         rows.append(
             _request_notice(
                 req,
-                text,
+                text_for(None, text),
                 kind=Notification.Kind.REQUEST_RECEIVED,
                 email_to=office.request_inbox,
                 email=Notification.Email.IMMEDIATE,
@@ -98,23 +102,27 @@ def _notify_provider(req: DocumentRequest, text: str, *, exclude_user_id=None) -
     return rows
 
 
-def _notify_requesters(req: DocumentRequest) -> list:
+def _requester_text(req: DocumentRequest) -> str:
     text = f"{_own_prefix(req)}request for {request_number(req)} ({req.provider_office.code}): "
     text += req.state_label
     if req.state == S.DECLINED:
         text += f" \u2014 {req.decline_reason}"
-    user_ids = list(req.joins.filter(user__is_active=True).values_list("user_id", flat=True))
-    modes = email_modes(user_ids)
+    return text
+
+
+def _notify_requesters(req: DocumentRequest) -> list:
+    joins = list(req.joins.filter(user__is_active=True).select_related("user"))
+    modes = email_modes(join.user_id for join in joins)
     rows = Notification.objects.bulk_create(
         [
             _request_notice(
                 req,
-                text,
+                text_for(join.user, lambda: _requester_text(req)),
                 kind=Notification.Kind.REQUEST_UPDATED,
-                user_id=user_id,
-                email=modes[user_id],
+                user_id=join.user_id,
+                email=modes[join.user_id],
             )
-            for user_id in user_ids
+            for join in joins
         ]
     )
     _enqueue_immediate(rows)
@@ -234,7 +242,7 @@ def request_make(
         return req, "already"
     if outcome == "created":
         note = f": \u201c{message.strip()}\u201d" if message.strip() else ""
-        _notify_provider(req, (request_summary(req) + note)[:300])
+        _notify_provider(req, lambda: (request_summary(req) + note)[:300])
     return req, outcome
 
 
@@ -403,7 +411,9 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
         _notify_requesters(req)
         _notify_provider(
             req,
-            f"Expired after {request_expiry_days()} days without an answer: "
-            + request_summary(req),
+            lambda req=req: (
+                f"Expired after {request_expiry_days()} days without an answer: "
+                + request_summary(req)
+            ),
         )
     return len(reqs)

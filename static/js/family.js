@@ -14,7 +14,7 @@ document.addEventListener("click", async (event) => {
     field.remove();
   }
   const label = button.textContent;
-  button.textContent = "Copied";
+  button.textContent = gettext("Copied");
   button.dataset.copied = text;
   setTimeout(() => { button.textContent = label; }, 1500);
 });

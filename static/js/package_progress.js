@@ -15,8 +15,9 @@
     if (bar) { bar.value = data.percent; bar.textContent = data.percent + " %"; }
     var text = part(row, "progress-text");
     if (text) {
-      text.textContent = data.percent + " % — " + data.done + " of " + data.total +
-        " document" + (data.total === 1 ? "" : "s");
+      text.textContent = data.percent + " % — " + interpolate(
+        ngettext("%(done)s of %(total)s document", "%(done)s of %(total)s documents", data.total),
+        data, true);
     }
     var pill = part(row, "state");
     if (pill) {

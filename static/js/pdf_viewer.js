@@ -22,6 +22,8 @@ const state = {
 
 const $ = (sel) => root.querySelector(sel);
 const status = (text) => { $(".pdf-status").textContent = text; };
+// Strings come from the page language's JavaScript catalogue (base.html loads it first).
+const pageCount = (n) => interpolate(ngettext("%s page", "%s pages", n), [n]);
 
 function scaleFor(n) {
   const size = state.sizes[n - 1] || state.sizes[0];
@@ -152,7 +154,7 @@ function thumbnails() {
     b.type = "button";
     b.className = "pdf-thumb";
     b.dataset.page = String(n);
-    b.setAttribute("aria-label", `Go to page ${n}`);
+    b.setAttribute("aria-label", interpolate(gettext("Go to page %s"), [n]));
     b.append(Object.assign(document.createElement("span"), { textContent: String(n) }));
     b.addEventListener("click", () => goTo(n));
     bar.append(b);
@@ -166,7 +168,7 @@ async function find(query) {
   state.query = query;
   state.matches = [];
   state.match = -1;
-  if (!query) { highlight(); status(`${state.doc.numPages} pages`); return; }
+  if (!query) { highlight(); status(pageCount(state.doc.numPages)); return; }
   for (let n = 1; n <= state.doc.numPages; n++) {
     if (!state.texts.has(n)) {
       const page = await state.doc.getPage(n);
@@ -176,7 +178,7 @@ async function find(query) {
       if ((item.str || "").toLowerCase().includes(query)) state.matches.push({ page: n, item: i });
     });
   }
-  if (!state.matches.length) { status(`“${query}” is not in this report.`); highlight(); return; }
+  if (!state.matches.length) { status(interpolate(gettext("“%s” is not in this report."), [query])); highlight(); return; }
   step(1);
 }
 
@@ -185,7 +187,8 @@ function step(direction) {
   const count = state.matches.length;
   state.match = (state.match + direction + count) % count;
   const m = state.matches[state.match];
-  status(`Match ${state.match + 1} of ${count} (page ${m.page})`);
+  status(interpolate(gettext("Match %(match)s of %(count)s (page %(page)s)"),
+    { match: state.match + 1, count, page: m.page }, true));
   goTo(m.page);
   highlight();
 }
@@ -223,7 +226,8 @@ async function print() {
     box.setAttribute("aria-hidden", "true");
     document.body.append(box);
     for (let n = 1; n <= state.doc.numPages; n++) {
-      status(`Preparing page ${n} of ${state.doc.numPages} for printing…`);
+      status(interpolate(gettext("Preparing page %(page)s of %(pages)s for printing…"),
+        { page: n, pages: state.doc.numPages }, true));
       const page = await state.doc.getPage(n);
       const viewport = page.getViewport({ scale: PRINT_SCALE });
       const canvas = document.createElement("canvas");
@@ -238,7 +242,8 @@ async function print() {
   }
   document.documentElement.classList.add("pdf-printing");
   root.dataset.printReady = String(state.doc.numPages);
-  status(`${state.doc.numPages} pages ready to print`);
+  status(interpolate(ngettext("%s page ready to print", "%s pages ready to print",
+    state.doc.numPages), [state.doc.numPages]));
   button.disabled = false;
   window.print();
 }
@@ -328,7 +333,7 @@ async function start() {
     slot.className = "pdf-page";
     slot.dataset.page = String(n);
     slot.setAttribute("role", "region");
-    slot.setAttribute("aria-label", `Page ${n} of ${state.doc.numPages}`);
+    slot.setAttribute("aria-label", interpolate(gettext("Page %(page)s of %(pages)s"), { page: n, pages: state.doc.numPages }, true));
     pages.append(slot);
     state.slots.push(slot);
   }
@@ -338,13 +343,13 @@ async function start() {
   controls();
   thumbnails();
   layout();
-  status(`${state.doc.numPages} page${state.doc.numPages === 1 ? "" : "s"}`);
+  status(pageCount(state.doc.numPages));
   root.dataset.rendered = "true";
 }
 
 if (root) {
   start().catch((error) => {
-    status("This report could not be shown here; use Download to read it.");
+    status(gettext("This report could not be shown here; use Download to read it."));
     root.dataset.rendered = "failed";
     console.warn("pdf.js", error);
   });

@@ -19,3 +19,23 @@ def open_menu(page) -> None:
 def logout(page) -> None:
     open_menu(page)
     page.get_by_role("button", name="Log out").click()
+
+
+def browser_page(browser, live_server, **options):
+    """A fresh browser context's page (a generator for fixtures); `options` go to the context
+    (e.g. locale="fr-CA" for a browser that asks for French)."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 860},
+        accept_downloads=True,
+        **options,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    # CSP violations and script errors are console errors: a page that logs one is broken.
+    assert not errors, errors

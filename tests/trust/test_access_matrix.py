@@ -125,6 +125,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # The first-visit page (issue 18.15): every signed-in person, for their own role.
     "offices:welcome": portal(EVERYONE),
     "healthz": portal(expect("ok")),
+    # The language switch and the JavaScript strings serve everyone, the login page included.
+    "set_language": portal(expect("405"), expect("ok")),
+    "javascript-catalog": portal(expect("ok")),
     "signup-closed": portal(expect("404"), expect("404")),
     # Signed in but not staff: 403, not a loop between the two logins (issue 18.12).
     "admin-login": portal(expect("403", anon="login", operator="ok")),
