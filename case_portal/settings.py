@@ -90,6 +90,9 @@ MIDDLEWARE = [
     # Outside sessions: the session save in a response is a write it must see.
     "case_portal.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: the language of anonymous visitors (cookie, then
+    # the browser's Accept-Language); a signed-in person's own choice wins below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,7 +218,14 @@ MFA_TOTP_ISSUER = "CASE Portal"
 # MFA is required for office admins and operators everywhere but the demo.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
 
+# Interface languages. Adding one is a catalogue under locale/ and one line here (README).
+# English is en-gb: British date formats (dd/mm/yyyy input), and any en-* browser lands on it.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("fr", "Français"),  # names in their own language: the switch shows them as they are
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
