@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from offices.models import Office
 
@@ -125,7 +126,9 @@ def application_upsert(
     if created:
         app = Application(key=parsed.key, office=office, family=Family.objects.create())
     elif app.office_id != office.pk:
-        raise ValidationError({"number": f"{parsed.display} belongs to another office."})
+        raise ValidationError(
+            {"number": _("%(number)s belongs to another office.") % {"number": parsed.display}}
+        )
     app.display = parsed.display
     app.is_pct = parsed.office == "WO"
     app.filing_date = filing_date or app.filing_date
@@ -250,16 +253,20 @@ def _date_in(value, field: str) -> dt.date | None:
     try:
         return date_parse(value)
     except ValueError as exc:
-        raise ValidationError({field: f"{value!r} is not a date; use YYYY-MM-DD."}) from exc
+        raise ValidationError(
+            {field: _("‘%(value)s’ is not a date; use YYYY-MM-DD.") % {"value": value}}
+        ) from exc
 
 
 def _text_in(value, field: str, *, max_length: int = 2000) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError({field: "Must be text."})
+        raise ValidationError({field: _("Must be text.")})
     if len(value) > max_length:
-        raise ValidationError({field: f"At most {max_length} characters."})
+        raise ValidationError(
+            {field: _("At most %(max_length)s characters.") % {"max_length": max_length}}
+        )
     return value.strip()
 
 
@@ -278,7 +285,7 @@ def application_in_parse(data, *, office: Office) -> dict:
     command accept exactly the same documents. Raises ValidationError with field errors.
     """
     if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": "Each application must be a JSON object."})
+        raise ValidationError({"non_field_errors": _("Each application must be a JSON object.")})
     errors: dict[str, list[str]] = {}
     # NUL is never text a person means, and PostgreSQL refuses it (a 500): a field error.
     for name, value in data.items():
@@ -368,10 +375,13 @@ def application_bulk_upsert(*, office: Office, items, user=None, progress=None) 
     """All-or-nothing per item: each application commits in its own savepoint, so one bad item
     never undoes the others. Returns one result per item, in order."""
     if not isinstance(items, list):
-        raise ValidationError({"applications": "A list of applications."})
+        raise ValidationError({"applications": _("A list of applications.")})
     if len(items) > APPLICATION_BULK_MAX:
         raise ValidationError(
-            {"applications": f"At most {APPLICATION_BULK_MAX} applications per call."}
+            {
+                "applications": _("At most %(maximum)s applications per call.")
+                % {"maximum": APPLICATION_BULK_MAX}
+            }
         )
     results = []
     for index, item in enumerate(items):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from offices.models import Office
 
@@ -236,7 +237,7 @@ def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = Non
     moves examination dates instead of reporting duplicates."""
     order = order or worklist.office.worklist_date_order
     if order not in DATE_ORDERS:
-        raise ValidationError({"date_order": "Choose day-first, month-first or ask."})
+        raise ValidationError({"date_order": _("Choose day-first, month-first or ask.")})
     # Lock the worklist: two submissions at once would both pass the duplicate check.
     worklist = Worklist.objects.select_for_update().get(pk=worklist.pk)
     parsed = lines_parse(text=text, office=worklist.office, order=order)
@@ -332,7 +333,7 @@ def worklist_entry_request(*, worklist: Worklist, entry_id: int, user) -> tuple[
     if entry is None:
         raise Http404("No such entry.")
     if not _requesters:
-        raise ValidationError("Requesting documents is not available.")
+        raise ValidationError(_("Requesting documents is not available."))
     office = worklist.office
     targets = (
         Application.objects.visible_to(selectors.OfficeViewer(office))
