@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from case_portal.jobs import enqueue_on_commit
 from dossiers import numbers
@@ -145,14 +147,24 @@ def document_event_text(
     """One line about a document, naming the reader's own application first when it is
     another one: "For your AU 2014351899: CA 2,827,121 search report added, 2026-11-30"."""
     app = document.application
-    prefix = f"For your {number_display(own)}: " if own is not None and own.pk != app.pk else ""
-    what = f"{number_display(app)} {document.get_category_display().lower()}"
-    if kind == Notification.Kind.DOCUMENT_WITHDRAWN:
-        reason = f" because {document.withdrawn_reason}" if document.withdrawn_reason else ""
-        return f"{prefix}{what} of {document.date:%Y-%m-%d} withdrawn{reason}"
-    if kind == Notification.Kind.DOCUMENT_CORRECTED:
-        return f"{prefix}{what} corrected: {change}"
-    return f"{prefix}{what} added, {document.date:%Y-%m-%d}"
+    words = {
+        "number": number_display(app),
+        "category": document.get_category_display().lower(),
+        "date": f"{document.date:%Y-%m-%d}",
+        "reason": document.withdrawn_reason,
+        "change": change,
+    }
+    if kind == Notification.Kind.DOCUMENT_WITHDRAWN and document.withdrawn_reason:
+        text = _("%(number)s %(category)s of %(date)s withdrawn because %(reason)s") % words
+    elif kind == Notification.Kind.DOCUMENT_WITHDRAWN:
+        text = _("%(number)s %(category)s of %(date)s withdrawn") % words
+    elif kind == Notification.Kind.DOCUMENT_CORRECTED:
+        text = _("%(number)s %(category)s corrected: %(change)s") % words
+    else:
+        text = _("%(number)s %(category)s added, %(date)s") % words
+    if own is not None and own.pk != app.pk:
+        text = _("For your %(own)s: %(text)s") % {"own": number_display(own), "text": text}
+    return text
 
 
 @dataclass
@@ -224,7 +236,7 @@ def notifications_for_document(
     for user_id, entry in told.items():
         text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
         if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
-            text += " \u2014 your request is fulfilled"
+            text += " \u2014 " + _("your request is fulfilled")
         digest = (
             entry.request is None
             and entry.watch is not None
@@ -485,20 +497,30 @@ def notification_for_package(*, package, user, automatic: bool) -> Notification 
     the build (just-in-time packages are made by beat, days before the examination)."""
     if user is None or not user.is_active:
         return None
-    worklist = package.worklist
-    when = (
-        f" for the examinations of {package.for_examination_date:%Y-%m-%d}"
-        if package.for_examination_date
-        else ""
-    )
+    words = {
+        "worklist": package.worklist.name,
+        "date": f"{package.for_examination_date:%Y-%m-%d}" if package.for_examination_date else "",
+        "count": package.done,
+    }
+    if package.for_examination_date:
+        text = ngettext(
+            "The package of worklist “%(worklist)s” for the examinations of %(date)s is ready: "
+            "%(count)s document.",
+            "The package of worklist “%(worklist)s” for the examinations of %(date)s is ready: "
+            "%(count)s documents.",
+            package.done,
+        )
+    else:
+        text = ngettext(
+            "The package of worklist “%(worklist)s” is ready: %(count)s document.",
+            "The package of worklist “%(worklist)s” is ready: %(count)s documents.",
+            package.done,
+        )
     notification = Notification.objects.create(
         user=user,
         kind=Notification.Kind.PACKAGE_READY,
         package=package,
-        text=(
-            f"The package of worklist \u201c{worklist.name}\u201d{when} is ready: "
-            f"{package.done} document{'s' if package.done != 1 else ''}."
-        )[:300],
+        text=(text % words)[:300],
         email=Notification.Email.IMMEDIATE if automatic else Notification.Email.NONE,
     )
     _enqueue_immediate([notification])
@@ -515,7 +537,7 @@ def notification_for_invitation(*, user) -> Notification:
     notification = Notification.objects.create(
         user=user,
         kind=Notification.Kind.INVITATION,
-        text=f"Invitation to CASE Portal ({user.office.code})"[:300],
+        text=(_("Invitation to CASE Portal (%(office)s)") % {"office": user.office.code})[:300],
         email=Notification.Email.IMMEDIATE,
         read_at=timezone.now(),
     )
