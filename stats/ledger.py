@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 from django.db import connections, router, transaction
 from django.db.models import Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
@@ -67,8 +69,8 @@ class Period:
     @property
     def label(self) -> str:
         if self.first == self.last:
-            return f"{self.first:%B %Y}"
-        return f"{self.first:%B %Y} – {self.last:%B %Y}"
+            return date_format(self.first, "F Y")  # month names in the reader's language
+        return f"{date_format(self.first, 'F Y')} – {date_format(self.last, 'F Y')}"
 
     @property
     def slug(self) -> str:
@@ -195,12 +197,12 @@ def usage_sums(
 
 # Kinds of active users: (key, label, actions or None for "any use of the portal").
 ACTIVE_KINDS = [
-    ("active_users", "Active users", None),
-    ("active_login", "Active users who logged in", (Action.LOGIN,)),
-    ("active_search", "Active users who searched", (Action.SEARCH,)),
+    ("active_users", gettext_lazy("Active users"), None),
+    ("active_login", gettext_lazy("Active users who logged in"), (Action.LOGIN,)),
+    ("active_search", gettext_lazy("Active users who searched"), (Action.SEARCH,)),
     (
         "active_retrieve",
-        "Active users who retrieved documents",
+        gettext_lazy("Active users who retrieved documents"),
         (Action.FAMILY_VIEW, Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD),
     ),
 ]

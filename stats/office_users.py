@@ -8,6 +8,7 @@ at most some hundreds of accounts.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Sum
+from django.utils.translation import gettext, gettext_lazy
 
 from offices.models import Office, User
 
@@ -15,14 +16,14 @@ from .models import Action, UsageEvent
 from .selectors import Period
 
 USER_COLUMNS = [
-    ("logins", "Log-ins"),
-    ("searches", "Searches"),
-    ("numbers_searched", "Numbers looked up"),
-    ("family_views", "Family views"),
-    ("document_views", "Document views"),
-    ("downloads", "Downloads"),
-    ("uploads", "Uploads"),
-    ("requests_made", "Requests asked"),
+    ("logins", gettext_lazy("Log-ins")),
+    ("searches", gettext_lazy("Searches")),
+    ("numbers_searched", gettext_lazy("Numbers looked up")),
+    ("family_views", gettext_lazy("Family views")),
+    ("document_views", gettext_lazy("Document views")),
+    ("downloads", gettext_lazy("Downloads")),
+    ("uploads", gettext_lazy("Uploads")),
+    ("requests_made", gettext_lazy("Requests asked")),
 ]
 _ACTIONS = {
     Action.LOGIN: "logins",
@@ -53,8 +54,8 @@ class UserLine:
     @property
     def status(self) -> str:
         if not self.user.is_active:
-            return "Account disabled"
-        return "Inactive in this period" if self.inactive else "Active"
+            return gettext("Account disabled")
+        return gettext("Inactive in this period") if self.inactive else gettext("Active")
 
 
 def office_users_get(*, office: Office, period: Period) -> list[UserLine]:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
@@ -26,11 +27,11 @@ REQUEST_ACTIONS = {
     Action.REQUEST_EXPIRED: "expired",
 }
 REQUEST_COLUMNS = [
-    ("asked", "Asked"),
-    ("fulfilled", "Fulfilled"),
-    ("declined", "Declined"),
-    ("expired", "Expired"),
-    ("median_days", "Median days to fulfil"),
+    ("asked", gettext_lazy("Asked")),
+    ("fulfilled", gettext_lazy("Fulfilled")),
+    ("declined", gettext_lazy("Declined")),
+    ("expired", gettext_lazy("Expired")),
+    ("median_days", gettext_lazy("Median days to fulfil")),
 ]
 
 
