@@ -222,9 +222,9 @@ class ApplicationForm(forms.Form):
             numbered = ("office", "number", "filing_date", "priorities", "publications", "pct")
             self.numbers = application_numbers_read(**{k: self.kwargs[k] for k in numbered})
             unknown = [
-                f"{parsed.display}: {parsed.office} is not an office code (WIPO ST.3), "
-                "e.g. US, EP, GB, JP."
-                for _, parsed in self.numbers.priorities
+                _("%(number)s: %(office)s is not an office code (WIPO ST.3), e.g. US, EP, GB, JP.")
+                % {"number": parsed.display, "office": parsed.office}
+                for _number, parsed in self.numbers.priorities
                 if parsed.office not in OFFICE_CODES
             ]
             if unknown:
