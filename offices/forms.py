@@ -71,7 +71,7 @@ class RequestContactsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy(
             "Nobody ticked and no inbox: every clerk and admin of the office is e-mailed. "
-            "Clerks and admins always see requests and the count on \u201cRequests\u201d."
+            "Clerks and admins always see requests and the count on “Requests”."
         ),
     )
 
