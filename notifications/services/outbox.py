@@ -6,6 +6,7 @@ worker killed) is found again by outbox_sweep.
 """
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,6 +71,15 @@ def watch_from_unsubscribe_token(token: str) -> Watch | None:
         .filter(pk=data.get("w"), user_id=data.get("u"))
         .first()
     )
+
+
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def one_line(text: str) -> str:
+    """A subject on one line: template line breaks and indents collapse, but the no-break
+    spaces of French typography ("Lot prêt\u00a0:") stay."""
+    return _LAYOUT_SPACE.sub(" ", text).strip()
 
 
 def absolute_url(path: str) -> str:
@@ -347,7 +357,7 @@ def _email_for(notification: Notification) -> EmailMessage:
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
+    subject = one_line(render_to_string("notifications/email/subject.txt", context))
     body = render_to_string("notifications/email/body.txt", context)
     return EmailMessage(
         subject=subject,
@@ -466,7 +476,7 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         for n in rows
     ]
     context = {"user": user, "items": items, "date": timezone.localdate()}
-    subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
+    subject = one_line(render_to_string("notifications/email/digest_subject.txt", context))
     EmailMessage(
         subject=subject,
         body=render_to_string("notifications/email/digest_body.txt", context),
