@@ -313,12 +313,18 @@ def request_new(request):
             messages.success(
                 request,
                 {
-                    "created": f"{req.get_category_display()} of {shown} requested from "
-                    f"{req.provider_office.name}.",
-                    "joined": f"Your office had already asked for {shown}; you joined that "
-                    "request and will be told when it changes.",
-                    "already": f"You had already asked for {shown}.",
-                }[outcome],
+                    "created": _("%(what)s of %(number)s requested from %(office)s."),
+                    "joined": _(
+                        "Your office had already asked for %(number)s; you joined that "
+                        "request and will be told when it changes."
+                    ),
+                    "already": _("You had already asked for %(number)s."),
+                }[outcome]
+                % {
+                    "what": req.get_category_display(),
+                    "number": shown,
+                    "office": req.provider_office.name,
+                },
             )
             return redirect("notifications:request-detail", request_id=req.pk)
     existing = (

@@ -197,7 +197,7 @@ def pdf_sanitise(fileobj) -> tuple[object, list[str]]:
     return out, sorted(removed)
 
 
-STORAGE_UNAVAILABLE = (
+STORAGE_UNAVAILABLE = gettext_lazy(
     "The portal could not store the file (storage full or unavailable); nothing was saved. "
     "Try again later."
 )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from case_portal import jobs
 from offices.models import Office
@@ -171,10 +172,10 @@ def package_plan(*, package: Package) -> list[ApplicationPlan]:
         others = [m for m in members if m.office_id != office.pk]
         hidden = [m for m in others if m.pk not in visible_ids]
         if not others:
-            plan.unavailable.append("No application of another office is in this family.")
+            plan.unavailable.append(_("No application of another office is in this family."))
         elif len(hidden) == len(others):
             plan.unavailable.append(
-                "The other offices' applications in this family are not published yet."
+                _("The other offices' applications in this family are not published yet.")
             )
         elif hidden:
             plan.unavailable.append(

@@ -99,7 +99,7 @@ def family_documents_zip(request, family_id: int):
         family_downloads.family_zip_stream(
             user=request.user,
             documents=docs,
-            heading=f"Documents of the family of {focus.display}",
+            heading=_("Documents of the family of %(number)s") % {"number": focus.display},
             title=page.summary.title,
         ),
         content_type="application/zip",
@@ -119,7 +119,7 @@ def family_documents_pdf(request, family_id: int):
         pdf = family_downloads.family_pdf_merge(
             user=request.user,
             documents=docs,
-            heading=f"Reports of the family of {focus.display}",
+            heading=_("Reports of the family of %(number)s") % {"number": focus.display},
             title=page.summary.title,
         )
     except family_downloads.TooLarge as exc:

@@ -171,7 +171,15 @@ def document_upload(request, application_id: int):
                 failed.append((upload.name, exc.messages))
             except IntegrityError:
                 # A concurrent upload of the same file won the race on the unique constraint.
-                failed.append((upload.name, [f"This file was already uploaded for {app.display}."]))
+                failed.append(
+                    (
+                        upload.name,
+                        [
+                            _("This file was already uploaded for %(number)s.")
+                            % {"number": app.display}
+                        ],
+                    )
+                )
             except documents.StorageUnavailable as exc:
                 failed.append((upload.name, [str(exc)]))
             else:
@@ -220,7 +228,7 @@ def document_edit(request, document_id: int):
             form,
             documents.document_correct,
             document=doc,
-            done="Document details corrected.",
+            done=_("Document details corrected."),
             **form.cleaned_data,
         )
         if done:

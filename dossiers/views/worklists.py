@@ -288,5 +288,5 @@ def package_download(request, package_id: int):
         package.file,
         filename=f"package-{package.pk}_{package.office.code}_{built:%Y-%m-%d}.zip",
         content_type="application/zip",
-        missing="The package file is missing; build it again.",
+        missing=_("The package file is missing; build it again."),
     )
