@@ -9,6 +9,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from dossiers import numbers
+from dossiers.data import code_meaning
 from dossiers.forms import ProvideListForm
 from dossiers.services import packages, worklists
 from notifications.models import Notification
@@ -100,3 +101,11 @@ def test_the_statistics_pdf_headings_are_in_french_under_french(office):
     assert "Portail CASE · statistiques d’utilisation" in french
     assert "Chiffres mensuels" in french and "mars 2026" in french
     assert "Monthly figures" not in french
+
+
+def test_office_document_codes_read_in_french_and_fall_back_to_english():
+    assert code_meaning("EP", "EESR") == "Extended European search report"
+    with translation.override("fr"):
+        assert code_meaning("EP", "EESR") == "Rapport de recherche européenne élargi"
+        assert code_meaning("US", "isr") == "Rapport de recherche internationale"  # PCT code
+        assert code_meaning("US", "NOPE") == ""
