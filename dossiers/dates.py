@@ -3,16 +3,19 @@
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 YEAR_FIRST = "ymd"
 DAY_FIRST = "dmy"
 MONTH_FIRST = "mdy"
 DATE_ORDERS = {
-    DAY_FIRST: "Day first: 01/12/2026 is 1 December 2026",
-    MONTH_FIRST: "Month first: 12/01/2026 is 1 December 2026",
+    DAY_FIRST: gettext_lazy("Day first: 01/12/2026 is 1 December 2026"),
+    MONTH_FIRST: gettext_lazy("Month first: 12/01/2026 is 1 December 2026"),
 }
 _YEAR_FIRST_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _YEAR_LAST_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_EXAMPLE = {YEAR_FIRST: "2026-12-01", DAY_FIRST: "2026-12-01 or 01/12/2026"}
+_EXAMPLE = {YEAR_FIRST: "2026-12-01", DAY_FIRST: gettext_lazy("2026-12-01 or 01/12/2026")}
 
 
 def date_parse(text: str, *, order: str = YEAR_FIRST) -> dt.date:
@@ -26,12 +29,19 @@ def date_parse(text: str, *, order: str = YEAR_FIRST) -> dt.date:
         m = _YEAR_LAST_RE.fullmatch(text) if order != YEAR_FIRST else None
         if not m:
             example = _EXAMPLE.get(order, _EXAMPLE[DAY_FIRST])
-            raise ValueError(f"‘{text}’ is not a date like {example}")
+            raise ValueError(
+                _("‘%(text)s’ is not a date like %(example)s") % {"text": text, "example": example}
+            )
         a, b, year = (int(g) for g in m.groups())
         day, month = (a, b) if order == DAY_FIRST else (b, a)
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        read = {DAY_FIRST: " (read day-first", MONTH_FIRST: " (read month-first"}.get(order)
-        detail = f"{read}: {exc})" if read else f" ({exc})"
-        raise ValueError(f"‘{text}’ is not a valid date{detail}") from exc
+        # exc is Python's own words ("day is out of range for month"), not translated
+        if order == DAY_FIRST:
+            why = _("‘%(text)s’ is not a valid date (read day-first: %(error)s)")
+        elif order == MONTH_FIRST:
+            why = _("‘%(text)s’ is not a valid date (read month-first: %(error)s)")
+        else:
+            why = _("‘%(text)s’ is not a valid date (%(error)s)")
+        raise ValueError(why % {"text": text, "error": exc}) from exc

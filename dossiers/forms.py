@@ -6,6 +6,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from case_portal.forms import TextBoxField, form_errors_apply
 
@@ -52,9 +54,11 @@ def date_error(text: str) -> str:
             except ValueError:
                 continue
         if readings:
-            spelled = " or ".join(dict.fromkeys(readings))
-            return f"‘{text}’ is in the wrong order: write the date as YYYY-MM-DD ({spelled})."
-    return f"‘{text}’ is not a date: write it as YYYY-MM-DD, e.g. 2012-10-05."
+            spelled = _(" or ").join(dict.fromkeys(readings))
+            return _(
+                "‘%(text)s’ is in the wrong order: write the date as YYYY-MM-DD (%(readings)s)."
+            ) % {"text": text, "readings": spelled}
+    return _("‘%(text)s’ is not a date: write it as YYYY-MM-DD, e.g. 2012-10-05.") % {"text": text}
 
 
 def number_partial(text: str) -> str:
@@ -63,16 +67,16 @@ def number_partial(text: str) -> str:
     text = (text or "").strip()
     for group in re.findall(r"\d+(?:,\d+)+", text):
         if any(len(part) != 3 for part in group.split(",")[1:]):
-            return (
-                f"‘{text}’ looks incomplete: after a comma come three digits "
+            return _(
+                "‘%(text)s’ looks incomplete: after a comma come three digits "
                 "(e.g. 2,123,456). Check the number."
-            )
+            ) % {"text": text}
     m = _PCT.match(re.sub(r"\s+", "", text))
     if m and (len(m.group(2)) not in (2, 4) or len(m.group(3)) < 5):
-        return (
-            f"‘{text}’ looks incomplete: a PCT number is PCT/, the office, the year and a serial "
+        return _(
+            "‘%(text)s’ looks incomplete: a PCT number is PCT/, the office, the year and a serial "
             "of 5 or 6 digits, e.g. PCT/GB2013/051234."
-        )
+        ) % {"text": text}
     return ""
 
 
@@ -111,32 +115,37 @@ class ApplicationForm(forms.Form):
 
     number = forms.CharField(
         max_length=100,
-        help_text="Any spelling, e.g. 2,123,456 or CA 2123456.",
+        help_text=gettext_lazy("Any spelling, e.g. 2,123,456 or CA 2123456."),
     )
     filing_date = IsoDateField(required=False)
     title = forms.CharField(required=False, max_length=2000)
     applicants = TextBoxField(
         rows=2,
-        help_text="One applicant per line.",
+        help_text=gettext_lazy("One applicant per line."),
     )
     status = forms.ChoiceField(choices=Application.Status.choices)
     published = forms.BooleanField(
-        required=False, help_text="Published applications are visible to other offices."
+        required=False,
+        help_text=gettext_lazy("Published applications are visible to other offices."),
     )
     examination_date = IsoDateField(required=False)
     priorities = TextBoxField(
         rows=3,
-        help_text="One per line: office, number, date — e.g. US 61/111,111 2012-10-05.",
+        help_text=gettext_lazy(
+            "One per line: office, number, date — e.g. US 61/111,111 2012-10-05."
+        ),
     )
     publications = TextBoxField(
         rows=2,
-        help_text="One per line: number and date — e.g. CA 2,123,456 A1 2014-04-10.",
+        help_text=gettext_lazy("One per line: number and date — e.g. CA 2,123,456 A1 2014-04-10."),
     )
     pct = forms.CharField(
-        label="PCT application",
+        label=gettext_lazy("PCT application"),
         required=False,
         max_length=100,
-        help_text="If this application entered the national phase from a PCT application.",
+        help_text=gettext_lazy(
+            "If this application entered the national phase from a PCT application."
+        ),
     )
 
     def __init__(self, *args, office, application: Application | None = None, **kwargs):
@@ -174,11 +183,13 @@ class ApplicationForm(forms.Form):
                 try:
                     when = date_parse(typed)
                 except ValueError:
-                    errors.append(f"Line {no}: {date_error(typed)}")
+                    errors.append(
+                        _("Line %(line)s: %(error)s") % {"line": no, "error": date_error(typed)}
+                    )
             number = " ".join(parts)
             why = number_partial(number)
             if why:
-                errors.append(f"Line {no}: {why}")
+                errors.append(_("Line %(line)s: %(error)s") % {"line": no, "error": why})
             items.append({"number": number, "date": when})
         if errors:
             raise ValidationError(errors)
@@ -211,9 +222,9 @@ class ApplicationForm(forms.Form):
             numbered = ("office", "number", "filing_date", "priorities", "publications", "pct")
             self.numbers = application_numbers_read(**{k: self.kwargs[k] for k in numbered})
             unknown = [
-                f"{parsed.display}: {parsed.office} is not an office code (WIPO ST.3), "
-                "e.g. US, EP, GB, JP."
-                for _, parsed in self.numbers.priorities
+                _("%(number)s: %(office)s is not an office code (WIPO ST.3), e.g. US, EP, GB, JP.")
+                % {"number": parsed.display, "office": parsed.office}
+                for _number, parsed in self.numbers.priorities
                 if parsed.office not in OFFICE_CODES
             ]
             if unknown:
@@ -282,29 +293,36 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
-            raise forms.ValidationError("Choose at least one PDF file.", code="required")
+            raise forms.ValidationError(_("Choose at least one PDF file."), code="required")
         return files
 
 
 class DocumentMetaForm(forms.Form):
     category = forms.ChoiceField(choices=Document.Category.choices)
     code = forms.CharField(
-        label="Office's document code", required=False, max_length=40, help_text="e.g. ISR, OA1"
+        label=gettext_lazy("Office's document code"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("e.g. ISR, OA1"),
     )
     date = IsoDateField()
-    language = LanguageField(initial="en", help_text="The report's language (ISO 639-1 code).")
+    language = LanguageField(
+        initial="en", help_text=gettext_lazy("The report's language (ISO 639-1 code).")
+    )
     direction = forms.ChoiceField(choices=Document.Direction.choices)
     before_filing_ok = forms.BooleanField(
-        label="Priority document dated before the filing date",
+        label=gettext_lazy("Priority document dated before the filing date"),
         required=False,
-        help_text="Tick only for a priority document: other documents cannot predate the filing.",
+        help_text=gettext_lazy(
+            "Tick only for a priority document: other documents cannot predate the filing."
+        ),
     )
 
 
 class DocumentUploadForm(DocumentMetaForm):
     files = MultipleFileField(
-        label="PDF file(s)",
-        help_text="One or several PDFs; each gets the details below.",
+        label=gettext_lazy("PDF file(s)"),
+        help_text=gettext_lazy("One or several PDFs; each gets the details below."),
     )
 
     field_order = ["files", "category", "code", "date", "language", "direction"]
@@ -319,33 +337,33 @@ class DocumentWithdrawForm(forms.Form):
         rows=2,
         required=True,
         max_length=300,
-        help_text="Kept in the history; other offices no longer see the document.",
+        help_text=gettext_lazy("Kept in the history; other offices no longer see the document."),
     )
 
 
 class CitationForm(forms.Form):
     cited_number = forms.CharField(
-        label="Cited patent document",
+        label=gettext_lazy("Cited patent document"),
         required=False,
         max_length=100,
-        help_text="Any spelling, e.g. US 8,131,731 B2 or EP-A-0 843 156.",
+        help_text=gettext_lazy("Any spelling, e.g. US 8,131,731 B2 or EP-A-0 843 156."),
     )
     npl_text = TextBoxField(
         rows=2,
-        label="…or non-patent literature",
+        label=gettext_lazy("…or non-patent literature"),
         max_length=2000,
     )
     category = forms.CharField(
         max_length=8,
-        help_text="X, Y, A, P, E, D, L, O, T — several as X,Y.",
+        help_text=gettext_lazy("X, Y, A, P, E, D, L, O, T — several as X,Y."),
     )
-    claims = forms.CharField(label="Claims concerned", required=False, max_length=100)
+    claims = forms.CharField(label=gettext_lazy("Claims concerned"), required=False, max_length=100)
 
     def clean(self):
         data = super().clean()
         if bool(data.get("cited_number", "").strip()) == bool(data.get("npl_text", "").strip()):
             raise forms.ValidationError(
-                "Give either a cited patent number or a non-patent literature text."
+                _("Give either a cited patent number or a non-patent literature text.")
             )
         return data
 
@@ -357,26 +375,26 @@ class ProvideListForm(forms.Form):
     """Filters and sort of the providing office's application list (GET; bad input is named
     on its field and the list still shows)."""
 
-    q = forms.CharField(label="Number", required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("Number"), required=False, max_length=100)
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Application.Status.choices]
+        required=False, choices=[("", gettext_lazy("Any status")), *Application.Status.choices]
     )
-    open_requests = forms.BooleanField(label="Has open requests", required=False)
-    no_reports = forms.BooleanField(label="Has no reports", required=False)
-    filed_from = IsoDateField(label="Filed from", required=False, help_text="")
-    filed_to = IsoDateField(label="Filed to", required=False, help_text="")
+    open_requests = forms.BooleanField(label=gettext_lazy("Has open requests"), required=False)
+    no_reports = forms.BooleanField(label=gettext_lazy("Has no reports"), required=False)
+    filed_from = IsoDateField(label=gettext_lazy("Filed from"), required=False, help_text="")
+    filed_to = IsoDateField(label=gettext_lazy("Filed to"), required=False, help_text="")
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
         required=False,
         choices=[
-            ("updated", "Recently changed"),
-            ("number", "Number"),
-            ("-number", "Number, descending"),
-            ("filed", "Filing date, oldest first"),
-            ("-filed", "Filing date, newest first"),
-            ("status", "Status"),
-            ("reports", "Fewest reports"),
-            ("-reports", "Most reports"),
+            ("updated", gettext_lazy("Recently changed")),
+            ("number", gettext_lazy("Number")),
+            ("-number", gettext_lazy("Number, descending")),
+            ("filed", gettext_lazy("Filing date, oldest first")),
+            ("-filed", gettext_lazy("Filing date, newest first")),
+            ("status", gettext_lazy("Status")),
+            ("reports", gettext_lazy("Fewest reports")),
+            ("-reports", gettext_lazy("Most reports")),
         ],
     )
 
@@ -384,5 +402,5 @@ class ProvideListForm(forms.Form):
         data = super().clean()
         start, end = data.get("filed_from"), data.get("filed_to")
         if start and end and start > end:
-            self.add_error("filed_to", "‘Filed to’ is before ‘Filed from’.")
+            self.add_error("filed_to", _("‘Filed to’ is before ‘Filed from’."))
         return data

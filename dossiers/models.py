@@ -55,12 +55,12 @@ class ApplicationQuerySet(models.QuerySet):
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        FILED = "filed", "Filed"
-        PUBLISHED = "published", "Published"
-        EXAMINATION_COMMENCED = "examination_commenced", "Examination commenced"
-        GRANTED = "granted", "Granted"
-        REFUSED = "refused", "Refused"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        FILED = "filed", _("Filed")
+        PUBLISHED = "published", _("Published")
+        EXAMINATION_COMMENCED = "examination_commenced", _("Examination commenced")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     office = models.ForeignKey(
         "offices.Office", on_delete=models.PROTECT, related_name="applications"
@@ -135,10 +135,10 @@ class LookupKey(models.Model):
     """Every number that leads to an application: its own, publications, priorities, PCT."""
 
     class Source(models.TextChoices):
-        APPLICATION = "application", "Application number"
-        PUBLICATION = "publication", "Publication number"
-        PRIORITY = "priority", "Priority number"
-        PCT = "pct", "PCT application number"
+        APPLICATION = "application", _("Application number")
+        PUBLICATION = "publication", _("Publication number")
+        PRIORITY = "priority", _("Priority number")
+        PCT = "pct", _("PCT application number")
 
     # Sources that connect applications into one extended family.
     LINKING = (Source.APPLICATION, Source.PRIORITY, Source.PCT)
@@ -205,8 +205,8 @@ class Document(models.Model):
         OTHER = "other", _("Other")
 
     class Direction(models.TextChoices):
-        OUTGOING = "outgoing", "Outgoing (issued by the office)"
-        INCOMING = "incoming", "Incoming (from the applicant)"
+        OUTGOING = "outgoing", _("Outgoing (issued by the office)")
+        INCOMING = "incoming", _("Incoming (from the applicant)")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -258,21 +258,21 @@ class Document(models.Model):
 
 class Citation(models.Model):
     class Category(models.TextChoices):
-        X = "X", "X — relevant alone"
-        Y = "Y", "Y — relevant combined"
-        A = "A", "A — background"
-        P = "P", "P — intermediate"
-        E = "E", "E — earlier, published later"
-        D = "D", "D — cited in the application"
-        L = "L", "L — other reasons"
+        X = "X", _("X — relevant alone")
+        Y = "Y", _("Y — relevant combined")
+        A = "A", _("A — background")
+        P = "P", _("P — intermediate")
+        E = "E", _("E — earlier, published later")
+        D = "D", _("D — cited in the application")
+        L = "L", _("L — other reasons")
         O = "O", "O — non-written disclosure"  # noqa: E741
-        T = "T", "T — theory or principle"
+        T = "T", _("T — theory or principle")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citations")
     cited_key = models.CharField(max_length=40, blank=True, db_index=True)
     cited_display = models.CharField(max_length=60, blank=True)
     npl_text = models.TextField("non-patent literature", blank=True)
-    category = models.CharField(max_length=8, help_text="X, Y, A… or a combination like X,Y")
+    category = models.CharField(max_length=8, help_text=_("X, Y, A… or a combination like X,Y"))
     claims = models.CharField("claims concerned", max_length=100, blank=True)
 
     class Meta:
@@ -340,10 +340,10 @@ class Package(BuildJob):
     """One ZIP of the foreign reports for a worklist (or a selection of its entries)."""
 
     class Trigger(models.TextChoices):
-        MANUAL = "manual", "Built on request"
-        JUST_IN_TIME = "just_in_time", "Built automatically before examination"
+        MANUAL = "manual", _("Built on request")
+        JUST_IN_TIME = "just_in_time", _("Built automatically before examination")
         # Entries added to a date after its package, or reports that arrived since.
-        TOP_UP = "top_up", "Top-up before examination"
+        TOP_UP = "top_up", _("Top-up before examination")
 
     worklist = models.ForeignKey(Worklist, on_delete=models.CASCADE, related_name="packages")
     # Copied from the worklist: every access check on a package is one indexed filter.

@@ -1,6 +1,8 @@
 """Validation only; resolving numbers and state rules live in selectors and services."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from case_portal.forms import TextBoxField
 from dossiers.forms import IsoDateField
@@ -16,23 +18,25 @@ def _date_field(label: str, help_text: str) -> IsoDateField:
 
 class WatchOptionsForm(forms.Form):
     scope = forms.ChoiceField(
-        label="Watch",
+        label=gettext_lazy("Watch"),
         choices=Watch.Scope.choices,
         initial=Watch.Scope.APPLICATION,
         widget=forms.RadioSelect,
     )
     categories = forms.MultipleChoiceField(
-        label="Document categories",
+        label=gettext_lazy("Document categories"),
         choices=Document.Category.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to hear about every category.",
+        help_text=gettext_lazy("Leave all unticked to hear about every category."),
     )
     direction = forms.ChoiceField(
-        label="Documents", choices=Watch.Direction.choices, initial=Watch.Direction.ALL
+        label=gettext_lazy("Documents"),
+        choices=Watch.Direction.choices,
+        initial=Watch.Direction.ALL,
     )
     delivery = forms.ChoiceField(
-        label="E-mail",
+        label=gettext_lazy("E-mail"),
         choices=Watch.Delivery.choices,
         initial=Watch.Delivery.SETTINGS,
         required=False,
@@ -52,9 +56,11 @@ class WatchOptionsForm(forms.Form):
 
 class WatchAddForm(WatchOptionsForm):
     number = forms.CharField(
-        label="Application, publication or priority number",
+        label=gettext_lazy("Application, publication or priority number"),
         max_length=100,
-        help_text="Any spelling, e.g. US 13/926,335, EP13844704 or PCT/US2013/064552.",
+        help_text=gettext_lazy(
+            "Any spelling, e.g. US 13/926,335, EP13844704 or PCT/US2013/064552."
+        ),
     )
 
     field_order = ["number", "scope", "categories", "direction", "delivery"]
@@ -80,35 +86,37 @@ class QuickWatchForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("application") and not data.get("family"):
-            raise forms.ValidationError("Choose an application or a family to watch.")
+            raise forms.ValidationError(_("Choose an application or a family to watch."))
         return data
 
 
 class RequestForm(forms.Form):
     category = forms.ChoiceField(
-        label="What you need",
+        label=gettext_lazy("What you need"),
         choices=DocumentRequest.Wanted.choices,
         initial=DocumentRequest.Wanted.ALL,
         required=False,
-        help_text="Ask for the latest office action even when older documents are shared.",
+        help_text=gettext_lazy(
+            "Ask for the latest office action even when older documents are shared."
+        ),
     )
     own_application = forms.TypedChoiceField(
-        label="For your application",
+        label=gettext_lazy("For your application"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="The application of your office under examination in this family.",
+        help_text=gettext_lazy("The application of your office under examination in this family."),
     )
     needed_by = _date_field(
         "Needed by", "Your examination date; filled in from your worklist when there is one."
     )
     message = TextBoxField(
         rows=4,
-        label="Message to the providing office (optional)",
+        label=gettext_lazy("Message to the providing office (optional)"),
         max_length=2000,
     )
     family_checked = forms.BooleanField(
-        label="I have looked at what the family already holds and still need this.",
+        label=gettext_lazy("I have looked at what the family already holds and still need this."),
         required=False,
     )
 
@@ -129,23 +137,27 @@ class RequestForm(forms.Form):
         if self.family_has_reports and not data.get("family_checked"):
             self.add_error(
                 "family_checked",
-                "The family already holds reports from other offices: look at them, then "
-                "confirm that you still need this request.",
+                _(
+                    "The family already holds reports from other offices: look at them, then "
+                    "confirm that you still need this request."
+                ),
             )
         return data
 
 
 class RequestByNumberForm(forms.Form):
     number = forms.CharField(
-        label="Application or publication number",
+        label=gettext_lazy("Application or publication number"),
         max_length=100,
-        help_text="Any spelling; a number the portal does not hold yet can be asked for too.",
+        help_text=gettext_lazy(
+            "Any spelling; a number the portal does not hold yet can be asked for too."
+        ),
     )
 
 
 class RequestChangeForm(forms.Form):
     state = forms.ChoiceField(
-        label="New state",
+        label=gettext_lazy("New state"),
         choices=[
             (DocumentRequest.State.ACKNOWLEDGED, "Accept"),
             (DocumentRequest.State.EXAMINATION_COMMENCED, "Examination commenced"),
@@ -157,7 +169,7 @@ class RequestChangeForm(forms.Form):
     )
     reason = TextBoxField(
         rows=3,
-        label="Reason for declining",
+        label=gettext_lazy("Reason for declining"),
         max_length=500,
-        help_text="Required when declining.",
+        help_text=gettext_lazy("Required when declining."),
     )

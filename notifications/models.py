@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document
 
@@ -41,19 +42,19 @@ class Watch(models.Model):
     """
 
     class Scope(models.TextChoices):
-        APPLICATION = "application", "This application only"
-        FAMILY = "family", "The whole family"
+        APPLICATION = "application", _("This application only")
+        FAMILY = "family", _("The whole family")
 
     class Direction(models.TextChoices):
-        ALL = "all", "Incoming and outgoing"
-        INCOMING = "incoming", "Incoming only"
-        OUTGOING = "outgoing", "Outgoing only"
+        ALL = "all", _("Incoming and outgoing")
+        INCOMING = "incoming", _("Incoming only")
+        OUTGOING = "outgoing", _("Outgoing only")
 
     class Delivery(models.TextChoices):
         # "" follows the person's settings; the other two override them for this watch.
-        SETTINGS = "", "As in my notification settings"
-        IMMEDIATE = "immediate", "An e-mail for each document"
-        DIGEST = "digest", "One daily digest e-mail"
+        SETTINGS = "", _("As in my notification settings")
+        IMMEDIATE = "immediate", _("An e-mail for each document")
+        DIGEST = "digest", _("One daily digest e-mail")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey(
@@ -105,20 +106,20 @@ class Notification(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DOCUMENT_ADDED = "document_added", "Document added"
-        DOCUMENT_WITHDRAWN = "document_withdrawn", "Document withdrawn"
-        REQUEST_UPDATED = "request_updated", "Request updated"
-        PACKAGE_READY = "package_ready", "Package ready"
-        INVITATION = "invitation", "Invitation"
-        REQUEST_RECEIVED = "request_received", "Request received"
-        DOCUMENT_CORRECTED = "document_corrected", "Document corrected"
-        PACKAGE_TOP_UP = "package_top_up", "Top-up package ready"
-        PACKAGE_CHANGED = "package_changed", "Packaged document withdrawn or corrected"
+        DOCUMENT_ADDED = "document_added", _("Document added")
+        DOCUMENT_WITHDRAWN = "document_withdrawn", _("Document withdrawn")
+        REQUEST_UPDATED = "request_updated", _("Request updated")
+        PACKAGE_READY = "package_ready", _("Package ready")
+        INVITATION = "invitation", _("Invitation")
+        REQUEST_RECEIVED = "request_received", _("Request received")
+        DOCUMENT_CORRECTED = "document_corrected", _("Document corrected")
+        PACKAGE_TOP_UP = "package_top_up", _("Top-up package ready")
+        PACKAGE_CHANGED = "package_changed", _("Packaged document withdrawn or corrected")
 
     class Email(models.TextChoices):
-        NONE = "none", "No e-mail"
-        IMMEDIATE = "immediate", "Immediate"
-        DIGEST = "digest", "Daily digest"
+        NONE = "none", _("No e-mail")
+        IMMEDIATE = "immediate", _("Immediate")
+        DIGEST = "digest", _("Daily digest")
 
     # Empty only for an e-mail to an office's request inbox (`email_to`): nobody's in-app list.
     user = models.ForeignKey(
@@ -186,19 +187,19 @@ class DocumentRequest(models.Model):
     the portal does not hold yet: `wanted_key`, attached when the office provides it)."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
+        OPEN = "open", _("Open")
         # "acknowledged" since the start; shown as accepted (with an expected date).
-        ACKNOWLEDGED = "acknowledged", "Accepted"
-        EXAMINATION_COMMENCED = "examination_commenced", "Examination commenced"
-        FULFILLED = "fulfilled", "Fulfilled"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
+        ACKNOWLEDGED = "acknowledged", _("Accepted")
+        EXAMINATION_COMMENCED = "examination_commenced", _("Examination commenced")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
 
     class Wanted(models.TextChoices):
-        ALL = "all", "All reports"
-        SEARCH_REPORT = "search_report", "Search report"
-        WRITTEN_OPINION = "written_opinion", "Written opinion"
-        OFFICE_ACTION = "office_action", "Latest office action"
+        ALL = "all", _("All reports")
+        SEARCH_REPORT = "search_report", _("Search report")
+        WRITTEN_OPINION = "written_opinion", _("Written opinion")
+        OFFICE_ACTION = "office_action", _("Latest office action")
 
     ACTIVE = (State.OPEN, State.ACKNOWLEDGED, State.EXAMINATION_COMMENCED)
     # Allowed manual moves by the providing office; fulfilment comes from an upload.
@@ -310,7 +311,10 @@ class DocumentRequest(models.Model):
         if self.state in (self.State.EXAMINATION_COMMENCED, self.State.ACKNOWLEDGED) and (
             self.expected_date
         ):
-            return f"{self.get_state_display()} — reports expected by {self.expected_date:%Y-%m-%d}"
+            return _("%(state)s — reports expected by %(date)s") % {
+                "state": self.get_state_display(),
+                "date": f"{self.expected_date:%Y-%m-%d}",
+            }
         return self.get_state_display()
 
     @property

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -101,8 +103,12 @@ def watch_list(request):
                 direction=data["direction"],
                 delivery=data["delivery"],
             )
-            verb = "You are now watching" if created else "Updated your watch on"
-            messages.success(request, f"{verb} {_describe(watch)}.")
+            done = (
+                _("You are now watching %(what)s.")
+                if created
+                else _("Updated your watch on %(what)s.")
+            )
+            messages.success(request, done % {"what": _describe(watch)})
             return redirect("notifications:watch-list")
     watches = selectors.watch_list_for_user(user=request.user)
     return render(
@@ -118,7 +124,7 @@ def watch_quick(request):
     form = QuickWatchForm(request.POST)
     fallback = "notifications:watch-list"
     if not form.is_valid():
-        messages.error(request, "Choose an application or a family to watch.")
+        messages.error(request, _("Choose an application or a family to watch."))
         return redirect(fallback)
     data = form.cleaned_data
     if data.get("application"):
@@ -148,8 +154,8 @@ def watch_quick(request):
     )
     messages.success(
         request,
-        f"You are now watching {_describe(watch)}. "
-        "Choose categories and e-mail on your watch list.",
+        _("You are now watching %(what)s. Choose categories and e-mail on your watch list.")
+        % {"what": _describe(watch)},
     )
     return redirect(_safe_next(request, data.get("next"), "/watch/"))
 
@@ -168,7 +174,7 @@ def watch_edit(request, watch_id: int):
     )
     if request.method == "POST" and form.is_valid():
         services.watch_save(user=request.user, application=watch.application, **form.cleaned_data)
-        messages.success(request, f"Updated your watch on {_describe(watch)}.")
+        messages.success(request, _("Updated your watch on %(what)s.") % {"what": _describe(watch)})
         return redirect("notifications:watch-list")
     return render(request, "notifications/watch_edit.html", {"form": form, "watch": watch})
 
@@ -178,7 +184,7 @@ def watch_delete(request, watch_id: int):
     watch = selectors.watch_get_for_user(user=request.user, watch_id=watch_id)
     label = _describe(watch)
     services.watch_delete(watch=watch)
-    messages.success(request, f"You no longer watch {label}.")
+    messages.success(request, _("You no longer watch %(label)s.") % {"label": label})
     return redirect(_safe_next(request, request.POST.get("next"), "/watch/"))
 
 
@@ -211,7 +217,15 @@ def notification_read(request, notification_id: int):
 @require_POST
 def notification_read_all(request):
     count = services.notifications_mark_all_read(user=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext(
+            "Marked %(count)s notification as read.",
+            "Marked %(count)s notifications as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:notification-list")
 
 
@@ -326,12 +340,18 @@ def request_new(request):
             messages.success(
                 request,
                 {
-                    "created": f"{req.get_category_display()} of {shown} requested from "
-                    f"{req.provider_office.name}.",
-                    "joined": f"Your office had already asked for {shown}; you joined that "
-                    "request and will be told when it changes.",
-                    "already": f"You had already asked for {shown}.",
-                }[outcome],
+                    "created": _("%(what)s of %(number)s requested from %(office)s."),
+                    "joined": _(
+                        "Your office had already asked for %(number)s; you joined that "
+                        "request and will be told when it changes."
+                    ),
+                    "already": _("You had already asked for %(number)s."),
+                }[outcome]
+                % {
+                    "what": req.get_category_display(),
+                    "number": shown,
+                    "office": req.provider_office.name,
+                },
             )
             return redirect("notifications:request-detail", request_id=req.pk)
     existing = (
@@ -370,7 +390,7 @@ def request_detail(request, request_id: int):
             except ValidationError as exc:
                 form_errors_apply(form, exc)
             else:
-                messages.success(request, "Request updated; the requesters have been notified.")
+                messages.success(request, _("Request updated; the requesters have been notified."))
                 return redirect("notifications:request-detail", request_id=req.pk)
     joins = req.joins.select_related("user")
     return render(

@@ -1,13 +1,15 @@
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.models import EmailAddress
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import ApiKey, Office, User
 from .services import LEAD_DAYS_MAX, LEAD_DAYS_MIN
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label=gettext_lazy("E-mail address"))
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     role = forms.ChoiceField(choices=User.Role.choices, initial=User.Role.EXAMINER)
@@ -19,7 +21,7 @@ class RoleForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text="What the key is for, e.g. 'docketing system'."
+        max_length=100, help_text=gettext_lazy("What the key is for, e.g. 'docketing system'.")
     )
     scopes = forms.MultipleChoiceField(
         choices=ApiKey.Scope.choices,
@@ -30,7 +32,7 @@ class ApiKeyForm(forms.Form):
 
 class AccessPolicyForm(forms.Form):
     shares_with_all = forms.TypedChoiceField(
-        label="Who may see our documents",
+        label=gettext_lazy("Who may see our documents"),
         choices=[("1", "Every participating office"), ("0", "Only the offices ticked below")],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
@@ -39,7 +41,7 @@ class AccessPolicyForm(forms.Form):
         queryset=Office.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Offices admitted",
+        label=gettext_lazy("Offices admitted"),
     )
 
     def __init__(self, *args, office: Office, **kwargs):
@@ -51,23 +53,27 @@ class AccessPolicyForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("shares_with_all") is False and not data.get("shares_with"):
-            self.add_error("shares_with", "Tick at least one office, or share with every office.")
+            self.add_error(
+                "shares_with", _("Tick at least one office, or share with every office.")
+            )
         return data
 
 
 class RequestContactsForm(forms.Form):
     request_inbox = forms.EmailField(
-        label="Request inbox address",
+        label=gettext_lazy("Request inbox address"),
         required=False,
-        help_text="A shared mailbox that receives every document request (optional).",
+        help_text=gettext_lazy("A shared mailbox that receives every document request (optional)."),
     )
     request_contacts = forms.ModelMultipleChoiceField(
-        label="People who receive requests by e-mail",
+        label=gettext_lazy("People who receive requests by e-mail"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Nobody ticked and no inbox: every clerk and admin of the office is e-mailed. "
-        "Clerks and admins always see requests and the count on \u201cRequests\u201d.",
+        help_text=gettext_lazy(
+            "Nobody ticked and no inbox: every clerk and admin of the office is e-mailed. "
+            "Clerks and admins always see requests and the count on “Requests”."
+        ),
     )
 
     def __init__(self, *args, office: Office, **kwargs):

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 st3_code = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter WIPO ST.3 code, e.g. CA.")
 
@@ -31,9 +32,9 @@ class Office(models.Model):
     code = models.CharField(max_length=2, unique=True, validators=[st3_code])
     name = models.CharField(max_length=200)
     accesses = models.BooleanField(
-        default=True, help_text="Its examiners read other offices' work."
+        default=True, help_text=_("Its examiners read other offices' work.")
     )
-    provides = models.BooleanField(default=True, help_text="It shares its own work.")
+    provides = models.BooleanField(default=True, help_text=_("It shares its own work."))
     contact_email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
     # Access policy: by default a providing office shares with every participant.
@@ -42,34 +43,34 @@ class Office(models.Model):
         "self", symmetrical=False, blank=True, related_name="admitted_by"
     )
     package_lead_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days before an examination date that packages are prepared."
+        default=14, help_text=_("Days before an examination date that packages are prepared.")
     )
     # Who hears of another office's document request (chosen by the office admin). Nobody
     # chosen and no inbox: every clerk and admin of the office.
     request_inbox = models.EmailField(
         "request inbox address",
         blank=True,
-        help_text="A shared mailbox that receives every document request for this office.",
+        help_text=_("A shared mailbox that receives every document request for this office."),
     )
     request_contacts = models.ManyToManyField(
         "offices.User",
         blank=True,
         related_name="+",
-        help_text="Clerks and admins who receive document requests by e-mail.",
+        help_text=_("Clerks and admins who receive document requests by e-mail."),
     )
 
     class DateOrder(models.TextChoices):
         # The values are dossiers.dates' order names; offices imports no other app.
-        ASK = "ask", "Ask when a date like 03/04/2026 could be read both ways"
-        DAY_FIRST = "dmy", "Day first: 03/04/2026 is 3 April 2026"
-        MONTH_FIRST = "mdy", "Month first: 03/04/2026 is 4 March 2026"
+        ASK = "ask", _("Ask when a date like 03/04/2026 could be read both ways")
+        DAY_FIRST = "dmy", _("Day first: 03/04/2026 is 3 April 2026")
+        MONTH_FIRST = "mdy", _("Month first: 03/04/2026 is 4 March 2026")
 
     worklist_date_order = models.CharField(
         "date order in worklists",
         max_length=3,
         choices=DateOrder.choices,
         default=DateOrder.ASK,
-        help_text="How the office's clerks write dates with slashes in worklist lines.",
+        help_text=_("How the office's clerks write dates with slashes in worklist lines."),
     )
 
     objects = OfficeQuerySet.as_manager()
@@ -125,9 +126,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        EXAMINER = "examiner", "Examiner"
-        CLERK = "clerk", "Clerk"
-        OFFICE_ADMIN = "office_admin", "Office admin"
+        EXAMINER = "examiner", _("Examiner")
+        CLERK = "clerk", _("Clerk")
+        OFFICE_ADMIN = "office_admin", _("Office admin")
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
@@ -199,8 +200,8 @@ class ApiKey(models.Model):
     """A machine client's credential. Only a hash is stored; the key is shown once."""
 
     class Scope(models.TextChoices):
-        ACCESS = "access", "Access (read other offices' work)"
-        PROVIDE = "provide", "Provide (write our office's data)"
+        ACCESS = "access", _("Access (read other offices' work)")
+        PROVIDE = "provide", _("Provide (write our office's data)")
 
     PREFIX_LEN = 8
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signals
 from .models import ApiKey, Office, User
@@ -75,7 +76,7 @@ def user_invite(
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and existing.office_id == office.pk:
-        raise ValidationError({"email": "Your office already has an account with this address."})
+        raise ValidationError({"email": _("Your office already has an account with this address.")})
     if existing is not None:
         # Answered like any invitation, so one office never learns who has accounts elsewhere;
         # nothing is sent and the operator, told here, resolves a real conflict.
@@ -106,13 +107,13 @@ def user_invite(
 def user_change_role(*, admin: User, user: User, role: str) -> User:
     _require_admin_of(admin, user.office)
     if role not in User.Role.values:
-        raise ValidationError({"role": "Choose examiner, clerk or office admin."})
+        raise ValidationError({"role": _("Choose examiner, clerk or office admin.")})
     if (
         user.role == User.Role.OFFICE_ADMIN
         and role != User.Role.OFFICE_ADMIN
         and not _other_active_admins(user).exists()
     ):
-        raise ValidationError("An office needs at least one active office admin.")
+        raise ValidationError(_("An office needs at least one active office admin."))
     user.role = role
     user.save(update_fields=["role"])
     return user
@@ -122,13 +123,13 @@ def user_change_role(*, admin: User, user: User, role: str) -> User:
 def user_set_active(*, admin: User, user: User, active: bool) -> User:
     _require_admin_of(admin, user.office)
     if not active and user.pk == admin.pk:
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(_("You cannot deactivate your own account."))
     if (
         not active
         and user.role == User.Role.OFFICE_ADMIN
         and not _other_active_admins(user).exists()
     ):
-        raise ValidationError("An office needs at least one active office admin.")
+        raise ValidationError(_("An office needs at least one active office admin."))
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
@@ -190,7 +191,7 @@ def office_request_contacts_update(
         u.office_id != office.pk or u.role not in (User.Role.CLERK, User.Role.OFFICE_ADMIN)
         for u in people
     ):
-        raise ValidationError({"request_contacts": "Choose clerks and admins of your office."})
+        raise ValidationError({"request_contacts": _("Choose clerks and admins of your office.")})
     office.request_inbox = (request_inbox or "").strip().lower()
     office.full_clean(exclude=["shares_with", "request_contacts"])
     office.save(update_fields=["request_inbox"])
@@ -233,9 +234,11 @@ def api_key_create(
         _require_admin_of(created_by, office)
     scopes = sorted(set(scopes))
     if not scopes or not set(scopes) <= set(ApiKey.Scope.values):
-        raise ValidationError({"scopes": "Choose at least one of: access, provide."})
+        raise ValidationError({"scopes": _("Choose at least one of: access, provide.")})
     if ApiKey.Scope.PROVIDE in scopes and not office.provides:
-        raise ValidationError({"scopes": f"{office.code} does not provide data."})
+        raise ValidationError(
+            {"scopes": _("%(office)s does not provide data.") % {"office": office.code}}
+        )
     raw = ApiKey.generate()
     key = ApiKey(
         office=office,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -51,7 +52,7 @@ def user_invite(request):
             form_errors_apply(form, exc)
         else:
             email = user.email if user else form.cleaned_data["email"].strip().lower()
-            messages.success(request, f"Invitation sent to {email}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("offices:user-list")
     return render(request, "offices/user_invite.html", {"form": form})
 
@@ -66,7 +67,11 @@ def user_detail(request, user_id: int):
         except ValidationError as exc:
             _error_messages(request, exc)
         else:
-            messages.success(request, f"{user.email} is now {user.get_role_display().lower()}.")
+            messages.success(
+                request,
+                _("%(email)s is now %(role)s.")
+                % {"email": user.email, "role": user.get_role_display().lower()},
+            )
             return redirect("offices:user-list")
     return render(request, "offices/user_detail.html", {"account": user, "form": form})
 
@@ -81,8 +86,10 @@ def user_set_active(request, user_id: int):
     except ValidationError as exc:
         _error_messages(request, exc)
     else:
-        verb = "reactivated" if active else "deactivated"
-        messages.success(request, f"{user.email} has been {verb}.")
+        done = (
+            _("%(email)s has been reactivated.") if active else _("%(email)s has been deactivated.")
+        )
+        messages.success(request, done % {"email": user.email})
     return redirect("offices:user-detail", user_id=user.pk)
 
 
@@ -113,7 +120,9 @@ def api_key_list(request):
 def api_key_revoke(request, key_id: int):
     key = selectors.api_key_get_for_admin(admin=request.user, key_id=key_id)
     services.api_key_revoke(admin=request.user, key=key)
-    messages.success(request, f"API key “{key.name}” revoked; it no longer works.")
+    messages.success(
+        request, _("API key “%(name)s” revoked; it no longer works.") % {"name": key.name}
+    )
     return redirect("offices:api-key-list")
 
 
@@ -127,7 +136,7 @@ def access_policy(request):
     form = AccessPolicyForm(request.POST or None, office=office, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.office_policy_update(admin=request.user, office=office, **form.cleaned_data)
-        messages.success(request, "Access policy saved.")
+        messages.success(request, _("Access policy saved."))
         return redirect("offices:access-policy")
     return render(request, "offices/access_policy.html", {"form": form, "office": office})
 
@@ -159,7 +168,7 @@ def request_contacts(request):
         office=office,
         form=RequestContactsForm(request.POST or None, office=office, initial=initial),
         update=services.office_request_contacts_update,
-        saved="Request contacts saved.",
+        saved=_("Request contacts saved."),
         url="offices:request-contacts",
         template="offices/request_contacts.html",
     )
@@ -178,7 +187,7 @@ def office_settings(request):
         office=office,
         form=OfficeSettingsForm(request.POST or None, initial=initial),
         update=services.office_settings_update,
-        saved="Office settings saved.",
+        saved=_("Office settings saved."),
         url="offices:office-settings",
         template="offices/office_settings.html",
     )

@@ -16,7 +16,9 @@ from datetime import date
 from itertools import count
 from xml.sax.saxutils import escape
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 # Colour-blind-safe (Okabe-Ito) palette, dark enough for text contrast on white.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -122,7 +124,11 @@ def line_chart(
         body.append(_text(x + 16, height - 4, label))
         x += 24 + 7 * len(label)
     totals = ", ".join(f"{label} {_fmt(sum(values))}" for label, values in series)
-    desc = f"Monthly figures from {months[0]:%B %Y} to {months[-1]:%B %Y}. Totals: {totals}."
+    desc = gettext("Monthly figures from %(first)s to %(last)s. Totals: %(totals)s.") % {
+        "first": date_format(months[0], "F Y"),
+        "last": date_format(months[-1], "F Y"),
+        "totals": totals,
+    }
     return mark_safe(_frame(width, height, title, desc, body, "chart-line"))  # noqa: S308
 
 
@@ -134,7 +140,9 @@ def bar_chart(*, title: str, bars: list[tuple[str, int]], width: int = 1000) -> 
     peak = max((v for _, v in bars), default=0) or 1
     body = [_text(0, 20, title, size=14, weight="bold")]
     if not bars:
-        body.append(_text(0, top + 16, "No use between offices in this period.", fill=MUTED))
+        body.append(
+            _text(0, top + 16, gettext("No use between offices in this period."), fill=MUTED)
+        )
     for i, (label, value) in enumerate(bars):
         y = top + i * row
         w = max(plot_w * value / peak, 1)
@@ -144,5 +152,5 @@ def bar_chart(*, title: str, bars: list[tuple[str, int]], width: int = 1000) -> 
             f'fill="{PALETTE[0]}" rx="2"><title>{escape(f"{label}: {_fmt(value)}")}</title></rect>'
         )
         body.append(_text(left + w + 6, y + 16, _fmt(value)))
-    desc = "; ".join(f"{label}: {_fmt(v)}" for label, v in bars) or "No data."
+    desc = "; ".join(f"{label}: {_fmt(v)}" for label, v in bars) or gettext("No data.")
     return mark_safe(_frame(width, height, title, desc, body, "chart-bar"))  # noqa: S308

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from . import charts
 from .office_users import USER_COLUMNS, UserLine
@@ -18,30 +20,30 @@ from .requests import REQUEST_COLUMNS
 from .selectors import BY_OFFICE_COLUMNS, MATRIX_METRICS, METRICS, AccessLine, StatsPage
 
 TREND_SERIES = [
-    ("Searches", ("searches",)),
-    ("Numbers looked up", ("numbers_searched",)),
-    ("Family views", ("family_views",)),
-    ("Document views", ("document_views",)),
-    ("Downloads", ("downloads", "package_downloads")),
-    ("Uploads", ("uploads",)),
+    (gettext_lazy("Searches"), ("searches",)),
+    (gettext_lazy("Numbers looked up"), ("numbers_searched",)),
+    (gettext_lazy("Family views"), ("family_views",)),
+    (gettext_lazy("Document views"), ("document_views",)),
+    (gettext_lazy("Downloads"), ("downloads", "package_downloads")),
+    (gettext_lazy("Uploads"), ("uploads",)),
 ]
 
 
 def office_label(page: StatsPage) -> str:
-    return f"{page.office.name} ({page.office.code})" if page.office else "All offices"
+    return f"{page.office.name} ({page.office.code})" if page.office else gettext("All offices")
 
 
 TREND_PEOPLE = [
-    ("Active users", ("active_users",)),
-    ("Logged in", ("active_login",)),
-    ("Searched", ("active_search",)),
-    ("Retrieved documents", ("active_retrieve",)),
+    (gettext_lazy("Active users"), ("active_users",)),
+    (gettext_lazy("Logged in"), ("active_login",)),
+    (gettext_lazy("Searched"), ("active_search",)),
+    (gettext_lazy("Retrieved documents"), ("active_retrieve",)),
 ]
 TREND_REQUESTS = [
-    ("Requests asked", ("requests_made",)),
-    ("Requests received", ("requests_received",)),
-    ("Requests answered", ("requests_answered",)),
-    ("Packages built", ("packages_built",)),
+    (gettext_lazy("Requests asked"), ("requests_made",)),
+    (gettext_lazy("Requests received"), ("requests_received",)),
+    (gettext_lazy("Requests answered"), ("requests_answered",)),
+    (gettext_lazy("Packages built"), ("packages_built",)),
 ]
 
 
@@ -56,26 +58,45 @@ def charts_for(page: StatsPage) -> dict:
     """The charts: 24 months of trend up to the period's last month, and the top pairs."""
     months = page.trend_months or page.months
     series = _series(page, TREND_SERIES, months)
-    verb = "viewed" if page.metric == "views" else "downloaded"
-    pairs = [(f"{a.code} {verb} {p.code}", n) for a, p, n in page.matrix.top_pairs(10)]
-    scope = page.office.code if page.office else "all offices"
-    span = f"{months[0]:%b %Y} – {months[-1]:%b %Y}"
+    views = page.metric == "views"
+    pair = (
+        gettext("%(accessing)s viewed %(providing)s")
+        if views
+        else gettext("%(accessing)s downloaded %(providing)s")
+    )
+    pairs = [
+        (pair % {"accessing": a.code, "providing": p.code}, n)
+        for a, p, n in page.matrix.top_pairs(10)
+    ]
+    words = {
+        "scope": page.office.code if page.office else gettext("all offices"),
+        "span": f"{date_format(months[0], 'M Y')} – {date_format(months[-1], 'M Y')}",
+    }
     return {
         "trend": charts.line_chart(
-            title=f"Monthly use — {scope}, {span}", months=months, series=series
+            title=gettext("Monthly use — %(scope)s, %(span)s") % words,
+            months=months,
+            series=series,
         ),
         "people": charts.line_chart(
-            title=f"Active users — {scope}, {span}",
+            title=gettext("Active users — %(scope)s, %(span)s") % words,
             months=months,
             series=_series(page, TREND_PEOPLE, months),
         ),
         "requests": charts.line_chart(
-            title=f"Document requests and packages — {scope}, {span}",
+            title=gettext("Document requests and packages — %(scope)s, %(span)s") % words,
             months=months,
             series=_series(page, TREND_REQUESTS, months),
         ),
         "pairs": charts.bar_chart(
-            title=f"Top office pairs — documents {verb} (accessing office {verb} providing office)",
+            title=gettext(
+                "Top office pairs — documents viewed (accessing office viewed providing office)"
+            )
+            if views
+            else gettext(
+                "Top office pairs — documents downloaded "
+                "(accessing office downloaded providing office)"
+            ),
             bars=pairs,
         ),
     }
@@ -96,10 +117,10 @@ def _csv(rows: list[list]) -> str:
 
 
 CSV_TABLES = {
-    "monthly": "Monthly figures",
-    "matrix": "Office × office matrix",
-    "requests": "Document requests by office pair",
-    "offices": "By office",
+    "monthly": gettext_lazy("Monthly figures"),
+    "matrix": gettext_lazy("Office × office matrix"),
+    "requests": gettext_lazy("Document requests by office pair"),
+    "offices": gettext_lazy("By office"),
 }
 
 

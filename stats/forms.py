@@ -13,6 +13,8 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .selectors import MATRIX_METRICS, MAX_MONTHS, Period, month_add
 from .services import portal_tz
@@ -58,9 +60,9 @@ class MonthField(forms.CharField):
             return None
         match = _MONTH.match(value)
         if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
-            raise forms.ValidationError("Enter a month as YYYY-MM, e.g. 2025-03.")
+            raise forms.ValidationError(_("Enter a month as YYYY-MM, e.g. 2025-03."))
         if int(match[1]) > timezone.now().year + 1:  # the month after 9999-12 is no date (500)
-            raise forms.ValidationError("Choose a month no later than next year.")
+            raise forms.ValidationError(_("Choose a month no later than next year."))
         return date(int(match[1]), int(match[2]), 1)
 
     def prepare_value(self, value):
@@ -68,10 +70,10 @@ class MonthField(forms.CharField):
 
 
 class PeriodForm(forms.Form):
-    start = MonthField(label="From month", required=False)
-    end = MonthField(label="To month", required=False)
+    start = MonthField(label=gettext_lazy("From month"), required=False)
+    end = MonthField(label=gettext_lazy("To month"), required=False)
     metric = forms.ChoiceField(
-        label="Matrix shows",
+        label=gettext_lazy("Matrix shows"),
         choices=[(k, label) for k, (label, _) in MATRIX_METRICS.items()],
         required=False,
     )
@@ -88,10 +90,11 @@ class PeriodForm(forms.Form):
         end = data.get("end") or default.last
         start = data.get("start") or (month_add(end, -11) if data.get("end") else default.first)
         if start > end:
-            raise forms.ValidationError("The first month must not come after the last month.")
+            raise forms.ValidationError(_("The first month must not come after the last month."))
         if month_add(start, MAX_MONTHS - 1) < end:
             raise forms.ValidationError(
-                f"Choose at most {MAX_MONTHS} months ({MAX_MONTHS // 12} years) at a time."
+                _("Choose at most %(months)s months (%(years)s years) at a time.")
+                % {"months": MAX_MONTHS, "years": MAX_MONTHS // 12}
             )
         data["period"] = Period(start, end)
         data["metric"] = data.get("metric") or "views"
@@ -123,7 +126,10 @@ def presets(*, today: date | None = None) -> list[tuple[str, Period]]:
         today = datetime.now(tz=portal_tz()).date()
     this_month = today.replace(day=1)
     return [
-        ("Last 12 months", Period.last_months(12, today=today)),
-        ("This year", Period(date(today.year, 1, 1), this_month)),
-        ("Last year", Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 1))),
+        (gettext_lazy("Last 12 months"), Period.last_months(12, today=today)),
+        (gettext_lazy("This year"), Period(date(today.year, 1, 1), this_month)),
+        (
+            gettext_lazy("Last year"),
+            Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 1)),
+        ),
     ]

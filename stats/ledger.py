@@ -12,6 +12,8 @@ from datetime import date, datetime, time
 
 from django.db import connections, router, transaction
 from django.db.models import Q, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
@@ -64,8 +66,8 @@ class Period:
     @property
     def label(self) -> str:
         if self.first == self.last:
-            return f"{self.first:%B %Y}"
-        return f"{self.first:%B %Y} – {self.last:%B %Y}"
+            return date_format(self.first, "F Y")  # month names in the reader's language
+        return f"{date_format(self.first, 'F Y')} – {date_format(self.last, 'F Y')}"
 
     @property
     def slug(self) -> str:
@@ -145,10 +147,14 @@ def usage_sums(
 
 # Kinds of active users: (key, label, kind) in the order of the figures active_users() gives.
 ACTIVE_KINDS = [
-    ("active_users", "Active users", models.ActiveKind.ANY),
-    ("active_login", "Active users who logged in", models.ActiveKind.LOGIN),
-    ("active_search", "Active users who searched", models.ActiveKind.SEARCH),
-    ("active_retrieve", "Active users who retrieved documents", models.ActiveKind.RETRIEVE),
+    ("active_users", gettext_lazy("Active users"), models.ActiveKind.ANY),
+    ("active_login", gettext_lazy("Active users who logged in"), models.ActiveKind.LOGIN),
+    ("active_search", gettext_lazy("Active users who searched"), models.ActiveKind.SEARCH),
+    (
+        "active_retrieve",
+        gettext_lazy("Active users who retrieved documents"),
+        models.ActiveKind.RETRIEVE,
+    ),
 ]
 _KIND_INDEX = {kind: i for i, (_key, _label, kind) in enumerate(ACTIVE_KINDS)}
 

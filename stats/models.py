@@ -3,26 +3,27 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from case_portal.jobs import BuildJob
 
 
 class Action(models.TextChoices):
-    LOGIN = "login", "Log in"
-    LOGOUT = "logout", "Log out"
-    SEARCH = "search", "Search"
-    FAMILY_VIEW = "family_view", "Family view"
-    DOCUMENT_VIEW = "document_view", "Document view"
-    DOCUMENT_DOWNLOAD = "document_download", "Download"
-    UPLOAD = "upload", "Upload"
-    REQUEST_MADE = "request_made", "Document request made"
-    REQUEST_ACCEPTED = "request_accepted", "Document request accepted"
-    REQUEST_FULFILLED = "request_fulfilled", "Document request fulfilled"
-    REQUEST_DECLINED = "request_declined", "Document request declined"
-    REQUEST_EXPIRED = "request_expired", "Document request expired"
-    PACKAGE_BUILT = "package_built", "Package built"
-    NOTIFICATION_SENT = "notification_sent", "Notification sent"
-    API_CALL = "api_call", "API call"
+    LOGIN = "login", _("Log in")
+    LOGOUT = "logout", _("Log out")
+    SEARCH = "search", _("Search")
+    FAMILY_VIEW = "family_view", _("Family view")
+    DOCUMENT_VIEW = "document_view", _("Document view")
+    DOCUMENT_DOWNLOAD = "document_download", _("Download")
+    UPLOAD = "upload", _("Upload")
+    REQUEST_MADE = "request_made", _("Document request made")
+    REQUEST_ACCEPTED = "request_accepted", _("Document request accepted")
+    REQUEST_FULFILLED = "request_fulfilled", _("Document request fulfilled")
+    REQUEST_DECLINED = "request_declined", _("Document request declined")
+    REQUEST_EXPIRED = "request_expired", _("Document request expired")
+    PACKAGE_BUILT = "package_built", _("Package built")
+    NOTIFICATION_SENT = "notification_sent", _("Notification sent")
+    API_CALL = "api_call", _("API call")
 
 
 class UsageEvent(models.Model):
@@ -45,7 +46,7 @@ class UsageEvent(models.Model):
     application_id = models.BigIntegerField(null=True, blank=True)
     document_id = models.BigIntegerField(null=True, blank=True)
     count = models.PositiveIntegerField(default=1)
-    bulk = models.BooleanField(default=False, help_text="Part of a package download.")
+    bulk = models.BooleanField(default=False, help_text=_("Part of a package download."))
     via_api = models.BooleanField(default=False)
 
     class Meta:
@@ -99,7 +100,7 @@ class MonthlySums(models.Model):
     Office ids are plain integers with 0 for "none" so that the unique key works for the
     merge's upsert (NULLs never conflict in a unique index)."""
 
-    month = models.DateField(help_text="First day of the month.")
+    month = models.DateField(help_text=_("First day of the month."))
     office_id = models.IntegerField(default=0)
     action = models.CharField(max_length=32, choices=Action.choices)
     bulk = models.BooleanField(default=False)
@@ -174,7 +175,7 @@ class UsageMonthlyOffice(MonthlySums):
 class UsageMonthlyUser(models.Model):
     """What each person did per month and action: the "users of my office" page."""
 
-    month = models.DateField(help_text="First day of the month.")
+    month = models.DateField(help_text=_("First day of the month."))
     office_id = models.IntegerField(default=0)
     user_id = models.BigIntegerField()
     action = models.CharField(max_length=32, choices=Action.choices, default=Action.LOGIN)
@@ -256,10 +257,10 @@ class UsageRequestWait(models.Model):
     fulfilment) and office pair, so the median time to fulfil is read without the raw events.
     Written by usage_record() for each REQUEST_FULFILLED event (stats/services.py)."""
 
-    month = models.DateField(help_text="First day of the month of fulfilment.")
-    office_id = models.IntegerField(help_text="The asking office.")
-    provider_id = models.IntegerField(help_text="The office asked.")
-    days = models.IntegerField(help_text="Whole days from asking to fulfilment.")
+    month = models.DateField(help_text=_("First day of the month of fulfilment."))
+    office_id = models.IntegerField(help_text=_("The asking office."))
+    provider_id = models.IntegerField(help_text=_("The office asked."))
+    days = models.IntegerField(help_text=_("Whole days from asking to fulfilment."))
     n = models.BigIntegerField(default=0)
     settled = models.BooleanField(default=True)
 

@@ -7,6 +7,7 @@ keeps: an office's people x months x actions rows, never its raw events.
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Sum
+from django.utils.translation import gettext, gettext_lazy
 
 from offices.models import Office, User
 
@@ -14,14 +15,14 @@ from .models import Action, UsageMonthlyUser
 from .selectors import Period
 
 USER_COLUMNS = [
-    ("logins", "Log-ins"),
-    ("searches", "Searches"),
-    ("numbers_searched", "Numbers looked up"),
-    ("family_views", "Family views"),
-    ("document_views", "Document views"),
-    ("downloads", "Downloads"),
-    ("uploads", "Uploads"),
-    ("requests_made", "Requests asked"),
+    ("logins", gettext_lazy("Log-ins")),
+    ("searches", gettext_lazy("Searches")),
+    ("numbers_searched", gettext_lazy("Numbers looked up")),
+    ("family_views", gettext_lazy("Family views")),
+    ("document_views", gettext_lazy("Document views")),
+    ("downloads", gettext_lazy("Downloads")),
+    ("uploads", gettext_lazy("Uploads")),
+    ("requests_made", gettext_lazy("Requests asked")),
 ]
 _ACTIONS = {
     Action.LOGIN: "logins",
@@ -52,8 +53,8 @@ class UserLine:
     @property
     def status(self) -> str:
         if not self.user.is_active:
-            return "Account disabled"
-        return "Inactive in this period" if self.inactive else "Active"
+            return gettext("Account disabled")
+        return gettext("Inactive in this period") if self.inactive else gettext("Active")
 
 
 def office_users_get(*, office: Office, period: Period) -> list[UserLine]:

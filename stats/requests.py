@@ -11,6 +11,7 @@ out in the database from it, exact to the day, without reading the raw events.
 from dataclasses import dataclass
 
 from django.db import connections, router
+from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
@@ -24,11 +25,11 @@ REQUEST_ACTIONS = {
     Action.REQUEST_EXPIRED: "expired",
 }
 REQUEST_COLUMNS = [
-    ("asked", "Asked"),
-    ("fulfilled", "Fulfilled"),
-    ("declined", "Declined"),
-    ("expired", "Expired"),
-    ("median_days", "Median days to fulfil"),
+    ("asked", gettext_lazy("Asked")),
+    ("fulfilled", gettext_lazy("Fulfilled")),
+    ("declined", gettext_lazy("Declined")),
+    ("expired", gettext_lazy("Expired")),
+    ("median_days", gettext_lazy("Median days to fulfil")),
 ]
 
 

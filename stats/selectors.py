@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from offices.models import Office, User
 
@@ -60,29 +61,29 @@ def stats_office_get_for_user(*, user, code: str | None) -> Office | None:
 
 
 METRICS = [
-    ("accounts", "Accounts (end of month)"),
-    ("accounts_new", "New accounts"),
-    ("examiners", "Examiners"),
-    ("clerks", "Clerks"),
-    ("admins", "Office admins"),
+    ("accounts", gettext_lazy("Accounts (end of month)")),
+    ("accounts_new", gettext_lazy("New accounts")),
+    ("examiners", gettext_lazy("Examiners")),
+    ("clerks", gettext_lazy("Clerks")),
+    ("admins", gettext_lazy("Office admins")),
     *[(key, label) for key, label, _ in ACTIVE_KINDS],
-    ("logins", "Log-ins"),
-    ("searches", "Searches (submissions)"),
-    ("numbers_searched", "Numbers looked up"),
-    ("family_views", "Family views"),
-    ("document_views", "Document views"),
-    ("downloads", "Downloads (single)"),
-    ("package_downloads", "Downloads (in packages)"),
-    ("packages_built", "Packages built"),
-    ("uploads", "Uploads"),
-    ("requests_made", "Document requests asked"),
-    ("requests_received", "Document requests received"),
-    ("requests_answered", "Document requests answered"),
-    ("requests_fulfilled", "Document requests fulfilled"),
-    ("requests_declined", "Document requests declined"),
-    ("requests_expired", "Document requests expired"),
-    ("notifications", "Notifications sent"),
-    ("api_calls", "API calls"),
+    ("logins", gettext_lazy("Log-ins")),
+    ("searches", gettext_lazy("Searches (submissions)")),
+    ("numbers_searched", gettext_lazy("Numbers looked up")),
+    ("family_views", gettext_lazy("Family views")),
+    ("document_views", gettext_lazy("Document views")),
+    ("downloads", gettext_lazy("Downloads (single)")),
+    ("package_downloads", gettext_lazy("Downloads (in packages)")),
+    ("packages_built", gettext_lazy("Packages built")),
+    ("uploads", gettext_lazy("Uploads")),
+    ("requests_made", gettext_lazy("Document requests asked")),
+    ("requests_received", gettext_lazy("Document requests received")),
+    ("requests_answered", gettext_lazy("Document requests answered")),
+    ("requests_fulfilled", gettext_lazy("Document requests fulfilled")),
+    ("requests_declined", gettext_lazy("Document requests declined")),
+    ("requests_expired", gettext_lazy("Document requests expired")),
+    ("notifications", gettext_lazy("Notifications sent")),
+    ("api_calls", gettext_lazy("API calls")),
 ]
 # Figures that are a state at the end of a month rather than a sum over it.
 STATE_METRICS = {"accounts", "examiners", "clerks", "admins"}
@@ -111,8 +112,8 @@ _PROVIDED = {
     Action.REQUEST_EXPIRED: ("requests_expired",),
 }
 MATRIX_METRICS = {
-    "views": ("Documents viewed", Action.DOCUMENT_VIEW),
-    "downloads": ("Documents downloaded", Action.DOCUMENT_DOWNLOAD),
+    "views": (gettext_lazy("Documents viewed"), Action.DOCUMENT_VIEW),
+    "downloads": (gettext_lazy("Documents downloaded"), Action.DOCUMENT_DOWNLOAD),
 }
 
 
@@ -332,17 +333,17 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
 
 
 BY_OFFICE_COLUMNS = [
-    ("accounts", "Accounts"),
-    ("active_users", "Active users"),
-    ("searches", "Searches"),
-    ("numbers_searched", "Numbers looked up"),
-    ("document_views", "Document views"),
-    ("downloads", "Downloads"),
-    ("packages_built", "Packages built"),
-    ("uploads", "Uploads"),
-    ("requests_made", "Requests asked"),
-    ("requests_answered", "Requests answered"),
-    ("taken", "Their documents used by others"),
+    ("accounts", gettext_lazy("Accounts")),
+    ("active_users", gettext_lazy("Active users")),
+    ("searches", gettext_lazy("Searches")),
+    ("numbers_searched", gettext_lazy("Numbers looked up")),
+    ("document_views", gettext_lazy("Document views")),
+    ("downloads", gettext_lazy("Downloads")),
+    ("packages_built", gettext_lazy("Packages built")),
+    ("uploads", gettext_lazy("Uploads")),
+    ("requests_made", gettext_lazy("Requests asked")),
+    ("requests_answered", gettext_lazy("Requests answered")),
+    ("taken", gettext_lazy("Their documents used by others")),
 ]
 
 
@@ -459,4 +460,4 @@ def application_labels(ids) -> dict[int, str]:
     labels: dict[int, str] = {}
     for func in _application_labelers:
         labels.update(func(ids))
-    return {i: labels.get(i, f"Application #{i}") for i in ids}
+    return {i: labels.get(i, gettext("Application #%(id)s") % {"id": i}) for i in ids}

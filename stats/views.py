@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from case_portal.storage import file_response
@@ -101,7 +102,9 @@ def statistics_pdf(request):
     office, _form, period, metric = _load(request)
     if export_builds.report_is_large(office=office, period=period):
         # Too big to render while the browser waits: the page offers a queued report instead.
-        messages.info(request, "This report is large: use “Prepare PDF report” to have it built.")
+        messages.info(
+            request, _("This report is large: use “Prepare PDF report” to have it built.")
+        )
         return redirect(f"{reverse('stats:statistics')}?{_query(office, period, metric)}")
     page = selectors.stats_page_get(office=office, period=period, metric=metric)
     pdf = exports.pdf_render(page, generated=datetime.now(tz=portal_tz()).date())
@@ -121,7 +124,7 @@ def statistics_report_request(request):
         f"{reverse('stats:statistics')}?{_query(office, period, metric)}" if form.is_valid() else ""
     )
     if not form.is_valid():
-        for error in form.errors.get("__all__", []) or ["Check the months and try again."]:
+        for error in form.errors.get("__all__", []) or [_("Check the months and try again.")]:
             messages.error(request, error)
         # Only the filter's own fields go back into the URL: never the CSRF token (issue 18).
         typed = {k: request.POST.get(k, "") for k in ("office", "start", "end", "metric")}
@@ -129,8 +132,10 @@ def statistics_report_request(request):
     export_builds.report_request(user=request.user, office=office, period=period, metric=metric)
     messages.success(
         request,
-        "Your report is being prepared. It will appear under “Your PDF reports” below; "
-        "reload the page in a minute.",
+        _(
+            "Your report is being prepared. It will appear under “Your PDF reports” below; "
+            "reload the page in a minute."
+        ),
     )
     return redirect(back + "#reports-heading")
 

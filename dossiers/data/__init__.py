@@ -8,6 +8,8 @@ import string
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import get_language
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -17,17 +19,28 @@ def _load(name: str) -> dict:
         return json.load(fh)
 
 
+def _table(language: str) -> dict:
+    """The code table in `language` (document_codes.<lang>.json), {} when there is none."""
+    if (_HERE / f"document_codes.{language}.json").exists():
+        return _load(f"document_codes.{language}.json")
+    return {}
+
+
 def code_meaning(office: str, code: str) -> str:
     """Plain words for an office's document code, or "" when the code is not in the table.
-    PCT codes (ISR, PCT/ISA/237, ...) are understood at every office."""
+    PCT codes (ISR, PCT/ISA/237, ...) are understood at every office. The words are in the
+    active language when its table has the code, else in English."""
     if not code:
         return ""
-    table = _load("document_codes.json")
+    language = (get_language() or "en").split("-")[0]
+    tables = [_table(language)] if language != "en" else []
+    tables.append(_load("document_codes.json"))
     wanted = code.strip().upper()
-    for scope in (office, "WO"):
-        for known, meaning in table.get(scope, {}).items():
-            if known.upper() == wanted:
-                return meaning
+    for table in tables:
+        for scope in (office, "WO"):
+            for known, meaning in table.get(scope, {}).items():
+                if known.upper() == wanted:
+                    return meaning
     return ""
 
 

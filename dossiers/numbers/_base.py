@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from django.utils.translation import gettext as _
+
 logger = logging.getLogger("dossiers.numbers")
 
 MAX_LENGTH = 100
@@ -110,7 +112,9 @@ class _Ctx:
     app_kind: str | None = None  # DOCDB/EPODOC application kind letter given (A, P, U, T...)
 
     def fail(self, message: str) -> NoReturn:
-        raise InvalidNumber(f"‘{self.shown}’: {message}")
+        raise InvalidNumber(
+            _("‘%(number)s’: %(message)s") % {"number": self.shown, "message": message}
+        )
 
     @property
     def pub(self) -> bool:
@@ -167,7 +171,10 @@ def _publication(c: _Ctx, office: str, number: str, display: str | None = None) 
 def _check_digit_verify(c: _Ctx, shown: str, check: str | None, computed: str | None) -> None:
     """A check digit typed with an application number must be the one computed for it."""
     if check is not None and computed is not None and check != computed:
-        c.fail(f"the check digit is wrong: {shown} has check digit {computed}, not {check}.")
+        c.fail(
+            _("the check digit is wrong: %(shown)s has check digit %(computed)s, not %(check)s.")
+            % {"shown": shown, "computed": computed, "check": check}
+        )
 
 
 def _application_checked(

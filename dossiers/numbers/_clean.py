@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from ._base import InvalidNumber, _show
 
 _DASHES = dict.fromkeys(
@@ -82,8 +84,11 @@ def _clean(text: str) -> tuple[str, dict[str, str]]:
         for word in _JP_UNSUPPORTED:
             if word in s:
                 raise InvalidNumber(
-                    f"‘{_show(text)}’: Japanese utility model and design numbers are not "
-                    "supported; enter a patent application (特願) or publication number."
+                    _(
+                        "‘%(text)s’: Japanese utility model and design numbers are not "
+                        "supported; enter a patent application (特願) or publication number."
+                    )
+                    % {"text": _show(text)}
                 )
         for marker, kind in _JP_MARKERS:
             if marker in s:
@@ -119,7 +124,8 @@ def _clean(text: str) -> tuple[str, dict[str, str]]:
     for ch in s:
         if not (ch.isascii() and (ch.isalnum() or ch in " ./,-:")):
             raise InvalidNumber(
-                f"‘{_show(text)}’ contains ‘{ch}’, which is not part of any patent number."
+                _("‘%(text)s’ contains ‘%(ch)s’, which is not part of any patent number.")
+                % {"text": _show(text), "ch": ch}
             )
     s = s.replace(":", " ")
     return " ".join(s.split()), hints

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import (
     _WRONG_CODES,
     APPLICATION_KINDS,
@@ -117,8 +119,10 @@ def _infer(c: _Ctx, s: str) -> _Parsed:
         first.candidates = tuple(dict.fromkeys(k for k in others if k != first.key))
         return first
     c.fail(
-        "which office is this? Put the two-letter office code in front (e.g. US, EP, JP, CN) "
-        "or choose the office."
+        _(
+            "which office is this? Put the two-letter office code in front (e.g. US, EP, JP, CN) "
+            "or choose the office."
+        )
     )
 
 
@@ -166,31 +170,44 @@ def _normalise(
     text: str, office: str | None, kind: str | None, filed: datetime.date | None
 ) -> PatentNumber:
     if not isinstance(text, str):
-        raise InvalidNumber("Enter a patent number.")
+        raise InvalidNumber(_("Enter a patent number."))
     if not text.strip():
-        raise InvalidNumber("Enter a patent number.")
+        raise InvalidNumber(_("Enter a patent number."))
     if len(text) > MAX_LENGTH:
         raise InvalidNumber(
-            f"‘{_show(text)}’ is too long ({len(text)} characters); "
-            f"a patent number has at most {MAX_LENGTH}."
+            _(
+                "‘%(text)s’ is too long (%(length)s characters); a patent number has at most "
+                "%(maximum)s."
+            )
+            % {"text": _show(text), "length": len(text), "maximum": MAX_LENGTH}
         )
     if kind is not None and kind not in KINDS:
-        raise InvalidNumber(f"Unknown kind ‘{kind}’: use one of {', '.join(KINDS)}.")
+        raise InvalidNumber(
+            _("Unknown kind ‘%(kind)s’: use one of %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(KINDS)}
+        )
     if office is not None:
         office = str(office).strip().upper()
         if office not in OFFICE_CODES:
-            raise InvalidNumber(f"‘{office}’ is not an office code we know.")
+            raise InvalidNumber(
+                _("‘%(office)s’ is not an office code we know.") % {"office": office}
+            )
     if filed is not None and not isinstance(filed, datetime.date):
-        raise InvalidNumber("The filing date must be a date.")
+        raise InvalidNumber(_("The filing date must be a date."))
 
     shown = _show(text)
     s, hints = _clean(text)
     if len(s) > MAX_LENGTH:
-        raise InvalidNumber(f"‘{shown}’ is too long; a patent number has at most {MAX_LENGTH}.")
+        raise InvalidNumber(
+            _("‘%(shown)s’ is too long; a patent number has at most %(maximum)s.")
+            % {"shown": shown, "maximum": MAX_LENGTH}
+        )
     if not s:
-        raise InvalidNumber("Enter a patent number.")
+        raise InvalidNumber(_("Enter a patent number."))
     if not any(ch.isdigit() for ch in s):
-        raise InvalidNumber(f"‘{shown}’ is not a patent number: it has no digits.")
+        raise InvalidNumber(
+            _("‘%(shown)s’ is not a patent number: it has no digits.") % {"shown": shown}
+        )
     if kind is None and "kind" in hints:
         kind = hints["kind"]
     want = _want(kind)
@@ -209,12 +226,12 @@ def _normalise(
             if digits.isdigit() and 7 <= len(digits) <= 10:
                 year, serial = _split_pct_digits(digits)
             if not year:
-                c.fail("a docdb PCT number looks like US.2013064552.W.")
+                c.fail(_("a docdb PCT number looks like US.2013064552.W."))
             parsed = _pct(c, cc, year, serial)
             parsed.docdb = f"{cc}.{number}.W"  # as given
         else:
             if cc not in OFFICE_CODES:
-                c.fail(f"‘{cc}’ is not an office code we know.")
+                c.fail(_("‘%(cc)s’ is not an office code we know.") % {"cc": cc})
             if dkind in APPLICATION_KINDS and want != "publication":
                 try:
                     c.rest, c.kind_code, c.want, c.docdb = number, None, "application", True
@@ -242,15 +259,19 @@ def _normalise(
 
     if parsed is None:
         if want == "pct":
-            c.fail("a PCT application number looks like PCT/US2013/064552.")
+            c.fail(_("a PCT application number looks like PCT/US2013/064552."))
         text_office, rest = _split_office(s, hints.get("office") or office)
         if text_office is None and s[:2].isalpha() and s[:2] not in _ALL_SUB_PREFIXES:
             code = s[:2]
             if len(s) > 2 and s[2].isalpha() and s[:3] != "PCT":
-                c.fail("expected a two-letter office code and digits (e.g. US 13/926,335).")
+                c.fail(_("expected a two-letter office code and digits (e.g. US 13/926,335)."))
             hint = _WRONG_CODES.get(code)
-            extra = f" Did you mean {hint}?" if hint else ""
-            c.fail(f"‘{code}’ is not an office code we know.{extra}")
+            if hint:
+                c.fail(
+                    _("‘%(code)s’ is not an office code we know. Did you mean %(hint)s?")
+                    % {"code": code, "hint": hint}
+                )
+            c.fail(_("‘%(code)s’ is not an office code we know.") % {"code": code})
         # Kind code at the end: US 8,131,731 B2
         km = _KIND_CODE_RE.fullmatch(rest)
         # EPODOC publication numbers keep a one-letter kind glued on (JP4961043B for JP 4961043
@@ -262,8 +283,11 @@ def _normalise(
                 c.app_kind, kind_code = kind_code, None  # US202563753186P, DK19702186T
             elif want == "application" and kind_code != "X":  # X: a CN check digit
                 c.fail(
-                    f"it ends in the kind code ‘{kind_code}’, so it is a publication number, "
-                    "not an application number."
+                    _(
+                        "it ends in the kind code ‘%(kind_code)s’, so it is a publication "
+                        "number, not an application number."
+                    )
+                    % {"kind_code": kind_code}
                 )
         c.rest, c.kind_code = rest, kind_code
         chosen = text_office or hints.get("office") or office
@@ -289,11 +313,11 @@ def _finish(c: _Ctx, p: _Parsed, kind: str | None, kind_code: str | None) -> Pat
     if kind == "priority" and p.kind in ("application", "pct"):
         final_kind = "priority"
     elif kind == "pct" and p.kind != "pct":
-        c.fail("this is not a PCT application number (e.g. PCT/US2013/064552).")
+        c.fail(_("this is not a PCT application number (e.g. PCT/US2013/064552)."))
     elif kind == "publication" and p.kind != "publication":
-        c.fail("this is an application number, not a publication number.")
+        c.fail(_("this is an application number, not a publication number."))
     elif kind in ("application", "priority") and p.kind == "publication":
-        c.fail("this is a publication number, not an application number.")
+        c.fail(_("this is a publication number, not an application number."))
     display = p.display
     if p.kind == "publication" and kind_code:
         display = f"{display} {kind_code}"
@@ -334,7 +358,9 @@ def normalise(
     except Exception as exc:  # a bug here must not become a server error for the user
         # ...nor vanish: it is logged with its traceback, and the tests fail on such a log.
         logger.exception("number parser failed on %r", text)
-        raise InvalidNumber(f"‘{_show(str(text))}’ could not be read as a patent number.") from exc
+        raise InvalidNumber(
+            _("‘%(text)s’ could not be read as a patent number.") % {"text": _show(str(text))}
+        ) from exc
 
 
 def candidate_keys(
@@ -404,7 +430,7 @@ def readings(
             except InvalidNumber:  # a candidate key always reads back; skip it if not
                 logger.warning("candidate key %r of %r does not read back", key, text)
     if not found:
-        raise error or InvalidNumber("Enter a patent number.")
+        raise error or InvalidNumber(_("Enter a patent number."))
     return list(found.values())
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import (
     _check_digit_verify,
     _compact,
@@ -36,21 +38,29 @@ def _parse_de(c: _Ctx) -> _Parsed:
     )
     if not m:
         c.fail(
-            "a DE number looks like DE 10 2006 032 425 (type, year, serial, optional check "
-            "digit) or, before 2004, DE 195 12 345."
+            _(
+                "a DE number looks like DE 10 2006 032 425 (type, year, serial, optional check "
+                "digit) or, before 2004, DE 195 12 345."
+            )
         )
     number, check = m.group(1), m.group(2)
     if len(number) == 12:
         if number[:2] not in _DE_TYPES:
-            c.fail(f"‘{number[:2]}’ is not a DE type code (10 patent, 11 PCT, 20 utility model…).")
+            c.fail(
+                _("‘%(code)s’ is not a DE type code (10 patent, 11 PCT, 20 utility model…).")
+                % {"code": number[:2]}
+            )
         year = int(number[2:6])
         if not 2004 <= year <= _this_year() + 1:
-            c.fail(f"the 12-digit DE numbers were introduced in 2004; {year} is not possible.")
+            c.fail(
+                _("the 12-digit DE numbers were introduced in 2004; %(year)s is not possible.")
+                % {"year": year}
+            )
     if int(number) == 0:
-        c.fail("a DE number cannot be 0.")
+        c.fail(_("a DE number cannot be 0."))
     if c.pub:
         if check is not None:
-            c.fail("a DE publication number has no check digit.")
+            c.fail(_("a DE publication number has no check digit."))
         return _publication(c, "DE", number, _de_display(number))
     computed = de_check_digit(number)
     _check_digit_verify(c, _de_display(number), check, computed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import _Ctx, _Parsed, _publication, _this_year
 
 # --------------------------------------------------------------------------------------------
@@ -16,7 +18,10 @@ _ERA_NAMES = {"M": "Meiji", "T": "Taisho", "S": "Showa", "H": "Heisei", "R": "Re
 def _era_to_year(c: _Ctx, era: str, yy: int) -> int:
     last = _ERA_LAST.get(era, _this_year() - _ERA_START["R"] + 1)
     if not 1 <= yy <= last:
-        c.fail(f"{_ERA_NAMES[era]} {yy} is not a year (the era ran from 1 to {last}).")
+        c.fail(
+            _("%(era)s %(yy)s is not a year (the era ran from 1 to %(last)s).")
+            % {"era": _ERA_NAMES[era], "yy": yy, "last": last}
+        )
     return _ERA_START[era] + yy
 
 
@@ -38,7 +43,10 @@ def _jp_eras_for_two_digits(c: _Ctx, yy: int) -> list[str]:
     elif yy <= 64:
         eras = ["S"]
     if not eras:
-        c.fail(f"‘{yy}’ is not a Japanese era year; write the year in full (e.g. 2013-123456).")
+        c.fail(
+            _("‘%(yy)s’ is not a Japanese era year; write the year in full (e.g. 2013-123456).")
+            % {"yy": yy}
+        )
     if c.filed is not None:
         for era in ("H", "S", "R"):
             if _ERA_START[era] + yy == c.filed.year:
@@ -48,9 +56,9 @@ def _jp_eras_for_two_digits(c: _Ctx, yy: int) -> list[str]:
 
 def _jp_app(c: _Ctx, year: int, serial: int) -> _Parsed:
     if not 1885 <= year <= _this_year() + 1:
-        c.fail(f"{year} is not a possible filing year.")
+        c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
     if serial == 0:
-        c.fail("the serial number cannot be 0.")
+        c.fail(_("the serial number cannot be 0."))
     modern = year >= 2000
     return _Parsed(
         office="JP",
@@ -64,14 +72,14 @@ def _jp_app(c: _Ctx, year: int, serial: int) -> _Parsed:
 
 def _jp_pub(c: _Ctx, year: int, serial: int, era: str | None = None) -> _Parsed:
     if serial == 0:
-        c.fail("the serial number cannot be 0.")
+        c.fail(_("the serial number cannot be 0."))
     if era is not None and year >= 2000:
         era = None
     if era is None and year < 2000:
         era = _year_to_era(year)[0]
     if era is None:
         if year > _this_year() + 1:
-            c.fail(f"{year} is not a possible publication year.")
+            c.fail(_("%(year)s is not a possible publication year.") % {"year": year})
         number, display = f"{year}{serial:06d}", f"JP {year}-{serial:06d}"
     else:
         yy = year - _ERA_START[era]
@@ -111,11 +119,13 @@ def _parse_jp(c: _Ctx) -> _Parsed:
     if m and c.pub:
         n = int(s)
         if n == 0:
-            c.fail("a JP patent number cannot be 0.")
+            c.fail(_("a JP patent number cannot be 0."))
         return _publication(c, "JP", str(n))
     if re.fullmatch(r"\d{1,6}", s) and c.filed is not None and not c.pub:
         return _jp_app(c, c.filed.year, int(s))
     c.fail(
-        "a JP application number has the year and a 6-digit serial (e.g. JP 2013-123456, "
-        "H11-123456)."
+        _(
+            "a JP application number has the year and a 6-digit serial (e.g. JP 2013-123456, "
+            "H11-123456)."
+        )
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year
 
 # --------------------------------------------------------------------------------------------
@@ -14,15 +16,18 @@ _KR_TYPES = {"10": "patent", "20": "utility model", "30": "design"}
 def _kr_year(c: _Ctx, text: str) -> int:
     year = int(text)
     if not 1946 <= year <= _this_year() + 1:
-        c.fail(f"{year} is not a possible year in a KR number.")
+        c.fail(_("%(year)s is not a possible year in a KR number.") % {"year": year})
     return year
 
 
 def _kr_dated(c: _Ctx, type_code: str, year: int, serial: str) -> _Parsed:
     if type_code not in _KR_TYPES:
-        c.fail(f"‘{type_code}’ is not a KR right type (10 patent, 20 utility model, 30 design).")
+        c.fail(
+            _("‘%(type_code)s’ is not a KR right type (10 patent, 20 utility model, 30 design).")
+            % {"type_code": type_code}
+        )
     if int(serial) == 0:
-        c.fail("the serial number cannot be 0.")
+        c.fail(_("the serial number cannot be 0."))
     number = f"{type_code}{year}{serial}"
     kind = "publication" if c.pub else "application"
     if kind == "application":
@@ -57,9 +62,14 @@ def _parse_kr(c: _Ctx) -> _Parsed:
     if m and c.pub:
         type_code, serial = m.group(1), m.group(2)
         if type_code not in _KR_TYPES:
-            c.fail(f"‘{type_code}’ is not a KR right type (10 patent, 20 utility model).")
+            c.fail(
+                _("‘%(type_code)s’ is not a KR right type (10 patent, 20 utility model).")
+                % {"type_code": type_code}
+            )
         return _publication(c, "KR", f"{type_code}{serial}", f"KR {type_code}-{serial}")
     c.fail(
-        "a KR application number has a type code, the year and a 7-digit serial "
-        "(e.g. KR 10-2008-0107376)."
+        _(
+            "a KR application number has a type code, the year and a 7-digit serial "
+            "(e.g. KR 10-2008-0107376)."
+        )
     )

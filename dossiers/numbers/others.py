@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import (
     _application_or_publication,
     _compact,
@@ -34,12 +36,17 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
             s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
             m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
     if not m:
-        c.fail(f"a {office} number has 7 digits (e.g. {example}).")
+        c.fail(
+            _("a %(office)s number has 7 digits (e.g. %(example)s).")
+            % {"office": office, "example": example}
+        )
     number, check = m.groups()
     if check and (office != "GB" or c.pub):
-        c.fail(f"a {office} {'publication ' if c.pub else ''}number has no check digit.")
+        if c.pub:
+            c.fail(_("a %(office)s publication number has no check digit.") % {"office": office})
+        c.fail(_("a %(office)s number has no check digit.") % {"office": office})
     if int(number) == 0:
-        c.fail(f"a {office} number cannot be 0.")
+        c.fail(_("a %(office)s number cannot be 0.") % {"office": office})
     if c.pub:
         return _publication(c, office, number)
     year = _two_digit_year(int(number[:2]))
@@ -69,7 +76,7 @@ def _parse_ca(c: _Ctx) -> _Parsed:
     if m and not c.pub and 1950 <= int(m.group(1)) <= _this_year() + 1:
         year, s = int(m.group(1)), m.group(2)
     if not re.fullmatch(r"\d{6,7}", s) or int(s) == 0:
-        c.fail("a CA number has 6 or 7 digits (e.g. CA 2,123,456).")
+        c.fail(_("a CA number has 6 or 7 digits (e.g. CA 2,123,456)."))
     n = int(s)
     return _application_or_publication(
         c,
@@ -83,9 +90,9 @@ def _parse_ca(c: _Ctx) -> _Parsed:
 def _au_old(c: _Ctx, serial: int, yy: int) -> _Parsed:
     year = _two_digit_year(yy, pivot=50)
     if year > 2001:
-        c.fail("old-style AU numbers (serial/year) were used up to 2001; use AU 2013123456.")
+        c.fail(_("old-style AU numbers (serial/year) were used up to 2001; use AU 2013123456."))
     if serial == 0:
-        c.fail("the serial number cannot be 0.")
+        c.fail(_("the serial number cannot be 0."))
     return _Parsed(
         office="AU",
         kind="application",
@@ -113,7 +120,9 @@ def _parse_au(c: _Ctx) -> _Parsed:
     if m:
         year, serial = int(m.group(1)), int(m.group(2))
         if not 1904 <= year <= _this_year() + 1:
-            c.fail(f"an AU number starts with the year; {year} is not possible.")
+            c.fail(
+                _("an AU number starts with the year; %(year)s is not possible.") % {"year": year}
+            )
         if year < 2002 and not c.pub:  # stored form of an old serial/YY number
             return _au_old(c, serial, year % 100)
         return _application_or_publication(c, "AU", s, f"AU {s}", app_epodoc=f"AU{year}0{s[4:]}")
@@ -129,7 +138,7 @@ def _parse_au(c: _Ctx) -> _Parsed:
             return _au_old(c, int(s[:-2]), yy)
     if re.fullmatch(r"\d{1,5}", s) and c.filed is not None and c.filed.year <= 2001:
         return _au_old(c, int(s), c.filed.year % 100)
-    c.fail("an AU application number has the year and 6 digits (e.g. AU 2013123456).")
+    c.fail(_("an AU application number has the year and 6 digits (e.g. AU 2013123456)."))
 
 
 _IN_OFFICES = frozenset({"DEL", "MUM", "CHE", "KOL", "DELNP", "MUMNP", "CHENP", "KOLNP"})
@@ -141,9 +150,12 @@ def _parse_in(c: _Ctx) -> _Parsed:
     if m:
         serial, place, year = int(m.group(1)), m.group(2), int(m.group(3))
         if place not in _IN_OFFICES:
-            c.fail(f"‘{place}’ is not an Indian patent office (DEL, MUM, CHE, KOL, …NP).")
+            c.fail(
+                _("‘%(place)s’ is not an Indian patent office (DEL, MUM, CHE, KOL, …NP).")
+                % {"place": place}
+            )
         if not 1972 <= year <= _this_year() + 1 or serial == 0:
-            c.fail("an old IN number looks like IN 1234/DEL/2013.")
+            c.fail(_("an old IN number looks like IN 1234/DEL/2013."))
         return _Parsed(
             office="IN",
             kind="application",
@@ -153,10 +165,10 @@ def _parse_in(c: _Ctx) -> _Parsed:
     if re.fullmatch(r"\d{12}", s):
         year = int(s[:4])
         if not 2015 <= year <= _this_year() + 1:
-            c.fail("a 12-digit IN number starts with the year (2015 or later).")
+            c.fail(_("a 12-digit IN number starts with the year (2015 or later)."))
         kind = "publication" if c.pub else "application"
         return _Parsed(office="IN", kind=kind, key=f"IN{s}", display=f"IN {s}")
-    c.fail("an IN application number looks like IN 1234/DEL/2013 or IN 201611012345.")
+    c.fail(_("an IN application number looks like IN 1234/DEL/2013 or IN 201611012345."))
 
 
 _BR_TYPES = frozenset({"10", "11", "12", "13", "20", "21", "22", "30", "32"})
@@ -177,13 +189,19 @@ def _parse_br(c: _Ctx) -> _Parsed:
     if m:
         type_code, year = m.group(1), int(m.group(2))
         if type_code not in _BR_TYPES:
-            c.fail(f"‘{type_code}’ is not a BR type code (10 invention, 11 PCT, 20 utility model).")
+            c.fail(
+                _("‘%(type_code)s’ is not a BR type code (10 invention, 11 PCT, 20 utility model).")
+                % {"type_code": type_code}
+            )
         if not 2012 <= year <= _this_year() + 1:
-            c.fail(f"the BR type/year numbers were introduced in 2012; {year} is not possible.")
+            c.fail(
+                _("the BR type/year numbers were introduced in 2012; %(year)s is not possible.")
+                % {"year": year}
+            )
         number = f"{type_code}{year}{m.group(3)}"
         display = f"BR {type_code} {year} {m.group(3)}"
         return _application_or_publication(c, "BR", number, display, app_epodoc=f"BR{number}")
-    c.fail("a BR number looks like BR 10 2013 012345-6 or PI 0612345-6.")
+    c.fail(_("a BR number looks like BR 10 2013 012345-6 or PI 0612345-6."))
 
 
 def _parse_tw(c: _Ctx) -> _Parsed:
@@ -193,10 +211,10 @@ def _parse_tw(c: _Ctx) -> _Parsed:
         return _publication(c, "TW", s)
     if re.fullmatch(r"\d{8,9}", s):
         if not c.pub and s[-6] not in "123":
-            c.fail("a TW application number is the ROC year, a type digit (1-3) and 5 digits.")
+            c.fail(_("a TW application number is the ROC year, a type digit (1-3) and 5 digits."))
         kind = "publication" if c.pub else "application"
         return _Parsed(office="TW", kind=kind, key=f"TW{s}", display=f"TW {s}")
-    c.fail("a TW application number looks like TW 102123456 (ROC year, type, serial).")
+    c.fail(_("a TW application number looks like TW 102123456 (ROC year, type, serial)."))
 
 
 # Letters that some offices put in front of their own numbers (DOCDB): AT E232441 (translation
@@ -216,7 +234,10 @@ def _parse_generic(c: _Ctx, office: str) -> _Parsed:
         if s.startswith(prefix):
             letters, s = prefix, s[len(prefix) :]
     if not re.fullmatch(r"\d{1,15}", s):
-        c.fail(f"a {office} number is made of digits (e.g. {office} 1234567).")
+        c.fail(
+            _("a %(office)s number is made of digits (e.g. %(office)s 1234567).")
+            % {"office": office}
+        )
     kind = "publication" if c.pub else "application"
     candidates: tuple[str, ...] = ()
     epodoc_app = None

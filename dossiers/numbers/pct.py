@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import OFFICE_CODES, _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
 
 # --------------------------------------------------------------------------------------------
@@ -19,9 +21,14 @@ def _pct_year(c: _Ctx, text: str) -> int:
     elif len(text) == 4:
         year = int(text)
     else:
-        c.fail("a PCT application number needs the year as 2 or 4 digits (e.g. PCT/US2013/064552).")
+        c.fail(
+            _("a PCT application number needs the year as 2 or 4 digits (e.g. PCT/US2013/064552).")
+        )
     if not 1978 <= year <= _this_year() + 1:
-        c.fail(f"{year} is not a possible PCT filing year (the PCT started in 1978).")
+        c.fail(
+            _("%(year)s is not a possible PCT filing year (the PCT started in 1978).")
+            % {"year": year}
+        )
     return year
 
 
@@ -35,11 +42,11 @@ def _split_pct_digits(digits: str) -> tuple[str, str]:
 
 def _pct(c: _Ctx, ro: str, year_text: str, serial_text: str) -> _Parsed:
     if ro not in OFFICE_CODES:
-        c.fail(f"‘{ro}’ is not a receiving office code (e.g. PCT/US2013/064552).")
+        c.fail(_("‘%(ro)s’ is not a receiving office code (e.g. PCT/US2013/064552).") % {"ro": ro})
     year = _pct_year(c, year_text)
     serial = int(serial_text)
     if serial == 0:
-        c.fail("the serial number of a PCT application cannot be 0.")
+        c.fail(_("the serial number of a PCT application cannot be 0."))
     return _Parsed(
         office="WO",
         kind="pct",
@@ -75,8 +82,10 @@ def _try_pct(c: _Ctx, s: str, assume_pct: bool) -> _Parsed | None:
     if not explicit and c.want != "pct":
         return None
     c.fail(
-        "a PCT application number looks like PCT/US2013/064552 "
-        "(receiving office, 4-digit year, 6-digit serial)."
+        _(
+            "a PCT application number looks like PCT/US2013/064552 "
+            "(receiving office, 4-digit year, 6-digit serial)."
+        )
     )
 
 
@@ -90,8 +99,10 @@ _WO_PUB_RES = (
 def _parse_wo(c: _Ctx) -> _Parsed:
     if c.want in ("application", "pct"):
         c.fail(
-            "this is a WO publication number; an international application number looks like "
-            "PCT/US2013/064552."
+            _(
+                "this is a WO publication number; an international application number looks like "
+                "PCT/US2013/064552."
+            )
         )
     body = _compact(c.rest, " ,.-")
     for rx in _WO_PUB_RES:
@@ -99,11 +110,11 @@ def _parse_wo(c: _Ctx) -> _Parsed:
         if m:
             break
     else:
-        c.fail("a WO publication number looks like WO 2009/085664 A2 (year and 6-digit serial).")
+        c.fail(_("a WO publication number looks like WO 2009/085664 A2 (year and 6-digit serial)."))
     year = _pct_year(c, m.group(1))
     serial = int(m.group(2))
     if serial == 0:
-        c.fail("the serial number of a WO publication cannot be 0.")
+        c.fail(_("the serial number of a WO publication cannot be 0."))
     if year >= 2004:
         epodoc = f"WO{year}{serial:06d}"
     else:

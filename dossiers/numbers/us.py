@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.translation import gettext as _
+
 from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year, _two_digit_year
 
 # --------------------------------------------------------------------------------------------
@@ -87,12 +89,12 @@ def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
     """A serial whose series code the number leaves out, with its filing year (DOCDB serial+YY,
     the series-less EPODOC form US + year + 0 + serial): the series follows from the date."""
     if not 1915 <= year <= _this_year() + 1:
-        c.fail(f"{year} is not a possible filing year.")
+        c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
     when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
     if c.app_kind == "P":  # provisional: 60 from 1995, 61 from 2008, 62 from 2014, 63 from 2020
         series = _us_provisional_series(year)
         if not series:
-            c.fail("US provisional applications exist from 1995.")
+            c.fail(_("US provisional applications exist from 1995."))
     else:
         series = _us_series_for(when)
     if c.app_kind != "P" and year >= 1995:  # an original without kind may be a provisional
@@ -106,8 +108,11 @@ def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
 def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Parsed:
     if series not in _US_SERIES:
         c.fail(
-            f"‘{series}’ is not a US application series code (utility 01–19, design 29, "
-            "provisional 60–63, re-examination 90/95/96)."
+            _(
+                "‘%(series)s’ is not a US application series code (utility 01–19, design 29, "
+                "provisional 60–63, re-examination 90/95/96)."
+            )
+            % {"series": series}
         )
     if year is None and c.filed is not None:
         year = c.filed.year
@@ -137,14 +142,17 @@ def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Pars
 def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
     n = int(number)
     if n == 0:
-        c.fail("a US patent number cannot be 0.")
+        c.fail(_("a US patent number cannot be 0."))
     return _publication(c, "US", f"{prefix}{n}", f"US {prefix}{n:,}")
 
 
 def _us_pgpub(c: _Ctx, year_text: str, serial_text: str) -> _Parsed:
     year, serial = int(year_text), int(serial_text)
     if not 2001 <= year <= _this_year() + 1:
-        c.fail(f"US pre-grant publications started in 2001; {year} is not possible.")
+        c.fail(
+            _("US pre-grant publications started in 2001; %(year)s is not possible.")
+            % {"year": year}
+        )
     short = f"{year}{serial:06d}" if serial < 1_000_000 else f"{year}{serial:07d}"
     return _Parsed(
         office="US",
@@ -163,12 +171,12 @@ def _parse_us(c: _Ctx) -> _Parsed:
     m = _US_SPECIAL_RE.fullmatch(s)
     if m:
         if c.want == "application":
-            c.fail("this is a US patent number (reissue, design or plant), not an application.")
+            c.fail(_("this is a US patent number (reissue, design or plant), not an application."))
         return _us_patent(c, m.group(2), m.group(1))
     m = re.fullmatch(r"(\d{2})[/-](\d{6})", s)
     if m:
         if c.want == "publication":
-            c.fail("this is a US application number (series/serial), not a publication number.")
+            c.fail(_("this is a US application number (series/serial), not a publication number."))
         return _us_app(c, m.group(1), m.group(2))
     m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # US20130926335: EPODOC without series, or pgpub
     if m and not c.kind_code and c.want != "publication":
@@ -181,7 +189,7 @@ def _parse_us(c: _Ctx) -> _Parsed:
     if m and c.want != "publication":
         year = int(m.group(1))
         if not 1900 <= year <= _this_year() + 1:
-            c.fail(f"{year} is not a possible filing year.")
+            c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
         return _us_app(c, m.group(2), m.group(3), year)
     if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
         return _us_pgpub(c, s[:4], s[4:])
@@ -203,13 +211,17 @@ def _parse_us(c: _Ctx) -> _Parsed:
             return parsed
         if c.want == "application":
             c.fail(
-                "a US application number needs a 2-digit series code and a 6-digit serial "
-                "(e.g. US 14/123,456)."
+                _(
+                    "a US application number needs a 2-digit series code and a 6-digit serial "
+                    "(e.g. US 14/123,456)."
+                )
             )
         return _us_patent(c, s)
     if c.want == "publication":
-        c.fail("a US publication number looks like US 8,131,731 B2 or US 2013/0123456 A1.")
+        c.fail(_("a US publication number looks like US 8,131,731 B2 or US 2013/0123456 A1."))
     c.fail(
-        "a US application number needs a 2-digit series code and a 6-digit serial "
-        "(e.g. US 14/123,456)."
+        _(
+            "a US application number needs a 2-digit series code and a 6-digit serial "
+            "(e.g. US 14/123,456)."
+        )
     )

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stats.models import Action
 from stats.services import usage_record
@@ -50,7 +52,7 @@ class _HashingReader:
         return getattr(self._f, name)
 
 
-PDF_UNREADABLE = "The PDF is damaged or truncated and cannot be read"
+PDF_UNREADABLE = gettext_lazy("The PDF is damaged or truncated and cannot be read")
 
 
 def pdf_inspect(fileobj) -> int:
@@ -64,25 +66,32 @@ def pdf_inspect(fileobj) -> int:
     fileobj.seek(0)
     head = fileobj.read(1024)
     if not head:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     if PDF_MAGIC not in head:
-        raise ValidationError("This is not a PDF file (it does not start with %PDF-).")
+        raise ValidationError(_("This is not a PDF file (it does not start with %PDF-)."))
     fileobj.seek(0)
     try:
         reader = PdfReader(fileobj, strict=False)
         if reader.is_encrypted:
-            raise ValidationError("The PDF is encrypted or password-protected; upload it unlocked.")
+            raise ValidationError(
+                _("The PDF is encrypted or password-protected; upload it unlocked.")
+            )
         pages = len(reader.pages)
     except ValidationError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
-        raise ValidationError(f"{PDF_UNREADABLE} ({type(exc).__name__}).") from exc
+        raise ValidationError(
+            _("%(problem)s (%(error)s).") % {"problem": PDF_UNREADABLE, "error": type(exc).__name__}
+        ) from exc
     if pages < 1:
-        raise ValidationError("The PDF has no pages.")
+        raise ValidationError(_("The PDF has no pages."))
     if pages > settings.UPLOAD_MAX_PAGES:
         raise ValidationError(
-            f"The PDF has {pages:,} pages; the limit is {settings.UPLOAD_MAX_PAGES:,}. "
-            "Split it into several documents."
+            _(
+                "The PDF has %(pages)s pages; the limit is %(limit)s. Split it into several "
+                "documents."
+            )
+            % {"pages": f"{pages:,}", "limit": f"{settings.UPLOAD_MAX_PAGES:,}"}
         )
     fileobj.seek(0)
     return pages
@@ -118,8 +127,11 @@ def pdf_sanitise(fileobj) -> tuple[object, list[str]]:
         if budget[0] < 0:
             limit = settings.UPLOAD_MAX_DECOMPRESSED_BYTES // (1024 * 1024)
             raise ValidationError(
-                f"The PDF unpacks to more than {limit} MB; it cannot be accepted "
-                "(a compression bomb, or far larger than any report)."
+                _(
+                    "The PDF unpacks to more than %(limit)s MB; it cannot be accepted (a "
+                    "compression bomb, or far larger than any report)."
+                )
+                % {"limit": limit}
             )
 
     def clean(obj, seen: set) -> None:
@@ -179,12 +191,14 @@ def pdf_sanitise(fileobj) -> tuple[object, list[str]]:
     except ValidationError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
-        raise ValidationError(f"{PDF_UNREADABLE} ({type(exc).__name__}).") from exc
+        raise ValidationError(
+            _("%(problem)s (%(error)s).") % {"problem": PDF_UNREADABLE, "error": type(exc).__name__}
+        ) from exc
     out.seek(0)
     return out, sorted(removed)
 
 
-STORAGE_UNAVAILABLE = (
+STORAGE_UNAVAILABLE = gettext_lazy(
     "The portal could not store the file (storage full or unavailable); nothing was saved. "
     "Try again later."
 )
@@ -204,21 +218,29 @@ def document_date_check(
     today = timezone.localdate()
     if date > today:
         raise ValidationError(
-            {"date": f"The date {date:%Y-%m-%d} is in the future; documents are dated when issued."}
+            {
+                "date": _("The date %(date)s is in the future; documents are dated when issued.")
+                % {"date": f"{date:%Y-%m-%d}"}
+            }
         )
     filed = application.filing_date
     if filed and date < filed:
         if before_filing_ok and category in PRIORITY_CATEGORIES:
             return
         hint = (
-            " If this is a priority document, confirm its date."
+            " " + _("If this is a priority document, confirm its date.")
             if category in PRIORITY_CATEGORIES
             else ""
         )
         raise ValidationError(
             {
-                "date": f"The date {date:%Y-%m-%d} is before {application.display} was filed "
-                f"({filed:%Y-%m-%d}).{hint}"
+                "date": _("The date %(date)s is before %(number)s was filed (%(filed)s).%(hint)s")
+                % {
+                    "date": f"{date:%Y-%m-%d}",
+                    "number": application.display,
+                    "filed": f"{filed:%Y-%m-%d}",
+                    "hint": hint,
+                }
             }
         )
 
@@ -249,7 +271,9 @@ def document_add(
     size = getattr(file, "size", None)
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"The file is larger than the {limit} MB limit.")
+        raise ValidationError(
+            _("The file is larger than the %(limit)s MB limit.") % {"limit": limit}
+        )
     document_date_check(
         application=application, category=category, date=date, before_filing_ok=before_filing_ok
     )
@@ -288,10 +312,11 @@ def document_add(
         doc.sha256 = reader.sha.hexdigest()
         doc.size = reader.size
         if doc.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError("The file is larger than the upload limit.")
+            raise ValidationError(_("The file is larger than the upload limit."))
         if Document.objects.live().filter(application=application, sha256=doc.sha256).exists():
             raise ValidationError(
-                f"This file was already uploaded for {application.display}; it was not added again."
+                _("This file was already uploaded for %(number)s; it was not added again.")
+                % {"number": application.display}
             )
         doc.full_clean(exclude=["file"])
         doc.save()
@@ -331,7 +356,7 @@ def document_correct(
         Document.objects.select_for_update().select_related("application").get(pk=document.pk)
     )
     if document.withdrawn_at is not None:
-        raise ValidationError("This document was withdrawn; it can no longer be corrected.")
+        raise ValidationError(_("This document was withdrawn; it can no longer be corrected."))
     document_date_check(
         application=document.application,
         category=category,
@@ -376,14 +401,14 @@ def document_withdraw(*, document: Document, user=None, reason: str = "") -> Doc
     """Withdraw: the row and file stay (history); other offices stop seeing it at once."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the document is withdrawn."})
+        raise ValidationError({"reason": _("Say why the document is withdrawn.")})
     # The conditional UPDATE makes a double submit withdraw (and announce) only once.
     changed = Document.objects.filter(pk=document.pk, withdrawn_at=None).update(
         withdrawn_at=timezone.now(), withdrawn_reason=reason[:300]
     )
     document.refresh_from_db()
     if not changed:
-        raise ValidationError("This document was already withdrawn.")
+        raise ValidationError(_("This document was already withdrawn."))
     signals.document_withdrawn.send(sender=Document, document=document, user=user, reason=reason)
     packages.packages_flag_withdrawn(document=document)
     return document
@@ -397,7 +422,10 @@ def _citation_category(text: str) -> str:
     bad = [c for c in letters if c not in allowed]
     if not letters or bad:
         raise ValidationError(
-            {"category": f"Use the letters {', '.join(sorted(allowed))}, e.g. X or X,Y."}
+            {
+                "category": _("Use the letters %(letters)s, e.g. X or X,Y.")
+                % {"letters": ", ".join(sorted(allowed))}
+            }
         )
     return ",".join(dict.fromkeys(letters))
 
@@ -415,7 +443,9 @@ def citation_add(
     """A citation is a patent number (normalised) or a non-patent literature reference."""
     cited_number, npl_text = (cited_number or "").strip(), (npl_text or "").strip()
     if bool(cited_number) == bool(npl_text):
-        raise ValidationError("Give either a cited patent number or a non-patent literature text.")
+        raise ValidationError(
+            _("Give either a cited patent number or a non-patent literature text.")
+        )
     citation = Citation(
         document=document,
         npl_text=npl_text,

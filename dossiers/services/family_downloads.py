@@ -5,6 +5,7 @@ import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from stats.models import Action
@@ -114,8 +115,11 @@ def family_pdf_merge(*, user, documents: list[Document], heading: str, title: st
     """One PDF: a cover listing the documents, then each document under its own bookmark."""
     if len(documents) > MERGE_MAX_DOCUMENTS or sum(d.pages for d in documents) > MERGE_MAX_PAGES:
         raise TooLarge(
-            f"One PDF is made here for up to {MERGE_MAX_DOCUMENTS} documents and "
-            f"{MERGE_MAX_PAGES} pages; narrow the selection or download them as a ZIP."
+            _(
+                "One PDF is made here for up to %(documents)s documents and %(pages)s pages; "
+                "narrow the selection or download them as a ZIP."
+            )
+            % {"documents": MERGE_MAX_DOCUMENTS, "pages": MERGE_MAX_PAGES}
         )
     plans = family_download_plan(documents)
     writer = PdfWriter()

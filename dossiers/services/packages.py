@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from case_portal import jobs
 from offices.models import Office
@@ -190,7 +191,7 @@ def package_plan(
         others = [m for m in members if m.office_id != office.pk and m.pk in visible_ids]
         if not others:
             plan.unavailable.append(
-                "No published application of another office is in this family yet."
+                _("No published application of another office is in this family yet.")
             )
         names: set[str] = set()
         already = 0

@@ -18,6 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from offices.models import Office
 
@@ -39,12 +42,14 @@ DATE_ORDERS = dict(Office.DateOrder.choices)
 
 
 class Reason:
-    INVALID = "Invalid number"
-    NOT_OURS = "Not an application of your office"
-    DATE = "Unknown date format"
-    AMBIGUOUS = "Which date?"
-    DUPLICATE = "Duplicate"
-    TOO_MANY = "Too many lines"
+    # Stored in Worklist.rejected_lines and compared there: stable English; the page shows
+    # them through {% translate r.reason %} (gettext_noop puts them in the catalogue).
+    INVALID = gettext_noop("Invalid number")
+    NOT_OURS = gettext_noop("Not an application of your office")
+    DATE = gettext_noop("Unknown date format")
+    AMBIGUOUS = gettext_noop("Which date?")
+    DUPLICATE = gettext_noop("Duplicate")
+    TOO_MANY = gettext_noop("Too many lines")
 
 
 @dataclass
@@ -107,9 +112,17 @@ def date_read(text: str, order: str) -> dt.date:
         return readings[order]
     day, month = readings[DAY_FIRST], readings[MONTH_FIRST]
     raise AmbiguousDate(
-        f"‘{text}’ is {day:%-d %B %Y} day-first or {month:%-d %B %Y} month-first: "
-        "choose how your dates are written below, or write it as "
-        f"{day:%Y-%m-%d} or {month:%Y-%m-%d}."
+        _(
+            "‘%(text)s’ is %(day)s day-first or %(month)s month-first: choose how your dates "
+            "are written below, or write it as %(day_iso)s or %(month_iso)s."
+        )
+        % {
+            "text": text,
+            "day": date_format(day, "j F Y"),
+            "month": date_format(month, "j F Y"),
+            "day_iso": f"{day:%Y-%m-%d}",
+            "month_iso": f"{month:%Y-%m-%d}",
+        }
     )
 
 
@@ -180,7 +193,8 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
         item = ParsedLine(line_no=line_no, text=line, number_text=number_text, date_text=date_text)
         parsed.append(item)
         if len(parsed) > MAX_LINES:
-            item.reason, item.detail = Reason.TOO_MANY, f"At most {MAX_LINES} lines at a time."
+            item.reason = Reason.TOO_MANY
+            item.detail = _("At most %(count)s lines at a time.") % {"count": MAX_LINES}
             continue
         if date_text:
             try:
@@ -207,11 +221,16 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
                 continue  # keep the date error; the number is reported once fixed
             p.reason = Reason.NOT_OURS
             if p.number.office != office.code:
-                p.detail = (
-                    f"{p.number.display} is a {p.number.office} number, not one of {office.code}."
-                )
+                p.detail = _("%(number)s is a %(its)s number, not one of %(ours)s.") % {
+                    "number": p.number.display,
+                    "its": p.number.office,
+                    "ours": office.code,
+                }
             else:
-                p.detail = f"No {office.code} application {p.number.display} is in the portal."
+                p.detail = _("No %(office)s application %(number)s is in the portal.") % {
+                    "office": office.code,
+                    "number": p.number.display,
+                }
             continue
         p.application = line.application
     return parsed
@@ -220,7 +239,9 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
 @transaction.atomic
 def worklist_create(*, user, name: str) -> Worklist:
     office = selectors.office_get_for_clerk(user)
-    name = (name or "").strip() or f"Worklist of {timezone.localdate():%Y-%m-%d}"
+    name = (name or "").strip() or _("Worklist of %(date)s") % {
+        "date": f"{timezone.localdate():%Y-%m-%d}"
+    }
     worklist = Worklist(office=office, name=name[:200], created_by=user)
     worklist.full_clean()
     worklist.save()
@@ -236,7 +257,7 @@ def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = Non
     moves examination dates instead of reporting duplicates."""
     order = order or worklist.office.worklist_date_order
     if order not in DATE_ORDERS:
-        raise ValidationError({"date_order": "Choose day-first, month-first or ask."})
+        raise ValidationError({"date_order": _("Choose day-first, month-first or ask.")})
     # Lock the worklist: two submissions at once would both pass the duplicate check.
     worklist = Worklist.objects.select_for_update().get(pk=worklist.pk)
     parsed = lines_parse(text=text, office=worklist.office, order=order)
@@ -332,7 +353,7 @@ def worklist_entry_request(*, worklist: Worklist, entry_id: int, user) -> tuple[
     if entry is None:
         raise Http404("No such entry.")
     if not _requesters:
-        raise ValidationError("Requesting documents is not available.")
+        raise ValidationError(_("Requesting documents is not available."))
     office = worklist.office
     targets = (
         Application.objects.visible_to(selectors.OfficeViewer(office))
@@ -350,5 +371,5 @@ def worklist_entry_request(*, worklist: Worklist, entry_id: int, user) -> tuple[
         except ValidationError as exc:
             refused.append(f"{member.display}: {' '.join(exc.messages)}")
     if not asked and not refused:
-        refused.append("No other office's application is in this family to ask.")
+        refused.append(_("No other office's application is in this family to ask."))
     return asked, refused

@@ -1,6 +1,7 @@
 from csp.decorators import csp_replace
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from case_portal.storage import file_response
@@ -62,7 +63,7 @@ def document_content(request, document_id: int):
         filename=selectors.document_download_name(doc),
         content_type="application/pdf",
         as_attachment=not inline,
-        missing="The file of this document is missing; the office has been told.",
+        missing=_("The file of this document is missing; the office has been told."),
     )
 
 

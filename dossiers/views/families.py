@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from stats.models import Action
 from stats.services import usage_record
@@ -92,13 +93,13 @@ def _chosen(request, family_id: int):
 def family_documents_zip(request, family_id: int):
     page, focus, docs, back = _chosen(request, family_id)
     if not docs:
-        messages.error(request, "Tick at least one document, or use “Download all shown”.")
+        messages.error(request, _("Tick at least one document, or use “Download all shown”."))
         return redirect(back)
     response = StreamingHttpResponse(
         family_downloads.family_zip_stream(
             user=request.user,
             documents=docs,
-            heading=f"Documents of the family of {focus.display}",
+            heading=_("Documents of the family of %(number)s") % {"number": focus.display},
             title=page.summary.title,
         ),
         content_type="application/zip",
@@ -112,13 +113,13 @@ def family_documents_zip(request, family_id: int):
 def family_documents_pdf(request, family_id: int):
     page, focus, docs, back = _chosen(request, family_id)
     if not docs:
-        messages.error(request, "Tick at least one document to make one PDF of them.")
+        messages.error(request, _("Tick at least one document to make one PDF of them."))
         return redirect(back)
     try:
         pdf = family_downloads.family_pdf_merge(
             user=request.user,
             documents=docs,
-            heading=f"Reports of the family of {focus.display}",
+            heading=_("Reports of the family of %(number)s") % {"number": focus.display},
             title=page.summary.title,
         )
     except family_downloads.TooLarge as exc:

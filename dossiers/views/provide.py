@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
@@ -100,7 +101,7 @@ def _application_form_page(request, *, application: Application | None):
                 form_errors_apply(form, exc)
                 understood = None
             else:
-                messages.success(request, f"{app.display} saved.")
+                messages.success(request, _("%(number)s saved.") % {"number": app.display})
                 return redirect("dossiers:provide-application", app.pk)
     return render(
         request,
@@ -170,14 +171,25 @@ def document_upload(request, application_id: int):
                 failed.append((upload.name, exc.messages))
             except IntegrityError:
                 # A concurrent upload of the same file won the race on the unique constraint.
-                failed.append((upload.name, [f"This file was already uploaded for {app.display}."]))
+                failed.append(
+                    (
+                        upload.name,
+                        [
+                            _("This file was already uploaded for %(number)s.")
+                            % {"number": app.display}
+                        ],
+                    )
+                )
             except documents.StorageUnavailable as exc:
                 failed.append((upload.name, [str(exc)]))
             else:
                 added.append(doc)
         if added:
             names = ", ".join(d.original_name for d in added)
-            messages.success(request, f"Added to {app.display}: {names}.")
+            messages.success(
+                request,
+                _("Added to %(number)s: %(names)s.") % {"number": app.display, "names": names},
+            )
         if not failed:
             return redirect("dossiers:provide-application", app.pk)
     return render(
@@ -216,7 +228,7 @@ def document_edit(request, document_id: int):
             form,
             documents.document_correct,
             document=doc,
-            done="Document details corrected.",
+            done=_("Document details corrected."),
             **form.cleaned_data,
         )
         if done:
@@ -262,7 +274,7 @@ def document_citations(request, document_id: int):
         except ValidationError as exc:
             form_errors_apply(form, exc)
         else:
-            messages.success(request, f"Citation {citation} added.")
+            messages.success(request, _("Citation %(citation)s added.") % {"citation": citation})
             return redirect(reverse("dossiers:provide-document-citations", args=[doc.pk]))
     return render(
         request,

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from case_portal.storage import file_response
@@ -20,25 +22,31 @@ MAX_CSV_BYTES = 2 * 1024 * 1024
 
 class LinesForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
+        label=gettext_lazy("CSV file"),
         required=False,
-        help_text="Columns: application number (any spelling), examination date. "
-        "Header optional; comma, semicolon or tab between columns; further columns are ignored.",
+        help_text=gettext_lazy(
+            "Columns: application number (any spelling), examination date. "
+            "Header optional; comma, semicolon or tab between columns; further columns are ignored."
+        ),
     )
     text = forms.CharField(
-        label="Or paste lines",
+        label=gettext_lazy("Or paste lines"),
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 6, "placeholder": "CA 2,123,456 2026-12-01\n3000001; 15/01/2027"}
         ),
-        help_text="One application per line, the examination date after it; any separator.",
+        help_text=gettext_lazy(
+            "One application per line, the examination date after it; any separator."
+        ),
     )
     date_order = forms.ChoiceField(
-        label="Dates like 03/04/2026 are",
+        label=gettext_lazy("Dates like 03/04/2026 are"),
         choices=list(worklists.DATE_ORDERS.items()),
         required=False,
         widget=forms.RadioSelect,
-        help_text="2026-12-01, 1.12.2026 and 12/20/2026 (only one reading) are always understood.",
+        help_text=gettext_lazy(
+            "2026-12-01, 1.12.2026 and 12/20/2026 (only one reading) are always understood."
+        ),
     )
 
     def __init__(self, *args, office=None, **kwargs):
@@ -55,22 +63,22 @@ class LinesForm(forms.Form):
         text = data.get("text") or ""
         if upload:
             if upload.size > MAX_CSV_BYTES:
-                raise ValidationError("The CSV file is larger than 2 MB; split it into parts.")
+                raise ValidationError(_("The CSV file is larger than 2 MB; split it into parts."))
             text = worklists.text_from_upload(upload.read()) + "\n" + text
         if not text.strip():
-            raise ValidationError("Choose a CSV file or paste at least one line.")
+            raise ValidationError(_("Choose a CSV file or paste at least one line."))
         data["lines"] = text
         return data
 
 
 class WorklistForm(LinesForm):
-    name = forms.CharField(label="Name", max_length=200, required=False)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
     field_order = ["name", "file", "text", "date_order"]
 
 
 class RedateForm(forms.Form):
     examination_date = forms.CharField(
-        label="Examination date", required=False, max_length=20, widget=IsoDateInput()
+        label=gettext_lazy("Examination date"), required=False, max_length=20, widget=IsoDateInput()
     )
 
     def __init__(self, *args, office, **kwargs):
@@ -90,19 +98,33 @@ class RedateForm(forms.Form):
 def _flash(request, result: worklists.AddResult) -> None:
     added, rejected = len(result.added), len(result.rejected)
     if added:
-        messages.success(request, f"{added} application{'s' if added != 1 else ''} added.")
-    if result.merged:
-        moved = f", {result.redated} with a new examination date" if result.redated else ""
-        messages.info(
+        messages.success(
             request,
-            f"{result.merged} line{'s' if result.merged != 1 else ''} named an application "
-            f"already on the list and {'were' if result.merged != 1 else 'was'} merged{moved}.",
+            ngettext("%(count)s application added.", "%(count)s applications added.", added)
+            % {"count": added},
         )
+    if result.merged:
+        text = ngettext(
+            "%(count)s line named an application already on the list and was merged.",
+            "%(count)s lines named an application already on the list and were merged.",
+            result.merged,
+        ) % {"count": result.merged}
+        if result.redated:
+            text += " " + ngettext(
+                "%(count)s has a new examination date.",
+                "%(count)s have a new examination date.",
+                result.redated,
+            ) % {"count": result.redated}
+        messages.info(request, text)
     if rejected:
         messages.warning(
             request,
-            f"{rejected} line{'s were' if rejected != 1 else ' was'} not added — "
-            "see below, fix and re-submit only those.",
+            ngettext(
+                "%(count)s line was not added — see below, fix and re-submit only that one.",
+                "%(count)s lines were not added — see below, fix and re-submit only those.",
+                rejected,
+            )
+            % {"count": rejected},
         )
 
 
@@ -188,7 +210,9 @@ def worklist_entry_request(request, worklist_id: int, entry_id: int):
     except ValidationError as exc:
         asked, refused = [], exc.messages
     if asked:
-        messages.success(request, f"Reports requested for {', '.join(asked)}.")
+        messages.success(
+            request, _("Reports requested for %(offices)s.") % {"offices": ", ".join(asked)}
+        )
     for why in refused:
         messages.warning(request, why)
     return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#entry-{entry_id}")
@@ -198,7 +222,7 @@ def worklist_entry_request(request, worklist_id: int, entry_id: int):
 def worklist_entry_remove(request, worklist_id: int, entry_id: int):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
     worklists.worklist_entry_remove(worklist=worklist, entry_id=entry_id)
-    messages.success(request, "Removed from the worklist.")
+    messages.success(request, _("Removed from the worklist."))
     return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
 
 
@@ -216,9 +240,9 @@ def package_create(request, worklist_id: int):
         only_new=request.POST.get("only_new") == "1",
     )
     if not package.application_ids:
-        messages.warning(request, "The package is empty: the worklist has no applications.")
+        messages.warning(request, _("The package is empty: the worklist has no applications."))
     else:
-        messages.success(request, f"Package {package.pk} is being built.")
+        messages.success(request, _("Package %(id)s is being built.") % {"id": package.pk})
     return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#packages")
 
 
@@ -226,7 +250,7 @@ def package_create(request, worklist_id: int):
 def package_retry(request, package_id: int):
     package = selectors.package_get_for_user(user=request.user, package_id=package_id)
     packages.package_retry(package=package)
-    messages.success(request, f"Package {package.pk} is being built again.")
+    messages.success(request, _("Package %(id)s is being built again.") % {"id": package.pk})
     return redirect(f"{reverse('dossiers:worklist-detail', args=[package.worklist_id])}#packages")
 
 
@@ -264,5 +288,5 @@ def package_download(request, package_id: int):
         package.file,
         filename=f"package-{package.pk}_{package.office.code}_{built:%Y-%m-%d}.zip",
         content_type="application/zip",
-        missing="The package file is missing; build it again.",
+        missing=_("The package file is missing; build it again."),
     )

@@ -6,6 +6,7 @@ worker killed) is found again by outbox_sweep.
 """
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from case_portal.jobs import enqueue_on_commit
 from dossiers import numbers
@@ -81,6 +83,15 @@ def text_for(user, build: Callable[[], str]) -> str:
     """`build()` in `user`'s language: one notice told to several people, each in theirs."""
     with in_language(user):
         return str(build())
+
+
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def one_line(text: str) -> str:
+    """A subject on one line: template line breaks and indents collapse, but the no-break
+    spaces of French typography ("Lot prêt\u00a0:") stay."""
+    return _LAYOUT_SPACE.sub(" ", text).strip()
 
 
 def absolute_url(path: str) -> str:
@@ -189,14 +200,24 @@ def document_event_text(
     """One line about a document, naming the reader's own application first when it is
     another one: "For your AU 2014351899: CA 2,827,121 search report added, 2026-11-30"."""
     app = document.application
-    prefix = f"For your {number_display(own)}: " if own is not None and own.pk != app.pk else ""
-    what = f"{number_display(app)} {document.get_category_display().lower()}"
-    if kind == Notification.Kind.DOCUMENT_WITHDRAWN:
-        reason = f" because {document.withdrawn_reason}" if document.withdrawn_reason else ""
-        return f"{prefix}{what} of {document.date:%Y-%m-%d} withdrawn{reason}"
-    if kind == Notification.Kind.DOCUMENT_CORRECTED:
-        return f"{prefix}{what} corrected: {change}"
-    return f"{prefix}{what} added, {document.date:%Y-%m-%d}"
+    words = {
+        "number": number_display(app),
+        "category": document.get_category_display().lower(),
+        "date": f"{document.date:%Y-%m-%d}",
+        "reason": document.withdrawn_reason,
+        "change": change,
+    }
+    if kind == Notification.Kind.DOCUMENT_WITHDRAWN and document.withdrawn_reason:
+        text = _("%(number)s %(category)s of %(date)s withdrawn because %(reason)s") % words
+    elif kind == Notification.Kind.DOCUMENT_WITHDRAWN:
+        text = _("%(number)s %(category)s of %(date)s withdrawn") % words
+    elif kind == Notification.Kind.DOCUMENT_CORRECTED:
+        text = _("%(number)s %(category)s corrected: %(change)s") % words
+    else:
+        text = _("%(number)s %(category)s added, %(date)s") % words
+    if own is not None and own.pk != app.pk:
+        text = _("For your %(own)s: %(text)s") % {"own": number_display(own), "text": text}
+    return text
 
 
 @dataclass
@@ -270,7 +291,7 @@ def notifications_for_document(
         with in_language(entry.user):
             text = document_event_text(document=document, kind=kind, own=entry.own, change=change)
             if entry.request is not None and kind == Notification.Kind.DOCUMENT_ADDED:
-                text += " \u2014 your request is fulfilled"
+                text += " \u2014 " + _("your request is fulfilled")
         mode = modes[user_id]
         if entry.request is None and entry.watch is not None and entry.watch.delivery:
             mode = entry.watch.delivery  # the watch's own choice overrides the settings
@@ -379,7 +400,7 @@ def _email_for(notification: Notification) -> EmailMessage:
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
+    subject = one_line(render_to_string("notifications/email/subject.txt", context))
     body = render_to_string("notifications/email/body.txt", context)
     return EmailMessage(
         subject=subject,
@@ -525,7 +546,7 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         subject = render_to_string("notifications/email/digest_subject.txt", context)
         body = render_to_string("notifications/email/digest_body.txt", context)
     EmailMessage(
-        subject=" ".join(subject.split()),
+        subject=one_line(subject),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
@@ -554,7 +575,9 @@ def notification_for_invitation(*, user) -> Notification:
     notification = Notification.objects.create(
         user=user,
         kind=Notification.Kind.INVITATION,
-        text=text_for(user, lambda: f"Invitation to CASE Portal ({user.office.code})")[:300],
+        text=text_for(
+            user, lambda: _("Invitation to CASE Portal (%(office)s)") % {"office": user.office.code}
+        )[:300],
         email=Notification.Email.IMMEDIATE,
         read_at=timezone.now(),
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dossiers import numbers
 from dossiers.models import Application, Document, LookupKey
@@ -47,16 +48,22 @@ def request_number(req: DocumentRequest) -> str:
 
 def _own_prefix(req: DocumentRequest) -> str:
     own = req.requester_application
-    return f"For your {number_display(own)}: " if own is not None else ""
+    return _("For your %(own)s: ") % {"own": number_display(own)} if own is not None else ""
 
 
 def request_summary(req: DocumentRequest) -> str:
     """ "AU asks for the latest office action of CA 2,827,121 (for AU 2014351899)"."""
     own = req.requester_application
-    for_own = f" (for {number_display(own)})" if own is not None else ""
-    needed = f", needed by {req.needed_by:%Y-%m-%d}" if req.needed_by else ""
-    what = req.get_category_display().lower()
-    return f"{req.requesting_office.code} asks for {what} of {request_number(req)}{for_own}{needed}"
+    text = _("%(office)s asks for %(what)s of %(number)s") % {
+        "office": req.requesting_office.code,
+        "what": req.get_category_display().lower(),
+        "number": request_number(req),
+    }
+    if own is not None:
+        text += " " + _("(for %(own)s)") % {"own": number_display(own)}
+    if req.needed_by:
+        text += _(", needed by %(date)s") % {"date": f"{req.needed_by:%Y-%m-%d}"}
+    return text
 
 
 # ------------------------------------------------------------------ who is told
@@ -103,8 +110,11 @@ def _notify_provider(
 
 
 def _requester_text(req: DocumentRequest) -> str:
-    text = f"{_own_prefix(req)}request for {request_number(req)} ({req.provider_office.code}): "
-    text += req.state_label
+    text = _own_prefix(req) + _("request for %(number)s (%(office)s): %(state)s") % {
+        "number": request_number(req),
+        "office": req.provider_office.code,
+        "state": req.state_label,
+    }
     if req.state == S.DECLINED:
         text += f" \u2014 {req.decline_reason}"
     return text
@@ -135,12 +145,17 @@ def _notify_requesters(req: DocumentRequest) -> list:
 def _provider_check(user, provider: Office | None, shown: str) -> Office:
     if provider is None or not (provider.is_active and provider.provides):
         name = provider.name if provider else "That office"
-        raise ValidationError(f"{name} does not share documents through CASE.")
+        raise ValidationError(_("%(name)s does not share documents through CASE.") % {"name": name})
     if provider.pk == user.office_id:
-        raise ValidationError(f"{shown} is an application of your own office.")
+        raise ValidationError(
+            _("%(shown)s is an application of your own office.") % {"shown": shown}
+        )
     if not provider.admits(user.office):
         # Its policy would hide the reports from us anyway; asking only leaks our interest.
-        raise ValidationError(f"{provider.name} does not share its documents with your office.")
+        raise ValidationError(
+            _("%(office)s does not share its documents with your office.")
+            % {"office": provider.name}
+        )
     return provider
 
 
@@ -149,8 +164,11 @@ def request_provider_for_number(*, user, number: numbers.PatentNumber) -> Office
     office = Office.objects.filter(code=number.office).first()
     if office is None:
         raise ValidationError(
-            f"{number.office} is not an office of the CASE Portal, so {number.display} cannot "
-            "be requested through it."
+            _(
+                "%(office)s is not an office of the CASE Portal, so %(number)s cannot be "
+                "requested through it."
+            )
+            % {"office": number.office, "number": number.display}
         )
     return _provider_check(user, office, number.display)
 
@@ -170,11 +188,11 @@ def request_make(
     does not hold yet. Returns (request, outcome): "created", "joined" (a colleague asked for
     the same already) or "already"."""
     if user.office_id is None:
-        raise ValidationError("Only people of an office can request documents.")
+        raise ValidationError(_("Only people of an office can request documents."))
     if category not in W.values:
-        raise ValidationError({"category": "Choose what you need."})
+        raise ValidationError({"category": _("Choose what you need.")})
     if application is None and number is None:
-        raise ValidationError("Say which application the request is for.")
+        raise ValidationError(_("Say which application the request is for."))
     if application is not None:
         shown = number_display(application)
         provider = _provider_check(user, application.office, shown)
@@ -188,8 +206,11 @@ def request_make(
             if shared:
                 # An office action can always be newer; a search report is issued once.
                 raise ValidationError(
-                    f"The {W(category).label.lower()} of {shown} is already shared; open the "
-                    "family to read it."
+                    _(
+                        "The %(category)s of %(number)s is already shared; open the family to "
+                        "read it."
+                    )
+                    % {"category": W(category).label.lower(), "number": shown}
                 )
         # Lock the application so two examiners asking at once end up in one request.
         Application.objects.select_for_update().filter(pk=application.pk).first()
@@ -201,9 +222,9 @@ def request_make(
         key, display = number.key, number.display
         active = Q(application=None, wanted_key=key)
     if needed_by is not None and needed_by < timezone.localdate():
-        raise ValidationError({"needed_by": "The date you need the reports by is in the past."})
+        raise ValidationError({"needed_by": _("The date you need the reports by is in the past.")})
     if requester_application is not None and requester_application.office_id != user.office_id:
-        raise ValidationError("Your own application must be one of your office's.")
+        raise ValidationError(_("Your own application must be one of your office's."))
     req = (
         DocumentRequest.objects.select_for_update(of=("self",))
         .filter(active, requesting_office_id=user.office_id, category=category, state__in=S_ACTIVE)
@@ -280,25 +301,28 @@ def request_change(
     )
     if not request_handled_by(user=user, request=req):
         raise ValidationError(
-            f"Only clerks and admins of {req.provider_office.name} can change this request."
+            _("Only clerks and admins of %(office)s can change this request.")
+            % {"office": req.provider_office.name}
         )
     if state not in S.values:
-        raise ValidationError("Unknown state.")
+        raise ValidationError(_("Unknown state."))
     target = S(state)
     if target not in DocumentRequest.TRANSITIONS[S(req.state)]:
         raise ValidationError(
-            f"A request that is {req.get_state_display().lower()} cannot be marked "
-            f"{target.label.lower()}."
+            _("A request that is %(state)s cannot be marked %(target)s.")
+            % {"state": req.get_state_display().lower(), "target": target.label.lower()}
         )
     if target in (S.ACKNOWLEDGED, S.EXAMINATION_COMMENCED):
         if expected_date is None:
-            raise ValidationError({"expected_date": "Give the date the reports are expected by."})
+            raise ValidationError(
+                {"expected_date": _("Give the date the reports are expected by.")}
+            )
         if expected_date < timezone.localdate():
-            raise ValidationError({"expected_date": "The expected date is in the past."})
+            raise ValidationError({"expected_date": _("The expected date is in the past.")})
         req.expected_date = expected_date
     if target == S.DECLINED:
         if not reason.strip():
-            raise ValidationError({"reason": "Say why the request is declined."})
+            raise ValidationError({"reason": _("Say why the request is declined.")})
         req.decline_reason = reason.strip()[:500]
     accepted_now = target != S.DECLINED and req.state == S.OPEN
     req.state = target
@@ -412,8 +436,8 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
         _notify_provider(
             req,
             lambda req=req: (
-                f"Expired after {request_expiry_days()} days without an answer: "
-                + request_summary(req)
+                _("Expired after %(days)s days without an answer: %(request)s")
+                % {"days": request_expiry_days(), "request": request_summary(req)}
             ),
         )
     return len(reqs)
