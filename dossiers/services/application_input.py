@@ -171,7 +171,8 @@ def application_in_parse(data, *, office: Office) -> dict:
     else:
         out["applicants"] = [a.strip() for a in applicants if a.strip()][:100]
     status = data.get("status")
-    if status not in (None, "") and status not in STATUSES:
+    # A JSON object or list here is unhashable: refuse it like any unknown status (no 500).
+    if status not in (None, "") and (not isinstance(status, str) or status not in STATUSES):
         errors["status"] = [f"One of: {', '.join(Application.Status.values)}."]
     out["status"] = status or None
     published = data.get("published")
