@@ -104,7 +104,8 @@ def _build(job: MergedPdf, store: jobs.Store) -> MergedPdf:
     documents = [visible[pk] for pk in job.document_ids if pk in visible]
     gone = Document.objects.filter(pk__in=set(job.document_ids) - set(visible))
     left_out = list(job.left_out) + [
-        _left_out_label(d) for d in gone.select_related("application").order_by("date", "pk")
+        f"{_left_out_label(d)} (you can no longer see it)"
+        for d in gone.select_related("application").order_by("date", "pk")
     ]
     jobs.progress(MergedPdf, job.pk, total=len(documents))
     with tempfile.TemporaryFile(prefix="one-pdf-", suffix=".pdf") as tmp:

@@ -102,15 +102,15 @@ def test_a_document_no_longer_visible_at_build_time_is_left_out_and_named_on_the
     job = merged_pdfs.merged_pdf_build(merged_pdf_id=job.pk)
     assert job.state == MergedPdf.State.READY and job.total == 1
     assert job.left_out == [
-        "EP 13844704.0 Search report of 2014-03-01",
-        "EP 13844704.0 Written opinion of 2014-03-01",
+        "EP 13844704.0 Search report of 2014-03-01 (you can no longer see it)",
+        "EP 13844704.0 Written opinion of 2014-03-01 (you can no longer see it)",
     ]
     with job.file.open("rb") as fh:
         reader = PdfReader(io.BytesIO(fh.read()))
     assert len(reader.pages) == 1 + 1
     cover = " ".join(reader.pages[0].extract_text().split())  # lines wrap
-    assert "Left out, because you can no longer see them" in cover
-    assert "EP 13844704.0 Written opinion of 2014-03-01" in cover
+    assert "Left out of this PDF: EP 13844704.0 Search report of 2014-03-01 (you can no" in cover
+    assert "EP 13844704.0 Written opinion of 2014-03-01 (you can no longer see it)" in cover
     assert "US search" in reader.pages[1].extract_text()
 
 
