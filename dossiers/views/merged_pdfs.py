@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from case_portal import jobs
 from case_portal.storage import file_response
 
 from .. import selectors
@@ -12,18 +13,9 @@ from ..models import MergedPdf
 
 
 def _status_data(job: MergedPdf) -> dict:
-    # The keys static/js/package_progress.js reads.
     ready = job.state == MergedPdf.State.READY and job.file
-    return {
-        "id": job.pk,
-        "state": job.state,
-        "state_label": job.get_state_display(),
-        "done": job.done,
-        "total": job.total,
-        "percent": job.percent,
-        "error": job.error,
-        "download_url": reverse("dossiers:merged-pdf-download", args=[job.pk]) if ready else "",
-    }
+    url = reverse("dossiers:merged-pdf-download", args=[job.pk]) if ready else ""
+    return jobs.status_data(job, download_url=url)
 
 
 @require_GET
