@@ -153,3 +153,39 @@ def test_expired_files_are_removed_by_the_cleanup_command(client, family_world):
     page = client.get(reverse("dossiers:merged-pdf", args=[job.pk])).content.decode()
     assert "Expired — make it again" in page
     assert client.get(reverse("dossiers:merged-pdf-download", args=[job.pk])).status_code == 404
+
+
+def test_a_web_service_offices_report_is_named_as_left_out_with_where_to_read_it(family_world):
+    import datetime as dt
+
+    from dossiers.federation.contract import RemoteDocument
+    from dossiers.federation.reads import FederatedDocument
+
+    w = family_world
+    remote = FederatedDocument(
+        remote=RemoteDocument(
+            id="r1",
+            category="office_action",
+            office_code="JP",
+            date=dt.date(2016, 5, 17),
+            language="ja",
+            pages=4,
+            size=1000,
+            sha256="0" * 64,
+        ),
+        application=w["jp"],
+    )
+    job = merged_pdfs.merged_pdf_request(
+        user=w["au_examiner"],
+        family_id=w["us"].family_id,
+        documents=[w["docs"]["us_sr"], remote],
+        heading="Reports",
+        title="",
+        file_name="family.pdf",
+    )
+    job = merged_pdfs.merged_pdf_build(merged_pdf_id=job.pk)
+    assert job.state == MergedPdf.State.READY and job.total == 1
+    assert job.left_out == [
+        "JP 2015-512345 Examination report / office action of 2016-05-17 (served by JP's own "
+        "service; open it from the family page)"
+    ]
