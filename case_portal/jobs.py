@@ -100,6 +100,21 @@ class BuildJob(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
 
+def status_data(job: BuildJob, *, download_url: str) -> dict:
+    """A row's progress as its page polls it (static/js/package_progress.js reads these keys);
+    `download_url` is given only when the file is there."""
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "download_url": download_url,
+    }
+
+
 def claim(model: type[BuildJob], pk: int, *, stale_after: dt.timedelta = STALE_AFTER) -> bool:
     """Take a queued row (or one whose builder went stale) for building; False if another
     worker has it, it is built already, or it is gone."""

@@ -439,4 +439,39 @@ class PackageChange(models.Model):
         return f"{self.delivered_as}, {self.detail}"
 
 
+def merged_pdf_upload_to(instance: "MergedPdf", filename: str) -> str:
+    return f"merged/{instance.requested_by_id}/{uuid.uuid4().hex}.pdf"
+
+
+class MergedPdf(BuildJob):
+    """A family's "one PDF" too large to merge during the request: a Celery task builds it into
+    default storage, and only its requester may download it. `left_out` lists (on the cover
+    too) what the requester could no longer see when it was built."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
+    document_ids = models.JSONField(default=list)
+    heading = models.CharField(max_length=300)
+    title = models.CharField(max_length=500, blank=True)
+    file_name = models.CharField(max_length=200)
+    left_out = models.JSONField(default=list)
+    pages = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="dossiers_merged_user"),
+            models.Index(fields=["state", "expires_at"], name="dossiers_merged_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"one PDF {self.pk} {self.file_name} {self.state}"
+
+    def upload_path(self, filename: str) -> str:
+        return merged_pdf_upload_to(self, filename)
+
+
 from .federation.tracking_models import RemoteListing  # noqa: E402,F401  (registered with the app)

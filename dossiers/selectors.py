@@ -24,6 +24,7 @@ from .models import (
     Document,
     Family,
     LookupKey,
+    MergedPdf,
     Package,
     PackageItem,
     PriorityClaim,
@@ -521,6 +522,12 @@ def package_get_for_user(*, user, package_id: int) -> Package:
     office = office_get_for_clerk(user)
     packages = Package.objects.filter(office=office).select_related("worklist")
     return _one_or_404(packages, package_id, "package")
+
+
+def merged_pdf_get_for_user(*, user, merged_pdf_id: int) -> MergedPdf:
+    """A queued one PDF: only its requester's (it holds what they could see); else a 404."""
+    rows = MergedPdf.objects.filter(requested_by_id=getattr(user, "pk", None))
+    return _one_or_404(rows, merged_pdf_id, "PDF")
 
 
 def office_get_for_clerk(user) -> Office:

@@ -1,9 +1,9 @@
-"""Thin Celery tasks for packages: ids in, the work in dossiers.services.packages; idempotent."""
+"""Thin Celery tasks for packages and large "one PDF"s: ids in, the work in services; idempotent."""
 
 from case_portal.celery import app
 
 from .federation import tracking
-from .services import packages
+from .services import merged_pdfs, packages
 
 EXPIRE_EVERY = 3600.0
 REQUEUE_EVERY = 300.0
@@ -31,6 +31,21 @@ def packages_requeue_task() -> int:
     return packages.packages_requeue()
 
 
+@app.task(name=merged_pdfs.BUILD_TASK, acks_late=True, ignore_result=True)
+def merged_pdf_build_task(merged_pdf_id: int) -> None:
+    merged_pdfs.merged_pdf_build(merged_pdf_id=merged_pdf_id)
+
+
+@app.task(name="dossiers.merged_pdfs_expire", ignore_result=True)
+def merged_pdfs_expire_task() -> int:
+    return merged_pdfs.merged_pdfs_expire()
+
+
+@app.task(name="dossiers.merged_pdfs_requeue", ignore_result=True)
+def merged_pdfs_requeue_task() -> int:
+    return merged_pdfs.merged_pdfs_requeue()
+
+
 @app.task(name="dossiers.federation_changes_check", ignore_result=True)
 def federation_changes_check_task() -> int:
     # Idempotent: a document is announced once, whoever runs the check and however often.
@@ -45,6 +60,10 @@ def _periodic(sender, **kwargs):
     )
     sender.add_periodic_task(
         REQUEUE_EVERY, packages_requeue_task.s(), name="packages: re-queue lost builds"
+    )
+    sender.add_periodic_task(EXPIRE_EVERY, merged_pdfs_expire_task.s(), name="one PDFs: expire")
+    sender.add_periodic_task(
+        REQUEUE_EVERY, merged_pdfs_requeue_task.s(), name="one PDFs: re-queue lost builds"
     )
     sender.add_periodic_task(
         tracking.check_every(),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import documents, families, provide, search, worklists
+from .views import documents, families, merged_pdfs, provide, search, worklists
 
 app_name = "dossiers"
 urlpatterns = [
@@ -19,6 +19,17 @@ urlpatterns = [
         "families/<int:family_id>/documents.pdf",
         families.family_documents_pdf,
         name="family-documents-pdf",
+    ),
+    path("one-pdf/<int:merged_pdf_id>/", merged_pdfs.merged_pdf_detail, name="merged-pdf"),
+    path(
+        "one-pdf/<int:merged_pdf_id>/status",
+        merged_pdfs.merged_pdf_status,
+        name="merged-pdf-status",
+    ),
+    path(
+        "one-pdf/<int:merged_pdf_id>/download",
+        merged_pdfs.merged_pdf_download,
+        name="merged-pdf-download",
     ),
     path("documents/<int:document_id>/", documents.document_detail, name="document-detail"),
     path(

@@ -64,7 +64,7 @@ def _index_rows(plans: list[PlannedDocument]) -> list[dict]:
     ]
 
 
-def _index_pdf(*, user, heading, title, plans, with_paths, missing=()) -> bytes:
+def _index_pdf(*, user, heading, title, plans, with_paths, missing=(), left_out=()) -> bytes:
     from weasyprint import HTML
 
     rows = _index_rows(plans)
@@ -79,6 +79,7 @@ def _index_pdf(*, user, heading, title, plans, with_paths, missing=()) -> bytes:
             "pages": sum(r["pages"] for r in rows),
             "with_paths": with_paths,
             "missing": list(missing),
+            "left_out": list(left_out),
         },
     )
     return HTML(string=html).write_pdf()
@@ -121,29 +122,49 @@ def family_pdf_merge(*, user, documents: list[Document], heading: str, title: st
             )
             % {"documents": MERGE_MAX_DOCUMENTS, "pages": MERGE_MAX_PAGES}
         )
+    out = io.BytesIO()
+    family_pdf_write(out, user=user, documents=documents, heading=heading, title=title)
+    return out.getvalue()
+
+
+def family_pdf_write(
+    out, *, user, documents: list[Document], heading: str, title: str, left_out=(), on_each=None
+) -> list[Document]:
+    """Write the one PDF into `out` (cover, then a bookmark per document) and count the
+    documents merged, which it returns. `left_out` is listed on the cover; `on_each(n)` is
+    told after each document (a queued build's progress)."""
     plans = family_download_plan(documents)
     writer = PdfWriter()
     writer.append(
         PdfReader(
             io.BytesIO(
-                _index_pdf(user=user, heading=heading, title=title, plans=plans, with_paths=False)
+                _index_pdf(
+                    user=user,
+                    heading=heading,
+                    title=title,
+                    plans=plans,
+                    with_paths=False,
+                    left_out=left_out,
+                )
             )
         ),
         outline_item="Contents",
     )
     labels = dict(Document.Category.choices)
     merged = []
-    for plan in plans:
+    for n, plan in enumerate(plans, 1):
         doc = plan.document
         try:
             with doc.file.open("rb") as fh:
                 reader = PdfReader(io.BytesIO(fh.read()))
         except (FileNotFoundError, OSError):
-            continue
-        label = f"{doc.application.display} — {labels.get(doc.category, doc.category)} {doc.date}"
-        writer.append(reader, outline_item=label)
-        merged.append(doc)
+            reader = None
+        if reader is not None:
+            what = labels.get(doc.category, doc.category)
+            writer.append(reader, outline_item=f"{doc.application.display} — {what} {doc.date}")
+            merged.append(doc)
+        if on_each is not None:
+            on_each(n)
     _count(user, merged)
-    out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return merged

@@ -10,7 +10,7 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import family_page, selectors
-from ..services import family_downloads
+from ..services import family_downloads, merged_pdfs
 
 
 def _focus_id(request) -> int | None:
@@ -115,11 +115,24 @@ def family_documents_pdf(request, family_id: int):
     if not docs:
         messages.error(request, _("Tick at least one document to make one PDF of them."))
         return redirect(back)
+    name = f"family-{page.family.pk}-{focus.key}.pdf"
+    heading = _("Reports of the family of %(number)s") % {"number": focus.display}
+    if merged_pdfs.one_pdf_is_large(docs):
+        # Too large to merge while the examiner waits on this request: a task builds it.
+        job = merged_pdfs.merged_pdf_request(
+            user=request.user,
+            family_id=page.family.pk,
+            documents=docs,
+            heading=heading,
+            title=page.summary.title,
+            file_name=name,
+        )
+        return redirect("dossiers:merged-pdf", merged_pdf_id=job.pk)
     try:
         pdf = family_downloads.family_pdf_merge(
             user=request.user,
             documents=docs,
-            heading=_("Reports of the family of %(number)s") % {"number": focus.display},
+            heading=heading,
             title=page.summary.title,
         )
     except family_downloads.TooLarge as exc:
@@ -127,7 +140,6 @@ def family_documents_pdf(request, family_id: int):
         return redirect(back)
     response = HttpResponse(pdf, content_type="application/pdf")
     inline = "inline" if request.GET.get("inline") == "1" else "attachment"
-    name = f"family-{page.family.pk}-{focus.key}.pdf"
     response["Content-Disposition"] = f'{inline}; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from case_portal import jobs
 from case_portal.storage import file_response
 
 from .. import selectors
@@ -255,18 +256,9 @@ def package_retry(request, package_id: int):
 
 
 def package_status_data(package: Package) -> dict:
-    return {
-        "id": package.pk,
-        "state": package.state,
-        "state_label": package.get_state_display(),
-        "done": package.done,
-        "total": package.total,
-        "percent": package.percent,
-        "error": package.error,
-        "download_url": reverse("dossiers:package-download", args=[package.pk])
-        if package.state == Package.State.READY
-        else "",
-    }
+    ready = package.state == Package.State.READY
+    url = reverse("dossiers:package-download", args=[package.pk]) if ready else ""
+    return jobs.status_data(package, download_url=url)
 
 
 @require_GET

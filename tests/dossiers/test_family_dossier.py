@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from pypdf import PdfReader
 
-from dossiers.services import family_downloads
 from dossiers.services.applications import PriorityIn, application_upsert
 from dossiers.services.documents import document_add
 from dossiers.services.package_archive import CHUNK
@@ -311,14 +310,6 @@ def test_one_pdf_has_a_cover_and_a_bookmark_per_document(client, family_world):
     ]
     assert len(reader.pages) == 1 + 3
     assert "US search" in reader.pages[1].extract_text()
-
-
-def test_one_pdf_of_too_much_says_to_use_the_zip(client, family_world, monkeypatch):
-    monkeypatch.setattr(family_downloads, "MERGE_MAX_DOCUMENTS", 2)
-    client.force_login(family_world["au_examiner"])
-    url = reverse("dossiers:family-documents-pdf", args=[family_world["us"].family_id])
-    response = client.get(url, {"all": "1"}, follow=True)
-    assert "download them as a ZIP" in response.content.decode()
 
 
 def test_other_families_and_unpublished_families_give_404_for_downloads(client, family_world):

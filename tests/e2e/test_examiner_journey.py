@@ -207,3 +207,57 @@ def test_examiner_filters_downloads_all_reads_finds_and_prints_every_page(
     page.goto(f"/families/{opinion_family.family_id}/?from={opinion_family.pk}")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, "examiner-13-family-phone")
+
+
+@pytest.mark.xdist_group("celery-redis")  # see tests/dossiers/test_packages.py
+def test_examiner_selects_many_gets_one_large_pdf_built_with_progress_and_downloads_it(
+    page, opinion_family, shot, settings, tmp_path, real_celery, monkeypatch, smtp_server
+):
+    from tests.celery_fixtures import RedisServer, Worker, point_celery_at
+
+    settings.ONE_PDF_SYNC_MAX_PAGES = 3  # the family's four pages count as large here
+    redis = RedisServer(tmp_path)  # a private broker: no other test's worker takes the build
+    real_celery.append(redis)
+    redis.start()
+    point_celery_at(redis.url)
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
+
+    login(page, "examiner@au.demo")
+    page.goto(f"/families/{opinion_family.family_id}/?from={opinion_family.pk}")
+    page.get_by_label("Select every document shown").check()
+    page.get_by_role("button", name="Selected as one PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("One PDF")
+    job = page.get_by_test_id("merged-pdf")
+    # No worker yet: the examiner sees it queued, then the page follows the build by itself.
+    expect(job).to_contain_text("Queued")
+    expect(job).to_contain_text("0 % — 0 of 3 documents")
+    expect(job.get_by_role("link", name="Download PDF")).to_be_hidden()
+    shot(page, "examiner-20-one-pdf-queued")
+
+    _inbox, smtp_port = smtp_server
+    real_celery.insert(0, Worker(broker=redis.url, smtp_port=smtp_port, log=tmp_path / "w.log"))
+    expect(job.get_by_role("progressbar")).to_have_attribute("value", "100", timeout=60_000)
+    expect(job).to_contain_text("100 % — 3 of 3 documents")
+    expect(job).to_contain_text("Ready")
+    shot(page, "examiner-21-one-pdf-ready")
+
+    with page.expect_download() as info:
+        job.get_by_role("link", name="Download PDF").click()
+    assert info.value.suggested_filename.startswith(f"family-{opinion_family.family_id}-")
+    reader = PdfReader(info.value.path())
+    assert len(reader.pages) == 1 + 1 + 1 + 2  # the cover, then every page of every report
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert titles == [
+        "Contents",
+        "EP 13844704.0 — Search report 2014-03-01",
+        "EP 13844704.0 — Written opinion 2014-03-02",
+        "US 13/926,335 — Examination report / office action 2014-09-01",
+    ]
+    assert "Rotameter" in reader.pages[3].extract_text()  # the opinion's second page
+    assert "Non-final rejection" in reader.pages[4].extract_text()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.get_by_test_id("merged-pdf")).to_contain_text("Ready")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "examiner-22-one-pdf-phone")

@@ -32,6 +32,8 @@ NOT_PAGES = {
     "dossiers:package-status",
     "dossiers:package-download",
     "dossiers:package-retry",
+    "dossiers:merged-pdf-status",
+    "dossiers:merged-pdf-download",
     "offices:user-set-active",
     "offices:api-key-revoke",
     "notifications:watch-quick",
@@ -163,6 +165,25 @@ def phone_world(demo_people, tmp_path, settings):
     WorklistEntry.objects.create(
         worklist=worklist, application=au, examination_date=dt.date(2026, 12, 20)
     )
+    # A large one PDF of the examiner's, built, with a document left out (a long line).
+    from dossiers.models import MergedPdf
+
+    merged = MergedPdf(
+        requested_by=examiner,
+        family_id=ep.family_id,
+        heading="Reports of the family of EP 13844704.0",
+        title=us.title,
+        file_name="family.pdf",
+        state="ready",
+        total=3,
+        done=3,
+        pages=3,
+        size=41_000,
+        left_out=["US 13/926,335 Office action of 2014-09-01 (you can no longer see it)"],
+        expires_at=timezone.now() + dt.timedelta(days=2),
+    )
+    merged.file.save("one.pdf", ContentFile(report_pdf_bytes("Merged")), save=False)
+    merged.save()
     yield {
         "examiner": [
             "/",
@@ -170,6 +191,7 @@ def phone_world(demo_people, tmp_path, settings):
             "/search/?q=US+13%2F926%2C335%0AEP13844704%0Anot-a-number",
             f"/families/{ep.family_id}/?from={ep.pk}",
             f"/documents/{sr.pk}/",
+            f"/one-pdf/{merged.pk}/",
             f"/documents/remote/{ca.pk}/{ca.key}.r1/",
             "/watch/",
             f"/watch/{watch.pk}/",

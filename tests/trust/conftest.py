@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from dossiers.models import Citation
-from dossiers.services import packages, worklists
+from dossiers.services import merged_pdfs, packages, worklists
 from dossiers.services.applications import application_upsert
 from dossiers.services.documents import document_add
 from notifications import services as notification_services
@@ -186,7 +186,20 @@ def build_world(media_root: str) -> World:
     report.file.save("report.pdf", ContentFile(pdf_bytes(label="statistics")), save=False)
     report.save()
 
+    # A's examiner's large one PDF of A's published family, built: only they may fetch it.
+    merged = merged_pdfs.merged_pdf_request(
+        user=users["a_examiner"],
+        family_id=a_pub.family_id,
+        documents=[doc_pub],
+        heading=f"Reports of the family of {a_pub.display}",
+        title="",
+        file_name="family-merged.pdf",
+    )
+    merged = merged_pdfs.merged_pdf_build(merged_pdf_id=merged.pk)
+    assert merged.state == "ready", merged.error
+
     w.objects = {
+        "merged_pdf": merged,
         "report": report,
         "a_pub": a_pub,
         "a_pub2": a_pub2,

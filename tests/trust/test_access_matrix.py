@@ -155,6 +155,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "dossiers:family-documents-zip@unpublished": portal(A_AND_OPERATOR),
     "dossiers:family-documents-pdf": portal(EVERYONE),
     "dossiers:family-documents-pdf@unpublished": portal(A_AND_OPERATOR),
+    # A large one PDF (built by a task) is its requester's alone (A's examiner).
+    "dossiers:merged-pdf": portal(A_EXAMINER, NOT_GET),
+    "dossiers:merged-pdf-status": portal(A_EXAMINER, NOT_GET),
+    "dossiers:merged-pdf-download": portal(A_EXAMINER, NOT_GET),
     "dossiers:document-detail": portal(expect("ok", anon="login", c="404")),
     "dossiers:document-detail@unpublished": portal(A_AND_OPERATOR),
     "dossiers:document-content": portal(expect("ok", anon="login", c="404")),
@@ -339,6 +343,7 @@ def _kwargs(world, route: str, variant: str) -> dict:
         "notification_id": o["notification"].pk,
         "request_id": o["request"].pk,
         "report_id": o["report"].pk,
+        "merged_pdf_id": o["merged_pdf"].pk,
         "table": "monthly",
         "office": "CA",
         "number": app.key,

@@ -1,4 +1,5 @@
-"""Remove stored report files that no Document row references (strays of failed uploads)."""
+"""Remove stored report files that no Document row references (strays of failed uploads), and
+with --delete the files of large "one PDF"s past their expiry (as the periodic task does)."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from dossiers.models import Document
+from dossiers.services.merged_pdfs import merged_pdfs_expire
 
 ROOT = "documents"
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, delete: bool, min_age_minutes: int, **options):
         storage = default_storage
+        if delete:
+            self.stdout.write(f"Removed {merged_pdfs_expire()} expired one-PDF file(s).")
         known = set(Document.objects.values_list("file", flat=True))
         cutoff = timezone.now() - dt.timedelta(minutes=min_age_minutes)
         strays = []
