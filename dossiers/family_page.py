@@ -87,6 +87,14 @@ _ROW = "\n".join(
 )
 
 
+def selection_value(doc) -> str:
+    """The value a ticked row sends: the row id, or "r:<office>:<office's id>" for a document
+    a web-service office serves (it has no row)."""
+    if getattr(doc, "is_remote", False):
+        return f"r:{doc.application.office.code}:{doc.remote.id}"
+    return str(doc.pk)
+
+
 def _row_html(row: DocRow) -> SafeString:
     doc = row.doc
     label = f"{row.category_label} of {row.member.display}, {row.date}"
@@ -95,12 +103,8 @@ def _row_html(row: DocRow) -> SafeString:
         code = f'<span class="code" title="Office document code">{escape(doc.code)}</span>'
     if row.meaning:
         code = f"{escape(row.meaning)} {code}"
-    pk = doc.pk if doc.pk is not None else ""  # web-service documents have no row id, no tick box
-    tick = (
-        ""
-        if getattr(doc, "is_remote", False)
-        else f'<input type="checkbox" name="doc" value="{pk}" aria-label="Select {escape(label)}">'
-    )
+    pk = selection_value(doc)
+    tick = f'<input type="checkbox" name="doc" value="{escape(pk)}" aria-label="Select {escape(label)}">'
     # Every value escaped here; html.escape, as format_html's per-value cost showed in the profile.
     return mark_safe(  # noqa: S308 - built from escaped values only
         _ROW.format(
