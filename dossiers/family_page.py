@@ -104,7 +104,10 @@ def _row_html(row: DocRow) -> SafeString:
     if row.meaning:
         code = f"{escape(row.meaning)} {code}"
     pk = selection_value(doc)
-    tick = f'<input type="checkbox" name="doc" value="{escape(pk)}" aria-label="Select {escape(label)}">'
+    tick = (
+        f'<input type="checkbox" name="doc" value="{escape(pk)}" '
+        f'aria-label="Select {escape(label)}">'
+    )
     # Every value escaped here; html.escape, as format_html's per-value cost showed in the profile.
     return mark_safe(  # noqa: S308 - built from escaped values only
         _ROW.format(
