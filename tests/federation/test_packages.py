@@ -16,6 +16,7 @@ from dossiers.federation import client
 from dossiers.services import packages, worklists
 from dossiers.services.applications import PriorityIn, application_upsert
 from notifications.models import Notification
+from notifications.services import outbox
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
 from tests.federation.conftest import FIRST, web_service_family
@@ -176,6 +177,8 @@ def test_delivered_web_service_documents_are_not_sent_again_and_a_new_one_makes_
         f"arrived after the package of {timezone.localdate():%Y-%m-%d} was built: "
         "CA 3,200,001 written opinion of 2026-11-30"
     )
+    body = outbox._email_for(notice).body
+    assert "For AU 2020123456: CA 3,200,001 written opinion of 2026-11-30" in body
     assert _schedule_and_build() == []  # and only once
 
 
