@@ -88,6 +88,14 @@ _ROW = "\n".join(
 )
 
 
+def selection_value(doc) -> str:
+    """The value a ticked row sends: the row id, or "r:<office>:<office's id>" for a document
+    a web-service office serves (it has no row)."""
+    if getattr(doc, "is_remote", False):
+        return f"r:{doc.application.office.code}:{doc.remote.id}"
+    return str(doc.pk)
+
+
 def _row_html(row: DocRow) -> SafeString:
     doc = row.doc
     names = {"category": row.category_label, "number": row.member.display, "date": row.date}
@@ -100,11 +108,9 @@ def _row_html(row: DocRow) -> SafeString:
         )
     if row.meaning:
         code = f"{escape(row.meaning)} {code}"
-    pk = doc.pk if doc.pk is not None else ""  # web-service documents have no row id, no tick box
+    pk = selection_value(doc)
     tick = (
-        ""
-        if getattr(doc, "is_remote", False)
-        else f'<input type="checkbox" name="doc" value="{pk}" aria-label="'
+        f'<input type="checkbox" name="doc" value="{escape(pk)}" aria-label="'
         f'{escape(_("Select %(category)s of %(number)s, %(date)s") % names)}">'
     )
     # Every value escaped here; html.escape, as format_html's per-value cost showed in the profile.

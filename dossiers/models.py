@@ -5,6 +5,7 @@ shown to people). Every number that leads to an application is also in LookupKey
 one indexed lookup.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -392,7 +393,18 @@ class PackageItem(models.Model):
 
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="items")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # A deposited document's row, or a web-service office's document (dossiers/federation):
+    # the member it belongs to, its id at the office and what it was, so "only new", top-ups
+    # and the top-up notice know it without asking the office.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    remote_application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    remote_id = models.CharField(max_length=80, blank=True)
+    remote_category = models.CharField(max_length=20, blank=True)
+    remote_date = models.DateField(null=True, blank=True)
     path = models.CharField(max_length=300)
 
     class Meta:
@@ -400,7 +412,20 @@ class PackageItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["package", "application", "document"], name="dossiers_packageitem_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["package", "application", "remote_application", "remote_id"],
+                condition=~models.Q(remote_id=""),
+                name="dossiers_packageitem_remote_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(document__isnull=False, remote_application__isnull=True, remote_id="")
+                    | models.Q(document__isnull=True, remote_application__isnull=False)
+                    & ~models.Q(remote_id="")
+                ),
+                name="dossiers_packageitem_one_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["application", "document"], name="dossiers_pkgitem_app_doc")
@@ -408,6 +433,14 @@ class PackageItem(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+    def described(self) -> tuple[Application, str, dt.date]:
+        """(member, category label, date) of the delivered document, deposited or not."""
+        if self.document_id is not None:
+            d = self.document
+            return d.application, d.get_category_display(), d.date
+        label = dict(Document.Category.choices).get(self.remote_category, self.remote_category)
+        return self.remote_application, label, self.remote_date
 
 
 class PackageChange(models.Model):

@@ -141,6 +141,11 @@ class Notification(models.Model):
     document = models.ForeignKey(
         "dossiers.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # A web-service office's document (no row): its id at the office, what it is and its date;
+    # `application` is the member it belongs to (dossiers:remote-document-detail).
+    remote_document_id = models.CharField(max_length=80, blank=True)
+    remote_category = models.CharField(max_length=20, choices=Document.Category.choices, blank=True)
+    remote_date = models.DateField(null=True, blank=True)
     request = models.ForeignKey(
         "DocumentRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -180,6 +185,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def about_document(self) -> tuple[str, object] | None:
+        """(category label, date) of the document it is about, deposited or web-service."""
+        if self.document_id:
+            return self.document.get_category_display(), self.document.date
+        if self.remote_document_id:
+            return self.get_remote_category_display(), self.remote_date
+        return None
 
 
 class DocumentRequest(models.Model):
@@ -249,6 +263,12 @@ class DocumentRequest(models.Model):
     fulfilled_by = models.ForeignKey(
         "dossiers.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Fulfilled by a web-service office's document of `application` (no row to point at).
+    fulfilled_remote_id = models.CharField(max_length=80, blank=True)
+    fulfilled_remote_category = models.CharField(
+        max_length=20, choices=Document.Category.choices, blank=True
+    )
+    fulfilled_remote_date = models.DateField(null=True, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -295,7 +295,7 @@ def content_stream(
         breaker.breaker_failure(service.office_code)
         if isinstance(exc, FetchFailed):
             raise
-        raise FetchFailed(f"{service.office_code}'s service failed: {type(exc).__name__}") from exc
+        raise FetchFailed(_failure_text(service.office_code, exc)) from exc
     return _relay(service, doc, stream, chunks, first, limit)
 
 
@@ -341,6 +341,14 @@ def _relay(service, doc, stream, chunks, first: bytes, limit: int) -> Iterator[b
             temp.unlink(missing_ok=True)
 
 
+def _failure_text(code: str, exc: Exception) -> str:
+    """What a person is told: an office that cannot be reached or does not answer in time is
+    "not answering" (like the lists say); other transport faults name the fault."""
+    if isinstance(exc, (httpx.ConnectError, httpx.TimeoutException)):
+        return f"{code}'s service is not answering"
+    return f"{code}'s service failed: {type(exc).__name__}"
+
+
 # --- changes and operator checks ---
 
 
@@ -359,7 +367,7 @@ def changes_fetch(service: Service, *, since: str) -> tuple[list[str], str]:
         )
     except httpx.HTTPError as exc:
         breaker.breaker_failure(code)
-        raise FetchFailed(f"{code}'s service failed: {type(exc).__name__}") from exc
+        raise FetchFailed(_failure_text(code, exc)) from exc
     if response.status_code == 404:
         breaker.breaker_success(code)
         raise NoChangeFeed(f"{code}'s service has no change feed")

@@ -12,6 +12,8 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import data
+from ..federation.client import FetchFailed
+from ..federation.reads import remote_content_path
 from ..models import Document
 from .package_archive import PlannedDocument, zip_stream
 
@@ -36,7 +38,8 @@ def family_download_plan(documents: list[Document]) -> list[PlannedDocument]:
     out = []
     for doc in documents:
         app = doc.application
-        stem = f"{_safe(app.display)}/{labels.get(doc.category, doc.category)} {doc.date:%Y-%m-%d}"
+        label = _safe(labels.get(doc.category, doc.category))  # "Examination report / office…"
+        stem = f"{_safe(app.display)}/{label} {doc.date:%Y-%m-%d}"
         if doc.code:
             stem += f" {_safe(doc.code)}"
         path, n = f"{stem}.pdf", 1
@@ -91,25 +94,48 @@ def _count(user, documents: list[Document]) -> None:
             action=Action.DOCUMENT_DOWNLOAD,
             user=user,
             provider_office=doc.application.office,
-            application_id=doc.application_id,
-            document_id=doc.pk,
+            application_id=doc.application.pk,
+            document_id=doc.pk,  # None for a web-service office's document, as in its reader
         )
 
 
 def family_zip_stream(*, user, documents: list[Document], heading: str, title: str):
-    """Count the downloads, then the ZIP's chunks: the documents, then index.pdf."""
-    _count(user, documents)
+    """The ZIP's chunks: the documents (a web-service office's fetched through its service,
+    verified whole), then index.pdf listing what is missing and why; each document that made it
+    in is counted as a download."""
     plans = family_download_plan(documents)
 
-    def trailer(included: set[str]):
+    def trailer(included: set[str], missing: dict[str, str]):
         kept = [p for p in plans if p.path in included]
-        missing = [p.path for p in plans if p.path not in included]
+        _count(user, [p.document for p in kept])
         pdf = _index_pdf(
-            user=user, heading=heading, title=title, plans=kept, with_paths=True, missing=missing
+            user=user,
+            heading=heading,
+            title=title,
+            plans=kept,
+            with_paths=True,
+            missing=[f"{path}: {why}" for path, why in missing.items()],
         )
         return [("index.pdf", pdf)]
 
-    return zip_stream(plans, trailer=trailer)
+    return zip_stream(
+        plans, trailer=trailer, remote_path=lambda doc: remote_content_path(user=user, document=doc)
+    )
+
+
+def _document_reader(user, doc) -> tuple[PdfReader | None, str]:
+    """(the document's PDF, "") or (None, why it is missing): a web-service office's through
+    its service, whole and sha256 checked."""
+    try:
+        if doc.pk is None:
+            with remote_content_path(user=user, document=doc).open("rb") as fh:
+                return PdfReader(io.BytesIO(fh.read())), ""
+        with doc.file.open("rb") as fh:
+            return PdfReader(io.BytesIO(fh.read())), ""
+    except FetchFailed as exc:
+        return None, f"{exc}; not included, try again later."
+    except (FileNotFoundError, OSError):
+        return None, "the file could not be read from storage; try again later."
 
 
 def family_pdf_merge(*, user, documents: list[Document], heading: str, title: str) -> bytes:
@@ -134,35 +160,32 @@ def family_pdf_write(
     documents merged, which it returns. `left_out` is listed on the cover; `on_each(n)` is
     told after each document (a queued build's progress)."""
     plans = family_download_plan(documents)
+    readers, missing = {}, []
+    for plan in plans:  # read first: the cover lists what could not be had, and why
+        reader, why = _document_reader(user, plan.document)
+        if reader is None:
+            missing.append(f"{plan.path.replace('/', ' — ', 1)}: {why}")
+        else:
+            readers[plan.path] = reader
+    kept = [p for p in plans if p.path in readers]
     writer = PdfWriter()
-    writer.append(
-        PdfReader(
-            io.BytesIO(
-                _index_pdf(
-                    user=user,
-                    heading=heading,
-                    title=title,
-                    plans=plans,
-                    with_paths=False,
-                    left_out=left_out,
-                )
-            )
-        ),
-        outline_item="Contents",
+    cover = _index_pdf(
+        user=user,
+        heading=heading,
+        title=title,
+        plans=kept,
+        with_paths=False,
+        missing=missing,
+        left_out=left_out,
     )
+    writer.append(PdfReader(io.BytesIO(cover)), outline_item="Contents")
     labels = dict(Document.Category.choices)
     merged = []
-    for n, plan in enumerate(plans, 1):
-        doc = plan.document
-        try:
-            with doc.file.open("rb") as fh:
-                reader = PdfReader(io.BytesIO(fh.read()))
-        except (FileNotFoundError, OSError):
-            reader = None
-        if reader is not None:
-            what = labels.get(doc.category, doc.category)
-            writer.append(reader, outline_item=f"{doc.application.display} — {what} {doc.date}")
-            merged.append(doc)
+    for n, plan in enumerate(kept, 1):
+        doc, reader = plan.document, readers[plan.path]
+        label = f"{doc.application.display} — {labels.get(doc.category, doc.category)} {doc.date}"
+        writer.append(reader, outline_item=label)
+        merged.append(doc)
         if on_each is not None:
             on_each(n)
     _count(user, merged)

@@ -221,21 +221,33 @@ class _Sink:
         return out
 
 
-def zip_stream(items, *, trailer=None):
+def zip_stream(items, *, trailer=None, remote_path=None):
     """Yield a stored ZIP of `items` (PlannedDocument) chunk by chunk, never holding more than
-    one chunk: for responses streamed to the browser. `trailer(included_paths)` returns the
-    (name, bytes) entries written last, e.g. an index of what made it in."""
+    one chunk: for responses streamed to the browser. A web-service office's document comes
+    from `remote_path(document)` (a verified local copy; FetchFailed says why not), so an entry
+    is only started on a whole file. `trailer(included_paths, missing)` ({path: reason}) returns
+    the (name, bytes) entries written last, e.g. an index of what made it in."""
     sink = _Sink()
     included: set[str] = set()
+    missing: dict[str, str] = {}
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for item in items:
             doc = item.document
             try:
-                src = doc.file.open("rb")
+                if doc.pk is None:
+                    if remote_path is None:
+                        raise FetchFailed(f"{doc.application.office.code} serves it itself")
+                    src, when = remote_path(doc).open("rb"), timezone.now()
+                else:
+                    src, when = doc.file.open("rb"), doc.created_at
+            except FetchFailed as exc:
+                missing[item.path] = f"{exc}; not included, try again later."
+                continue
             except (FileNotFoundError, OSError):
                 logger.warning("Document %s file %s unreadable for a ZIP", doc.pk, doc.file.name)
+                missing[item.path] = "the file could not be read from storage; try again later."
                 continue
-            info = zipfile.ZipInfo(item.path, _zip_time(doc.created_at))
+            info = zipfile.ZipInfo(item.path, _zip_time(when))
             info.compress_type = zipfile.ZIP_STORED
             info.file_size = doc.size
             with src, zf.open(info, "w") as dst:
@@ -245,7 +257,7 @@ def zip_stream(items, *, trailer=None):
             included.add(item.path)
             yield sink.take()
         now = _zip_time(timezone.now())
-        for name, content in trailer(included) if trailer else []:
+        for name, content in trailer(included, missing) if trailer else []:
             zf.writestr(zipfile.ZipInfo(name, now), content)
             yield sink.take()
     yield sink.take()

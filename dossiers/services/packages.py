@@ -112,9 +112,25 @@ def package_retry(*, package: Package) -> Package:
     return package
 
 
-def package_plan(
-    *, package: Package, only_documents: set[int] | None = None
-) -> list[ApplicationPlan]:
+def item_key(doc) -> int | tuple[str, str]:
+    """How a delivered document is known: its row id, or a web-service office's (office code,
+    its id there): "only new", rebuilds and top-ups compare these."""
+    if doc.pk is not None:
+        return doc.pk
+    return (doc.application.office.code, doc.remote.id)
+
+
+def _delivered_keys(items) -> dict[int, set]:
+    """{application pk: item keys} of PackageItem rows."""
+    out: dict[int, set] = defaultdict(set)
+    for app_id, doc_id, code, remote_id in items.values_list(
+        "application_id", "document_id", "remote_application__office__code", "remote_id"
+    ):
+        out[app_id].add(doc_id if doc_id is not None else (code, remote_id))
+    return out
+
+
+def package_plan(*, package: Package, only_documents: set | None = None) -> list[ApplicationPlan]:
     """What goes into the package, and for everything that does not, why. A rebuild passes
     `only_documents` (what the package carried): the same reports, less those withdrawn."""
     office = package.office
@@ -163,18 +179,15 @@ def package_plan(
             if m.pk in visible_ids and m.office_id != office.pk
         ],
     )
-    delivered: dict[int, set[int]] = defaultdict(set)
+    delivered: dict[int, set] = defaultdict(set)
     if package.only_new and only_documents is None:
-        for app_id, doc_id in (
+        delivered = _delivered_keys(
             PackageItem.objects.filter(
                 package__office=office,
                 package__state__in=DELIVERED_STATES,
                 application_id__in=[a.pk for a in apps],
-            )
-            .exclude(package=package)
-            .values_list("application_id", "document_id")
-        ):
-            delivered[app_id].add(doc_id)
+            ).exclude(package=package)
+        )
 
     plans = []
     for app in apps:
@@ -211,9 +224,10 @@ def package_plan(
                 plan.unavailable.append(f"{member.display} ({member.office.code}): {why}.")
                 continue
             for doc in docs:
-                if only_documents is not None and doc.pk not in only_documents:
+                key = item_key(doc)
+                if only_documents is not None and key not in only_documents:
                     continue
-                if doc.pk in delivered[app.pk]:
+                if key in delivered[app.pk]:
                     already += 1
                     continue
                 name = document_download_name(doc)
@@ -246,7 +260,7 @@ def package_build(*, package_id: int) -> Package | None:
 def _build(package: Package, store: jobs.Store) -> Package:
     carried = None
     if package.rebuilds:
-        carried = set(package.items.values_list("document_id", flat=True))
+        carried = {k for keys in _delivered_keys(package.items.all()).values() for k in keys}
     plans = package_plan(package=package, only_documents=carried)
     if carried is not None:
         # The index says what changed since the clerk first had the package.
@@ -300,11 +314,19 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
         for item in plan.documents
         if item.path in included
     ]
-    # A web-service office's document has no row to point at: counted, not kept as an item.
     items = [
         PackageItem(package=package, application=app, document=item.document, path=item.path)
-        for app, item in sent
         if item.document.pk
+        else PackageItem(
+            package=package,
+            application=app,
+            remote_application=item.document.application,
+            remote_id=item.document.remote.id,
+            remote_category=item.document.remote.category,
+            remote_date=item.document.remote.date,
+            path=item.path,
+        )
+        for app, item in sent
     ]
     PackageItem.objects.bulk_create(items)
     _withdrawn_while_building(package, items)
@@ -334,7 +356,8 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
 def _withdrawn_while_building(package: Package, items: list[PackageItem]) -> None:
     """A report withdrawn after the plan was made but before the ZIP was finished is in it:
     flag it and make the package again, as for a withdrawal after delivery."""
-    late = Document.objects.filter(pk__in=[i.document_id for i in items]).exclude(withdrawn_at=None)
+    ids = [i.document_id for i in items if i.document_id]
+    late = Document.objects.filter(pk__in=ids).exclude(withdrawn_at=None)
     for document in late.select_related("application"):
         packages_flag_withdrawn(document=document, package_ids=[package.pk])
 
@@ -365,6 +388,13 @@ def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
         groups[(entry.worklist_id, entry.examination_date)].append(entry)
     created = []
     for (worklist_id, exam_date), entries in groups.items():
+        app_ids = [e.application_id for e in entries]
+        remote: dict[int, set] = {}
+        if Package.objects.filter(
+            worklist_id=worklist_id, for_examination_date=exam_date, trigger__in=AUTOMATIC
+        ).exists():
+            # Web-service offices' lists are asked before the lock, never while holding it.
+            remote = _remote_keys_by_family(entries[0].worklist.office, app_ids)
         with transaction.atomic():
             # Two beats at once must not both add a top-up.
             worklist = (
@@ -377,7 +407,6 @@ def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
             )
             if any(p.state in UNFINISHED for p in made):
                 continue
-            app_ids = [e.application_id for e in entries]
             if not made:
                 trigger, wanted, only_new = Package.Trigger.JUST_IN_TIME, app_ids, False
             else:
@@ -385,7 +414,10 @@ def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
                 wanted = [a for a in app_ids if a not in covered]
                 trigger, only_new = Package.Trigger.TOP_UP, False
                 if not wanted:
-                    wanted, only_new = _with_undelivered_reports(worklist.office, app_ids), True
+                    wanted, only_new = (
+                        _with_undelivered_reports(worklist.office, app_ids, remote),
+                        True,
+                    )
             if not wanted:
                 continue
             package = _package_start(
@@ -399,20 +431,43 @@ def packages_schedule(*, today: dt.date | None = None) -> list[Package]:
     return created
 
 
-def _with_undelivered_reports(office: Office, app_ids: list[int]) -> list[int]:
+def _remote_keys_by_family(office: Office, app_ids: list[int]) -> dict[int, set]:
+    """{family pk: item keys} of the documents web-service offices list for the families'
+    other members the office may read (asked in parallel; a service that does not answer
+    lists nothing, so it causes no top-up until it does)."""
+    families = set(Application.objects.filter(pk__in=app_ids).values_list("family_id", flat=True))
+    members = list(
+        Application.objects.visible_to(OfficeViewer(office))
+        .filter(family_id__in=families, office__service__mode="web_service")
+        .exclude(office=office)
+        .select_related("office", "office__service")
+    )
+    out: dict[int, set] = defaultdict(set)
+    for docs, _notice in remote_documents_for_office(
+        viewer=OfficeViewer(office), members=members
+    ).values():
+        for doc in docs:
+            out[doc.application.family_id].add(item_key(doc))
+    return out
+
+
+def _with_undelivered_reports(office: Office, app_ids: list[int], remote=None) -> list[int]:
     """Those of the applications whose family holds a foreign report no delivered package of the
-    office has carried for that application yet."""
+    office has carried for that application yet; `remote`: the web-service offices' documents
+    by family (_remote_keys_by_family)."""
     apps = dict(Application.objects.filter(pk__in=app_ids).values_list("pk", "family_id"))
-    docs_by_family: dict[int, set[int]] = defaultdict(set)
+    docs_by_family: dict[int, set] = defaultdict(set)
+    for family_id, keys in (remote or {}).items():
+        docs_by_family[family_id] |= keys
     for pk, family_id in foreign_documents(
         office=office, family_ids=set(apps.values())
     ).values_list("pk", "application__family_id"):
         docs_by_family[family_id].add(pk)
-    delivered: dict[int, set[int]] = defaultdict(set)
-    for app_id, doc_id in PackageItem.objects.filter(
-        package__office=office, package__state__in=DELIVERED_STATES, application_id__in=app_ids
-    ).values_list("application_id", "document_id"):
-        delivered[app_id].add(doc_id)
+    delivered = _delivered_keys(
+        PackageItem.objects.filter(
+            package__office=office, package__state__in=DELIVERED_STATES, application_id__in=app_ids
+        )
+    )
     return [a for a in app_ids if docs_by_family[apps[a]] - delivered[a]]
 
 

@@ -84,7 +84,7 @@ def _chosen(request, family_id: int):
     )
     if request.GET.get("all") != "1":
         wanted = set(request.GET.getlist("doc"))
-        rows = [r for r in rows if str(r.doc.pk) in wanted]
+        rows = [r for r in rows if family_page.selection_value(r.doc) in wanted]
     focus = page.focus or page.members[0]
     back = reverse("dossiers:family-detail", args=[family_id]) + "?" + request.GET.urlencode()
     return page, focus, [r.doc for r in rows], back

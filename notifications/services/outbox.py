@@ -108,6 +108,12 @@ def notification_target(notification: Notification) -> str:
     if notification.document_id:
         # A withdrawn document's page says when and why it was withdrawn.
         candidates.append(("dossiers:document-detail", {"document_id": notification.document_id}))
+    if notification.remote_document_id and notification.application_id:
+        kwargs = {
+            "application_id": notification.application_id,
+            "document_id": notification.remote_document_id,
+        }
+        candidates.append(("dossiers:remote-document-detail", kwargs))
     if notification.request_id:
         candidates.append(("notifications:request-detail", {"request_id": notification.request_id}))
     if notification.application_id:
@@ -300,8 +306,8 @@ def notifications_for_document(
                 user_id=user_id,
                 kind=kind,
                 application=app,
-                document=document if document.pk else None,  # no row for a federated one
                 request=entry.request,
+                **_document_fields(document),
                 watch=entry.watch,
                 text=text[:300],
                 email=mode,
@@ -310,6 +316,18 @@ def notifications_for_document(
     rows = Notification.objects.bulk_create(rows)
     _enqueue_immediate(rows)
     return rows
+
+
+def _document_fields(document) -> dict:
+    """A notification's reference to its document: the row, or (no row) a web-service
+    office's document by its id there, category and date."""
+    if document.pk:
+        return {"document": document}
+    return {
+        "remote_document_id": document.remote.id,
+        "remote_category": document.category,
+        "remote_date": document.date,
+    }
 
 
 DELIVER_TASK = "notifications.tasks.notification_deliver"  # its name since the start

@@ -51,7 +51,13 @@ def package_ready_text(package: Package) -> tuple[str, str]:
     worklist = package.worklist
     first = package_first_of_date(package) if package.trigger == Package.Trigger.TOP_UP else None
     items = (
-        list(package.items.select_related("application__office", "document__application__office"))
+        list(
+            package.items.select_related(
+                "application__office",
+                "document__application__office",
+                "remote_application__office",
+            )
+        )
         if first is not None
         else []
     )
@@ -70,11 +76,11 @@ def package_ready_text(package: Package) -> tuple[str, str]:
     exam = f"{package.for_examination_date:%Y-%m-%d}"
     since = f"after the package of {_built_on(first):%Y-%m-%d} was built"
     if package.only_new:
-        docs = {i.document_id: i.document for i in items}
+        # One line per document (a family's report may be packaged for two applications).
+        docs = {(i.document_id, i.remote_application_id, i.remote_id): i for i in items}
         listed = "; ".join(
-            f"{number_display(d.application)} {d.get_category_display().lower()} "
-            f"of {d.date:%Y-%m-%d}"
-            for d in docs.values()
+            f"{number_display(app)} {label.lower()} of {when:%Y-%m-%d}"
+            for app, label, when in (i.described() for i in docs.values())
         )
         text = (
             f"{_plural(len(docs), 'new report')} for the examination{'s' if many else ''} of "

@@ -367,7 +367,11 @@ def requests_fulfil_for_document(*, document: Document, actor=None) -> list[Docu
             continue
         req.application = app
         req.state = S.FULFILLED
-        req.fulfilled_by = document if document.pk else None  # no row for a federated one
+        req.fulfilled_by = document if document.pk else None
+        if document.pk is None:  # a web-service office's document: no row to point at
+            req.fulfilled_remote_id = document.remote.id
+            req.fulfilled_remote_category = document.category
+            req.fulfilled_remote_date = document.date
         req.changed_by = actor if getattr(actor, "pk", None) else None
         req.updated_at = timezone.now()
         req.save()

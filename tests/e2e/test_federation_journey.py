@@ -2,6 +2,7 @@
 family page says so plainly, still listing what it last saw (1280 and 390 px)."""
 
 import datetime as dt
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -77,6 +78,27 @@ def test_au_examiner_reads_a_ca_report_from_cas_node_then_sees_it_go_down(page, 
     shot(page, "federation-reader-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "federation-reader-390")
+
+    # Ticked on the family page, CA's report goes into the ZIP like a deposited one.
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(f"/families/{ca.family_id}/")
+    tick = row.first.get_by_role("checkbox")
+    tick.check()
+    shot(page, "federation-ticked-1280")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download selected (ZIP)").click()
+    with zipfile.ZipFile(download.value.path()) as zf:
+        assert sorted(zf.namelist()) == [
+            "CA 3,180,220/Examination report - office action 2023-05-17.pdf",
+            "index.pdf",
+        ]
+        assert (
+            zf.read("CA 3,180,220/Examination report - office action 2023-05-17.pdf")[:5]
+            == b"%PDF-"
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(tick).to_be_visible()
+    shot(page, "federation-ticked-390")
 
     node.stop()
     page.set_viewport_size({"width": 1280, "height": 860})

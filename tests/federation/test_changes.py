@@ -3,11 +3,12 @@ node: from its change feed, or by listing the watched applications when it has n
 node on loopback; the notifications services do the telling, exactly as for an upload."""
 
 import pytest
+from django.urls import reverse
 
 from dossiers.federation import tracking
 from dossiers.federation.tracking_models import RemoteListing
 from notifications.models import DocumentRequest, Notification
-from notifications.services import request_make, watch_save
+from notifications.services import outbox, request_make, watch_save
 from offices.models import Office
 from offices.service_models import OfficeService
 from tests.federation.conftest import ca_member, web_service_family
@@ -148,3 +149,40 @@ def test_a_list_cached_for_the_pages_does_not_hide_a_new_report(fed, settings, c
     assert client.get(f"/families/{fed['ca'].family_id}/").status_code == 200  # list cached
     application_put(fed["node"].root, fed["ca"].key, [SR, WO])
     assert _check(fed).announced == 1
+
+
+# --- notices about a web-service document lead to it, like those about an upload ---
+
+
+def test_the_watchers_notice_opens_the_document_and_its_email_names_category_and_date(fed, client):
+    watch_save(user=fed["examiner"], application=fed["ca"])
+    _check(fed)
+    application_put(fed["node"].root, fed["ca"].key, [SR, WO])
+    _check(fed)
+    notice = Notification.objects.get(user=fed["examiner"])
+    doc_url = f"/documents/remote/{fed['ca'].pk}/{fed['ca'].key}.wo/"
+    client.force_login(fed["examiner"])
+    opened = client.get(reverse("notifications:notification-open", args=[notice.pk]))
+    assert opened.status_code == 302 and opened["Location"] == doc_url
+    page = client.get(doc_url)
+    assert page.status_code == 200 and "Written opinion" in page.content.decode()
+    body = outbox._email_for(notice).body
+    assert "Category:    Written opinion\nDate:        2022-06-01" in body
+    assert "Application: CA 3,200,001" in body
+
+
+def test_a_fulfilled_request_page_links_the_web_service_report_that_fulfilled_it(fed, client):
+    req, _ = request_make(user=fed["examiner"], application=fed["ca"], category="search_report")
+    _check(fed)
+    req.refresh_from_db()
+    assert (req.fulfilled_remote_id, req.fulfilled_remote_category) == (
+        f"{fed['ca'].key}.sr",
+        "search_report",
+    )
+    client.force_login(fed["examiner"])
+    html = client.get(reverse("notifications:request-detail", args=[req.pk])).content.decode()
+    doc_url = f"/documents/remote/{fed['ca'].pk}/{fed['ca'].key}.sr/"
+    link = f'<a href="{doc_url}">'
+    assert f"<dt>Fulfilled by</dt><dd>{link}Search report of 2022-04-05</a></dd>" in html
+    notice = Notification.objects.get(user=fed["examiner"])
+    assert outbox.notification_target(notice) == doc_url  # the report, as for an upload

@@ -9,11 +9,14 @@ import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from pypdf import PdfReader
 
 from dossiers.federation import client
 from dossiers.services import packages, worklists
 from dossiers.services.applications import PriorityIn, application_upsert
+from notifications.models import Notification
+from notifications.services import outbox
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
 from tests.federation.conftest import FIRST, web_service_family
@@ -128,3 +131,63 @@ def test_a_node_that_is_down_leaves_its_members_listed_as_unreachable_and_the_re
     assert "CA's service is not answering; no list yet, so its documents could not be listed" in (
         index
     )
+
+
+def _schedule_and_build():
+    made = packages.packages_schedule()
+    for package in made:
+        packages.package_build(package_id=package.pk)
+        package.refresh_from_db()
+    return made
+
+
+def test_delivered_web_service_documents_are_not_sent_again_and_a_new_one_makes_a_top_up(
+    world, settings
+):
+    settings.FEDERATION_LIST_TTL = 0  # the scheduler sees the node's list as it is now
+    cas = world["cas"]
+    soon = timezone.localdate() + dt.timedelta(days=10)  # inside the 14-day lead: due now
+    wl = worklists.worklist_create(user=world["clerk"], name="Next week")
+    worklists.worklist_lines_add(worklist=wl, text=f"AU 2020123456;{soon:%Y-%m-%d}")
+    [first] = _schedule_and_build()
+    assert (first.trigger, first.state) == ("just_in_time", "ready")
+    assert sorted(first.items.values_list("remote_application__office__code", "remote_id")) == [
+        ("CA", f"{cas[0].key}.sr"),
+        ("CA", f"{cas[1].key}.oa"),
+    ]
+    assert _schedule_and_build() == []  # nothing new at CA: no top-up
+
+    application_put(
+        world["node"].root,
+        cas[0].key,
+        [
+            {"id": "sr", "date": "2022-04-05", "pages": 2},
+            {"id": "wo", "category": "written_opinion", "date": "2026-11-30"},
+        ],
+    )
+    [top_up] = _schedule_and_build()
+    assert (top_up.trigger, top_up.only_new, top_up.state) == ("top_up", True, "ready")
+    zf = _open(top_up)
+    assert [n for n in zf.namelist() if n.startswith("AU2020123456/")] == [
+        "AU2020123456/CA3200001_CA_written-opinion_2026-11-30.pdf"
+    ]
+    assert "2 documents already delivered in an earlier package" in _index(zf)
+    notice = Notification.objects.filter(user=world["clerk"], kind="package_top_up").get()
+    assert notice.text.endswith(
+        f"arrived after the package of {timezone.localdate():%Y-%m-%d} was built: "
+        "CA 3,200,001 written opinion of 2026-11-30"
+    )
+    body = outbox._email_for(notice).body
+    assert "For AU 2020123456: CA 3,200,001 written opinion of 2026-11-30" in body
+    assert _schedule_and_build() == []  # and only once
+
+
+def test_an_only_new_package_leaves_out_web_service_documents_already_delivered(world):
+    first = _build(world)
+    assert first.items.count() == 2
+    again = packages.package_request(worklist=world["worklist"], user=world["clerk"], only_new=True)
+    packages.package_build(package_id=again.pk)
+    again.refresh_from_db()
+    zf = _open(again)
+    assert [n for n in zf.namelist() if n.startswith("AU2020123456/")] == []
+    assert "2 documents already delivered in an earlier package" in _index(zf)
