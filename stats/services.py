@@ -25,7 +25,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from offices.models import Office
 
@@ -117,24 +117,43 @@ def _asked_at(event: UsageEvent) -> datetime | None:
     )
 
 
-def _active_add(event: UsageEvent, month: date, office_id: int) -> None:
-    """The person's UsageMonthlyActive rows for this month (their office and all offices), and
-    +1 on UsageActiveCount for each that is new: only a person's first use of a kind in a
-    month touches a counter row."""
+def _active_rows(event: UsageEvent, month: date, office_id: int) -> list[tuple]:
     kinds = [ActiveKind.ANY]
     if event.action in ACTIVE_KIND_OF:
         kinds.append(ACTIVE_KIND_OF[event.action])
-    rows = [
+    return [
         (month, scope, str(kind), event.user_id)
         for scope in (office_id, UsageActiveCount.ALL_OFFICES)
         for kind in kinds
     ]
-    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+
+
+def _active_sql(rows: list[tuple]) -> tuple[str, str, list]:
+    """(CTE, final statement, parameters): the person's UsageMonthlyActive rows for this month
+    (their office and all offices), and +1 on UsageActiveCount for each that is new, so only a
+    person's first use of a kind in a month touches a counter row."""
     active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
+    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    cte = (
+        f"new_active AS (INSERT INTO {active} (month, office_id, kind, user_id) "  # noqa: S608
+        f"VALUES {marks} ON CONFLICT DO NOTHING RETURNING month, office_id, kind)"
+    )
+    final = (
+        f"INSERT INTO {counts} (month, office_id, kind, n) "  # noqa: S608
+        "SELECT month, office_id, kind, 1 FROM new_active "
+        f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1"
+    )
+    return cte, final, [value for row in rows for value in row]
+
+
+def _active_add(rows: list[tuple]) -> None:
+    """_active_sql in two statements, for SQLite (no data-modifying CTE there)."""
+    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
+    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {active} (month, office_id, kind, user_id) VALUES {marks} "  # noqa: S608
-            "ON CONFLICT DO NOTHING RETURNING office_id, kind",
+            "ON CONFLICT DO NOTHING RETURNING month, office_id, kind",
             [value for row in rows for value in row],
         )
         new = cursor.fetchall()
@@ -143,7 +162,7 @@ def _active_add(event: UsageEvent, month: date, office_id: int) -> None:
             cursor.execute(
                 f"INSERT INTO {counts} (month, office_id, kind, n) VALUES {marks} "  # noqa: S608
                 f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1",
-                [value for scope, kind in new for value in (month, scope, kind)],
+                [value for row in new for value in row],
             )
 
 
@@ -151,38 +170,51 @@ def _rollups_add(event: UsageEvent) -> None:
     """The event's unsettled rollup rows (same transaction as the event)."""
     month = month_of(event.occurred_at)
     office_id = event.office_id or 0
-    UsageMonthly.objects.create(
-        month=month,
-        office_id=office_id,
-        provider_id=event.provider_office_id or 0,
-        action=event.action,
-        bulk=event.bulk,
-        total=event.count,
-        events=1,
-        settled=False,
-    )
-    UsageMonthlyOffice.objects.create(
-        month=month,
-        office_id=office_id,
-        action=event.action,
-        bulk=event.bulk,
-        with_provider=event.provider_office_id is not None,
-        total=event.count,
-        events=1,
-        settled=False,
-    )
-    if event.user_id and event.action not in NOT_ACTIVITY:
-        UsageMonthlyUser.objects.create(
-            month=month,
-            office_id=office_id,
-            user_id=event.user_id,
-            action=event.action,
-            total=event.count,
-            events=1,
-            last_at=event.occurred_at,
-            settled=False,
+    rows: list[tuple[type[models.Model], dict]] = [
+        (
+            UsageMonthly,
+            {
+                "month": month,
+                "office_id": office_id,
+                "provider_id": event.provider_office_id or 0,
+                "action": event.action,
+                "bulk": event.bulk,
+                "total": event.count,
+                "events": 1,
+                "settled": False,
+            },
+        ),
+        (
+            UsageMonthlyOffice,
+            {
+                "month": month,
+                "office_id": office_id,
+                "action": event.action,
+                "bulk": event.bulk,
+                "with_provider": event.provider_office_id is not None,
+                "total": event.count,
+                "events": 1,
+                "settled": False,
+            },
+        ),
+    ]
+    active = event.user_id and event.action not in NOT_ACTIVITY
+    if active:
+        rows.append(
+            (
+                UsageMonthlyUser,
+                {
+                    "month": month,
+                    "office_id": office_id,
+                    "user_id": event.user_id,
+                    "action": event.action,
+                    "total": event.count,
+                    "events": 1,
+                    "last_at": event.occurred_at,
+                    "settled": False,
+                },
+            )
         )
-        _active_add(event, month, office_id)
     if (
         event.action == Action.REQUEST_FULFILLED
         and event.office_id
@@ -191,14 +223,45 @@ def _rollups_add(event: UsageEvent) -> None:
     ):
         asked = _asked_at(event)
         if asked is not None:  # a fulfilment older than the ledger's asking event: left out
-            UsageRequestWait.objects.create(
-                month=month,
-                office_id=event.office_id,
-                provider_id=event.provider_office_id,
-                days=(event.occurred_at - asked).days,
-                n=1,
-                settled=False,
+            rows.append(
+                (
+                    UsageRequestWait,
+                    {
+                        "month": month,
+                        "office_id": event.office_id,
+                        "provider_id": event.provider_office_id,
+                        "days": (event.occurred_at - asked).days,
+                        "n": 1,
+                        "settled": False,
+                    },
+                )
             )
+    _rows_insert(rows, active=_active_rows(event, month, office_id) if active else None)
+
+
+def _rows_insert(rows: list[tuple[type[models.Model], dict]], *, active=None) -> None:
+    """Insert one row into each of several tables, and the person's activity marks. On
+    PostgreSQL in one round trip (data-modifying CTEs): every counted page view pays for this."""
+    if connection.vendor != "postgresql":
+        for model, values in rows:
+            model.objects.create(**values)
+        if active:
+            _active_add(active)
+        return
+    ctes, params = [], []
+    for i, (model, values) in enumerate(rows):
+        columns = ", ".join(model._meta.get_field(name).column for name in values)
+        marks = ", ".join(["%s"] * len(values))
+        table = model._meta.db_table  # names from our own models, values as parameters
+        ctes.append(f"r{i} AS (INSERT INTO {table} ({columns}) VALUES ({marks}))")  # noqa: S608
+        params += list(values.values())
+    final = "SELECT 1"
+    if active:
+        cte, final, active_params = _active_sql(active)
+        ctes.append(cte)
+        params += active_params
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(ctes) + " " + final, params)
 
 
 # ---------------------------------------------------------------------------------------------
