@@ -119,7 +119,9 @@ def test_french_examiner_logs_in_searches_reads_and_requests_in_french(
     page.get_by_role("link", name="Retour à la famille").click()
     # Nothing of the US member is shared: the page says so and offers the request.
     expect(page.get_by_test_id("missing")).to_contain_text("US 13/926,335")
-    page.get_by_role("link", name="Demander des documents pour US 13/926,335").click()
+    page.get_by_test_id("members").get_by_role(
+        "link", name="Demander des documents pour US 13/926,335"
+    ).click()
     # The family already holds a report: the form asks to confirm it was looked at.
     page.locator("#id_family_checked").check()
     page.locator("form.card button.primary").click()
