@@ -204,14 +204,15 @@ def pdf_from_html(html: str) -> bytes:
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
     stylesheet = CSS(filename=finders.find("css/stats.css"))
-    footer = CSS(string="@page { @bottom-right { content: %s; } }" % _page_footer_css())
+    footer = CSS(string=f"@page {{ @bottom-right {{ content: {_page_footer_css()}; }} }}")
     return HTML(string=html).write_pdf(stylesheets=[stylesheet, footer])
 
 
 def _page_footer_css() -> str:
     """ "Page 2 of 4" in the reader's language, as a CSS content value with page counters."""
     text = gettext("Page %(number)s of %(total)s")
-    quoted = '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = f'"{escaped}"'
     counters = {"number": '" counter(page) "', "total": '" counter(pages) "'}
     return quoted % counters
 
