@@ -129,7 +129,7 @@ def family_pdf_merge(*, user, documents: list[Document], heading: str, title: st
                 _index_pdf(user=user, heading=heading, title=title, plans=plans, with_paths=False)
             )
         ),
-        outline_item="Contents",
+        outline_item=_("Contents"),
     )
     labels = dict(Document.Category.choices)
     merged = []
