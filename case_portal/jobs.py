@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from .celery import app
 
@@ -71,11 +72,11 @@ class BuildJob(models.Model):
     """The fields every build row has; a subclass says where its file goes (upload_path)."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Building"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        QUEUED = "queued", pgettext_lazy("build job", "Queued")
+        BUILDING = "building", pgettext_lazy("build job", "Building")
+        READY = "ready", pgettext_lazy("build job", "Ready")
+        FAILED = "failed", pgettext_lazy("build job", "Failed")
+        EXPIRED = "expired", pgettext_lazy("build job", "Expired")
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)

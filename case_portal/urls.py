@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 
 from offices.views import language_set
 
 from . import views
 
-admin.site.site_header = "CASE Portal operations"
-admin.site.site_title = "CASE Portal"
+admin.site.site_header = gettext_lazy("CASE Portal operations")
+admin.site.site_title = gettext_lazy("CASE Portal")
 
 urlpatterns = [
     path("", views.home, name="home"),

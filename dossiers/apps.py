@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class DossiersConfig(AppConfig):
     name = "dossiers"
+    verbose_name = gettext_lazy("Dossiers")
 
     def ready(self) -> None:
         # Registered by name in every process, so services can enqueue them by name.

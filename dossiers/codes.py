@@ -2,6 +2,11 @@
 WIPO ST.3 office codes (ISO 3166-1 countries plus the regional offices). From Debian's
 iso-codes tables."""
 
+import unicodedata
+
+from django.conf import global_settings
+from django.utils.translation import gettext
+
 LANGUAGES: dict[str, str] = {
     "aa": "Afar",
     "ab": "Abkhazian",
@@ -190,9 +195,21 @@ LANGUAGES: dict[str, str] = {
 }
 
 
+# Django's catalogue names these in the reader's language; the rarer ones keep the ISO name.
+_DJANGO_NAMES = {code: name for code, name in global_settings.LANGUAGES if "-" not in code}
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def language_choices() -> list[tuple[str, str]]:
     """(code, "code — Name") by name, English first: what a clerk picks from."""
-    ordered = sorted(LANGUAGES.items(), key=lambda kv: (kv[0] != "en", kv[1]))
+    names = {
+        code: gettext(_DJANGO_NAMES[code]) if code in _DJANGO_NAMES else name
+        for code, name in LANGUAGES.items()
+    }
+    ordered = sorted(names.items(), key=lambda kv: (kv[0] != "en", _sort_key(kv[1])))
     return [(code, f"{code} — {name}") for code, name in ordered]
 
 

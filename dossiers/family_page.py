@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from offices.models import Office
 
@@ -386,11 +387,13 @@ class Event:
 def member_events(member: Application, *, view_url=None) -> list[Event]:
     """`view_url`: a url_maker for the reader, made once per page rather than per member."""
     events = [
-        Event(c.date, "priority", f"Priority {c.display}") for c in member.priority_claims.all()
+        Event(c.date, "priority", _("Priority %(number)s") % {"number": c.display})
+        for c in member.priority_claims.all()
     ]
-    events.append(Event(member.filing_date, "filing", "Filed"))
+    events.append(Event(member.filing_date, "filing", pgettext("filing event", "Filed")))
     events += [
-        Event(p.date, "publication", f"Published {p.display}") for p in member.publications.all()
+        Event(p.date, "publication", _("Published %(number)s") % {"number": p.display})
+        for p in member.publications.all()
     ]
     labels = dict(Document.Category.choices)
     view_url = view_url or url_maker("dossiers:document-detail")

@@ -23,7 +23,8 @@ class IsoDateInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         base = {
-            "placeholder": "YYYY-MM-DD",
+            # The French form reads AAAA-MM-JJ; the digits typed are the same.
+            "placeholder": gettext_lazy("YYYY-MM-DD"),
             "inputmode": "numeric",
             "autocomplete": "off",
             "size": "10",
@@ -97,7 +98,7 @@ class IsoDateField(forms.DateField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", IsoDateInput())
-        kwargs.setdefault("help_text", "YYYY-MM-DD")
+        kwargs.setdefault("help_text", gettext_lazy("YYYY-MM-DD"))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -114,28 +115,33 @@ class ApplicationForm(forms.Form):
     can show them back as understood before anything is saved."""
 
     number = forms.CharField(
+        label=gettext_lazy("Number"),
         max_length=100,
         help_text=gettext_lazy("Any spelling, e.g. 2,123,456 or CA 2123456."),
     )
-    filing_date = IsoDateField(required=False)
-    title = forms.CharField(required=False, max_length=2000)
+    filing_date = IsoDateField(label=gettext_lazy("Filing date"), required=False)
+    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=2000)
     applicants = TextBoxField(
+        label=gettext_lazy("Applicants"),
         rows=2,
         help_text=gettext_lazy("One applicant per line."),
     )
-    status = forms.ChoiceField(choices=Application.Status.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Application.Status.choices)
     published = forms.BooleanField(
+        label=gettext_lazy("Published"),
         required=False,
         help_text=gettext_lazy("Published applications are visible to other offices."),
     )
-    examination_date = IsoDateField(required=False)
+    examination_date = IsoDateField(label=gettext_lazy("Examination date"), required=False)
     priorities = TextBoxField(
+        label=gettext_lazy("Priorities"),
         rows=3,
         help_text=gettext_lazy(
             "One per line: office, number, date — e.g. US 61/111,111 2012-10-05."
         ),
     )
     publications = TextBoxField(
+        label=gettext_lazy("Publications"),
         rows=2,
         help_text=gettext_lazy("One per line: number and date — e.g. CA 2,123,456 A1 2014-04-10."),
     )
@@ -298,18 +304,22 @@ class MultipleFileField(forms.FileField):
 
 
 class DocumentMetaForm(forms.Form):
-    category = forms.ChoiceField(choices=Document.Category.choices)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Document.Category.choices)
     code = forms.CharField(
         label=gettext_lazy("Office's document code"),
         required=False,
         max_length=40,
         help_text=gettext_lazy("e.g. ISR, OA1"),
     )
-    date = IsoDateField()
+    date = IsoDateField(label=gettext_lazy("Date"))
     language = LanguageField(
-        initial="en", help_text=gettext_lazy("The report's language (ISO 639-1 code).")
+        label=gettext_lazy("Language"),
+        initial="en",
+        help_text=gettext_lazy("The report's language (ISO 639-1 code)."),
     )
-    direction = forms.ChoiceField(choices=Document.Direction.choices)
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Direction"), choices=Document.Direction.choices
+    )
     before_filing_ok = forms.BooleanField(
         label=gettext_lazy("Priority document dated before the filing date"),
         required=False,
@@ -334,6 +344,7 @@ class DocumentUploadForm(DocumentMetaForm):
 
 class DocumentWithdrawForm(forms.Form):
     reason = TextBoxField(
+        label=gettext_lazy("Reason"),
         rows=2,
         required=True,
         max_length=300,
@@ -354,6 +365,7 @@ class CitationForm(forms.Form):
         max_length=2000,
     )
     category = forms.CharField(
+        label=gettext_lazy("Category"),
         max_length=8,
         help_text=gettext_lazy("X, Y, A, P, E, D, L, O, T — several as X,Y."),
     )

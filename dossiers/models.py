@@ -27,7 +27,8 @@ class Family(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "families"
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
 
     def __str__(self) -> str:
         return f"Family {self.pk}"
@@ -85,6 +86,9 @@ class Application(models.Model):
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
+        # "application" alone is also a French word (Django's own admin uses it): say what it is.
+        verbose_name = _("patent application")
+        verbose_name_plural = _("patent applications")
         ordering = ["filing_date", "key"]
         indexes = [models.Index(fields=["family", "filing_date"], name="dossiers_app_family_date")]
 
@@ -235,6 +239,8 @@ class Document(models.Model):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["date", "pk"]
         indexes = [models.Index(fields=["application", "category"], name="dossiers_doc_app_cat")]
         constraints = [
@@ -307,6 +313,8 @@ class Worklist(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("worklist")
+        verbose_name_plural = _("worklists")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -365,6 +373,8 @@ class Package(BuildJob):
     rebuilds = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["office", "state"], name="dossiers_package_office_state"),

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from offices.models import Office
 
@@ -615,23 +617,49 @@ def _schedule_text(entry, due, packages_by_date, today) -> str:
     """When the entry's package is (or was) built, in the clerk's words."""
     when = entry.examination_date
     if when is None:
-        return "No examination date: packaged only when you build one."
+        return _("No examination date: packaged only when you build one.")
     if when < today:
-        return "Examination date passed."
+        return _("Examination date passed.")
     made = [p for p in packages_by_date.get(when, []) if entry.application_id in p.application_ids]
     if made:
         last = made[-1]
         if last.state in (Package.State.QUEUED, Package.State.BUILDING):
-            return f"Package {last.pk} is being built."
+            return _("Package %(pk)s is being built.") % {"pk": last.pk}
         if last.state == Package.State.FAILED:
-            return f"Package {last.pk} failed: try it again below."
+            return _("Package %(pk)s failed: try it again below.") % {"pk": last.pk}
         built = timezone.localdate(last.finished_at or last.created_at)
-        return f"In package {last.pk}, built {built:%Y-%m-%d}; new reports come as a top-up."
+        return _("In package %(pk)s, built %(date)s; new reports come as a top-up.") % {
+            "pk": last.pk,
+            "date": f"{built:%Y-%m-%d}",
+        }
     lead = (when - due).days
+    words = {"days": lead, "date": f"{due:%Y-%m-%d}"}
+    if due <= today and packages_by_date.get(when):
+        return (
+            ngettext(
+                "Due now (a top-up): built within minutes, %(days)s day before examination.",
+                "Due now (a top-up): built within minutes, %(days)s days before examination.",
+                lead,
+            )
+            % words
+        )
     if due <= today:
-        top = " (a top-up)" if packages_by_date.get(when) else ""
-        return f"Due now{top}: built within minutes, {lead} days before examination."
-    return f"Package on {due:%Y-%m-%d}, {lead} days before examination."
+        return (
+            ngettext(
+                "Due now: built within minutes, %(days)s day before examination.",
+                "Due now: built within minutes, %(days)s days before examination.",
+                lead,
+            )
+            % words
+        )
+    return (
+        ngettext(
+            "Package on %(date)s, %(days)s day before examination.",
+            "Package on %(date)s, %(days)s days before examination.",
+            lead,
+        )
+        % words
+    )
 
 
 def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[EntryRow]:

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+    verbose_name = gettext_lazy("Notifications")
 
     def ready(self) -> None:
         # dossiers cannot import us; its family page asks us which members an office requested.

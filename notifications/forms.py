@@ -1,6 +1,7 @@
 """Validation only; resolving numbers and state rules live in selectors and services."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +14,8 @@ from .models import Delivery, DocumentRequest, Watch
 
 def _date_field(label: str, help_text: str) -> IsoDateField:
     """An optional date of a request: the portal's one date box and parser (YYYY-MM-DD)."""
-    return IsoDateField(label=label, required=False, help_text=f"YYYY-MM-DD. {help_text}")
+    help_text = format_lazy("{}. {}", gettext_lazy("YYYY-MM-DD"), help_text)
+    return IsoDateField(label=label, required=False, help_text=help_text)
 
 
 class WatchOptionsForm(forms.Form):
@@ -41,15 +43,17 @@ class WatchOptionsForm(forms.Form):
         initial=Watch.Delivery.SETTINGS,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Your notification settings (menu: Settings) apply to every notice; choose "
-        "otherwise here only for this watch.",
+        help_text=gettext_lazy(
+            "Your notification settings (menu: Settings) apply to every notice; choose "
+            "otherwise here only for this watch."
+        ),
     )
 
     def __init__(self, *args, user_delivery: str = Delivery.IMMEDIATE, **kwargs):
         super().__init__(*args, **kwargs)
-        current = "a daily digest" if user_delivery == Delivery.DIGEST else "each at once"
+        current = _("a daily digest") if user_delivery == Delivery.DIGEST else _("each at once")
         self.fields["delivery"].choices = [
-            ("", f"As in my notification settings (now: {current})"),
+            ("", _("As in my notification settings (now: %(current)s)") % {"current": current}),
             *Watch.Delivery.choices[1:],
         ]
 
@@ -68,11 +72,13 @@ class WatchAddForm(WatchOptionsForm):
 
 class PreferenceForm(forms.Form):
     delivery = forms.ChoiceField(
-        label="E-mail me my notifications",
+        label=gettext_lazy("E-mail me my notifications"),
         choices=Delivery.choices,
         widget=forms.RadioSelect,
-        help_text="For every notification: watched documents, your requests, requests to your "
-        "office and packages. They are always listed in the portal under Notifications.",
+        help_text=gettext_lazy(
+            "For every notification: watched documents, your requests, requests to your "
+            "office and packages. They are always listed in the portal under Notifications."
+        ),
     )
 
 
@@ -108,7 +114,8 @@ class RequestForm(forms.Form):
         help_text=gettext_lazy("The application of your office under examination in this family."),
     )
     needed_by = _date_field(
-        "Needed by", "Your examination date; filled in from your worklist when there is one."
+        gettext_lazy("Needed by"),
+        gettext_lazy("Your examination date; filled in from your worklist when there is one."),
     )
     message = TextBoxField(
         rows=4,
@@ -159,13 +166,14 @@ class RequestChangeForm(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("New state"),
         choices=[
-            (DocumentRequest.State.ACKNOWLEDGED, "Accept"),
-            (DocumentRequest.State.EXAMINATION_COMMENCED, "Examination commenced"),
-            (DocumentRequest.State.DECLINED, "Declined"),
+            (DocumentRequest.State.ACKNOWLEDGED, gettext_lazy("Accept")),
+            (DocumentRequest.State.EXAMINATION_COMMENCED, gettext_lazy("Examination commenced")),
+            (DocumentRequest.State.DECLINED, gettext_lazy("Declined")),
         ],
     )
     expected_date = _date_field(
-        "Reports expected by", "Required to accept and for “examination commenced”."
+        gettext_lazy("Reports expected by"),
+        gettext_lazy("Required to accept and for “examination commenced”."),
     )
     reason = TextBoxField(
         rows=3,

@@ -12,8 +12,8 @@ from dossiers.models import Document
 class Delivery(models.TextChoices):
     """How a person's notifications reach their mailbox (they are always in the portal)."""
 
-    IMMEDIATE = "immediate", "An e-mail for each notification, as it happens"
-    DIGEST = "digest", "One daily digest e-mail at 06:00 with everything since the last one"
+    IMMEDIATE = "immediate", _("An e-mail for each notification, as it happens")
+    DIGEST = "digest", _("One daily digest e-mail at 06:00 with everything since the last one")
 
 
 class Preference(models.Model):
@@ -70,8 +70,9 @@ class Watch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "watches"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "application"], name="notifications_watch_one_per_application"
@@ -167,6 +168,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notifications_user_unread"),
@@ -276,6 +279,8 @@ class DocumentRequest(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["provider_office", "state"], name="notifications_req_queue"),

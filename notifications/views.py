@@ -72,7 +72,8 @@ def preferences(request):
         preference = services.preference_save(
             user=request.user, delivery=form.cleaned_data["delivery"]
         )
-        messages.success(request, f"Settings saved: {preference.get_delivery_display()}.")
+        saved = _("Settings saved: %(delivery)s.")
+        messages.success(request, saved % {"delivery": preference.get_delivery_display()})
         return redirect("notifications:settings")
     overrides = selectors.watch_list_for_user(user=request.user).exclude(
         delivery=Watch.Delivery.SETTINGS

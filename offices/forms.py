@@ -1,6 +1,7 @@
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.models import EmailAddress
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,23 +11,28 @@ from .services import LEAD_DAYS_MAX, LEAD_DAYS_MIN
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address"))
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
-    role = forms.ChoiceField(choices=User.Role.choices, initial=User.Role.EXAMINER)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=User.Role.choices, initial=User.Role.EXAMINER
+    )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=User.Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=User.Role.choices)
 
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text=gettext_lazy("What the key is for, e.g. 'docketing system'.")
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the key is for, e.g. 'docketing system'."),
     )
     scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("Scopes"),
         choices=ApiKey.Scope.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one scope."},
+        error_messages={"required": gettext_lazy("Choose at least one scope.")},
     )
 
 
@@ -86,27 +92,42 @@ class RequestContactsForm(forms.Form):
         )
 
 
+_LEAD_RANGE = format_lazy(
+    gettext_lazy("Give a number of days between {low} and {high}."),
+    low=LEAD_DAYS_MIN,
+    high=LEAD_DAYS_MAX,
+)
+
+
 class OfficeSettingsForm(forms.Form):
     """The office's worklist settings; the limits are the service's (one rule, one place)."""
 
     worklist_date_order = forms.ChoiceField(
-        label="Dates like 03/04/2026 in worklist lines are",
+        label=gettext_lazy("Dates like 03/04/2026 in worklist lines are"),
         choices=Office.DateOrder.choices,
         widget=forms.RadioSelect,
-        help_text="2026-04-03, 3.4.2026 and 12/20/2026 (only one reading) are always understood.",
+        help_text=gettext_lazy(
+            "2026-04-03, 3.4.2026 and 12/20/2026 (only one reading) are always understood."
+        ),
     )
     package_lead_days = forms.IntegerField(
-        label="Build packages this many days before the examination",
+        label=gettext_lazy("Build packages this many days before the examination"),
         min_value=LEAD_DAYS_MIN,
         max_value=LEAD_DAYS_MAX,
-        help_text=f"Between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX} days. Packages already built "
-        "stay as they are; entries not yet packaged follow the new lead time.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "Between {low} and {high} days. Packages already built stay as they are; "
+                "entries not yet packaged follow the new lead time."
+            ),
+            low=LEAD_DAYS_MIN,
+            high=LEAD_DAYS_MAX,
+        ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": "4"}),
         error_messages={
-            "invalid": "Give a whole number of days, e.g. 14.",
-            "required": "Give the number of days, e.g. 14.",
-            "min_value": f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}.",
-            "max_value": f"Give a number of days between {LEAD_DAYS_MIN} and {LEAD_DAYS_MAX}.",
+            "invalid": gettext_lazy("Give a whole number of days, e.g. 14."),
+            "required": gettext_lazy("Give the number of days, e.g. 14."),
+            "min_value": _LEAD_RANGE,
+            "max_value": _LEAD_RANGE,
         },
     )
 

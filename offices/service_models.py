@@ -8,6 +8,7 @@ office — and is never logged or shown back in full (`token_hint`).
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OfficeService(models.Model):
@@ -28,7 +29,8 @@ class OfficeService(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "office service"
+        verbose_name = _("office service")
+        verbose_name_plural = _("office services")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(mode="web_service") | ~models.Q(base_url=""),

@@ -204,7 +204,17 @@ def pdf_from_html(html: str) -> bytes:
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
     stylesheet = CSS(filename=finders.find("css/stats.css"))
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    footer = CSS(string=f"@page {{ @bottom-right {{ content: {_page_footer_css()}; }} }}")
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet, footer])
+
+
+def _page_footer_css() -> str:
+    """ "Page 2 of 4" in the reader's language, as a CSS content value with page counters."""
+    text = gettext("Page %(number)s of %(total)s")
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = f'"{escaped}"'
+    counters = {"number": '" counter(page) "', "total": '" counter(pages) "'}
+    return quoted % counters
 
 
 def pdf_render(page: StatsPage, *, generated: date, template: str = "stats/report.html") -> bytes:

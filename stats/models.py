@@ -50,6 +50,8 @@ class UsageEvent(models.Model):
     via_api = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
         ordering = ["-occurred_at"]
         indexes = [
             models.Index(fields=["occurred_at"], name="stats_usage_occurred"),
@@ -123,6 +125,8 @@ class UsageMonthly(MonthlySums):
     provider_id = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("monthly usage")
+        verbose_name_plural = _("monthly usage")
         constraints = [
             settled_key(
                 "stats_usagemonthly_settled_key",
@@ -185,6 +189,8 @@ class UsageMonthlyUser(models.Model):
     settled = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("monthly usage by person")
+        verbose_name_plural = _("monthly usage by person")
         constraints = [
             settled_key(
                 "stats_usagemonthlyuser_settled_key", "month", "office_id", "user_id", "action"
@@ -301,6 +307,8 @@ class StatisticsReport(BuildJob):
     metric = models.CharField(max_length=16, default="views")
 
     class Meta:
+        verbose_name = _("statistics report")
+        verbose_name_plural = _("statistics reports")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["requested_by", "created_at"], name="stats_report_user"),

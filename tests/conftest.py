@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from dossiers.services.applications import PriorityIn, application_upsert
 from tests.dossiers.factories import DocumentFactory
@@ -33,6 +35,15 @@ def _test_settings(settings, tmp_path):
 
     cache.clear()
     memos_clear()  # the federation's per-process memories of that cache
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the test client (LocaleMiddleware) leaves its language active on the
+    # thread: without this, a French page in one test made the next test's English French.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -178,7 +178,7 @@ def family_pdf_write(
         missing=missing,
         left_out=left_out,
     )
-    writer.append(PdfReader(io.BytesIO(cover)), outline_item="Contents")
+    writer.append(PdfReader(io.BytesIO(cover)), outline_item=_("Contents"))
     labels = dict(Document.Category.choices)
     merged = []
     for n, plan in enumerate(kept, 1):

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from case_portal.forms import form_errors_apply
@@ -33,10 +34,10 @@ RECENT_LIMIT = 50
 
 
 SORT_COLUMNS = [
-    ("number", "Number"),
-    ("filed", "Filed"),
-    ("status", "Status"),
-    ("reports", "Reports"),
+    ("number", gettext_lazy("Number")),
+    ("filed", pgettext_lazy("filing date", "Filed")),
+    ("status", gettext_lazy("Status")),
+    ("reports", gettext_lazy("Reports")),
 ]
 
 

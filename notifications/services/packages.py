@@ -6,11 +6,13 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dossiers.models import Package, PackageChange
 
 from ..models import Notification
-from .outbox import _enqueue_immediate, email_modes, number_display
+from .outbox import _enqueue_immediate, email_modes, in_language, number_display
 
 AUTOMATIC = (Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP)
 
@@ -18,11 +20,13 @@ AUTOMATIC = (Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP)
 def _names(displays) -> str:
     """ "AU 1", "AU 1 and AU 2", "AU 1, AU 2 and AU 3" (each once, in order)."""
     shown = list(dict.fromkeys(displays))
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    if len(shown) == 1:
+        return shown[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _documents(n: int) -> str:
+    return ngettext("%(counter)s document", "%(counter)s documents", n) % {"counter": n}
 
 
 def _built_on(package: Package):
@@ -45,9 +49,10 @@ def package_first_of_date(package: Package) -> Package | None:
 
 
 def package_ready_text(package: Package) -> tuple[str, str]:
-    """(kind, text) of the notice for a package that is ready. A top-up says what it brings:
-    "3 new reports for the examination of AU 2014351899 on 2026-12-23 arrived after the
-    package of 2026-12-09 was built: CA 2,827,121 search report of 2026-12-10, ..."."""
+    """(kind, text) of the notice for a package that is ready, in the active language (the
+    caller writes in the clerk's). A top-up says what it brings: "3 new reports for the
+    examination of AU 2014351899 on 2026-12-23 arrived after the package of 2026-12-09 was
+    built: CA 2,827,121 search report of 2026-12-10, ..."."""
     worklist = package.worklist
     first = package_first_of_date(package) if package.trigger == Package.Trigger.TOP_UP else None
     items = (
@@ -62,37 +67,50 @@ def package_ready_text(package: Package) -> tuple[str, str]:
         else []
     )
     if first is None or not items:
-        when = (
-            f" for the examinations of {package.for_examination_date:%Y-%m-%d}"
-            if package.for_examination_date
-            else ""
-        )
-        return Notification.Kind.PACKAGE_READY, (
-            f"The package of worklist \u201c{worklist.name}\u201d{when} is ready: "
-            f"{_plural(package.done, 'document')}."
-        )
-    own = _names(number_display(i.application) for i in items)
-    many = len({i.application_id for i in items}) > 1
-    exam = f"{package.for_examination_date:%Y-%m-%d}"
-    since = f"after the package of {_built_on(first):%Y-%m-%d} was built"
+        words = {"name": worklist.name, "documents": _documents(package.done)}
+        if package.for_examination_date:
+            words["date"] = f"{package.for_examination_date:%Y-%m-%d}"
+            text = _(
+                "The package of worklist “%(name)s” for the examinations of %(date)s is ready: "
+                "%(documents)s."
+            )
+        else:
+            text = _("The package of worklist “%(name)s” is ready: %(documents)s.")
+        return Notification.Kind.PACKAGE_READY, text % words
+    applications = len({i.application_id for i in items})
+    words = {
+        "own": _names(number_display(i.application) for i in items),
+        "exam": f"{package.for_examination_date:%Y-%m-%d}",
+        "built": f"{_built_on(first):%Y-%m-%d}",
+        "documents": _documents(package.done),
+    }
     if package.only_new:
         # One line per document (a family's report may be packaged for two applications).
         docs = {(i.document_id, i.remote_application_id, i.remote_id): i for i in items}
-        listed = "; ".join(
-            f"{number_display(app)} {label.lower()} of {when:%Y-%m-%d}"
+        words["listed"] = "; ".join(
+            _("%(number)s %(category)s of %(date)s")
+            % {"number": number_display(app), "category": label.lower(), "date": f"{when:%Y-%m-%d}"}
             for app, label, when in (i.described() for i in docs.values())
         )
-        text = (
-            f"{_plural(len(docs), 'new report')} for the examination{'s' if many else ''} of "
-            f"{own} on {exam} arrived {since}: {listed}"
+        words["reports"] = ngettext("%(n)s new report", "%(n)s new reports", len(docs)) % {
+            "n": len(docs)
+        }
+        text = ngettext(
+            "%(reports)s for the examination of %(own)s on %(exam)s arrived after the package "
+            "of %(built)s was built: %(listed)s",
+            "%(reports)s for the examinations of %(own)s on %(exam)s arrived after the package "
+            "of %(built)s was built: %(listed)s",
+            applications,
         )
     else:
-        text = (
-            f"{own} {'were' if many else 'was'} added to the examinations of {exam} {since}; "
-            f"{'their' if many else 'its'} top-up package is ready: "
-            f"{_plural(package.done, 'document')}."
+        text = ngettext(
+            "%(own)s was added to the examinations of %(exam)s after the package of %(built)s "
+            "was built; its top-up package is ready: %(documents)s.",
+            "%(own)s were added to the examinations of %(exam)s after the package of %(built)s "
+            "was built; their top-up package is ready: %(documents)s.",
+            applications,
         )
-    return Notification.Kind.PACKAGE_TOP_UP, text
+    return Notification.Kind.PACKAGE_TOP_UP, text % words
 
 
 def notification_for_package(*, package, user, automatic: bool) -> Notification | None:
@@ -101,7 +119,8 @@ def notification_for_package(*, package, user, automatic: bool) -> Notification 
     beat, days before the examination)."""
     if user is None or not user.is_active:
         return None
-    kind, text = package_ready_text(package)
+    with in_language(user):
+        kind, text = package_ready_text(package)
     notification = Notification.objects.create(
         user=user,
         kind=kind,
@@ -117,28 +136,34 @@ def _change_text(package_list: list[Package], changes: list[PackageChange]) -> s
     """ "The package of 2026-12-09 (“Week 49”) contains CA 2,827,121 search report of
     2026-11-30 for your AU 2014351899, withdrawn on 2026-12-11 because filed in error. ..." """
     change = changes[0]
-    dates = _names(f"{_built_on(p):%Y-%m-%d}" for p in package_list)
-    names = _names(f"\u201c{p.worklist.name}\u201d" for p in package_list)
-    several = len(package_list) > 1
-    own = _names(number_display(c.application) for c in changes)
     rebuilt = any(p.state != Package.State.EXPIRED for p in package_list)
-    withdrawn = change.kind == PackageChange.Kind.WITHDRAWN
-    if withdrawn:
+    if change.kind == PackageChange.Kind.WITHDRAWN:
         then = (
-            "A new download leaves it out; take it off the file."
+            _("A new download leaves it out; take it off the file.")
             if rebuilt
-            else ("Take it off the file.")
+            else _("Take it off the file.")
         )
     else:
         then = (
-            "A new download has it corrected; correct it on the file."
+            _("A new download has it corrected; correct it on the file.")
             if rebuilt
-            else ("Correct it on the file.")
+            else _("Correct it on the file.")
         )
-    return (
-        f"The package{'s' if several else ''} of {dates} ({names}) contain{'' if several else 's'}"
-        f" {change.delivered_as} for your {own}, {change.detail}. {then}"
-    )
+    # delivered_as and detail are stored with the change (written once, in English).
+    return ngettext(
+        "The package of %(dates)s (%(names)s) contains %(delivered)s for your %(own)s, "
+        "%(detail)s. %(then)s",
+        "The packages of %(dates)s (%(names)s) contain %(delivered)s for your %(own)s, "
+        "%(detail)s. %(then)s",
+        len(package_list),
+    ) % {
+        "dates": _names(f"{_built_on(p):%Y-%m-%d}" for p in package_list),
+        "names": _names(_("“%(name)s”") % {"name": p.worklist.name} for p in package_list),
+        "delivered": change.delivered_as,
+        "own": _names(number_display(c.application) for c in changes),
+        "detail": change.detail,
+        "then": then,
+    }
 
 
 @transaction.atomic
@@ -158,13 +183,15 @@ def notifications_for_package_changes(*, changes: list[PackageChange]) -> list[N
     rows = []
     for clerk_id, mine in by_clerk.items():
         package_list = list({c.package_id: c.package for c in mine}.values())
+        with in_language(clerks[clerk_id]):
+            text = _change_text(package_list, mine)
         rows.append(
             Notification(
                 user_id=clerk_id,
                 kind=Notification.Kind.PACKAGE_CHANGED,
                 package=package_list[0],
                 application=mine[0].application,
-                text=_change_text(package_list, mine)[:300],
+                text=text[:300],
                 email=modes[clerk_id],
             )
         )

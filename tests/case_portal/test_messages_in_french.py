@@ -1,5 +1,6 @@
 """Messages built in Python and the e-mail and PDF templates come out in French under a French
-translation and in English otherwise; patent numbers keep their one display form in both."""
+translation and in English otherwise; notices and e-mails follow the RECIPIENT's language
+(whatever is active when they are built); patent numbers keep their one display form in both."""
 
 import datetime as dt
 import io
@@ -13,7 +14,8 @@ from dossiers.data import code_meaning
 from dossiers.forms import ProvideListForm
 from dossiers.services import packages, worklists
 from notifications.models import Notification
-from notifications.services.outbox import _email_for
+from notifications.services.outbox import _email_for, in_language
+from offices.services import user_language_set
 from stats import exports, selectors
 from stats.ledger import Period
 
@@ -66,21 +68,43 @@ def test_a_number_parser_message_is_in_french_and_the_number_keeps_its_display_f
     assert _why("XX 123") == "‘XX 123’: ‘XX’ is not an office code we know."
 
 
-@pytest.mark.django_db
-def test_a_package_email_subject_is_in_french_under_french(world, docs):
-    worklist = worklists.worklist_create(user=world["clerk"], name="Semaine 49")
+def _package_ready_note(clerk) -> Notification:
+    worklist = worklists.worklist_create(user=clerk, name="Semaine 49")
     worklists.worklist_lines_add(
         worklist=worklist, text="CA 3000001;2026-12-01\nCA 3000002;2026-12-01"
     )
-    package = packages.package_request(worklist=worklist, user=world["clerk"])
+    package = packages.package_request(worklist=worklist, user=clerk)
     packages.package_build(package_id=package.pk)
-    note = Notification.objects.get(user=world["clerk"], kind="package_ready")
-    assert _email_for(note).subject == "[CASE] Package ready: Semaine 49"
-    with translation.override("fr"):
-        mail = _email_for(note)
+    return Notification.objects.get(user=clerk, kind="package_ready")
+
+
+def _mail_to_recipient(note: Notification):
+    # The sending path: the e-mail is written in its reader's language.
+    with in_language(note.user):
+        return _email_for(note)
+
+
+@pytest.mark.django_db
+def test_a_package_notice_and_email_are_in_the_recipients_language(world, docs):
+    clerk = world["clerk"]
+    user_language_set(user=clerk, language="fr")
+    # Built while the portal (or a clerk's page) is in English: the French clerk still reads French.
+    with translation.override("en"):
+        note = _package_ready_note(clerk)
+        mail = _mail_to_recipient(note)
+    assert note.text.startswith("Le lot de la liste de travail «\u00a0Semaine 49\u00a0»")
     assert mail.subject == "[CASE] Lot prêt\u00a0: Semaine 49"
     assert "Liste de travail\u00a0:    Semaine 49" in mail.body
     assert "Téléchargez-le depuis le portail CASE\u00a0:" in mail.body
+
+
+@pytest.mark.django_db
+def test_a_package_email_to_an_english_reader_stays_english_under_french(world, docs):
+    with translation.override("fr"):
+        note = _package_ready_note(world["clerk"])
+        mail = _mail_to_recipient(note)
+    assert note.text.startswith("The package of worklist “Semaine 49”")
+    assert mail.subject == "[CASE] Package ready: Semaine 49"
 
 
 def _pdf_text(page) -> str:
@@ -101,6 +125,9 @@ def test_the_statistics_pdf_headings_are_in_french_under_french(office):
     assert "Portail CASE · statistiques d’utilisation" in french
     assert "Chiffres mensuels" in french and "mars 2026" in french
     assert "Monthly figures" not in french
+    # The page footer too (a CSS page counter, not template text).
+    assert "Page 1 of " in english
+    assert "Page 1 sur " in french and "Page 1 of " not in french
 
 
 def test_office_document_codes_read_in_french_and_fall_back_to_english():

@@ -312,6 +312,20 @@ def test_one_pdf_has_a_cover_and_a_bookmark_per_document(client, family_world):
     assert "US search" in reader.pages[1].extract_text()
 
 
+def test_one_pdf_for_a_french_reader_is_in_french_and_keeps_the_numbers(client, family_world):
+    w = family_world
+    w["au_examiner"].language = "fr"
+    w["au_examiner"].save(update_fields=["language"])
+    client.force_login(w["au_examiner"])
+    url = reverse("dossiers:family-documents-pdf", args=[w["us"].family_id])
+    reader = PdfReader(io.BytesIO(client.get(url, {"all": "1"}).content))
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert titles[0] == "Contenu"
+    assert titles[1] == "US 13/926,335 — Rapport de recherche 2014-02-01"
+    cover = reader.pages[0].extract_text()
+    assert "Portail CASE — " in cover and "CASE Portal" not in cover
+
+
 def test_other_families_and_unpublished_families_give_404_for_downloads(client, family_world):
     w = family_world
     secret = application_upsert(office=w["offices"]["CA"], number="CA 2,999,999", published=False)
