@@ -3,6 +3,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from case_portal import jobs
@@ -36,11 +37,11 @@ def merged_pdf_status(request, merged_pdf_id: int):
 def merged_pdf_download(request, merged_pdf_id: int):
     job = selectors.merged_pdf_get_for_user(user=request.user, merged_pdf_id=merged_pdf_id)
     if job.state != MergedPdf.State.READY or not job.file:
-        raise Http404("This PDF is not ready or has expired.")
+        raise Http404(_("This PDF is not ready or has expired."))
     return file_response(
         request,
         job.file,
         filename=job.file_name,
         content_type="application/pdf",
-        missing="The PDF file is missing; make it again from the family page.",
+        missing=_("The PDF file is missing; make it again from the family page."),
     )

@@ -10,9 +10,14 @@ def login(page, email: str, password: str = "case-demo-2026") -> None:  # noqa: 
 
 
 def open_menu(page) -> None:
-    """At phone widths the header folds behind its Menu button: open it (no-op when wide)."""
+    """At phone widths (up to 760 px, portal.css) the header folds behind its Menu button: open
+    it (no-op when wide). The button is shown by menu.js once the page has loaded, so wait for it
+    rather than asking whether it is visible yet."""
+    if page.viewport_size["width"] > 760:
+        return
     toggle = page.get_by_test_id("menu-toggle")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+    toggle.wait_for(state="visible")
+    if toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
 
 
