@@ -105,7 +105,7 @@ def visible_text(html: str) -> str:
 
 def data_strings() -> list[str]:
     """Text people typed (titles, applicants, names, messages): English data is not English UI."""
-    from dossiers.models import Application, Citation, Document, Worklist
+    from dossiers.models import Application, Citation, Document, MergedPdf, Worklist
     from notifications.models import DocumentRequest, RequestJoin
     from offices.models import ApiKey, Office
 
@@ -120,6 +120,8 @@ def data_strings() -> list[str]:
     found += DocumentRequest.objects.values_list("decline_reason", flat=True)
     found += RequestJoin.objects.values_list("message", flat=True)
     found += ApiKey.objects.values_list("name", flat=True)
+    # A one-PDF job keeps the heading written in its asker's language when asked (stored data).
+    found += MergedPdf.objects.values_list("heading", flat=True)
     return sorted({" ".join(t.split()) for t in found if t and t.strip()}, key=len, reverse=True)
 
 
