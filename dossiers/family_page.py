@@ -306,17 +306,17 @@ def missing_reasons(
             out.append(
                 Missing(
                     m.display,
-                    f"{m.office.name} does not share reports in CASE.",
+                    _("%(office)s does not share reports in CASE.") % {"office": m.office.name},
                     application_id=m.pk,
                 )
             )
         elif getattr(user, "is_operator", False):
-            out.append(Missing(m.display, "No reports shared yet.", application_id=m.pk))
+            out.append(Missing(m.display, _("No reports shared yet."), application_id=m.pk))
         elif m.office_id not in admitting:
             out.append(
                 Missing(
                     m.display,
-                    f"{m.office.name} does not share with your office.",
+                    _("%(office)s does not share with your office.") % {"office": m.office.name},
                     application_id=m.pk,
                 )
             )
@@ -325,7 +325,8 @@ def missing_reasons(
             out.append(
                 Missing(
                     m.display,
-                    f"Requested by your office on {when:%Y-%m-%d} ({state}).",
+                    _("Requested by your office on %(date)s (%(state)s).")
+                    % {"date": f"{when:%Y-%m-%d}", "state": state},
                     application_id=m.pk,
                 )
             )
@@ -333,7 +334,7 @@ def missing_reasons(
             out.append(
                 Missing(
                     m.display,
-                    "No reports shared yet.",
+                    _("No reports shared yet."),
                     request_application_id=m.pk if own_office and own_office.accesses else None,
                     application_id=m.pk,
                 )
@@ -352,20 +353,25 @@ def missing_reasons(
             continue
         office = offices.get(code)
         if own_id is not None and office is not None and office.pk == own_id:
-            out.append(Missing(display, "Not available: your office has not provided it to CASE."))
+            out.append(
+                Missing(display, _("Not available: your office has not provided it to CASE."))
+            )
         elif not _office_takes_part(office):
-            out.append(Missing(display, "Not available: the office does not take part in CASE."))
+            out.append(Missing(display, _("Not available: the office does not take part in CASE.")))
         elif when and _published_from(when) > today:
             # From the claimed date alone: the same answer whether or not the office has it.
             out.append(
                 Missing(
                     display,
-                    "Not available: not published yet at its office (applications are published "
-                    f"about 18 months after priority, here from {_published_from(when):%Y-%m}).",
+                    _(
+                        "Not available: not published yet at its office (applications are "
+                        "published about 18 months after priority, here from %(month)s)."
+                    )
+                    % {"month": f"{_published_from(when):%Y-%m}"},
                 )
             )
         else:
-            out.append(Missing(display, "Not available in CASE."))
+            out.append(Missing(display, _("Not available in CASE.")))
     return out
 
 
