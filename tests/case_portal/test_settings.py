@@ -51,6 +51,23 @@ def test_health_check_answers_without_login_and_names_each_dependency(client):
 
 
 @pytest.mark.django_db
+def test_health_check_says_storage_is_down_without_writing_to_it(client, settings, tmp_path):
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)
+    assert client.get(reverse("healthz")).status_code == 200
+    assert media.is_dir() and not any(media.iterdir())  # made as a first upload would; no probe
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the report folder should be")
+    settings.MEDIA_ROOT = str(blocked)
+    health = client.get(reverse("healthz"))
+    assert health.status_code == 503
+    checks = health.json()["checks"]
+    assert checks["storage"] == {"ok": False, "error": "FileExistsError"}
+    assert checks["database"]["ok"] and checks["broker"]["ok"]
+
+
+@pytest.mark.django_db
 def test_missing_page_gets_the_friendly_404(client, examiner):
     client.force_login(examiner)
     response = client.get("/no/such/page/")
