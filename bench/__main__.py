@@ -81,6 +81,56 @@ def _table(figures: dict) -> list[str]:
     return lines
 
 
+GENERATED_START = (
+    "<!-- make bench writes from here to the end marker; notes outside it are kept -->"
+)
+GENERATED_END = "<!-- end of make bench's figures -->"
+
+
+def _generated(figures: dict, run: str) -> list[str]:
+    return [GENERATED_START, f"Run {run}.", "", *_table(figures), GENERATED_END]
+
+
+def _document(out: Path, scale: str, ran: dict) -> str:
+    """The figures of each benchmark go between its section's markers; everything else in the
+    file (hand-written analysis, sections of their own) stays where it is."""
+    old = out.read_text() if out.exists() else ""
+    sections: list[tuple[str, list[str]]] = []  # (heading, lines), in the file's order
+    for line in old.splitlines()[1:] if old else []:
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif sections:
+            sections[-1][1].append(line)
+    present = {heading for heading, _ in sections}
+    for _, _, title in BENCHES:
+        if title in ran and title not in present:
+            sections.append((title, [""]))
+    lines = [
+        "# CASE Portal benchmarks",
+        "",
+        f"`BENCH_SCALE={scale} make bench`. Machine: {_machine()}.",
+        "All times are server-side (Django test client in-process, no network) unless a figure",
+        "says otherwise; floors are measured in the same run on the same data.",
+        "Between each section's markers `make bench` writes; the notes around them are by hand.",
+        "",
+    ]
+    for heading, body in sections:
+        if not lines[-1] == "":
+            lines.append("")
+        lines.append(f"## {heading}")
+        if heading in ran:
+            figures = _generated(ran[heading]["figures"], ran[heading]["run"])
+            if GENERATED_START in body and GENERATED_END in body:
+                start, end = body.index(GENERATED_START), body.index(GENERATED_END)
+                body = body[:start] + figures + body[end + 1 :]
+            else:
+                body = ["", *figures, *body]
+        elif not body or body[0] != "":
+            body = ["", *body]
+        lines += body
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "case_portal.settings")
     _create_database()
@@ -119,25 +169,14 @@ def main() -> int:
 
     out = ROOT / "docs" / ("benchmarks.md" if scale == "full" else f"benchmarks-{scale}.md")
     out.parent.mkdir(exist_ok=True)
-    # Figures of benchmarks not run this time (BENCH_ONLY) are kept from their last run.
+    # benchmarks.json: the last figures of every benchmark, as data.
     store = out.with_suffix(".json")
     kept = json.loads(store.read_text()) if store.exists() else {}
     for title, figures in results:
         kept[title] = {"figures": figures, "run": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"}
     store.write_text(json.dumps(kept, indent=1, default=str))
-    order = [title for _, _, title in BENCHES]
-    results = [(t, kept[t]["figures"], kept[t]["run"]) for t in order if t in kept]
-    lines = [
-        "# CASE Portal benchmarks",
-        "",
-        f"`BENCH_SCALE={scale} make bench`. Machine: {_machine()}.",
-        "All times are server-side (Django test client in-process, no network) unless a figure",
-        "says otherwise; floors are measured in the same run on the same data.",
-        "",
-    ]
-    for title, figures, run in results:
-        lines += [f"## {title}", "", f"Run {run}.", "", *_table(figures), ""]
-    out.write_text("\n".join(lines))
+    ran = {title: kept[title] for title, _ in results}
+    out.write_text(_document(out, scale, ran))  # sections not run this time stay as they are
     print(f"[bench] wrote {out.relative_to(ROOT)}")
     if failed:
         print(f"[bench] FAILED: {', '.join(failed)}")
