@@ -394,11 +394,14 @@ def requests_attach_for_application(*, application: Application) -> int:
 def requests_attach_for_applications(*, application_ids: list[int]) -> int:
     """Numbers asked for before the portal held them are now provided: their requests point at
     them (any spelling an application is known by: own number, publications). One UPDATE for a
-    whole bulk call."""
+    whole bulk call. Only once published: a request pointing at an unpublished application
+    would tell the asking office that it exists, and its title (issue 18.2); its publication
+    saves it again and attaches then."""
     if not application_ids:
         return 0
     lookup = LookupKey.objects.filter(
         application_id__in=application_ids,
+        application__published=True,
         key=OuterRef("wanted_key"),
         application__office_id=OuterRef("provider_office_id"),
     ).order_by("application_id")

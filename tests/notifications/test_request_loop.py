@@ -213,6 +213,31 @@ def test_a_valid_number_not_in_the_portal_is_asked_from_its_office_and_fulfilled
     assert "your request is fulfilled" in smtp.to("examiner@ca.test")[-1]["subject"]
 
 
+def test_an_asked_number_provided_unpublished_stays_unknown_to_the_asking_office(
+    client, examiner, clerk, provider
+):
+    req = services.request_make(user=examiner, number=numbers.normalise("AU2015900123"))[0]
+    app = applications.application_upsert(
+        office=provider, number="AU2015900123", title="Secret battery chemistry", published=False
+    )
+    req.refresh_from_db()
+    assert req.application is None
+    client.force_login(examiner)
+    detail = client.get(reverse("notifications:request-detail", args=[req.pk])).content.decode()
+    listing = client.get(reverse("notifications:request-list")).content.decode()
+    for page in (detail, listing):
+        assert "Secret battery chemistry" not in page
+        assert "not in the portal yet" in page
+
+    applications.application_upsert(
+        office=provider, number="AU2015900123", title="Secret battery chemistry", published=True
+    )
+    req.refresh_from_db()
+    assert req.application == app
+    detail = client.get(reverse("notifications:request-detail", args=[req.pk])).content.decode()
+    assert "Secret battery chemistry" in detail
+
+
 def test_a_number_of_an_office_that_does_not_take_part_cannot_be_requested(examiner):
     OfficeFactory(code="GB", name="UKIPO", provides=False)
     number = numbers.normalise("GB 2 345 678")
