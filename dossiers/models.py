@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from case_portal.jobs import BuildJob
 
@@ -453,33 +454,92 @@ class PackageItem(models.Model):
         return self.remote_application, label, self.remote_date
 
 
+def _category_words(value: str) -> str:
+    return str(dict(Document.Category.choices).get(value, value)).lower()
+
+
+def correction_words(before: dict, after: dict) -> str:
+    """What a correction changed that a reader notices (date, category), in the active
+    language: "date 2026-11-30 → 2026-12-01, category search report → written opinion"."""
+    parts = []
+    if after["date"] and after["date"] != before["date"]:
+        parts.append(
+            _("date %(before)s → %(after)s")
+            % {"before": f"{before['date']:%Y-%m-%d}", "after": f"{after['date']:%Y-%m-%d}"}
+        )
+    if after["category"] and after["category"] != before["category"]:
+        parts.append(
+            _("category %(before)s → %(after)s")
+            % {
+                "before": _category_words(before["category"]),
+                "after": _category_words(after["category"]),
+            }
+        )
+    return ", ".join(str(part) for part in parts)
+
+
 class PackageChange(models.Model):
     """A document a delivered package carried that was withdrawn or corrected afterwards: the
     flag on the worklist page (the clerk may have put the old version on file)."""
 
     class Kind(models.TextChoices):
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        CORRECTED = "corrected", "Corrected"
+        WITHDRAWN = "withdrawn", pgettext_lazy("a document a package delivered", "Withdrawn")
+        CORRECTED = "corrected", pgettext_lazy("a document a package delivered", "Corrected")
 
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="changes")
     # The clerk's own application the document was delivered for, and the document.
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # "CA 2,827,121 search report of 2026-11-30" as delivered, and what happened to it.
-    delivered_as = models.CharField(max_length=200)
-    detail = models.CharField(max_length=400)
+    # The facts, put into words in the reader's language when shown: the document as the
+    # package delivered it, the day it changed, why (withdrawn) or what it became (corrected).
+    delivered_category = models.CharField(max_length=20, blank=True)
+    delivered_date = models.DateField(null=True, blank=True)
+    changed_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    corrected_category = models.CharField(max_length=20, blank=True)
+    corrected_date = models.DateField(null=True, blank=True)
+    # English words of flags written before the facts were kept (shown only for those).
+    delivered_as = models.CharField(max_length=200, blank=True)
+    detail = models.CharField(max_length=400, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.delivered_as}: {self.detail}"
+        return f"{self.delivered_text}: {self.detail_text}"
+
+    @property
+    def delivered_text(self) -> str:
+        """ "CA 2,827,121 search report of 2026-11-30", as the package delivered it."""
+        if not self.delivered_category:
+            return self.delivered_as
+        return _("%(number)s %(category)s of %(date)s") % {
+            "number": self.document.application.display,
+            "category": _category_words(self.delivered_category),
+            "date": f"{self.delivered_date:%Y-%m-%d}",
+        }
+
+    @property
+    def detail_text(self) -> str:
+        if not self.changed_on:
+            return self.detail
+        on = f"{self.changed_on:%Y-%m-%d}"
+        if self.kind == self.Kind.WITHDRAWN:
+            return _("withdrawn on %(date)s because %(reason)s") % {
+                "date": on,
+                "reason": self.reason,
+            }
+        change = correction_words(
+            {"category": self.delivered_category, "date": self.delivered_date},
+            {"category": self.corrected_category, "date": self.corrected_date},
+        )
+        return _("corrected on %(date)s: %(change)s") % {"date": on, "change": change}
 
     @property
     def text(self) -> str:
-        return f"{self.delivered_as}, {self.detail}"
+        return f"{self.delivered_text}, {self.detail_text}"
 
 
 def merged_pdf_upload_to(instance: "MergedPdf", filename: str) -> str:

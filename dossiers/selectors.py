@@ -732,7 +732,9 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
 
 def package_list_for_worklist(*, worklist: Worklist):
     # With the flags of documents withdrawn or corrected since delivery (PackageChange).
-    return worklist.packages.prefetch_related("changes__application").order_by("-created_at", "-pk")
+    return worklist.packages.prefetch_related(
+        "changes__application", "changes__document__application"
+    ).order_by("-created_at", "-pk")
 
 
 def family_display_names(family_ids) -> dict[int, str]:

@@ -14,7 +14,7 @@ from stats.models import Action
 from stats.services import usage_record
 
 from .. import numbers, selectors, signals
-from ..models import Application, Citation, Document, PackageChange
+from ..models import Application, Citation, Document, PackageChange, correction_words
 from . import packages
 
 logger = logging.getLogger(__name__)
@@ -364,7 +364,6 @@ def document_correct(
         before_filing_ok=before_filing_ok,
     )
     before = {"date": document.date, "category": document.category}
-    delivered = packages.delivered_as(document)
     document.category = category
     document.date = date
     document.code = code
@@ -373,27 +372,19 @@ def document_correct(
     document.full_clean(exclude=["file"])
     document.save(update_fields=["category", "date", "code", "language", "direction"])
     signals.document_corrected.send(sender=Document, document=document, user=user, before=before)
-    change = correction_text(document, before)
-    if change:
+    if correction_text(document, before):  # a change a reader of the package notices
         packages.packages_flag_document(
             document=document,
             kind=PackageChange.Kind.CORRECTED,
-            detail=f"corrected on {timezone.localdate():%Y-%m-%d}: {change}",
-            before=delivered,
+            delivered=before,
+            changed_on=timezone.localdate(),
         )
     return document
 
 
 def correction_text(document: Document, before: dict) -> str:
     """What a correction changed that a reader notices (date, category), in words."""
-    parts = []
-    if before["date"] != document.date:
-        parts.append(f"date {before['date']:%Y-%m-%d} \u2192 {document.date:%Y-%m-%d}")
-    if before["category"] != document.category:
-        labels = dict(Document.Category.choices)
-        old = labels.get(before["category"], before["category"]).lower()
-        parts.append(f"category {old} \u2192 {document.get_category_display().lower()}")
-    return ", ".join(parts)
+    return correction_words(before, {"category": document.category, "date": document.date})
 
 
 @transaction.atomic

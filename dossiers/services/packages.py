@@ -474,47 +474,53 @@ def _with_undelivered_reports(office: Office, app_ids: list[int], remote=None) -
 # --- withdrawn or corrected after delivery ---
 
 
-def delivered_as(document: Document) -> str:
-    """A delivered document as the clerk knew it: "CA 2,827,121 search report of 2026-11-30"."""
-    what = document.get_category_display().lower()
-    return f"{document.application.display} {what} of {document.date:%Y-%m-%d}"
-
-
 def packages_flag_withdrawn(*, document: Document, package_ids=None) -> list[PackageChange]:
     """A withdrawn document's flags, with when and why (see packages_flag_document)."""
-    on = timezone.localdate(document.withdrawn_at)
     return packages_flag_document(
         document=document,
         kind=PackageChange.Kind.WITHDRAWN,
-        detail=f"withdrawn on {on:%Y-%m-%d} because {document.withdrawn_reason}",
-        before=delivered_as(document),
+        delivered={"category": document.category, "date": document.date},
+        changed_on=timezone.localdate(document.withdrawn_at),
+        reason=document.withdrawn_reason,
         package_ids=package_ids,
     )
 
 
 @transaction.atomic
 def packages_flag_document(
-    *, document: Document, kind: str, detail: str, before: str, package_ids=None
+    *,
+    document: Document,
+    kind: str,
+    delivered: dict,
+    changed_on,
+    reason: str = "",
+    package_ids=None,
 ) -> list[PackageChange]:
-    """A document that packages delivered was withdrawn or corrected (`before`: how they
-    delivered it). Each package is flagged, since the clerk may have put it on file, and a
-    ready one is made again at once, so a new download carries the same reports without the
-    withdrawn one and with corrected names; an expired one keeps only the flag. The clerk
-    is told through `signals.packages_flagged`."""
+    """A document that packages delivered was withdrawn or corrected (`delivered`: its category
+    and date as they delivered it). Each package is flagged, since the clerk may have put it on
+    file, and a ready one is made again at once, so a new download carries the same reports
+    without the withdrawn one and with corrected names; an expired one keeps only the flag. The
+    clerk is told through `signals.packages_flagged`. The flag keeps facts, not sentences: it is
+    put into words in each reader's language."""
     items = PackageItem.objects.filter(document=document)
     if package_ids is not None:
         items = items.filter(package_id__in=package_ids)
     items = list(
         items.select_related("package__worklist", "application").order_by("package_id", "pk")
     )
+    corrected = kind == PackageChange.Kind.CORRECTED
     changes = PackageChange.objects.bulk_create(
         PackageChange(
             package=item.package,
             application=item.application,
             document=document,
             kind=kind,
-            delivered_as=before[:200],
-            detail=detail[:400],
+            delivered_category=delivered["category"],
+            delivered_date=delivered["date"],
+            changed_on=changed_on,
+            reason=reason[:300],
+            corrected_category=document.category if corrected else "",
+            corrected_date=document.date if corrected else None,
         )
         for item in items
     )

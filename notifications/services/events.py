@@ -1,6 +1,7 @@
 """What one event on a dossier tells whom: one notification per person per event."""
 
 from django.db import transaction
+from django.utils.functional import lazy
 
 from dossiers.models import Document
 from dossiers.services.documents import correction_text
@@ -26,9 +27,10 @@ def document_corrected_notify(
 ) -> list[Notification]:
     """A corrected date or category reaches everyone told of the document (and its watchers);
     other corrections (code, language) are not news."""
-    change = correction_text(document, before)
-    if not change:
+    if not correction_text(document, before):
         return []
+    # Put into words in each recipient's language, when their notice is written.
+    change = lazy(correction_text, str)(document, before)
     return notifications_for_document(
         document=document, kind=Notification.Kind.DOCUMENT_CORRECTED, actor=actor, change=change
     )

@@ -149,7 +149,7 @@ def _change_text(package_list: list[Package], changes: list[PackageChange]) -> s
             if rebuilt
             else _("Correct it on the file.")
         )
-    # delivered_as and detail are stored with the change (written once, in English).
+    # The change keeps facts; they are put into words here, in the clerk's language.
     return ngettext(
         "The package of %(dates)s (%(names)s) contains %(delivered)s for your %(own)s, "
         "%(detail)s. %(then)s",
@@ -159,9 +159,9 @@ def _change_text(package_list: list[Package], changes: list[PackageChange]) -> s
     ) % {
         "dates": _names(f"{_built_on(p):%Y-%m-%d}" for p in package_list),
         "names": _names(_("“%(name)s”") % {"name": p.worklist.name} for p in package_list),
-        "delivered": change.delivered_as,
+        "delivered": change.delivered_text,
         "own": _names(number_display(c.application) for c in changes),
-        "detail": change.detail,
+        "detail": change.detail_text,
         "then": then,
     }
 

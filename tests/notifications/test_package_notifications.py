@@ -213,6 +213,38 @@ def test_a_corrected_report_is_flagged_and_the_new_download_has_the_corrected_na
     assert delivered.changes.count() == 1
 
 
+def test_a_french_clerk_reads_the_change_in_french_on_the_notice_and_the_worklist(
+    client, delivered, world, docs, django_capture_on_commit_callbacks
+):
+    clerk = world["clerk"]
+    clerk.language = "fr"
+    clerk.save(update_fields=["language"])
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 21, 15, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        document_correct(
+            document=docs["us_sr"], category="written_opinion", date=dt.date(2020, 1, 12)
+        )
+    note = Notification.objects.get(user=clerk, kind="package_changed")
+    assert "US 16/123,456 rapport de recherche du 2020-01-10" in note.text
+    assert (
+        "corrigé le 2026-11-21\u00a0: date 2020-01-10 \u2192 2020-01-12, catégorie rapport de "
+        in (note.text)
+    )
+    for english in ("search report", "corrected on", "category"):
+        assert english not in note.text
+
+    client.force_login(clerk)
+    page = client.get(
+        reverse("dossiers:worklist-detail", args=[delivered.worklist_id]),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    ).content.decode()
+    flag = page[page.index('data-testid="package-flag"') :][:600]
+    assert "Corrigé" in flag and "rapport de recherche du 2020-01-10" in flag
+    assert "search report" not in flag and "corrected on" not in flag
+
+
 def test_a_report_withdrawn_while_its_package_is_being_built_is_flagged_and_left_out(
     world, docs, monkeypatch, django_capture_on_commit_callbacks
 ):
