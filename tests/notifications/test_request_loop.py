@@ -398,6 +398,21 @@ def test_correction_and_withdrawal_reach_everyone_told_of_the_original(
         document=doc, user=clerk, category="search_report", date=dt.date(2026, 2, 27), code="X"
     )
     assert len(smtp.to("examiner@ca.test")) == 1  # a code is not news
+    examiner.language = "fr"
+    examiner.save(update_fields=["language"])
+    documents.document_correct(
+        document=doc, user=clerk, category="written_opinion", date=dt.date(2026, 2, 27)
+    )
+    assert (
+        smtp.to("examiner@ca.test")[-1]["subject"]
+        .strip()
+        .endswith("corrigé(e)\u00a0: catégorie rapport de recherche \u2192 opinion écrite")
+    )
+    examiner.language = "en"
+    examiner.save(update_fields=["language"])
+    documents.document_correct(
+        document=doc, user=clerk, category="search_report", date=dt.date(2026, 2, 27)
+    )
     documents.document_withdraw(document=doc, user=clerk, reason="wrong application")
     assert smtp.to("examiner@ca.test")[-1]["subject"].strip() == (
         "[CASE] For your CA 2,827,121: AU 2013123456 search report of 2026-02-27 withdrawn "
