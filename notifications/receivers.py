@@ -6,7 +6,6 @@ from dossiers import signals
 from offices import signals as office_signals
 
 from . import services
-from .models import Notification
 
 
 @receiver(signals.document_added, dispatch_uid="notifications_document_added")
@@ -21,9 +20,7 @@ def _on_document_corrected(sender, document, before, user=None, **kwargs):
 
 @receiver(signals.document_withdrawn, dispatch_uid="notifications_document_withdrawn")
 def _on_document_withdrawn(sender, document, user=None, **kwargs):
-    services.notifications_for_document(
-        document=document, kind=Notification.Kind.DOCUMENT_WITHDRAWN, actor=user
-    )
+    services.document_withdrawn_notify(document=document, actor=user)
 
 
 @receiver(signals.application_saved, dispatch_uid="notifications_application_saved")

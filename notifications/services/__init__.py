@@ -2,7 +2,7 @@
 requests.py (document requests between offices), events.py (what one dossier event tells),
 packages.py (what a clerk hears of packages)."""
 
-from .events import document_added_notify, document_corrected_notify
+from .events import document_added_notify, document_corrected_notify, document_withdrawn_notify
 from .outbox import (
     DELIVER_TASK,
     REPORT_CATEGORIES,
@@ -54,6 +54,7 @@ __all__ = [
     "digest_user_ids",
     "document_added_notify",
     "document_corrected_notify",
+    "document_withdrawn_notify",
     "document_event_text",
     "email_modes",
     "notification_claim",

@@ -8,6 +8,7 @@ from dossiers.services.documents import correction_text
 
 from ..models import Notification
 from .outbox import notifications_for_document
+from .packages import package_change_clerk_ids
 from .requests import requests_fulfil_for_document
 
 
@@ -32,5 +33,21 @@ def document_corrected_notify(
     # Put into words in each recipient's language, when their notice is written.
     change = lazy(correction_text, str)(document, before)
     return notifications_for_document(
-        document=document, kind=Notification.Kind.DOCUMENT_CORRECTED, actor=actor, change=change
+        document=document,
+        kind=Notification.Kind.DOCUMENT_CORRECTED,
+        actor=actor,
+        change=change,
+        told_elsewhere=package_change_clerk_ids(document),
+    )
+
+
+@transaction.atomic
+def document_withdrawn_notify(*, document: Document, actor=None) -> list[Notification]:
+    """Everyone told of the document, and its watchers, hear of its withdrawal once: a clerk
+    whose package delivered it hears through the package's notice, which says what to do."""
+    return notifications_for_document(
+        document=document,
+        kind=Notification.Kind.DOCUMENT_WITHDRAWN,
+        actor=actor,
+        told_elsewhere=package_change_clerk_ids(document),
     )

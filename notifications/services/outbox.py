@@ -242,10 +242,12 @@ def notifications_for_document(
     actor=None,
     requests: Iterable[DocumentRequest] = (),
     change: str = "",
+    told_elsewhere: frozenset[int] | set[int] = frozenset(),
 ) -> list[Notification]:
     """One notification per person for one event on a document, however many reasons they
     have to hear of it: a matching watch, a request it fulfils, or (for a correction or a
-    withdrawal) having been told of the document before."""
+    withdrawal) having been told of the document before. `told_elsewhere`: people another
+    notice of the same event reaches (a clerk's package notice)."""
     app = document.application
     watches = (
         Watch.objects.filter(
@@ -291,6 +293,8 @@ def notifications_for_document(
             entry = told.setdefault(join.user_id, _Recipient(user=join.user))
             entry.request = req
             entry.own = req.requester_application or entry.own
+    for user_id in told_elsewhere:
+        told.pop(user_id, None)
     rows = []
     modes = email_modes(told)
     for user_id, entry in told.items():

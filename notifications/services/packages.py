@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dossiers.models import Package, PackageChange
+from dossiers.models import Package, PackageChange, PackageItem
 
 from ..models import Notification
 from .outbox import _enqueue_immediate, email_modes, in_language, number_display
@@ -166,6 +166,23 @@ def _change_text(package_list: list[Package], changes: list[PackageChange]) -> s
     }
 
 
+def _package_clerk(package: Package):
+    """Who hears of a package: the clerk who built it, else the worklist's (if still active)."""
+    clerk = package.created_by or package.worklist.created_by
+    return clerk if clerk is not None and clerk.is_active else None
+
+
+def package_change_clerk_ids(document) -> set[int]:
+    """The clerks told of `document`'s withdrawal or correction through their packages' notice
+    (notifications_for_package_changes): their watch needs not tell them a second time."""
+    if not document.pk:
+        return set()
+    items = PackageItem.objects.filter(document=document).select_related(
+        "package__created_by", "package__worklist__created_by"
+    )
+    return {clerk.pk for item in items if (clerk := _package_clerk(item.package)) is not None}
+
+
 @transaction.atomic
 def notifications_for_package_changes(*, changes: list[PackageChange]) -> list[Notification]:
     """One notice per clerk for one withdrawal or correction, however many of the clerk's
@@ -173,9 +190,8 @@ def notifications_for_package_changes(*, changes: list[PackageChange]) -> list[N
     by_clerk: dict[int, list[PackageChange]] = defaultdict(list)
     clerks = {}
     for change in changes:
-        package = change.package
-        clerk = package.created_by or package.worklist.created_by
-        if clerk is None or not clerk.is_active:
+        clerk = _package_clerk(change.package)
+        if clerk is None:
             continue
         clerks[clerk.pk] = clerk
         by_clerk[clerk.pk].append(change)

@@ -11,9 +11,11 @@ from pypdf import PdfReader
 from dossiers.services import packages, worklists
 from dossiers.services.documents import document_correct, document_withdraw
 from dossiers.tasks import package_build_task
-from notifications.models import Notification
+from notifications.models import Notification, Watch
+from notifications.services import watch_save
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
+from tests.offices.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +170,30 @@ def test_a_withdrawn_report_is_flagged_the_clerk_told_and_a_new_download_leaves_
     )
     download = client.get(reverse("dossiers:package-download", args=[delivered.pk]))
     assert download.status_code == 200
+
+
+def test_a_clerk_who_also_watches_the_family_hears_of_a_withdrawal_once(
+    delivered, world, docs, smtp, django_capture_on_commit_callbacks
+):
+    clerk = world["clerk"]
+    watch_save(user=clerk, application=world["ca1"], scope=Watch.Scope.FAMILY)
+    colleague = UserFactory(office=world["office"], email="examiner2@ca.test")
+    watch_save(user=colleague, application=world["ca1"], scope=Watch.Scope.FAMILY)
+    smtp.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_withdraw(document=docs["au_sr"], reason="filed in error")
+        document_correct(
+            document=docs["us_sr"], category="search_report", date=dt.date(2020, 1, 12)
+        )
+
+    mine = list(Notification.objects.filter(user=clerk).exclude(kind="package_ready"))
+    assert sorted(n.kind for n in mine) == ["package_changed", "package_changed"]
+    assert len(smtp.to("clerk@ca.test")) == 2  # one e-mail per event, the package's
+    # A watcher without the package still hears through the watch.
+    assert sorted(Notification.objects.filter(user=colleague).values_list("kind", flat=True)) == [
+        "document_corrected",
+        "document_withdrawn",
+    ]
 
 
 def test_an_expired_package_is_flagged_only_and_the_clerk_told_to_take_it_off_the_file(
