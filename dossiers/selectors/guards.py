@@ -4,23 +4,16 @@ missing row; and the stand-in viewer for "any person of this office"."""
 from django.db.models import Count
 from django.http import Http404
 
+from case_portal.selectors import one_or_404
 from offices.models import Office
 
 from .. import numbers
 from ..models import Application, Document, MergedPdf, Package, Worklist
 
 
-def _one_or_404(queryset, pk, noun: str):
-    """The row `pk` of a guarded queryset; missing and forbidden give the same 404."""
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise Http404(f"No such {noun}.")
-    return row
-
-
 def document_get_for_user(*, user, document_id: int) -> Document:
     docs = Document.objects.visible_to(user).live().select_related("application__office")
-    return _one_or_404(docs, document_id, "document")
+    return one_or_404(docs, document_id, "document")
 
 
 def family_document_ids(*, user, family_id: int) -> list[int]:
@@ -57,19 +50,19 @@ def document_download_name(document: Document) -> str:
 def application_get_for_user(*, user, application_id) -> Application:
     """An application `user` may see (watch buttons, document requests); else the same 404."""
     apps = Application.objects.visible_to(user).select_related("office")
-    return _one_or_404(apps, application_id, "application")
+    return one_or_404(apps, application_id, "application")
 
 
 def application_get_for_provider(*, user, application_id: int) -> Application:
     """An application its own providing office may write; anyone else gets the same 404."""
     apps = Application.objects.provided_by(user).select_related("office", "family")
-    return _one_or_404(apps, application_id, "application")
+    return one_or_404(apps, application_id, "application")
 
 
 def document_get_for_provider(*, user, document_id: int) -> Document:
     """A document (withdrawn ones too: their history is the office's) its own office may write."""
     docs = Document.objects.provided_by(user).select_related("application__office")
-    return _one_or_404(docs, document_id, "document")
+    return one_or_404(docs, document_id, "document")
 
 
 def worklist_list_for_user(*, user):
@@ -85,19 +78,19 @@ def worklist_list_for_user(*, user):
 def worklist_get_for_user(*, user, worklist_id: int) -> Worklist:
     """The one fetch-and-authorise helper: another office's worklist is simply not found."""
     office = office_get_for_clerk(user)
-    return _one_or_404(Worklist.objects.filter(office=office), worklist_id, "worklist")
+    return one_or_404(Worklist.objects.filter(office=office), worklist_id, "worklist")
 
 
 def package_get_for_user(*, user, package_id: int) -> Package:
     office = office_get_for_clerk(user)
     packages = Package.objects.filter(office=office).select_related("worklist")
-    return _one_or_404(packages, package_id, "package")
+    return one_or_404(packages, package_id, "package")
 
 
 def merged_pdf_get_for_user(*, user, merged_pdf_id: int) -> MergedPdf:
     """A queued one PDF: only its requester's (it holds what they could see); else a 404."""
     rows = MergedPdf.objects.filter(requested_by_id=getattr(user, "pk", None))
-    return _one_or_404(rows, merged_pdf_id, "PDF")
+    return one_or_404(rows, merged_pdf_id, "PDF")
 
 
 def office_get_for_clerk(user) -> Office:

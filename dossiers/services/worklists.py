@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from case_portal.selectors import one_or_404
 from offices.models import Office
 
 from .. import numbers, selectors
@@ -298,9 +299,8 @@ def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = Non
 @transaction.atomic
 def worklist_entry_redate(*, worklist: Worklist, entry_id: int, examination_date) -> WorklistEntry:
     """Move (or clear) one entry's examination date; its package follows the new date."""
-    entry = WorklistEntry.objects.select_for_update().filter(worklist=worklist, pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
+    entries = WorklistEntry.objects.select_for_update().filter(worklist=worklist)
+    entry = one_or_404(entries, entry_id, "entry")
     entry.examination_date = examination_date
     entry.save(update_fields=["examination_date"])
     Worklist.objects.filter(pk=worklist.pk).update(updated_at=timezone.now())
@@ -349,9 +349,7 @@ def documents_requester_register(func) -> None:
 def worklist_entry_request(*, worklist: Worklist, entry_id: int, user) -> tuple[list, list]:
     """Ask every other office holding a visible member of the entry's family for its reports.
     Returns (asked, refused): display numbers asked, and the service's reason per refusal."""
-    entry = worklist.entries.select_related("application").filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
+    entry = one_or_404(worklist.entries.select_related("application"), entry_id, "entry")
     if not _requesters:
         raise ValidationError(_("Requesting documents is not available."))
     office = worklist.office
