@@ -43,8 +43,8 @@ DATE_ORDERS = dict(Office.DateOrder.choices)
 
 
 class Reason:
-    # Stored in Worklist.rejected_lines and compared there: stable English; the page shows
-    # them through {% translate r.reason %} (gettext_noop puts them in the catalogue).
+    # Stored in Worklist.rejected_lines as codes: stable English whatever the clerk's language
+    # (gettext_noop puts them in the catalogue); the page gets them from rejected_rows.
     INVALID = gettext_noop("Invalid number")
     NOT_OURS = gettext_noop("Not an application of your office")
     DATE = gettext_noop("Unknown date format")
@@ -76,6 +76,16 @@ class ParsedLine:
             "reason": self.reason,
             "detail": self.detail,
         }
+
+
+def rejected_rows(worklist: Worklist) -> list[dict]:
+    """The worklist's rejected lines as the page shows them: the reason in the reader's
+    language, and `asks_date` (a date that reads two ways: the page offers the date order)
+    said by the code, never by comparing shown words."""
+    return [
+        {**r, "reason": _(r["reason"]), "asks_date": r["reason"] == Reason.AMBIGUOUS}
+        for r in worklist.rejected_lines
+    ]
 
 
 @dataclass
