@@ -26,17 +26,23 @@ _SOURCES_FOR_KIND = {
 _BARE_NUMBER_OFFICES = ("US", "EP", "WO", "JP", "KR", "CN", "DE", "GB", "FR", "CA", "AU", "IN")
 
 
+class _LeadsTo:
+    """What a typed number leads to: `matches`, its applications in filing order."""
+
+    matches: list[Application]
+
+    @property
+    def family_ids(self) -> list[int]:
+        return sorted({a.family_id for a in self.matches})
+
+
 @dataclass
-class Reading:
+class Reading(_LeadsTo):
     """One way to read a typed number and the applications it leads to."""
 
     number: numbers.PatentNumber
     matches: list[Application] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
-
-    @property
-    def family_ids(self) -> list[int]:
-        return sorted({a.family_id for a in self.matches})
 
     @property
     def application(self) -> Application | None:
@@ -55,7 +61,7 @@ class Reading:
 
 
 @dataclass
-class SearchLine:
+class SearchLine(_LeadsTo):
     """One typed number and the applications it leads to, most likely first.
 
     `number` is the reading that exists (the most likely one when several do, the most likely
@@ -68,10 +74,6 @@ class SearchLine:
     matches: list[Application] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     others: list[Reading] = field(default_factory=list)
-
-    @property
-    def family_ids(self) -> list[int]:
-        return sorted({a.family_id for a in self.matches})
 
     @property
     def found(self) -> bool:
