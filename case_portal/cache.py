@@ -25,6 +25,14 @@ def _redis_errors() -> tuple[type[BaseException], ...]:
     return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
+def _through_failover(name: str):
+    def operation(self, *args, **kwargs):
+        return self._call(name, *args, **kwargs)
+
+    operation.__name__ = name
+    return operation
+
+
 class FailoverRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -44,39 +52,12 @@ class FailoverRedisCache(RedisCache):
                 logger.error("Redis cache unavailable (%s); using per-process memory.", exc)
         return getattr(self._fallback, name)(*args, **kwargs)
 
-    def add(self, *args, **kwargs):
-        return self._call("add", *args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self._call("get", *args, **kwargs)
-
-    def set(self, *args, **kwargs):
-        return self._call("set", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._call("touch", *args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._call("delete", *args, **kwargs)
-
-    def get_many(self, *args, **kwargs):
-        return self._call("get_many", *args, **kwargs)
-
-    def has_key(self, *args, **kwargs):
-        return self._call("has_key", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._call("incr", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._call("set_many", *args, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._call("delete_many", *args, **kwargs)
-
-    def clear(self, *args, **kwargs):
-        return self._call("clear", *args, **kwargs)
-
     def ping(self) -> None:
         """Ask Redis itself (never the fallback): raises when it does not answer. /healthz."""
         self._cache.get_client(write=True).ping()
+
+
+# Every cache operation RedisCache serves goes through _call (Redis, else the memory fallback).
+_OPERATIONS = "add get set touch delete get_many has_key incr set_many delete_many clear".split()
+for _name in _OPERATIONS:
+    setattr(FailoverRedisCache, _name, _through_failover(_name))

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from case_portal.selectors import one_or_404
 from dossiers.federation.tracking import Interest
 from dossiers.models import Application, Document, WorklistEntry
 
@@ -19,10 +20,7 @@ def watch_list_for_user(*, user):
 
 
 def watch_get_for_user(*, user, watch_id: int) -> Watch:
-    watch = watch_list_for_user(user=user).filter(pk=watch_id).first()
-    if watch is None:
-        raise Http404("No such watch.")
-    return watch
+    return one_or_404(watch_list_for_user(user=user), watch_id, "watch")
 
 
 def delivery_for_user(*, user) -> str:
@@ -38,10 +36,7 @@ def notification_list_for_user(*, user):
 
 
 def notification_get_for_user(*, user, notification_id: int) -> Notification:
-    notification = notification_list_for_user(user=user).filter(pk=notification_id).first()
-    if notification is None:
-        raise Http404("No such notification.")
-    return notification
+    return one_or_404(notification_list_for_user(user=user), notification_id, "notification")
 
 
 def notification_unread_count(*, user) -> int:
@@ -120,10 +115,7 @@ def request_get_for_user(*, user, request_id: int) -> DocumentRequest:
         scope = Q(requesting_office_id=user.office_id)
         if user_handles_queue(user):
             scope |= Q(provider_office_id=user.office_id)
-    req = _request_base().filter(scope, pk=request_id).first()
-    if req is None:
-        raise Http404("No such request.")
-    return req
+    return one_or_404(_request_base().filter(scope), request_id, "request")
 
 
 def request_active_for(*, application, office, category=None):

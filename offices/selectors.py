@@ -2,6 +2,8 @@
 
 from django.http import Http404
 
+from case_portal.selectors import one_or_404
+
 from .models import ApiKey, Office, User
 
 
@@ -13,10 +15,8 @@ def user_list_for_admin(*, admin: User):
 
 def user_get_for_admin(*, admin: User, user_id: int) -> User:
     """Another office's user and a missing user give the same 404."""
-    user = user_list_for_admin(admin=admin).filter(pk=user_id).select_related("office").first()
-    if user is None:
-        raise Http404("No such user in your office.")
-    return user
+    users = user_list_for_admin(admin=admin).select_related("office")
+    return one_or_404(users, user_id, "user in your office")
 
 
 def api_key_list_for_admin(*, admin: User):
@@ -26,10 +26,7 @@ def api_key_list_for_admin(*, admin: User):
 
 
 def api_key_get_for_admin(*, admin: User, key_id: int) -> ApiKey:
-    key = api_key_list_for_admin(admin=admin).filter(pk=key_id).first()
-    if key is None:
-        raise Http404("No such API key in your office.")
-    return key
+    return one_or_404(api_key_list_for_admin(admin=admin), key_id, "API key in your office")
 
 
 def office_get_providing_for_admin(*, admin: User) -> Office:

@@ -21,6 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from case_portal.api.auth import HasAccessScope, HasProvideScope
 from case_portal.api.errors import _errors
@@ -131,12 +132,17 @@ NUMBER = OpenApiParameter(
 # --- views ------------------------------------------------------------------------------------
 
 
+PAGED = api_settings.DEFAULT_PAGINATION_CLASS
+
+
 class CaseApiView(GenericAPIView):
     """Reads need the `access` scope, writes the `provide` scope; every call is counted."""
 
     write_methods = ("POST", "PUT", "PATCH", "DELETE")
     # OPTIONS would describe forms from serializers; the OpenAPI schema is the description.
     metadata_class = None
+    # One object per answer; the lists that page say so (PAGED).
+    pagination_class = None
 
     def get_permissions(self):
         if self.request is not None and self.request.method in self.write_methods:
@@ -153,8 +159,6 @@ class CaseApiView(GenericAPIView):
 
 
 class SearchView(CaseApiView):
-    pagination_class = None
-
     @extend_schema(
         summary="Resolve a number (any spelling) to applications and their families",
         parameters=[
@@ -191,8 +195,6 @@ class SearchView(CaseApiView):
 
 
 class FamilyView(CaseApiView):
-    pagination_class = None
-
     @extend_schema(
         summary="A family: its members visible to this key, each with its documents",
         responses={200: FamilySerializer, **_errors(401, 403, 404, 429)},
@@ -208,7 +210,6 @@ class FamilyView(CaseApiView):
 
 class ApplicationCreateView(CaseApiView):
     parser_classes = [JSONParser]
-    pagination_class = None
 
     @extend_schema(
         summary="Create or update one application of the key's office (idempotent on its number)",
@@ -252,7 +253,6 @@ class ApplicationCreateView(CaseApiView):
 
 class ApplicationBulkView(CaseApiView):
     parser_classes = [JSONParser]
-    pagination_class = None
 
     @extend_schema(
         summary=f"Create or update up to {applications.APPLICATION_BULK_MAX} applications",
@@ -273,8 +273,6 @@ class ApplicationBulkView(CaseApiView):
 
 
 class ApplicationView(CaseApiView):
-    pagination_class = None
-
     @extend_schema(
         summary="One application by office and number (any spelling)",
         parameters=[OFFICE, NUMBER],
@@ -288,6 +286,7 @@ class ApplicationView(CaseApiView):
 
 class ApplicationDocumentsView(CaseApiView):
     serializer_class = DocumentSerializer
+    pagination_class = PAGED
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -348,6 +347,7 @@ class ApplicationDocumentsView(CaseApiView):
 
 class ApplicationCitationsView(CaseApiView):
     serializer_class = CitationSerializer
+    pagination_class = PAGED
 
     @extend_schema(
         summary="Citations in the visible documents of an application",
@@ -364,8 +364,6 @@ class ApplicationCitationsView(CaseApiView):
 
 
 class DocumentView(CaseApiView):
-    pagination_class = None
-
     @extend_schema(
         summary="One document's details",
         responses={200: DocumentSerializer, **_errors(401, 403, 404, 429)},
@@ -393,20 +391,22 @@ class DocumentView(CaseApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DocumentContentView(CaseApiView):
-    pagination_class = None
+class PdfContentView(CaseApiView):
+    """A view whose body is a PDF file (its errors stay JSON)."""
 
     def perform_content_negotiation(self, request, force=False):
         # The body is a PDF, not rendered JSON: `Accept: application/pdf` must not get a 406.
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(
-        summary="The PDF of a document",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
-            **_errors(401, 403, 404, 429),
-        },
-    )
+
+_PDF_RESPONSES = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
+    **_errors(401, 403, 404, 429),
+}
+
+
+class DocumentContentView(PdfContentView):
+    @extend_schema(summary="The PDF of a document", responses=_PDF_RESPONSES)
     def get(self, request, document_id: int):
         doc = _visible_document(request, document_id)
         _record(
@@ -429,7 +429,6 @@ class DocumentContentView(CaseApiView):
 
 class DocumentCitationsView(CaseApiView):
     parser_classes = [JSONParser]
-    pagination_class = None
 
     @extend_schema(
         summary="Add a citation to a document of the key's office",
@@ -465,8 +464,6 @@ def _remote_json(request, doc) -> dict:
 
 
 class ApplicationRemoteDocumentsView(CaseApiView):
-    pagination_class = None
-
     @extend_schema(
         summary="Documents the application's office serves from its own web service",
         parameters=[OFFICE, NUMBER],
@@ -484,18 +481,10 @@ class ApplicationRemoteDocumentsView(CaseApiView):
         )
 
 
-class RemoteDocumentContentView(CaseApiView):
-    pagination_class = None
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
-
+class RemoteDocumentContentView(PdfContentView):
     @extend_schema(
         summary="The PDF of a document served by its office's web service",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
-            **_errors(401, 403, 404, 429),
-        },
+        responses=_PDF_RESPONSES,
     )
     def get(self, request, application_id: int, document_id: str):
         try:

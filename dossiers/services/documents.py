@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,6 +56,20 @@ class _HashingReader:
 PDF_UNREADABLE = gettext_lazy("The PDF is damaged or truncated and cannot be read")
 
 
+@contextmanager
+def _parser_faults_as_bad_input():
+    """Every fault of a PDF parser (pypdf, pikepdf; a decompression bomb's LimitReachedError
+    included) becomes the one message for the person who uploaded the file."""
+    try:
+        yield
+    except ValidationError:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
+        raise ValidationError(
+            _("%(problem)s (%(error)s).") % {"problem": PDF_UNREADABLE, "error": type(exc).__name__}
+        ) from exc
+
+
 def pdf_inspect(fileobj) -> int:
     """Validate a PDF without loading it whole; returns the page count.
 
@@ -70,19 +85,13 @@ def pdf_inspect(fileobj) -> int:
     if PDF_MAGIC not in head:
         raise ValidationError(_("This is not a PDF file (it does not start with %PDF-)."))
     fileobj.seek(0)
-    try:
+    with _parser_faults_as_bad_input():
         reader = PdfReader(fileobj, strict=False)
         if reader.is_encrypted:
             raise ValidationError(
                 _("The PDF is encrypted or password-protected; upload it unlocked.")
             )
         pages = len(reader.pages)
-    except ValidationError:
-        raise
-    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
-        raise ValidationError(
-            _("%(problem)s (%(error)s).") % {"problem": PDF_UNREADABLE, "error": type(exc).__name__}
-        ) from exc
     if pages < 1:
         raise ValidationError(_("The PDF has no pages."))
     if pages > settings.UPLOAD_MAX_PAGES:
@@ -180,20 +189,13 @@ def pdf_sanitise(fileobj) -> tuple[object, list[str]]:
             for item in obj:
                 clean(item, seen)
 
-    try:
-        with pikepdf.open(fileobj) as pdf:
-            clean(pdf.trailer, set())
-            if not removed:
-                fileobj.seek(0)
-                return fileobj, []
-            out = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
-            pdf.save(out)
-    except ValidationError:
-        raise
-    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any parser fault is bad input
-        raise ValidationError(
-            _("%(problem)s (%(error)s).") % {"problem": PDF_UNREADABLE, "error": type(exc).__name__}
-        ) from exc
+    with _parser_faults_as_bad_input(), pikepdf.open(fileobj) as pdf:
+        clean(pdf.trailer, set())
+        if not removed:
+            fileobj.seek(0)
+            return fileobj, []
+        out = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+        pdf.save(out)
     out.seek(0)
     return out, sorted(removed)
 

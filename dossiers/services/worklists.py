@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from case_portal.selectors import one_or_404
 from offices.models import Office
 
 from .. import numbers, selectors
@@ -42,8 +43,8 @@ DATE_ORDERS = dict(Office.DateOrder.choices)
 
 
 class Reason:
-    # Stored in Worklist.rejected_lines and compared there: stable English; the page shows
-    # them through {% translate r.reason %} (gettext_noop puts them in the catalogue).
+    # Stored in Worklist.rejected_lines as codes: stable English whatever the clerk's language
+    # (gettext_noop puts them in the catalogue); the page gets them from rejected_rows.
     INVALID = gettext_noop("Invalid number")
     NOT_OURS = gettext_noop("Not an application of your office")
     DATE = gettext_noop("Unknown date format")
@@ -75,6 +76,16 @@ class ParsedLine:
             "reason": self.reason,
             "detail": self.detail,
         }
+
+
+def rejected_rows(worklist: Worklist) -> list[dict]:
+    """The worklist's rejected lines as the page shows them: the reason in the reader's
+    language, and `asks_date` (a date that reads two ways: the page offers the date order)
+    said by the code, never by comparing shown words."""
+    return [
+        {**r, "reason": _(r["reason"]), "asks_date": r["reason"] == Reason.AMBIGUOUS}
+        for r in worklist.rejected_lines
+    ]
 
 
 @dataclass
@@ -298,9 +309,8 @@ def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = Non
 @transaction.atomic
 def worklist_entry_redate(*, worklist: Worklist, entry_id: int, examination_date) -> WorklistEntry:
     """Move (or clear) one entry's examination date; its package follows the new date."""
-    entry = WorklistEntry.objects.select_for_update().filter(worklist=worklist, pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
+    entries = WorklistEntry.objects.select_for_update().filter(worklist=worklist)
+    entry = one_or_404(entries, entry_id, "entry")
     entry.examination_date = examination_date
     entry.save(update_fields=["examination_date"])
     Worklist.objects.filter(pk=worklist.pk).update(updated_at=timezone.now())
@@ -349,9 +359,7 @@ def documents_requester_register(func) -> None:
 def worklist_entry_request(*, worklist: Worklist, entry_id: int, user) -> tuple[list, list]:
     """Ask every other office holding a visible member of the entry's family for its reports.
     Returns (asked, refused): display numbers asked, and the service's reason per refusal."""
-    entry = worklist.entries.select_related("application").filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
+    entry = one_or_404(worklist.entries.select_related("application"), entry_id, "entry")
     if not _requesters:
         raise ValidationError(_("Requesting documents is not available."))
     office = worklist.office

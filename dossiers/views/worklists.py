@@ -150,8 +150,9 @@ def worklist_detail(request, worklist_id: int, lines_form=None, redate=None):
     for row in rows:
         if redate and redate[0] == row.entry.pk:
             row.redate_form = redate[1]
+    rejected = worklists.rejected_rows(worklist)
     if lines_form is None:
-        retry_text = "\n".join(r["text"] for r in worklist.rejected_lines)
+        retry_text = "\n".join(r["text"] for r in rejected)
         lines_form = LinesForm(initial={"text": retry_text}, office=worklist.office)
     return render(
         request,
@@ -163,9 +164,8 @@ def worklist_detail(request, worklist_id: int, lines_form=None, redate=None):
             "lines_form": lines_form,
             "lead_days": worklist.office.package_lead_days,
             "ready": sum(1 for r in rows if r.ready),
-            "ambiguous": any(
-                r["reason"] == worklists.Reason.AMBIGUOUS for r in worklist.rejected_lines
-            ),
+            "rejected": rejected,
+            "ambiguous": any(r["asks_date"] for r in rejected),
         },
     )
 

@@ -165,6 +165,30 @@ def test_clerk_uploads_a_csv_and_sees_the_bad_line_with_its_reason(client, world
     assert worklist.entries.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "asked", "invalid", "help_words"),
+    [
+        ("en", "Which date?", "Invalid number", "Some dates read two ways"),
+        ("fr", "Quelle date\u202f?", "Numéro invalide", "Certaines dates"),
+    ],
+)
+def test_a_date_asked_about_is_amber_and_a_bad_number_red_in_the_readers_language(
+    client, world, language, asked, invalid, help_words
+):
+    clerk = world["clerk"]
+    clerk.language = language
+    clerk.save(update_fields=["language"])
+    worklist = worklists.worklist_create(user=clerk, name="Week 50")
+    worklists.worklist_lines_add(
+        worklist=worklist, text="CA 3000001 03/04/2026\nCA 99 2026-12-01", order=worklists.ASK
+    )
+    client.force_login(clerk)
+    html = client.get(reverse("dossiers:worklist-detail", args=[worklist.pk])).content.decode()
+    assert f'<span class="pill pill-amber">{asked}</span>' in html
+    assert f'<span class="pill pill-red">{invalid}</span>' in html
+    assert help_words in html  # the date order is offered
+
+
 def test_an_empty_submission_is_refused_with_a_message_and_creates_nothing(client, world):
     client.force_login(world["clerk"])
     response = client.post(
