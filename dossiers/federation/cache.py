@@ -27,7 +27,7 @@ class CachedList:
     fetched_at: dt.datetime
 
 
-def _list_key(office_code: str, number: str) -> str:
+def list_key(office_code: str, number: str) -> str:
     return f"federation:list:{office_code}:{number}"
 
 
@@ -67,21 +67,19 @@ def list_recent(office_code: str, number: str) -> CachedList | None:
 
 def list_get(office_code: str, number: str) -> CachedList | None:
     key = (office_code, number)
-    return _remember(key, _entry(cache.get(_list_key(*key))))
+    return _remember(key, _entry(cache.get(list_key(*key))))
 
 
-def lists_get(keys: list[tuple[str, str]]) -> dict[tuple[str, str], CachedList | None]:
-    """Several lists in one cache round trip."""
-    if not keys:
-        return {}
-    found = cache.get_many([_list_key(code, number) for code, number in keys])
-    return {k: _remember(k, _entry(found.get(_list_key(*k)))) for k in keys}
+def lists_from(keys: list[tuple[str, str]], found: dict) -> dict:
+    """The lists of `keys` out of a cache.get_many answer (see breaker.breaker_states(also=)):
+    {key: CachedList or None}."""
+    return {k: _remember(k, _entry(found.get(list_key(*k)))) for k in keys}
 
 
 def list_put(office_code: str, number: str, entry: CachedList) -> None:
     _remember((office_code, number), entry)
     cache.set(
-        _list_key(office_code, number),
+        list_key(office_code, number),
         {
             "etag": entry.etag,
             "documents": [d.as_json() for d in entry.documents],
@@ -93,7 +91,7 @@ def list_put(office_code: str, number: str, entry: CachedList) -> None:
 
 def list_forget(office_code: str, number: str) -> None:
     _recent.pop((office_code, number), None)
-    cache.delete(_list_key(office_code, number))
+    cache.delete(list_key(office_code, number))
 
 
 def _refusal_key(sha256: str) -> str:

@@ -205,10 +205,15 @@ def lists_start(
     # Two cache round trips at most for all lists and breakers, none while an office's breaker
     # is open and its lists were seen here; only real calls go to the pool. A page with fresh
     # lists or an open breaker never waits on a thread (profiled: that cost ~10 ms a page).
-    states = breaker.breaker_states({code for code, _n in keys})
+    # One round trip reads the breakers and the lists together; an office this process saw
+    # open is answered from the lists it remembers (none read) unless it has none.
+    codes = {code for code, _n in keys}
+    memo_open = {c for c in codes if breaker.breaker_seen_open(c)}
+    cached = {k: fcache.list_recent(*k) for k in keys if k[0] in memo_open}
+    to_read = [k for k in keys if cached.get(k) is None]
+    states, found = breaker.breaker_states(codes, also=[fcache.list_key(*k) for k in to_read])
+    cached |= fcache.lists_from(to_read, found)
     closed_out = {code for code, state in states.items() if breaker.state_is_open(state)}
-    cached = {k: fcache.list_recent(*k) for k in keys if k[0] in closed_out}
-    cached |= fcache.lists_get([k for k in keys if cached.get(k) is None])
     now = timezone.now()
     ready = {}
     futures = {}
