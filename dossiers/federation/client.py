@@ -24,8 +24,6 @@ from django.utils import timezone
 from . import breaker, contract
 from . import cache as fcache
 
-_CHUNK = 256 * 1024
-
 
 @dataclass(frozen=True)
 class Service:
@@ -289,7 +287,8 @@ def content_stream(
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype != "application/pdf":
             raise FetchFailed(f"{service.office_code}'s service did not send a PDF")
-        chunks = response.iter_raw(_CHUNK)
+        # As received (httpcore reads 64 KB): asking for bigger chunks copies every byte twice.
+        chunks = response.iter_raw()
         first = b""
         while len(first) < 5 and (more := next(chunks, b"")):
             first += more
