@@ -80,6 +80,11 @@ def _timeout() -> httpx.Timeout:
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
 
+def page_budget() -> float:
+    """Seconds a page waits for the offices' lists."""
+    return _setting("FEDERATION_PAGE_BUDGET", 2.0)
+
+
 _clients: dict[str, httpx.Client] = {}
 _clients_lock = threading.Lock()
 # Shared, never shut down per call: a hung office must not hold up the page that gave up on it.
@@ -196,7 +201,7 @@ def lists_start(
     within `budget` seconds of now. Whatever has not answered by then is given as its cached
     list (or none) with a notice. A cached list younger than `max_age` (default
     FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match)."""
-    budget = _setting("FEDERATION_PAGE_BUDGET", 2.0) if budget is None else budget
+    budget = page_budget() if budget is None else budget
     deadline = time.monotonic() + budget
     max_age = fcache.list_ttl() if max_age is None else max_age
     keys = [(service.office_code, number) for service, number in wanted]

@@ -4,14 +4,18 @@ missing with the reason, and the package is built all the same. A real node on l
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from dossiers import selectors
 from dossiers.federation import client
 from dossiers.services import packages, worklists
 from dossiers.services.applications import PriorityIn, application_upsert
@@ -191,3 +195,51 @@ def test_an_only_new_package_leaves_out_web_service_documents_already_delivered(
     zf = _open(again)
     assert [n for n in zf.namelist() if n.startswith("AU2020123456/")] == []
     assert "2 documents already delivered in an earlier package" in _index(zf)
+
+
+def _worklist_shared(client, world) -> str:
+    """The worklist page's text as the clerk reads it (one entry on it)."""
+    client.force_login(world["clerk"])
+    response = client.get(reverse("dossiers:worklist-detail", args=[world["worklist"].pk]))
+    assert response.status_code == 200
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_the_worklist_counts_what_the_web_service_serves_as_the_package_carries_it(
+    world, client, settings
+):
+    settings.FEDERATION_LIST_TTL = 0  # every page asks the node
+    shared = _worklist_shared(client, world)
+    assert "CA 1 examination report / office action, 1 search report" in shared
+    assert "2 not yet in a package" in shared and "Nothing to package" not in shared
+    [row] = selectors.worklist_rows(worklist=world["worklist"])
+    assert (row.available, row.new, row.ready, row.request_targets) == (2, 2, False, [])
+
+    package = _build(world)
+    assert package.items.count() == row.available  # the count and the package agree
+    [row] = selectors.worklist_rows(worklist=world["worklist"])
+    assert (row.available, row.new, row.ready) == (2, 0, True)
+    assert "not yet in a package" not in _worklist_shared(client, world)
+
+    cas = world["cas"]
+    application_put(
+        world["node"].root,
+        cas[0].key,
+        [
+            {"id": "sr", "date": "2022-04-05", "pages": 2},
+            {"id": "wo", "category": "written_opinion", "date": "2026-11-30"},
+        ],
+    )
+    shared = _worklist_shared(client, world)
+    assert "1 not yet in a package" in shared and "1 written opinion" in shared
+    again = packages.package_request(worklist=world["worklist"], user=world["clerk"], only_new=True)
+    packages.package_build(package_id=again.pk)
+    assert again.items.count() == 1  # exactly what the worklist said was new
+
+    world["node"].stop()  # the office goes down: the counts stay, as of the last list, and say so
+    [row] = selectors.worklist_rows(worklist=world["worklist"])
+    assert (row.available, row.new, row.ready) == (3, 0, True)
+    assert len(row.notices) == 1 and row.notices[0].startswith(
+        "CA's service is not answering; list as of "
+    )
+    assert "CA's service is not answering" in _worklist_shared(client, world)
