@@ -94,6 +94,40 @@ def list_forget(office_code: str, number: str) -> None:
     cache.delete(list_key(office_code, number))
 
 
+# --- what the change feed vouches for ---
+
+
+def feed_key(office_code: str) -> str:
+    return f"federation:feed:{office_code}"
+
+
+def feed_trust() -> float:
+    """The longest a list the feed vouches for is used without asking (a safety net)."""
+    return getattr(settings, "FEDERATION_FEED_TRUST_SECONDS", 3600.0)
+
+
+def feed_record(office_code: str, changed: list[str], *, read_at: dt.datetime, keep: float):
+    """The office's change feed was read: the lists of the applications it names are stale
+    (forgotten), and every other list fetched since the feed has been read without a break
+    is still the office's (see feed_vouches). The mark lapses after `keep` seconds without a
+    read (the office or the check is down): lists are then asked for as usual."""
+    covered_since = cache.get(feed_key(office_code)) or read_at.timestamp()
+    for number in changed:
+        _recent.pop((office_code, number), None)
+    cache.delete_many([list_key(office_code, number) for number in changed])
+    cache.set(feed_key(office_code), covered_since, timeout=keep)
+
+
+def feed_vouches(covered_since: float | None, entry: CachedList, now: dt.datetime) -> bool:
+    """Whether a cached list is the office's current one by the feed: fetched after the feed's
+    unbroken watch began (a change since would have been named, and the list forgotten), and
+    not older than feed_trust()."""
+    if covered_since is None:
+        return False
+    fetched = entry.fetched_at.timestamp()
+    return fetched >= covered_since and now.timestamp() - fetched < feed_trust()
+
+
 def _refusal_key(sha256: str) -> str:
     return f"federation:refused:{sha256}"
 

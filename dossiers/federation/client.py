@@ -196,11 +196,14 @@ def lists_start(
     requester: Requester | None,
     budget: float | None = None,
     max_age: float | None = None,
+    trust_feed: bool = False,
 ) -> PendingLists:
     """Start the lists of several applications, in parallel; collect them with .results()
     within `budget` seconds of now. Whatever has not answered by then is given as its cached
     list (or none) with a notice. A cached list younger than `max_age` (default
-    FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match)."""
+    FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match). With
+    `trust_feed`, so is an older one the office's change feed vouches for (cache.feed_vouches):
+    the scheduler and packages then ask only for lists that changed."""
     budget = page_budget() if budget is None else budget
     deadline = time.monotonic() + budget
     max_age = fcache.list_ttl() if max_age is None else max_age
@@ -214,15 +217,22 @@ def lists_start(
     memo_open = {c for c in codes if breaker.breaker_seen_open(c)}
     cached = {k: fcache.list_recent(*k) for k in keys if k[0] in memo_open}
     to_read = [k for k in keys if cached.get(k) is None]
-    states, found = breaker.breaker_states(codes, also=[fcache.list_key(*k) for k in to_read])
+    feeds = [fcache.feed_key(c) for c in codes] if trust_feed else []
+    states, found = breaker.breaker_states(
+        codes, also=[fcache.list_key(*k) for k in to_read] + feeds
+    )
     cached |= fcache.lists_from(to_read, found)
+    covered = {c: found.get(fcache.feed_key(c)) for c in codes} if trust_feed else {}
     closed_out = {code for code, state in states.items() if breaker.state_is_open(state)}
     now = timezone.now()
     ready = {}
     futures = {}
     for (service, number), key in zip(wanted, keys, strict=True):
         entry = cached.get(key)
-        if entry and (now - entry.fetched_at).total_seconds() < max_age:
+        if entry and (
+            (now - entry.fetched_at).total_seconds() < max_age
+            or fcache.feed_vouches(covered.get(key[0]), entry, now)
+        ):
             ready[key] = ListResult(key[0], number, entry.documents, entry.fetched_at)
         elif key[0] in closed_out:
             ready[key] = _stale(key[0], number, entry, "circuit open")
@@ -232,9 +242,11 @@ def lists_start(
     return PendingLists(ready, futures, cached, deadline)
 
 
-def documents_lists(wanted, *, requester, budget=None, max_age=None):
+def documents_lists(wanted, *, requester, budget=None, max_age=None, trust_feed=False):
     """lists_start(...).results(): the lists, waited for at once."""
-    return lists_start(wanted, requester=requester, budget=budget, max_age=max_age).results()
+    return lists_start(
+        wanted, requester=requester, budget=budget, max_age=max_age, trust_feed=trust_feed
+    ).results()
 
 
 def memos_clear() -> None:

@@ -203,6 +203,7 @@ def remote_documents_for_office(*, viewer, members: list[Application], budget=No
         [(service, m.key) for m, service in wanted.values()],
         requester=client.Requester(office_code=office.code, role="clerk"),
         budget=getattr(settings, "FEDERATION_CHECK_BUDGET", 20.0) if budget is None else budget,
+        trust_feed=True,  # every 120 s for every due group: only lists that changed are asked
     )
     out = {}
     for pk, (member, service) in wanted.items():

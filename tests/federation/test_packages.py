@@ -10,13 +10,15 @@ import re
 import zipfile
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from dossiers import selectors
-from dossiers.federation import client
+from dossiers.federation import cache as fcache
+from dossiers.federation import client, tracking
 from dossiers.services import packages, worklists
 from dossiers.services.applications import PriorityIn, application_upsert
 from notifications.models import Notification
@@ -243,3 +245,45 @@ def test_the_worklist_counts_what_the_web_service_serves_as_the_package_carries_
         "CA's service is not answering; list as of "
     )
     assert "CA's service is not answering" in _worklist_shared(client, world)
+
+
+def test_the_scheduler_asks_only_for_lists_the_office_s_change_feed_names(world, settings):
+    """Every 120 s the scheduler looks for reports new since each due package. With CA's change
+    feed read by the beat's check, it asks CA for no list that has not changed, and for the
+    one that has."""
+    settings.FEDERATION_LIST_TTL = 0  # as if 120 s passed between beats: no list is young
+    node, cas = world["node"], world["cas"]
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    wl = worklists.worklist_create(user=world["clerk"], name="Next week")
+    worklists.worklist_lines_add(worklist=wl, text=f"AU 2020123456;{soon:%Y-%m-%d}")
+
+    def lists_asked(beat) -> int:
+        before = node.calls("AU clerk /applications/")
+        beat()
+        return node.calls("AU clerk /applications/") - before
+
+    def check():
+        tracking.remote_changes_check(office=cas[0].office)
+
+    assert lists_asked(_schedule_and_build) == 2  # the first package lists both CA members
+    check()  # the feed's watch begins: lists fetched from now on are vouched for
+    assert lists_asked(_schedule_and_build) == 2  # fetched before the watch: asked once more
+    for _beat in range(3):
+        check()
+        assert lists_asked(_schedule_and_build) == 0  # nothing changed at CA: no list asked
+    application_put(
+        node.root,
+        cas[0].key,
+        [
+            {"id": "sr", "date": "2022-04-05", "pages": 2},
+            {"id": "wo", "category": "written_opinion", "date": "2026-11-30"},
+        ],
+    )
+    check()  # the feed names CA 3,200,001
+    made = []
+    assert lists_asked(lambda: made.extend(_schedule_and_build())) == 1
+    [top_up] = made
+    assert list(top_up.items.values_list("remote_id", flat=True)) == [f"{cas[0].key}.wo"]
+
+    cache.delete(fcache.feed_key("CA"))  # the check stopped three intervals ago: no mark
+    assert lists_asked(_schedule_and_build) == 2  # without the feed: every list, as before
