@@ -44,25 +44,30 @@ def breaker_is_open(office_code: str) -> bool:
 _open_seen: dict[str, float] = {}
 
 
+def breaker_seen_open(office_code: str) -> bool:
+    """Whether this process saw the office's breaker open until a time still to come."""
+    return _open_seen.get(office_code, 0.0) > time.time()
+
+
 def state_is_open(state: dict | None) -> bool:
     return time.time() < (state or {}).get("open_until", 0.0)
 
 
-def breaker_states(office_codes: set[str]) -> dict[str, dict | None]:
-    """Each office's breaker state (None: no failure on record), in at most one cache round
-    trip; none for an office this process saw open until a time still to come."""
-    now = time.time()
+def breaker_states(office_codes: set[str], *, also: list[str] = ()) -> tuple[dict, dict]:
+    """Each office's breaker state (None: no failure on record) and the cache values of the
+    keys in `also`, in at most one cache round trip (a page's lists ride along with it); no
+    breaker key is read for an office this process saw open until a time still to come."""
     out: dict[str, dict | None] = {
-        c: {"open_until": _open_seen[c]} for c in office_codes if _open_seen.get(c, 0.0) > now
+        c: {"open_until": _open_seen[c]} for c in office_codes if breaker_seen_open(c)
     }
     rest = sorted(office_codes - set(out))
-    if rest:
-        found = cache.get_many([_key(code) for code in rest])
-        for code in rest:
-            out[code] = found.get(_key(code)) or None
-            if state_is_open(out[code]):
-                _open_seen[code] = out[code]["open_until"]
-    return out
+    keys = [_key(code) for code in rest] + list(also)
+    found = cache.get_many(keys) if keys else {}
+    for code in rest:
+        out[code] = found.get(_key(code)) or None
+        if state_is_open(out[code]):
+            _open_seen[code] = out[code]["open_until"]
+    return out, found
 
 
 def breaker_success(office_code: str) -> None:

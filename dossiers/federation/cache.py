@@ -27,7 +27,7 @@ class CachedList:
     fetched_at: dt.datetime
 
 
-def _list_key(office_code: str, number: str) -> str:
+def list_key(office_code: str, number: str) -> str:
     return f"federation:list:{office_code}:{number}"
 
 
@@ -67,21 +67,19 @@ def list_recent(office_code: str, number: str) -> CachedList | None:
 
 def list_get(office_code: str, number: str) -> CachedList | None:
     key = (office_code, number)
-    return _remember(key, _entry(cache.get(_list_key(*key))))
+    return _remember(key, _entry(cache.get(list_key(*key))))
 
 
-def lists_get(keys: list[tuple[str, str]]) -> dict[tuple[str, str], CachedList | None]:
-    """Several lists in one cache round trip."""
-    if not keys:
-        return {}
-    found = cache.get_many([_list_key(code, number) for code, number in keys])
-    return {k: _remember(k, _entry(found.get(_list_key(*k)))) for k in keys}
+def lists_from(keys: list[tuple[str, str]], found: dict) -> dict:
+    """The lists of `keys` out of a cache.get_many answer (see breaker.breaker_states(also=)):
+    {key: CachedList or None}."""
+    return {k: _remember(k, _entry(found.get(list_key(*k)))) for k in keys}
 
 
 def list_put(office_code: str, number: str, entry: CachedList) -> None:
     _remember((office_code, number), entry)
     cache.set(
-        _list_key(office_code, number),
+        list_key(office_code, number),
         {
             "etag": entry.etag,
             "documents": [d.as_json() for d in entry.documents],
@@ -93,7 +91,41 @@ def list_put(office_code: str, number: str, entry: CachedList) -> None:
 
 def list_forget(office_code: str, number: str) -> None:
     _recent.pop((office_code, number), None)
-    cache.delete(_list_key(office_code, number))
+    cache.delete(list_key(office_code, number))
+
+
+# --- what the change feed vouches for ---
+
+
+def feed_key(office_code: str) -> str:
+    return f"federation:feed:{office_code}"
+
+
+def feed_trust() -> float:
+    """The longest a list the feed vouches for is used without asking (a safety net)."""
+    return getattr(settings, "FEDERATION_FEED_TRUST_SECONDS", 3600.0)
+
+
+def feed_record(office_code: str, changed: list[str], *, read_at: dt.datetime, keep: float):
+    """The office's change feed was read: the lists of the applications it names are stale
+    (forgotten), and every other list fetched since the feed has been read without a break
+    is still the office's (see feed_vouches). The mark lapses after `keep` seconds without a
+    read (the office or the check is down): lists are then asked for as usual."""
+    covered_since = cache.get(feed_key(office_code)) or read_at.timestamp()
+    for number in changed:
+        _recent.pop((office_code, number), None)
+    cache.delete_many([list_key(office_code, number) for number in changed])
+    cache.set(feed_key(office_code), covered_since, timeout=keep)
+
+
+def feed_vouches(covered_since: float | None, entry: CachedList, now: dt.datetime) -> bool:
+    """Whether a cached list is the office's current one by the feed: fetched after the feed's
+    unbroken watch began (a change since would have been named, and the list forgotten), and
+    not older than feed_trust()."""
+    if covered_since is None:
+        return False
+    fetched = entry.fetched_at.timestamp()
+    return fetched >= covered_since and now.timestamp() - fetched < feed_trust()
 
 
 def _refusal_key(sha256: str) -> str:

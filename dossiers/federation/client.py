@@ -24,8 +24,6 @@ from django.utils import timezone
 from . import breaker, contract
 from . import cache as fcache
 
-_CHUNK = 256 * 1024
-
 
 @dataclass(frozen=True)
 class Service:
@@ -80,6 +78,11 @@ def _timeout() -> httpx.Timeout:
     connect = _setting("FEDERATION_CONNECT_TIMEOUT", 1.0)
     read = _setting("FEDERATION_READ_TIMEOUT", 2.0)
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
+def page_budget() -> float:
+    """Seconds a page waits for the offices' lists."""
+    return _setting("FEDERATION_PAGE_BUDGET", 2.0)
 
 
 _clients: dict[str, httpx.Client] = {}
@@ -193,28 +196,43 @@ def lists_start(
     requester: Requester | None,
     budget: float | None = None,
     max_age: float | None = None,
+    trust_feed: bool = False,
 ) -> PendingLists:
     """Start the lists of several applications, in parallel; collect them with .results()
     within `budget` seconds of now. Whatever has not answered by then is given as its cached
     list (or none) with a notice. A cached list younger than `max_age` (default
-    FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match)."""
-    budget = _setting("FEDERATION_PAGE_BUDGET", 2.0) if budget is None else budget
+    FEDERATION_LIST_TTL) is used without a call; 0 always asks (with If-None-Match). With
+    `trust_feed`, so is an older one the office's change feed vouches for (cache.feed_vouches):
+    the scheduler and packages then ask only for lists that changed."""
+    budget = page_budget() if budget is None else budget
     deadline = time.monotonic() + budget
     max_age = fcache.list_ttl() if max_age is None else max_age
     keys = [(service.office_code, number) for service, number in wanted]
     # Two cache round trips at most for all lists and breakers, none while an office's breaker
     # is open and its lists were seen here; only real calls go to the pool. A page with fresh
     # lists or an open breaker never waits on a thread (profiled: that cost ~10 ms a page).
-    states = breaker.breaker_states({code for code, _n in keys})
+    # One round trip reads the breakers and the lists together; an office this process saw
+    # open is answered from the lists it remembers (none read) unless it has none.
+    codes = {code for code, _n in keys}
+    memo_open = {c for c in codes if breaker.breaker_seen_open(c)}
+    cached = {k: fcache.list_recent(*k) for k in keys if k[0] in memo_open}
+    to_read = [k for k in keys if cached.get(k) is None]
+    feeds = [fcache.feed_key(c) for c in codes] if trust_feed else []
+    states, found = breaker.breaker_states(
+        codes, also=[fcache.list_key(*k) for k in to_read] + feeds
+    )
+    cached |= fcache.lists_from(to_read, found)
+    covered = {c: found.get(fcache.feed_key(c)) for c in codes} if trust_feed else {}
     closed_out = {code for code, state in states.items() if breaker.state_is_open(state)}
-    cached = {k: fcache.list_recent(*k) for k in keys if k[0] in closed_out}
-    cached |= fcache.lists_get([k for k in keys if cached.get(k) is None])
     now = timezone.now()
     ready = {}
     futures = {}
     for (service, number), key in zip(wanted, keys, strict=True):
         entry = cached.get(key)
-        if entry and (now - entry.fetched_at).total_seconds() < max_age:
+        if entry and (
+            (now - entry.fetched_at).total_seconds() < max_age
+            or fcache.feed_vouches(covered.get(key[0]), entry, now)
+        ):
             ready[key] = ListResult(key[0], number, entry.documents, entry.fetched_at)
         elif key[0] in closed_out:
             ready[key] = _stale(key[0], number, entry, "circuit open")
@@ -224,9 +242,11 @@ def lists_start(
     return PendingLists(ready, futures, cached, deadline)
 
 
-def documents_lists(wanted, *, requester, budget=None, max_age=None):
+def documents_lists(wanted, *, requester, budget=None, max_age=None, trust_feed=False):
     """lists_start(...).results(): the lists, waited for at once."""
-    return lists_start(wanted, requester=requester, budget=budget, max_age=max_age).results()
+    return lists_start(
+        wanted, requester=requester, budget=budget, max_age=max_age, trust_feed=trust_feed
+    ).results()
 
 
 def memos_clear() -> None:
@@ -284,7 +304,8 @@ def content_stream(
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype != "application/pdf":
             raise FetchFailed(f"{service.office_code}'s service did not send a PDF")
-        chunks = response.iter_raw(_CHUNK)
+        # As received (httpcore reads 64 KB): asking for bigger chunks copies every byte twice.
+        chunks = response.iter_raw()
         first = b""
         while len(first) < 5 and (more := next(chunks, b"")):
             first += more

@@ -186,10 +186,11 @@ def remote_documents_list_for_user(*, user, application: Application):
     return docs, result.notice
 
 
-def remote_documents_for_office(*, viewer, members: list[Application]) -> dict:
+def remote_documents_for_office(*, viewer, members: list[Application], budget=None) -> dict:
     """{member pk: (FederatedDocuments, notice)} of the web-service members whose documents
     `viewer` (selectors.OfficeViewer: any person of an office) may read: a package's lists,
-    asked in parallel as one of the office's clerks."""
+    asked in parallel as one of the office's clerks, within `budget` seconds (default
+    FEDERATION_CHECK_BUDGET: a build has no reader waiting)."""
     office = viewer.office
     wanted = {}
     for member in members:
@@ -201,7 +202,8 @@ def remote_documents_for_office(*, viewer, members: list[Application]) -> dict:
     results = client.documents_lists(
         [(service, m.key) for m, service in wanted.values()],
         requester=client.Requester(office_code=office.code, role="clerk"),
-        budget=getattr(settings, "FEDERATION_CHECK_BUDGET", 20.0),
+        budget=getattr(settings, "FEDERATION_CHECK_BUDGET", 20.0) if budget is None else budget,
+        trust_feed=True,  # every 120 s for every due group: only lists that changed are asked
     )
     out = {}
     for pk, (member, service) in wanted.items():
@@ -209,6 +211,25 @@ def remote_documents_for_office(*, viewer, members: list[Application]) -> dict:
         docs = [FederatedDocument(remote=d, application=member) for d in result.documents]
         out[pk] = (docs, result.notice)
     return out
+
+
+def remote_documents_by_family(*, viewer, members: list[Application]) -> dict:
+    """{family pk: ([FederatedDocument], [notice])}: what web-service offices list for those of
+    `members` (other offices' applications, with office and office.service) whose documents
+    `viewer` (selectors.OfficeViewer) may read — what a package of that office would carry
+    (the worklist page counts them, within a page's budget)."""
+    by_member = remote_documents_for_office(
+        viewer=viewer, members=members, budget=client.page_budget()
+    )
+    docs_of: dict[int, list] = {}
+    notices_of: dict[int, dict[str, str]] = {}  # one notice per office and family
+    for member in members:
+        if member.pk in by_member:
+            docs, notice = by_member[member.pk]
+            docs_of.setdefault(member.family_id, []).extend(docs)
+            if notice:
+                notices_of.setdefault(member.family_id, {}).setdefault(member.office.code, notice)
+    return {f: (docs, list(notices_of.get(f, {}).values())) for f, docs in docs_of.items()}
 
 
 def package_content_path(*, office, document: FederatedDocument) -> Path:

@@ -29,6 +29,7 @@ from offices.service_models import OfficeService
 
 from .. import signals
 from ..models import Application
+from . import cache as fcache
 from . import client, contract
 from .offices import service_for
 from .reads import FederatedDocument
@@ -110,6 +111,9 @@ def remote_changes_check(*, office) -> CheckResult:
             service, since=row.changes_until or started.isoformat()
         )
         result.feed = True
+        # Every application the feed names, watched or not: packages and the worklist trust
+        # the other lists (client.lists_start(trust_feed=True)).
+        fcache.feed_record(office.code, changed, read_at=started, keep=3 * check_every())
     except client.NoChangeFeed:
         changed, until = None, ""
     except client.FetchFailed as exc:

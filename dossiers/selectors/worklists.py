@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from offices.models import Office
 
+from ..federation.reads import remote_documents_by_family
 from ..models import Application, Document, Package, PackageItem, Worklist, WorklistEntry
 from .guards import OfficeViewer, foreign_documents
 
@@ -28,6 +29,8 @@ class EntryRow:
     schedule: str = ""
     # Other offices' visible members of a family with nothing shared: whom to ask for reports.
     request_targets: list[tuple[int, str, str]] = field(default_factory=list)
+    # Web-service offices that did not answer: their documents are counted as last listed.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -126,32 +129,42 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
             "pk", "application__family_id", "application__office__code", "category", "date"
         )
     )
+    # What packages carried, known as packages know it (services.packages.item_key): a row id,
+    # or a web-service office's (office code, its id there).
     delivered = defaultdict(set)
-    for app_id, doc_id in PackageItem.objects.filter(
+    for app_id, doc_id, code, remote_id in PackageItem.objects.filter(
         package__office=office,
         application_id__in=[e.application_id for e in entries],
         package__state__in=[Package.State.READY, Package.State.EXPIRED],
-    ).values_list("application_id", "document_id"):
-        delivered[app_id].add(doc_id)
+    ).values_list("application_id", "document_id", "remote_application__office__code", "remote_id"):
+        delivered[app_id].add(doc_id if doc_id is not None else (code, remote_id))
     requests = open_requests_by_family(office, family_ids)
     packages_by_date: dict[dt.date, list[Package]] = defaultdict(list)
     for p in worklist.packages.filter(
         trigger__in=[Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP]
     ).order_by("created_at", "pk"):
         packages_by_date[p.for_examination_date].append(p)
-    foreign_members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for pk, fam, code, key in (
+    foreign = list(
         Application.objects.visible_to(OfficeViewer(office))
         .filter(family_id__in=list(family_ids))
         .exclude(office=office)
+        .select_related("office", "office__service")
         .order_by("filing_date", "key")
-        .values_list("pk", "family_id", "office__code", "key")
-    ):
-        foreign_members[fam].append((pk, code, key))
+    )
+    foreign_members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for m in foreign:
+        foreign_members[m.family_id].append((m.pk, m.office.code, m.key))
     labels = dict(Document.Category.choices)
-    by_family: dict[int, list[tuple[int, str, str, dt.date]]] = defaultdict(list)
+    by_family: dict[int, list[tuple]] = defaultdict(list)
     for pk, fam, code, cat, when in docs:
         by_family[fam].append((pk, code, cat, when))
+    # Web-service offices' documents count as a package would carry them (page budget: a
+    # service that does not answer gives its last list, with a notice).
+    remote = remote_documents_by_family(viewer=OfficeViewer(office), members=foreign)
+    for fam, (remote_docs, _notices) in remote.items():
+        for d in remote_docs:
+            code = d.application.office.code
+            by_family[fam].append(((code, d.remote.id), code, d.remote.category, d.remote.date))
     lead = dt.timedelta(days=office.package_lead_days)
     rows = []
     for e in entries:
@@ -162,7 +175,7 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
             counts[code][cat] += 1
             newest[code] = max(newest.get(code, when), when)
         by_office = [
-            (code, [(labels[c], n) for c, n in sorted(cats.items())], newest[code])
+            (code, [(labels.get(c, c), n) for c, n in sorted(cats.items())], newest[code])
             for code, cats in sorted(counts.items())
         ]
         due = e.examination_date - lead if e.examination_date else None
@@ -176,6 +189,7 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
                 requests=requests.get(e.application.family_id, []),
                 schedule=_schedule_text(e, due, packages_by_date, today),
                 request_targets=[] if fam_docs else foreign_members[e.application.family_id],
+                notices=remote.get(e.application.family_id, ([], []))[1],
             )
         )
     return rows

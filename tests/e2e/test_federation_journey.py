@@ -1,5 +1,6 @@
 """An AU examiner reads a CA report served by CA's own node; then CA's node is stopped and the
-family page says so plainly, still listing what it last saw (1280 and 390 px)."""
+family page says so plainly, still listing what it last saw. A request CA's node fulfils links
+its report (1280 and 390 px)."""
 
 import datetime as dt
 import zipfile
@@ -111,3 +112,53 @@ def test_au_examiner_reads_a_ca_report_from_cas_node_then_sees_it_go_down(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     expect(notice).to_be_visible()
     shot(page, "federation-node-down-390")
+
+
+def test_a_request_fulfilled_by_cas_node_links_the_report_on_the_office_s_service(
+    page, ca_serving, shot
+):
+    """The AU examiner asked CA for a written opinion; CA puts it on its own node; the beat's
+    check of CA's service fulfils the request; the request page's "Fulfilled by" opens the
+    report from CA's node (1280 and 390 px)."""
+    from dossiers.federation import tracking
+    from notifications.services import request_make
+    from offices.models import User
+
+    ca, node = ca_serving["ca"], ca_serving["node"]
+    examiner = User.objects.get(email="examiner@au.demo")
+    req, _outcome = request_make(user=examiner, application=ca, category="written_opinion")
+    application_put(
+        node.root,
+        ca.key,
+        [
+            {"id": "sr1", "category": "office_action", "date": "2023-05-17", "pages": 2},
+            {
+                "id": "wo1",
+                "category": "written_opinion",
+                "date": "2023-09-04",
+                "data": report_pdf_bytes("CIPO written opinion: claim 4 is inventive", pages=1),
+            },
+        ],
+    )
+    tracking.remote_changes_check(office=ca.office)  # what the beat task runs
+
+    login(page, "examiner@au.demo")
+    page.goto("/requests/?tab=made")
+    page.get_by_test_id("request-table").get_by_role("link", name="CA 3,180,220").click()
+    expect(page.get_by_test_id("request-state")).to_have_text("Fulfilled")
+    link = page.get_by_role("link", name="Written opinion of 2023-09-04")
+    expect(link).to_have_attribute("href", f"/documents/remote/{ca.pk}/{ca.key}.wo1/")
+    shot(page, "federation-request-fulfilled-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(link).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    shot(page, "federation-request-fulfilled-390")
+
+    link.click()
+    viewer = page.get_by_test_id("pdf-viewer")
+    expect(viewer).to_have_attribute("data-rendered", "true", timeout=30_000)
+    expect(page.get_by_test_id("served-by")).to_contain_text("CA's own document service")
+    assert node.calls(f"AU examiner /documents/{ca.key}.wo1/content") >= 1
+    shot(page, "federation-request-fulfilled-reader-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    shot(page, "federation-request-fulfilled-reader-1280")

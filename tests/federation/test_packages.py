@@ -4,15 +4,21 @@ missing with the reason, and the package is built all the same. A real node on l
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 import zipfile
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from dossiers.federation import client
+from dossiers import selectors
+from dossiers.federation import cache as fcache
+from dossiers.federation import client, tracking
 from dossiers.services import packages, worklists
 from dossiers.services.applications import PriorityIn, application_upsert
 from notifications.models import Notification
@@ -191,3 +197,93 @@ def test_an_only_new_package_leaves_out_web_service_documents_already_delivered(
     zf = _open(again)
     assert [n for n in zf.namelist() if n.startswith("AU2020123456/")] == []
     assert "2 documents already delivered in an earlier package" in _index(zf)
+
+
+def _worklist_shared(client, world) -> str:
+    """The worklist page's text as the clerk reads it (one entry on it)."""
+    client.force_login(world["clerk"])
+    response = client.get(reverse("dossiers:worklist-detail", args=[world["worklist"].pk]))
+    assert response.status_code == 200
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_the_worklist_counts_what_the_web_service_serves_as_the_package_carries_it(
+    world, client, settings
+):
+    settings.FEDERATION_LIST_TTL = 0  # every page asks the node
+    shared = _worklist_shared(client, world)
+    assert "CA 1 examination report / office action, 1 search report" in shared
+    assert "2 not yet in a package" in shared and "Nothing to package" not in shared
+    [row] = selectors.worklist_rows(worklist=world["worklist"])
+    assert (row.available, row.new, row.ready, row.request_targets) == (2, 2, False, [])
+
+    package = _build(world)
+    assert package.items.count() == row.available  # the count and the package agree
+    [row] = selectors.worklist_rows(worklist=world["worklist"])
+    assert (row.available, row.new, row.ready) == (2, 0, True)
+    assert "not yet in a package" not in _worklist_shared(client, world)
+
+    cas = world["cas"]
+    application_put(
+        world["node"].root,
+        cas[0].key,
+        [
+            {"id": "sr", "date": "2022-04-05", "pages": 2},
+            {"id": "wo", "category": "written_opinion", "date": "2026-11-30"},
+        ],
+    )
+    shared = _worklist_shared(client, world)
+    assert "1 not yet in a package" in shared and "1 written opinion" in shared
+    again = packages.package_request(worklist=world["worklist"], user=world["clerk"], only_new=True)
+    packages.package_build(package_id=again.pk)
+    assert again.items.count() == 1  # exactly what the worklist said was new
+
+    world["node"].stop()  # the office goes down: the counts stay, as of the last list, and say so
+    [row] = selectors.worklist_rows(worklist=world["worklist"])
+    assert (row.available, row.new, row.ready) == (3, 0, True)
+    assert len(row.notices) == 1 and row.notices[0].startswith(
+        "CA's service is not answering; list as of "
+    )
+    assert "CA's service is not answering" in _worklist_shared(client, world)
+
+
+def test_the_scheduler_asks_only_for_lists_the_office_s_change_feed_names(world, settings):
+    """Every 120 s the scheduler looks for reports new since each due package. With CA's change
+    feed read by the beat's check, it asks CA for no list that has not changed, and for the
+    one that has."""
+    settings.FEDERATION_LIST_TTL = 0  # as if 120 s passed between beats: no list is young
+    node, cas = world["node"], world["cas"]
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    wl = worklists.worklist_create(user=world["clerk"], name="Next week")
+    worklists.worklist_lines_add(worklist=wl, text=f"AU 2020123456;{soon:%Y-%m-%d}")
+
+    def lists_asked(beat) -> int:
+        before = node.calls("AU clerk /applications/")
+        beat()
+        return node.calls("AU clerk /applications/") - before
+
+    def check():
+        tracking.remote_changes_check(office=cas[0].office)
+
+    assert lists_asked(_schedule_and_build) == 2  # the first package lists both CA members
+    check()  # the feed's watch begins: lists fetched from now on are vouched for
+    assert lists_asked(_schedule_and_build) == 2  # fetched before the watch: asked once more
+    for _beat in range(3):
+        check()
+        assert lists_asked(_schedule_and_build) == 0  # nothing changed at CA: no list asked
+    application_put(
+        node.root,
+        cas[0].key,
+        [
+            {"id": "sr", "date": "2022-04-05", "pages": 2},
+            {"id": "wo", "category": "written_opinion", "date": "2026-11-30"},
+        ],
+    )
+    check()  # the feed names CA 3,200,001
+    made = []
+    assert lists_asked(lambda: made.extend(_schedule_and_build())) == 1
+    [top_up] = made
+    assert list(top_up.items.values_list("remote_id", flat=True)) == [f"{cas[0].key}.wo"]
+
+    cache.delete(fcache.feed_key("CA"))  # the check stopped three intervals ago: no mark
+    assert lists_asked(_schedule_and_build) == 2  # without the feed: every list, as before
