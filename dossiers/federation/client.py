@@ -20,6 +20,8 @@ from urllib.parse import quote
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy as say
+from django.utils.translation import gettext_lazy as _
 
 from . import breaker, contract
 from . import cache as fcache
@@ -54,12 +56,22 @@ class ListResult:
     def notice(self) -> str:
         if not self.problem:
             return ""
-        when = (
-            f"list as of {timezone.localtime(self.fetched_at):%H:%M}"
-            if self.fetched_at
-            else "no list yet"
-        )
-        return f"{self.office_code}'s service is not answering; {when}"
+        if self.fetched_at:
+            return say(
+                _("{office}'s service is not answering; list as of {time}"),
+                office=self.office_code,
+                time=f"{timezone.localtime(self.fetched_at):%H:%M}",
+            )
+        return say(_("{office}'s service is not answering; no list yet"), office=self.office_code)
+
+
+# What a person reads is lazy: put into words when shown, in the reader's language (a page,
+# or a package index a task writes in its clerk's language).
+REFUSED_SHA256 = _("the file does not match its sha256; refused")
+
+
+def not_answering(office_code: str):
+    return say(_("{office}'s service is not answering"), office=office_code)
 
 
 class FetchFailed(Exception):
@@ -290,9 +302,9 @@ def content_stream(
         raise FetchFailed(refused)
     limit = min(doc.size, _setting("FEDERATION_MAX_BYTES", 200 * 1024**2))
     if doc.size > limit:
-        raise FetchFailed("the document is larger than the portal accepts")
+        raise FetchFailed(_("the document is larger than the portal accepts"))
     if not breaker.breaker_allows(service.office_code):
-        raise FetchFailed(f"{service.office_code}'s service is not answering")
+        raise FetchFailed(not_answering(service.office_code))
     path = contract.CONTENT_PATH.format(id=quote(doc.id, safe=""))
     stream = _client(service).stream(
         "GET", path, headers=_headers(service, requester), timeout=_timeout()
@@ -300,17 +312,25 @@ def content_stream(
     try:
         response = stream.__enter__()
         if response.status_code != 200:
-            raise FetchFailed(f"{service.office_code}'s service answered {response.status_code}")
+            raise FetchFailed(
+                say(
+                    _("{office}'s service answered {status}"),
+                    office=service.office_code,
+                    status=response.status_code,
+                )
+            )
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
         if ctype != "application/pdf":
-            raise FetchFailed(f"{service.office_code}'s service did not send a PDF")
+            raise FetchFailed(
+                say(_("{office}'s service did not send a PDF"), office=service.office_code)
+            )
         # As received (httpcore reads 64 KB): asking for bigger chunks copies every byte twice.
         chunks = response.iter_raw()
         first = b""
         while len(first) < 5 and (more := next(chunks, b"")):
             first += more
         if not first.startswith(b"%PDF-"):
-            raise FetchFailed("the office sent something that is not a PDF")
+            raise FetchFailed(_("the office sent something that is not a PDF"))
     except (httpx.HTTPError, FetchFailed) as exc:
         stream.__exit__(None, None, None)
         breaker.breaker_failure(service.office_code)
@@ -333,25 +353,27 @@ def _relay(service, doc, stream, chunks, first: bytes, limit: int) -> Iterator[b
             for chunk in chunks:
                 written += len(chunk)
                 if written > limit:
-                    raise FetchFailed("the office sent more than the document's size")
+                    raise FetchFailed(_("the office sent more than the document's size"))
                 if time.monotonic() > deadline:
-                    raise FetchFailed("the office is sending too slowly")
+                    raise FetchFailed(_("the office is sending too slowly"))
                 digest.update(chunk)
                 fh.write(chunk)
                 yield held
                 held = chunk
         if written != doc.size:
-            raise FetchFailed("the download stopped half-way")
+            raise FetchFailed(_("the download stopped half-way"))
         if digest.hexdigest() != doc.sha256:
-            fcache.refusal_put(doc.sha256, "the file does not match its sha256; refused")
-            raise FetchFailed("the file does not match its sha256; refused")
+            fcache.refusal_put(doc.sha256, REFUSED_SHA256)
+            raise FetchFailed(REFUSED_SHA256)
         fcache.content_commit(temp, doc.sha256)
         done = True
         breaker.breaker_success(service.office_code)
         yield held
     except (httpx.HTTPError, OSError) as exc:
         breaker.breaker_failure(service.office_code)
-        raise FetchFailed(f"the download stopped half-way ({type(exc).__name__})") from exc
+        raise FetchFailed(
+            say(_("the download stopped half-way ({fault})"), fault=type(exc).__name__)
+        ) from exc
     except FetchFailed:
         breaker.breaker_failure(service.office_code)
         raise
@@ -366,8 +388,8 @@ def _failure_text(code: str, exc: Exception) -> str:
     """What a person is told: an office that cannot be reached or does not answer in time is
     "not answering" (like the lists say); other transport faults name the fault."""
     if isinstance(exc, (httpx.ConnectError, httpx.TimeoutException)):
-        return f"{code}'s service is not answering"
-    return f"{code}'s service failed: {type(exc).__name__}"
+        return not_answering(code)
+    return say(_("{office}'s service failed: {fault}"), office=code, fault=type(exc).__name__)
 
 
 # --- changes and operator checks ---
@@ -378,7 +400,7 @@ def changes_fetch(service: Service, *, since: str) -> tuple[list[str], str]:
     Raises NoChangeFeed (404: the office has no feed) or FetchFailed."""
     code = service.office_code
     if not breaker.breaker_allows(code):
-        raise FetchFailed(f"{code}'s service is not answering")
+        raise FetchFailed(not_answering(code))
     try:
         response = _client(service).get(
             contract.CHANGES_PATH,

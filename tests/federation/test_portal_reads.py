@@ -103,6 +103,12 @@ def test_node_down_page_says_so_with_the_list_as_of_its_last_answer(client, fed,
     download = client.get(f"/documents/remote/{fed['ca'].pk}/{doc_id}/content")
     assert download.status_code == 503
     assert "not available right now" in download.content.decode()
+    # A French examiner reads the same notice in French.
+    fed["examiner"].language = "fr"
+    fed["examiner"].save(update_fields=["language"])
+    french = _page(client, fed).content.decode()
+    assert "le service de l’office CA ne répond pas\u00a0; liste à " in french
+    assert "not answering" not in french
 
 
 def test_hanging_node_page_answers_within_its_budget(client, fed, node, settings):
