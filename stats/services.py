@@ -21,7 +21,7 @@ How the figures stay live, exact and fast
   change of TIME_ZONE (months are those of the time zone at write time).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,6 +30,8 @@ from django.db import connection, models, transaction
 from offices.models import Office
 
 from .models import (
+    WAIT_BUCKETS,
+    WAIT_COLUMNS,
     Action,
     ActiveKind,
     UsageActiveCount,
@@ -39,6 +41,7 @@ from .models import (
     UsageMonthlyOffice,
     UsageMonthlyUser,
     UsageRequestWait,
+    wait_bucket,
 )
 
 # Receiving an e-mail is not using the portal: it does not make a person "active".
@@ -62,7 +65,6 @@ def month_of(moment: datetime) -> date:
     return moment.astimezone(portal_tz()).date().replace(day=1)
 
 
-@transaction.atomic
 def usage_record(
     *,
     action: str,
@@ -94,8 +96,16 @@ def usage_record(
     )
     if when is not None:
         event.occurred_at = when
-    event.save()
-    _rollups_add(event)
+    rows, active = _rollup_rows(event)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            event.save()
+            _rows_insert(rows, active=active)
+        return event
+    # One statement: atomic on its own, so no BEGIN / COMMIT round trips in autocommit (and
+    # part of the caller's transaction inside one).
+    event.pk = _rows_insert(rows, active=active, event=event)
+    event._state.adding, event._state.db = False, connection.alias
     return event
 
 
@@ -166,8 +176,8 @@ def _active_add(rows: list[tuple]) -> None:
             )
 
 
-def _rollups_add(event: UsageEvent) -> None:
-    """The event's unsettled rollup rows (same transaction as the event)."""
+def _rollup_rows(event: UsageEvent) -> tuple[list[tuple[type[models.Model], dict]], list | None]:
+    """The event's unsettled rollup rows, and the person's activity marks (or None)."""
     month = month_of(event.occurred_at)
     office_id = event.office_id or 0
     rows: list[tuple[type[models.Model], dict]] = [
@@ -223,6 +233,7 @@ def _rollups_add(event: UsageEvent) -> None:
     ):
         asked = _asked_at(event)
         if asked is not None:  # a fulfilment older than the ledger's asking event: left out
+            bucket = wait_bucket((event.occurred_at - asked).days)
             rows.append(
                 (
                     UsageRequestWait,
@@ -230,38 +241,62 @@ def _rollups_add(event: UsageEvent) -> None:
                         "month": month,
                         "office_id": event.office_id,
                         "provider_id": event.provider_office_id,
-                        "days": (event.occurred_at - asked).days,
-                        "n": 1,
+                        **{column: int(i == bucket) for i, column in enumerate(WAIT_COLUMNS)},
                         "settled": False,
                     },
                 )
             )
-    _rows_insert(rows, active=_active_rows(event, month, office_id) if active else None)
+    return rows, _active_rows(event, month, office_id) if active else None
 
 
-def _rows_insert(rows: list[tuple[type[models.Model], dict]], *, active=None) -> None:
-    """Insert one row into each of several tables, and the person's activity marks. On
-    PostgreSQL in one round trip (data-modifying CTEs): every counted page view pays for this."""
+def _rollups_add(event: UsageEvent) -> None:
+    """The event's unsettled rollup rows, for an event already saved (SQLite rebuild)."""
+    rows, active = _rollup_rows(event)
+    _rows_insert(rows, active=active)
+
+
+def _event_values(event: UsageEvent) -> dict:
+    return {
+        field.column: field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field in UsageEvent._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def _rows_insert(
+    rows: list[tuple[type[models.Model], dict]], *, active=None, event: UsageEvent | None = None
+) -> int | None:
+    """Insert one row into each of several tables, the person's activity marks and, given
+    `event`, the event itself (returns its id). On PostgreSQL in one statement (data-modifying
+    CTEs): every counted page view pays for this."""
     if connection.vendor != "postgresql":
         for model, values in rows:
             model.objects.create(**values)
         if active:
             _active_add(active)
-        return
+        return None
     ctes, params = [], []
+    final = "SELECT NULL"
+    if event is not None:
+        values = _event_values(event)
+        columns, marks = ", ".join(values), ", ".join(["%s"] * len(values))
+        table = UsageEvent._meta.db_table
+        ctes.append(f"ev AS (INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id)")  # noqa: S608
+        params += list(values.values())
+        final = "SELECT id FROM ev"
     for i, (model, values) in enumerate(rows):
         columns = ", ".join(model._meta.get_field(name).column for name in values)
         marks = ", ".join(["%s"] * len(values))
         table = model._meta.db_table  # names from our own models, values as parameters
         ctes.append(f"r{i} AS (INSERT INTO {table} ({columns}) VALUES ({marks}))")  # noqa: S608
         params += list(values.values())
-    final = "SELECT 1"
     if active:
-        cte, final, active_params = _active_sql(active)
-        ctes.append(cte)
+        new_active, counted, active_params = _active_sql(active)
+        ctes += [new_active, f"counted AS ({counted})"]
         params += active_params
     with connection.cursor() as cursor:
         cursor.execute("WITH " + ", ".join(ctes) + " " + final, params)
+        return cursor.fetchone()[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +319,11 @@ _MERGED = [
         ("month", "office_id", "action", "bulk", "with_provider"),
         {"total": "sum", "events": "sum"},
     ),
-    (UsageRequestWait, ("month", "office_id", "provider_id", "days"), {"n": "sum"}),
+    (
+        UsageRequestWait,
+        ("month", "office_id", "provider_id"),
+        {column: "sum" for column in WAIT_COLUMNS},
+    ),
 ]
 
 
@@ -342,53 +381,67 @@ def usage_rollup() -> int:
     return unsettled
 
 
+# Each statement rebuilds one month (%(month)s, events from %(start)s to %(stop)s) of a table.
 _REBUILD = [
     """INSERT INTO stats_usagemonthly
          (month, office_id, provider_id, action, bulk, total, events, settled)
-       SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
-              coalesce(office_id, 0), coalesce(provider_office_id, 0), action, bulk,
+       SELECT %(month)s, coalesce(office_id, 0), coalesce(provider_office_id, 0), action, bulk,
               sum(count), count(*), true
-       FROM stats_usageevent GROUP BY 1, 2, 3, 4, 5""",
+       FROM stats_usageevent WHERE occurred_at >= %(start)s AND occurred_at < %(stop)s
+       GROUP BY 2, 3, 4, 5""",
     """INSERT INTO stats_usagemonthlyoffice
          (month, office_id, action, bulk, with_provider, total, events, settled)
        SELECT month, office_id, action, bulk, provider_id > 0, sum(total), sum(events), true
-       FROM stats_usagemonthly GROUP BY 1, 2, 3, 4, 5""",
+       FROM stats_usagemonthly WHERE month = %(month)s GROUP BY 1, 2, 3, 4, 5""",
     """INSERT INTO stats_usagemonthlyuser
          (month, office_id, user_id, action, total, events, last_at, settled)
-       SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
-              coalesce(office_id, 0), user_id, action, sum(count), count(*), max(occurred_at), true
+       SELECT %(month)s, coalesce(office_id, 0), user_id, action, sum(count), count(*),
+              max(occurred_at), true
        FROM stats_usageevent
-       WHERE user_id IS NOT NULL AND action <> ALL(%(not_activity)s)
-       GROUP BY 1, 2, 3, 4""",
+       WHERE occurred_at >= %(start)s AND occurred_at < %(stop)s
+         AND user_id IS NOT NULL AND action <> ALL(%(not_activity)s)
+       GROUP BY 2, 3, 4""",
     # Distinct people come from the (much smaller) per-person rows just built.
     """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
        SELECT DISTINCT month, office_id, %(any)s, user_id FROM stats_usagemonthlyuser
+       WHERE month = %(month)s
        UNION
        SELECT DISTINCT u.month, u.office_id, k.kind, u.user_id
        FROM stats_usagemonthlyuser u
        JOIN unnest(%(kind_actions)s::text[], %(kinds)s::text[]) AS k(action, kind)
-         ON k.action = u.action""",
+         ON k.action = u.action
+       WHERE u.month = %(month)s""",
     """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
-       SELECT DISTINCT month, %(all_offices)s, kind, user_id FROM stats_usagemonthlyactive""",
+       SELECT DISTINCT month, %(all_offices)s, kind, user_id FROM stats_usagemonthlyactive
+       WHERE month = %(month)s""",
     """INSERT INTO stats_usageactivecount (month, office_id, kind, n)
-       SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive GROUP BY 1, 2, 3""",
+       SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive
+       WHERE month = %(month)s GROUP BY 1, 2, 3""",
     # Each fulfilment against the latest asking before it: one index probe each
-    # (stats_usage_request_made), the same rule as services._asked_at.
-    """INSERT INTO stats_usagerequestwait (month, office_id, provider_id, days, n, settled)
-       SELECT date_trunc('month', f.occurred_at AT TIME ZONE %(tz)s)::date,
-              f.office_id, f.provider_office_id,
-              extract(day FROM f.occurred_at - m.asked_at)::int, count(*), true
+    # (stats_usage_request_made), the same rule as services._asked_at; {buckets} counts the
+    # waits of each WAIT_BUCKETS bucket.
+    """INSERT INTO stats_usagerequestwait (month, office_id, provider_id, {columns}, settled)
+       SELECT %(month)s, f.office_id, f.provider_office_id, {buckets}, true
        FROM stats_usageevent f
        CROSS JOIN LATERAL (
-         SELECT a.occurred_at AS asked_at FROM stats_usageevent a
+         SELECT extract(day FROM f.occurred_at - a.occurred_at)::int AS days
+         FROM stats_usageevent a
          WHERE a.action = %(made)s AND a.office_id = f.office_id
            AND a.provider_office_id = f.provider_office_id
            AND a.application_id = f.application_id AND a.occurred_at <= f.occurred_at
          ORDER BY a.occurred_at DESC LIMIT 1
-       ) m
-       WHERE f.action = %(fulfilled)s AND f.office_id IS NOT NULL
+       ) w
+       WHERE f.occurred_at >= %(start)s AND f.occurred_at < %(stop)s
+         AND f.action = %(fulfilled)s AND f.office_id IS NOT NULL
          AND f.provider_office_id IS NOT NULL
-       GROUP BY 1, 2, 3, 4""",
+       GROUP BY 2, 3""".format(  # noqa: S608 - our own column names and integers
+        columns=", ".join(WAIT_COLUMNS),
+        buckets=", ".join(
+            f"count(*) FILTER (WHERE w.days >= {low}"
+            + (f" AND w.days <= {high})" if high is not None else ")")
+            for low, high in WAIT_BUCKETS
+        ),
+    ),
 ]
 _ROLLUP_TABLES = [
     UsageMonthly,
@@ -400,19 +453,39 @@ _ROLLUP_TABLES = [
 ]
 
 
-@transaction.atomic
+def _months_to_rebuild() -> list[date]:
+    """Every month with an event or a rollup row, first to last."""
+    found = []
+    span = UsageEvent.objects.aggregate(
+        first=models.Min("occurred_at"), last=models.Max("occurred_at")
+    )
+    found += [month_of(moment) for moment in span.values() if moment is not None]
+    for model in _ROLLUP_TABLES:
+        span = model.objects.aggregate(first=models.Min("month"), last=models.Max("month"))
+        found += [month for month in span.values() if month is not None]
+    if not found:
+        return []
+    months, month = [], min(found)
+    while month <= max(found):
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def usage_rollup_rebuild() -> None:
     """Recompute every rollup from the raw events, set-based (after a bulk load, a repair or
-    a change of TIME_ZONE). About a minute for 10 M events on a small machine; meanwhile new
-    events wait (SHARE lock on the ledger) and statistics pages wait for the new rollups."""
+    a change of TIME_ZONE), one month per transaction: about a minute for 10 M events on a
+    small machine, and no transaction longer than one month's share. While a month is rebuilt
+    new events wait (SHARE lock on the ledger, a second or two) and pages read that month's
+    new rows once it commits; other months keep their figures meanwhile."""
     if connection.vendor != "postgresql":
-        for model in _ROLLUP_TABLES:
-            model.objects.all().delete()
-        for event in UsageEvent.objects.order_by("pk").iterator():
-            _rollups_add(event)
-        usage_rollup()
+        with transaction.atomic():
+            for model in _ROLLUP_TABLES:
+                model.objects.all().delete()
+            for event in UsageEvent.objects.order_by("pk").iterator():
+                _rollups_add(event)
+            usage_rollup()
         return
-    tables = ", ".join(model._meta.db_table for model in _ROLLUP_TABLES)
     params = {
         "tz": settings.TIME_ZONE,
         "not_activity": [str(a) for a in NOT_ACTIVITY],
@@ -423,10 +496,15 @@ def usage_rollup_rebuild() -> None:
         "made": str(Action.REQUEST_MADE),
         "fulfilled": str(Action.REQUEST_FULFILLED),
     }
-    with connection.cursor() as cursor:
-        # Writers wait until the rebuild commits: every event is then either in the rebuilt
-        # rows or recorded afterwards with its own unsettled rows, never both or neither.
-        cursor.execute(f"LOCK TABLE {UsageEvent._meta.db_table} IN SHARE MODE")
-        cursor.execute(f"TRUNCATE {tables}")
-        for statement in _REBUILD:
-            cursor.execute(statement, params)
+    tz = portal_tz()
+    for month in _months_to_rebuild():
+        start = datetime(month.year, month.month, 1, tzinfo=tz)
+        stop = datetime.combine((month + timedelta(days=32)).replace(day=1), time.min, tzinfo=tz)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Writers wait until the month commits: every event is then either in the rebuilt
+            # rows or recorded afterwards with its own unsettled rows, never both or neither.
+            cursor.execute(f"LOCK TABLE {UsageEvent._meta.db_table} IN SHARE MODE")
+            for model in _ROLLUP_TABLES:
+                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE month = %s", [month])  # noqa: S608
+            for statement in _REBUILD:
+                cursor.execute(statement, {**params, "month": month, "start": start, "stop": stop})

@@ -17,6 +17,7 @@ from stats.models import (
     UsageMonthly,
     UsageMonthlyOffice,
     UsageRequestWait,
+    wait_bucket,
 )
 from stats.office_users import _ACTIONS as office_users_columns
 from stats.office_users import office_users_get
@@ -104,7 +105,8 @@ def _raw(period: Period):
                 if t <= e.occurred_at
             ]
             if asked:
-                waits[(e.office_id, e.provider_office_id, (e.occurred_at - max(asked)).days)] += 1
+                days = (e.occurred_at - max(asked)).days
+                waits[(e.office_id, e.provider_office_id, wait_bucket(days))] += 1
     return pairs, offices, active, people, waits
 
 
@@ -136,7 +138,8 @@ def _rolled(period: Period, offices):
                 people[(office.pk, line.user.pk)] = figures
     waits = Counter()
     for row in UsageRequestWait.objects.filter(month__gte=period.first, month__lte=period.last):
-        waits[(row.office_id, row.provider_id, row.days)] += row.n
+        for bucket, n in enumerate(row.counts):
+            waits[(row.office_id, row.provider_id, bucket)] += n
     return pairs, by_office, active, people, waits
 
 
