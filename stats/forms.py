@@ -41,14 +41,20 @@ class MonthSelect(forms.Select):
     template, and two selects of MAX_MONTHS months cost more than every figure on the page."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        picked = set(self.format_value(value))
+        picked = tuple(sorted(self.format_value(value)))
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        options = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
-            f"{escape(label)}</option>"
-            for v, label in self.choices
-        )
+        options = _options(tuple(self.choices), picked)
         return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}</select>')  # noqa: S308
+
+
+@lru_cache(maxsize=256)
+def _options(choices: tuple, picked: tuple) -> str:
+    """The <option>s of a month select: the same few hundred for every page view."""
+    return "".join(
+        f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
+        f"{escape(label)}</option>"
+        for v, label in choices
+    )
 
 
 class MonthField(forms.CharField):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import connections, router, transaction
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
@@ -160,48 +160,56 @@ _KIND_INDEX = {kind: i for i, (_key, _label, kind) in enumerate(ACTIVE_KINDS)}
 
 
 def active_users(
-    period: Period, *, office: Office | None, monthly: bool, by_office: bool = False
+    period: Period,
+    *,
+    office: Office | None,
+    monthly: bool,
+    by_office: bool = False,
+    kinds: list[str] | None = None,
 ) -> dict[tuple, tuple[int, ...]]:
     """Distinct people who used the portal, per month (or over the period): key -> one figure
-    per ACTIVE_KINDS (any use, logged in, searched, retrieved). Key is (month,), (office id,)
-    or () as asked.
+    per ACTIVE_KINDS (any use, logged in, searched, retrieved; 0 for a kind not in `kinds`).
+    Key is (month,), (office id,) or () as asked.
 
     A month's figure is a UsageActiveCount row. Over a period a person active in several
-    months counts once: COUNT(DISTINCT) over UsageMonthlyActive, one row per person, month and
-    kind (for all offices the ALL_OFFICES rows, where a person who moved counts once).
+    months counts once: the UsageActiveSpan rows (one per person and kind, their active months
+    as bits) whose bits meet the period's (for all offices the ALL_OFFICES rows, where a person
+    who moved counts once).
     """
     if monthly:
         rows = models.UsageActiveCount.objects.filter(
             month__gte=period.first, month__lte=period.last
         )
-        keys = ["month"]
     else:
-        rows = models.UsageMonthlyActive.objects.filter(
-            month__gte=period.first, month__lte=period.last
-        )
-        keys = []
+        rows = _in_period(models.UsageActiveSpan.objects.all(), period)
+    keys = ["month"] if monthly else []
     if by_office:
         rows = rows.filter(office_id__gte=0)
         keys.append("office_id")
     else:
         rows = rows.filter(office_id=office.pk if office else models.UsageActiveCount.ALL_OFFICES)
+    if kinds is not None:
+        rows = rows.filter(kind__in=[str(kind) for kind in kinds])
     if monthly:
         found = rows.values_list(*keys, "kind", "n")
     else:
-        found = _distinct_people(rows, keys)
+        found = rows.values_list(*keys, "kind").annotate(Count("user_id", distinct=True))
     out: dict[tuple, list[int]] = {}
-    for *key, kind, figure in found:
+    for *key, kind, figure in found.order_by():
         out.setdefault(tuple(key), [0] * len(ACTIVE_KINDS))[_KIND_INDEX[kind]] += figure
     return {key: tuple(figures) for key, figures in out.items() if figures[0]}
 
 
-def _distinct_people(rows, keys: list[str]) -> list[tuple]:
-    """(*keys, kind, people) for the rows: SELECT count(*) FROM (SELECT DISTINCT ...), which
-    PostgreSQL hashes, where COUNT(DISTINCT) would sort each group."""
-    inner = rows.values(*keys, "kind", "user_id").distinct().order_by()
-    sql, params = inner.query.sql_with_params()
-    cols = ", ".join(f"x.{connections[rows.db].ops.quote_name(c)}" for c in [*keys, "kind"])
-    statement = f"SELECT {cols}, count(*) FROM ({sql}) x GROUP BY {cols}"  # noqa: S608
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
+def _in_period(rows, period: Period):
+    """UsageActiveSpan rows with a bit in the period (per era, months & mask > 0; bits stop
+    at 59, so the AND of positive integers is never negative)."""
+    masks: dict[int, int] = {}
+    for month in period.months:
+        era, bit = models.UsageActiveSpan.bit_of(month)
+        masks[era] = masks.get(era, 0) | bit
+    hit = Case(
+        *(When(era=era, then=F("months").bitand(mask)) for era, mask in masks.items()),
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+    return rows.filter(era__in=list(masks)).alias(hit=hit).filter(hit__gt=0)

@@ -264,6 +264,40 @@ class UsageActiveCount(models.Model):
         return f"{self.month:%Y-%m} {self.office_id} {self.kind} {self.n}"
 
 
+class UsageActiveSpan(models.Model):
+    """The months a person was active in, per office (and ALL_OFFICES) and kind, as bits: bit i
+    of `months` is the month ERA_MONTHS * era + i (months counted from year 0). Distinct people
+    over any period are then the rows whose bits meet the period's, one row per person and kind
+    (two when the period crosses an era), where UsageMonthlyActive has one per month. Set by
+    usage_record() together with the person's new UsageMonthlyActive row (stats/services.py)."""
+
+    ERA_MONTHS = 60  # bits 0..59 of a signed 64-bit integer
+
+    office_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=ActiveKind.choices)
+    user_id = models.BigIntegerField()
+    era = models.IntegerField()
+    months = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("active months of a person")
+        verbose_name_plural = _("active months of people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "kind", "era", "user_id"], name="stats_activespan_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} user {self.user_id} {self.kind} era {self.era}: {self.months:b}"
+
+    @classmethod
+    def bit_of(cls, month) -> tuple[int, int]:
+        """(era, bit mask) of a month."""
+        index = month.year * 12 + month.month - 1
+        return index // cls.ERA_MONTHS, 1 << (index % cls.ERA_MONTHS)
+
+
 # The request-wait histogram's buckets, (first day, last day) with None for "and more": every
 # whole day up to EXACT_WAIT_DAYS (requests are answered in days or weeks, and there the median is
 # exact), then four wide buckets, so a pair's month is one row of a fixed width whatever the

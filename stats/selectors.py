@@ -20,7 +20,7 @@ from .ledger import (  # noqa: F401  (Period, month_add, ... are used through th
     snapshot,
     usage_sums,
 )
-from .models import Action, UsageEvent
+from .models import Action, ActiveKind, UsageEvent
 from .requests import request_matrix_build, request_medians, request_sums
 from .services import portal_tz
 
@@ -353,7 +353,9 @@ def _by_office(period: Period, offices: list[Office], pair_sums: dict[tuple, int
     `pair_sums` are the period's (accessing, providing, action) sums of document uses and
     request steps that the matrices read too."""
     sums = usage_sums(period, by=("office", "action", "bulk"), measure="both")
-    active = active_users(period, office=None, monthly=False, by_office=True)
+    active = active_users(
+        period, office=None, monthly=False, by_office=True, kinds=[ActiveKind.ANY]
+    )
     accounts = dict(
         User.objects.filter(office__isnull=False, is_active=True, date_joined__lt=period.stop_at)
         .values_list("office_id")

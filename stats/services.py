@@ -35,6 +35,7 @@ from .models import (
     Action,
     ActiveKind,
     UsageActiveCount,
+    UsageActiveSpan,
     UsageEvent,
     UsageMonthly,
     UsageMonthlyActive,
@@ -138,41 +139,58 @@ def _active_rows(event: UsageEvent, month: date, office_id: int) -> list[tuple]:
     ]
 
 
-def _active_sql(rows: list[tuple]) -> tuple[str, str, list]:
-    """(CTE, final statement, parameters): the person's UsageMonthlyActive rows for this month
-    (their office and all offices), and +1 on UsageActiveCount for each that is new, so only a
-    person's first use of a kind in a month touches a counter row."""
-    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
+_ACTIVE_INSERT = (
+    "INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id) VALUES {marks} "
+    "ON CONFLICT DO NOTHING RETURNING month, office_id, kind, user_id"
+)
+# {source}: the new UsageMonthlyActive rows, as (month, office_id, kind, 1) ...
+_COUNT_UPSERT = (
+    "INSERT INTO stats_usageactivecount (month, office_id, kind, n) {source} "
+    "ON CONFLICT (office_id, month, kind) DO UPDATE SET n = stats_usageactivecount.n + excluded.n"
+)
+# ... and as (office_id, kind, user_id, era, bit) for the person's UsageActiveSpan.
+_SPAN_UPSERT = (
+    "INSERT INTO stats_usageactivespan (office_id, kind, user_id, era, months) {source} "
+    "ON CONFLICT (office_id, kind, era, user_id) "
+    "DO UPDATE SET months = stats_usageactivespan.months | excluded.months"
+)
+
+
+def _active_ctes(rows: list[tuple]) -> tuple[list[str], list]:
+    """(CTEs, parameters): the person's UsageMonthlyActive rows for this month (their office and
+    all offices) and, for each that is new, +1 on UsageActiveCount and the month's bit on
+    UsageActiveSpan, so only a person's first use of a kind in a month touches those rows."""
+    era, bit = UsageActiveSpan.bit_of(rows[0][0])
     marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    cte = (
-        f"new_active AS (INSERT INTO {active} (month, office_id, kind, user_id) "  # noqa: S608
-        f"VALUES {marks} ON CONFLICT DO NOTHING RETURNING month, office_id, kind)"
-    )
-    final = (
-        f"INSERT INTO {counts} (month, office_id, kind, n) "  # noqa: S608
-        "SELECT month, office_id, kind, 1 FROM new_active "
-        f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1"
-    )
-    return cte, final, [value for row in rows for value in row]
+    ctes = [
+        f"new_active AS ({_ACTIVE_INSERT.format(marks=marks)})",
+        "counted AS ("  # noqa: S608 - our own table names
+        + _COUNT_UPSERT.format(source="SELECT month, office_id, kind, 1 FROM new_active")
+        + ")",
+        "spanned AS ("  # noqa: S608 - our own table names
+        + _SPAN_UPSERT.format(source="SELECT office_id, kind, user_id, %s, %s FROM new_active")
+        + ")",
+    ]
+    return ctes, [*(value for row in rows for value in row), era, bit]
 
 
 def _active_add(rows: list[tuple]) -> None:
-    """_active_sql in two statements, for SQLite (no data-modifying CTE there)."""
-    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
-    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    """_active_ctes as separate statements, for SQLite (no data-modifying CTE there)."""
+    era, bit = UsageActiveSpan.bit_of(rows[0][0])
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {active} (month, office_id, kind, user_id) VALUES {marks} "  # noqa: S608
-            "ON CONFLICT DO NOTHING RETURNING month, office_id, kind",
-            [value for row in rows for value in row],
-        )
+        marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        cursor.execute(_ACTIVE_INSERT.format(marks=marks), [value for row in rows for value in row])
         new = cursor.fetchall()
         if new:
-            marks = ", ".join(["(%s, %s, %s, 1)"] * len(new))
+            values = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(new))
             cursor.execute(
-                f"INSERT INTO {counts} (month, office_id, kind, n) VALUES {marks} "  # noqa: S608
-                f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1",
-                [value for row in new for value in row],
+                _COUNT_UPSERT.format(source=values),
+                [value for month, office, kind, _user in new for value in (month, office, kind, 1)],
+            )
+            values = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(new))
+            cursor.execute(
+                _SPAN_UPSERT.format(source=values),
+                [v for _m, office, kind, user in new for v in (office, kind, user, era, bit)],
             )
 
 
@@ -291,8 +309,8 @@ def _rows_insert(
         ctes.append(f"r{i} AS (INSERT INTO {table} ({columns}) VALUES ({marks}))")  # noqa: S608
         params += list(values.values())
     if active:
-        new_active, counted, active_params = _active_sql(active)
-        ctes += [new_active, f"counted AS ({counted})"]
+        active_ctes, active_params = _active_ctes(active)
+        ctes += active_ctes
         params += active_params
     with connection.cursor() as cursor:
         cursor.execute("WITH " + ", ".join(ctes) + " " + final, params)
@@ -417,6 +435,11 @@ _REBUILD = [
     """INSERT INTO stats_usageactivecount (month, office_id, kind, n)
        SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive
        WHERE month = %(month)s GROUP BY 1, 2, 3""",
+    # The month's bit, cleared before this month's rows were deleted, set again from them.
+    _SPAN_UPSERT.format(
+        source="SELECT office_id, kind, user_id, %(era)s, %(bit)s::bigint "
+        "FROM stats_usagemonthlyactive WHERE month = %(month)s"
+    ),
     # Each fulfilment against the latest asking before it: one index probe each
     # (stats_usage_request_made), the same rule as services._asked_at; {buckets} counts the
     # waits of each WAIT_BUCKETS bucket.
@@ -480,7 +503,7 @@ def usage_rollup_rebuild() -> None:
     new rows once it commits; other months keep their figures meanwhile."""
     if connection.vendor != "postgresql":
         with transaction.atomic():
-            for model in _ROLLUP_TABLES:
+            for model in [*_ROLLUP_TABLES, UsageActiveSpan]:
                 model.objects.all().delete()
             for event in UsageEvent.objects.order_by("pk").iterator():
                 _rollups_add(event)
@@ -504,7 +527,23 @@ def usage_rollup_rebuild() -> None:
             # Writers wait until the month commits: every event is then either in the rebuilt
             # rows or recorded afterwards with its own unsettled rows, never both or neither.
             cursor.execute(f"LOCK TABLE {UsageEvent._meta.db_table} IN SHARE MODE")
+            era, bit = UsageActiveSpan.bit_of(month)
+            cursor.execute(
+                "UPDATE stats_usageactivespan SET months = months & ~%s::bigint "
+                "WHERE era = %s AND months & %s::bigint <> 0",
+                [bit, era, bit],
+            )
             for model in _ROLLUP_TABLES:
                 cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE month = %s", [month])  # noqa: S608
             for statement in _REBUILD:
-                cursor.execute(statement, {**params, "month": month, "start": start, "stop": stop})
+                cursor.execute(
+                    statement,
+                    {
+                        **params,
+                        "month": month,
+                        "start": start,
+                        "stop": stop,
+                        "era": era,
+                        "bit": bit,
+                    },
+                )
