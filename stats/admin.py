@@ -4,18 +4,8 @@ from django.contrib import admin, messages
 
 from case_portal import jobs
 
-from . import export_builds
-from .models import (
-    StatisticsReport,
-    UsageActiveCount,
-    UsageActiveSpan,
-    UsageEvent,
-    UsageMonthly,
-    UsageMonthlyActive,
-    UsageMonthlyOffice,
-    UsageMonthlyUser,
-    UsageRequestWait,
-)
+from . import export_builds, models
+from .models import StatisticsReport, UsageEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,19 +40,19 @@ class RollupAdmin(ReadOnlyAdmin):
 # Each rollup: (model, columns listed, filters).
 for _model, _columns, _filters in [
     (
-        UsageMonthly,
+        models.UsageMonthly,
         ["month", "office_id", "provider_id", "action", "bulk", "total", "events"],
         ["action", "bulk"],
     ),
     (
-        UsageMonthlyOffice,
+        models.UsageMonthlyOffice,
         ["month", "office_id", "action", "bulk", "with_provider", "total", "events", "settled"],
         ["action", "bulk", "with_provider"],
     ),
-    (UsageMonthlyUser, ["month", "office_id", "user_id", "action", "total"], ["action"]),
-    (UsageMonthlyActive, ["month", "office_id", "kind", "user_id"], ["kind"]),
-    (UsageActiveCount, ["month", "office_id", "kind", "n"], ["kind"]),
-    (UsageRequestWait, ["month", "office_id", "provider_id", "fulfilled", "settled"], []),
+    (models.UsageMonthlyUser, ["month", "office_id", "user_id", "action", "total"], ["action"]),
+    (models.UsageMonthlyActive, ["month", "office_id", "kind", "user_id"], ["kind"]),
+    (models.UsageActiveCount, ["month", "office_id", "kind", "n"], ["kind"]),
+    (models.UsageRequestWait, ["month", "office_id", "provider_id", "fulfilled", "settled"], []),
 ]:
     admin.site.register(
         _model,
@@ -74,7 +64,7 @@ for _model, _columns, _filters in [
     )
 
 
-@admin.register(UsageActiveSpan)
+@admin.register(models.UsageActiveSpan)
 class UsageActiveSpanAdmin(ReadOnlyAdmin):
     list_display = ["office_id", "kind", "user_id", "era", "months"]
     list_filter = ["kind"]

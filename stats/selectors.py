@@ -11,6 +11,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from offices.models import Office, User
 
+from .labels import columns
 from .ledger import (  # noqa: F401  (Period, month_add, ... are used through this module too)
     ACTIVE_KINDS,
     MAX_MONTHS,
@@ -59,29 +60,49 @@ def stats_office_get_for_user(*, user, code: str | None) -> Office | None:
 # ---------------------------------------------------------------------------------------------
 # The statistics page
 
+# Each step of a document request as a monthly figure (requests_<step>).
+_REQUEST_STEPS = [
+    ("made", gettext_lazy("Document requests asked")),
+    ("received", gettext_lazy("Document requests received")),
+    ("answered", gettext_lazy("Document requests answered")),
+    ("fulfilled", gettext_lazy("Document requests fulfilled")),
+    ("declined", gettext_lazy("Document requests declined")),
+    ("expired", gettext_lazy("Document requests expired")),
+]
 
 METRICS = [
-    ("accounts", gettext_lazy("Accounts (end of month)")),
-    ("accounts_new", gettext_lazy("New accounts")),
-    ("examiners", gettext_lazy("Examiners")),
-    ("clerks", gettext_lazy("Clerks")),
-    ("admins", gettext_lazy("Office admins")),
+    *columns(
+        "accounts",
+        "accounts_new",
+        "examiners",
+        "clerks",
+        "admins",
+        named={
+            "accounts": gettext_lazy("Accounts (end of month)"),
+            "accounts_new": gettext_lazy("New accounts"),
+            "examiners": gettext_lazy("Examiners"),
+            "clerks": gettext_lazy("Clerks"),
+            "admins": gettext_lazy("Office admins"),
+        },
+    ),
     *[(key, label) for key, label, _ in ACTIVE_KINDS],
-    ("logins", gettext_lazy("Log-ins")),
-    ("searches", gettext_lazy("Searches (submissions)")),
-    ("numbers_searched", gettext_lazy("Numbers looked up")),
-    ("family_views", gettext_lazy("Family views")),
-    ("document_views", gettext_lazy("Document views")),
-    ("downloads", gettext_lazy("Downloads (single)")),
-    ("package_downloads", gettext_lazy("Downloads (in packages)")),
-    ("packages_built", gettext_lazy("Packages built")),
-    ("uploads", gettext_lazy("Uploads")),
-    ("requests_made", gettext_lazy("Document requests asked")),
-    ("requests_received", gettext_lazy("Document requests received")),
-    ("requests_answered", gettext_lazy("Document requests answered")),
-    ("requests_fulfilled", gettext_lazy("Document requests fulfilled")),
-    ("requests_declined", gettext_lazy("Document requests declined")),
-    ("requests_expired", gettext_lazy("Document requests expired")),
+    *columns(
+        "logins",
+        "searches",
+        "numbers_searched",
+        "family_views",
+        "document_views",
+        "downloads",
+        "package_downloads",
+        "packages_built",
+        "uploads",
+        named={
+            "searches": gettext_lazy("Searches (submissions)"),
+            "downloads": gettext_lazy("Downloads (single)"),
+            "package_downloads": gettext_lazy("Downloads (in packages)"),
+        },
+    ),
+    *[(f"requests_{step}", label) for step, label in _REQUEST_STEPS],
     ("notifications", gettext_lazy("Notifications sent")),
     ("api_calls", gettext_lazy("API calls")),
 ]
@@ -332,19 +353,19 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
     )
 
 
-BY_OFFICE_COLUMNS = [
-    ("accounts", gettext_lazy("Accounts")),
-    ("active_users", gettext_lazy("Active users")),
-    ("searches", gettext_lazy("Searches")),
-    ("numbers_searched", gettext_lazy("Numbers looked up")),
-    ("document_views", gettext_lazy("Document views")),
-    ("downloads", gettext_lazy("Downloads")),
-    ("packages_built", gettext_lazy("Packages built")),
-    ("uploads", gettext_lazy("Uploads")),
-    ("requests_made", gettext_lazy("Requests asked")),
-    ("requests_answered", gettext_lazy("Requests answered")),
-    ("taken", gettext_lazy("Their documents used by others")),
-]
+BY_OFFICE_COLUMNS = columns(
+    "accounts",
+    "active_users",
+    "searches",
+    "numbers_searched",
+    "document_views",
+    "downloads",
+    "packages_built",
+    "uploads",
+    "requests_made",
+    "requests_answered",
+    "taken",
+)
 
 
 def _by_office(period: Period, offices: list[Office], pair_sums: dict[tuple, int]) -> list[dict]:
