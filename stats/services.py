@@ -2,11 +2,12 @@
 
 How the figures stay live, exact and fast
 -----------------------------------------
-* usage_record() inserts the UsageEvent and, in the same transaction, its share of every rollup
-  the pages read: a row of UsageMonthly (office pair, action, month), of UsageMonthlyOffice (the
-  same without the providing office), of UsageMonthlyUser (the person's month and action), the
-  person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING: distinct people per month, with
-  +1 on UsageActiveCount when new) and, for a fulfilment, a UsageRequestWait row (days taken).
+* usage_record() inserts the UsageEvent and its share of every rollup the pages read in one
+  statement (PostgreSQL; atomic on its own): a row of UsageMonthly (office pair, action, month),
+  of UsageMonthlyOffice (the same without the providing office), of UsageMonthlyUser (the
+  person's month and action), the person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING:
+  distinct people per month, with +1 on UsageActiveCount and the month's bit on UsageActiveSpan
+  when new) and, for a fulfilment, a UsageRequestWait row (a 1 in the bucket of days taken).
   Rollup rows are written "unsettled" and append-only, so a busy office's requests do not queue
   behind one another's row lock (an upload holds its transaction open while the file streams);
   the one shared counter, UsageActiveCount, is touched only by a person's first use of a kind
@@ -16,9 +17,10 @@ How the figures stay live, exact and fast
   per key: one DELETE ... RETURNING feeding an INSERT ... ON CONFLICT DO UPDATE per table, so
   a row is moved exactly once even when runs overlap. Readers always SUM, so a figure is the
   same before and after a merge; if beat stops, pages read a few more rows, never wrong ones.
-* usage_rollup_rebuild() (`manage.py usage_rollup_rebuild`) recomputes every rollup from the
-  raw events with set-based INSERT ... SELECT ... GROUP BY: after a bulk load, a repair, or a
-  change of TIME_ZONE (months are those of the time zone at write time).
+* usage_rollup_rebuild() (`manage.py usage_rollup_rebuild`, migration 0011) recomputes every
+  rollup from the raw events with set-based INSERT ... SELECT ... GROUP BY, one month per
+  transaction: after a bulk load, a repair, or a change of TIME_ZONE (months are those of the
+  time zone at write time).
 """
 
 from datetime import date, datetime, time, timedelta
