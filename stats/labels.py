@@ -20,6 +20,9 @@ LABELS = {
     "taken": _("Their documents used by others"),
 }
 
+# What a person does, in the order every table lists it.
+ACTIVITY = ("logins", "searches", "numbers_searched", "family_views", "document_views", "downloads")
+
 
 def columns(*keys: str, named: dict | None = None) -> list[tuple[str, str]]:
     """(key, label) for each key: its LABELS name unless `named` gives a more precise one."""

@@ -11,20 +11,11 @@ from django.utils.translation import gettext
 
 from offices.models import Office, User
 
-from .labels import columns
+from .labels import ACTIVITY, columns
 from .models import Action, UsageMonthlyUser
 from .selectors import Period
 
-USER_COLUMNS = columns(
-    "logins",
-    "searches",
-    "numbers_searched",
-    "family_views",
-    "document_views",
-    "downloads",
-    "uploads",
-    "requests_made",
-)
+USER_COLUMNS = columns(*ACTIVITY, "uploads", "requests_made")
 _ACTIONS = {
     Action.LOGIN: "logins",
     Action.SEARCH: "numbers_searched",

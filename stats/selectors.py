@@ -11,7 +11,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from offices.models import Office, User
 
-from .labels import columns
+from .labels import ACTIVITY, columns
 from .ledger import (  # noqa: F401  (Period, month_add, ... are used through this module too)
     ACTIVE_KINDS,
     MAX_MONTHS,
@@ -87,12 +87,7 @@ METRICS = [
     ),
     *[(key, label) for key, label, _ in ACTIVE_KINDS],
     *columns(
-        "logins",
-        "searches",
-        "numbers_searched",
-        "family_views",
-        "document_views",
-        "downloads",
+        *ACTIVITY,
         "package_downloads",
         "packages_built",
         "uploads",
