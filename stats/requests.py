@@ -11,12 +11,11 @@ sums per pair, exact to the day up to EXACT_WAIT_DAYS, without reading the raw e
 
 from dataclasses import dataclass
 
-from django.db import connections, router
 from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
-from .ledger import Period, usage_sums
+from .ledger import Period, Read, read_all, usage_sums_read
 from .models import WAIT_BUCKETS, WAIT_COLUMNS, Action, UsageRequestWait
 
 REQUEST_ACTIONS = {
@@ -100,7 +99,7 @@ _WAIT_SUMS = (
 )
 
 
-def request_medians(period: Period, *, office: Office | None) -> dict[tuple[int, int], object]:
+def request_medians_read(period: Period, *, office: Office | None) -> Read:
     """Median whole days from asking to fulfilment of the requests fulfilled in the period:
     (asking, asked) -> days, and ALL_PAIRS -> over all of them. One query summing each pair's
     UsageRequestWait rows (one per month, a column per bucket) over the period."""
@@ -108,9 +107,10 @@ def request_medians(period: Period, *, office: Office | None) -> dict[tuple[int,
     mine = ""
     if office is not None:
         mine, params = "AND (office_id = %s OR provider_id = %s)", [*params, office.pk, office.pk]
-    with connections[router.db_for_read(UsageRequestWait)].cursor() as cursor:
-        cursor.execute(_WAIT_SUMS.format(mine=mine), params)
-        rows = cursor.fetchall()
+    return Read(_medians, sql=_WAIT_SUMS.format(mine=mine), params=params)
+
+
+def _medians(rows) -> dict[tuple[int, int], object]:
     pooled = [0] * len(WAIT_COLUMNS)
     out = {}
     for a, p, *counts in rows:
@@ -121,10 +121,10 @@ def request_medians(period: Period, *, office: Office | None) -> dict[tuple[int,
     return out
 
 
-def request_sums(period: Period, *, office: Office | None, actions=()) -> dict[tuple, int]:
+def request_sums_read(period: Period, *, office: Office | None, actions=()) -> Read:
     """(asking, asked, action) -> events, for the request actions and any further `actions`
     (the page reads the matrix's document uses in the same query)."""
-    return usage_sums(
+    return usage_sums_read(
         period,
         by=("office", "provider", "action"),
         either=office.pk if office else None,
@@ -151,8 +151,7 @@ def request_matrix_build(
 
 def request_matrix_get(period: Period, *, office: Office | None) -> RequestMatrix:
     """The requests matrix on its own; an office admin sees only the pairs its office is in."""
-    return request_matrix_build(
-        request_sums(period, office=office),
-        request_medians(period, office=office),
-        {o.pk: o for o in Office.objects.all()},
+    sums, medians = read_all(
+        request_sums_read(period, office=office), request_medians_read(period, office=office)
     )
+    return request_matrix_build(sums, medians, {o.pk: o for o in Office.objects.all()})

@@ -16,13 +16,17 @@ from .ledger import (  # noqa: F401  (Period, month_add, ... are used through th
     ACTIVE_KINDS,
     MAX_MONTHS,
     Period,
+    Read,
     active_users,
+    active_users_read,
     month_add,
+    read_all,
     snapshot,
     usage_sums,
+    usage_sums_read,
 )
 from .models import Action, ActiveKind, UsageEvent
-from .requests import request_matrix_build, request_medians, request_sums
+from .requests import request_matrix_build, request_medians_read, request_sums_read
 from .services import portal_tz
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +215,7 @@ class StatsPage:
         ]
 
 
-def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int]]:
+def _accounts_read(period: Period, office: Office | None) -> Read:
     """Accounts at the end of each month (by date joined, current role) and new ones: one
     GROUP BY month joined and role, then running totals over the months."""
     people = User.objects.filter(office__isnull=False, is_active=True)
@@ -223,6 +227,10 @@ def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int
         .annotate(n=Count("id"))
         .order_by()
     )
+    return Read(lambda found: _accounts(period, found), joined)
+
+
+def _accounts(period: Period, joined) -> dict[str, dict[date, int]]:
     role_key = {
         User.Role.EXAMINER: "examiners",
         User.Role.CLERK: "clerks",
@@ -294,24 +302,28 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
     office_id = office.pk if office else None
     with snapshot():
         offices = list(Office.objects.all())
-        own = usage_sums(
-            span, by=("action", "bulk"), monthly=True, measure="both", office=office_id
+        own, provided, active, active_total, accounts, pair_sums, medians, *everyone = read_all(
+            usage_sums_read(
+                span, by=("action", "bulk"), monthly=True, measure="both", office=office_id
+            ),
+            usage_sums_read(
+                span,
+                by=("action",),
+                monthly=True,
+                actions=list(_PROVIDED),
+                provider=office_id,
+                pairs=office is None,
+            ),
+            active_users_read(span, office=office, monthly=True),
+            active_users_read(period, office=office, monthly=False),
+            _accounts_read(span, office),
+            # The documents matrix and the requests matrix: one query for both.
+            request_sums_read(period, office=office, actions=_USED),
+            request_medians_read(period, office=office),
+            *(_by_office_reads(period) if office is None else []),
         )
-        provided = usage_sums(
-            span,
-            by=("action",),
-            monthly=True,
-            actions=list(_PROVIDED),
-            provider=office_id,
-            pairs=office is None,
-        )
-        active = active_users(span, office=office, monthly=True)
-        active_total = active_users(period, office=office, monthly=False).get((), ())
-        accounts = _accounts(span, office)
-        # The documents matrix and the requests matrix: one query for both.
-        pair_sums = request_sums(period, office=office, actions=_USED)
-        medians = request_medians(period, office=office)
-        by_office = _by_office(period, offices, pair_sums) if office is None else []
+    active_total = active_total.get((), ())
+    by_office = _by_office(offices, pair_sums, *everyone) if office is None else []
 
     table: dict[str, dict[date, int]] = {key: defaultdict(int) for key, _ in METRICS}
     for (month, action, bulk), (n, events) in own.items():
@@ -363,21 +375,31 @@ BY_OFFICE_COLUMNS = columns(
 )
 
 
-def _by_office(period: Period, offices: list[Office], pair_sums: dict[tuple, int]) -> list[dict]:
-    """One line per office for the period: why does one office have few users?
-
-    `pair_sums` are the period's (accessing, providing, action) sums of document uses and
-    request steps that the matrices read too."""
-    sums = usage_sums(period, by=("office", "action", "bulk"), measure="both")
-    active = active_users(
-        period, office=None, monthly=False, by_office=True, kinds=[ActiveKind.ANY]
-    )
-    accounts = dict(
+def _by_office_reads(period: Period) -> list[Read]:
+    """What the by-office table reads besides the pair sums: per office, its sums, its active
+    people and its accounts."""
+    accounts = (
         User.objects.filter(office__isnull=False, is_active=True, date_joined__lt=period.stop_at)
         .values_list("office_id")
         .annotate(n=Count("id"))
         .order_by()
     )
+    return [
+        usage_sums_read(period, by=("office", "action", "bulk"), measure="both"),
+        active_users_read(
+            period, office=None, monthly=False, by_office=True, kinds=[ActiveKind.ANY]
+        ),
+        Read(dict, accounts),
+    ]
+
+
+def _by_office(
+    offices: list[Office], pair_sums: dict[tuple, int], sums: dict, active: dict, accounts: dict
+) -> list[dict]:
+    """One line per office for the period: why does one office have few users?
+
+    `pair_sums` are the period's (accessing, providing, action) sums of document uses and
+    request steps that the matrices read too."""
     answered: dict[int, int] = defaultdict(int)
     taken: dict[int, int] = defaultdict(int)
     for (a, p, action), n in pair_sums.items():

@@ -300,7 +300,7 @@ def _rows_insert(
     if event is not None:
         values = _event_values(event)
         columns, marks = ", ".join(values), ", ".join(["%s"] * len(values))
-        table = UsageEvent._meta.db_table
+        table = connection.ops.quote_name(UsageEvent._meta.db_table)  # as the ORM writes it
         ctes.append(f"ev AS (INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id)")  # noqa: S608
         params += list(values.values())
         final = "SELECT id FROM ev"
