@@ -2,7 +2,7 @@
 
 usage_record() writes each event's rollup rows in the event's own transaction (settled or not,
 see stats/services.py), so a SUM over the rollup rows of a period is exact at any moment. The
-queries of one page run inside `snapshot()` so that they all see the same events.
+queries of one page go through `read_all()` so that they all see the same events.
 """
 
 from collections.abc import Callable, Iterator
@@ -132,20 +132,14 @@ class Read:
 
 
 def read_all(*reads: Read) -> list:
-    """The reads' figures, in order. On PostgreSQL in one round trip (psycopg pipeline mode):
-    a page's dozen small queries would otherwise wait on the database a dozen times. Run
-    inside snapshot(), so that they all see the same events."""
+    """The reads' figures, in order, all from one snapshot of the ledger. On PostgreSQL in one
+    round trip (psycopg pipeline mode), the REPEATABLE READ transaction's BEGIN and COMMIT
+    included: a page's dozen small queries would otherwise wait on the database a dozen
+    times. Inside a caller's transaction they read in that transaction."""
     connection = connections[router.db_for_read(models.UsageEvent)]
     if connection.vendor != "postgresql":
-        out = []
-        for read in reads:
-            if read.queryset is not None:
-                out.append(read.convert(list(read.queryset)))
-                continue
-            with connection.cursor() as cursor:
-                cursor.execute(read.sql, read.params)
-                out.append(read.convert(cursor.fetchall()))
-        return out
+        with snapshot():
+            return [_read_one(connection, read) for read in reads]
     statements = [
         read.queryset.query.sql_with_params()
         if read.queryset is not None
@@ -155,11 +149,21 @@ def read_all(*reads: Read) -> list:
     connection.ensure_connection()
     raw = connection.connection
     began = monotonic()
+    own = not connection.in_atomic_block  # Django's autocommit: no transaction open
     with connection.wrap_database_errors:
-        with raw.pipeline():
-            cursors = [raw.cursor() for _ in statements]
-            for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                cursor.execute(sql, params)
+        try:
+            with raw.pipeline():
+                if own:
+                    raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursors = [raw.cursor() for _ in statements]
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    cursor.execute(sql, params)
+                if own:
+                    raw.execute("COMMIT")
+        except Exception:
+            if own:
+                raw.execute("ROLLBACK")
+            raise
         rows = [cursor.fetchall() for cursor in cursors]
     if connection.queries_logged:  # what Django's own cursor would log (debug, query tests)
         took = f"{(monotonic() - began) / len(cursors):.3f}"
@@ -168,6 +172,27 @@ def read_all(*reads: Read) -> list:
     for cursor in cursors:
         cursor.close()
     return [read.convert(found) for read, found in zip(reads, rows, strict=True)]
+
+
+def _read_one(connection, read: Read):
+    if read.queryset is not None:
+        return read.convert(list(read.queryset))
+    with connection.cursor() as cursor:
+        cursor.execute(read.sql, read.params)
+        return read.convert(cursor.fetchall())
+
+
+def models_read(queryset) -> Read:
+    """A queryset of model instances as a Read (its rows made into instances again)."""
+    names = [field.attname for field in queryset.model._meta.concrete_fields]
+    db = queryset.db
+
+    def instances(rows):
+        if rows and not isinstance(rows[0], tuple):
+            return rows  # the ORM's own instances (off PostgreSQL)
+        return [queryset.model.from_db(db, names, row) for row in rows]
+
+    return Read(instances, queryset)
 
 
 def usage_sums_read(

@@ -308,3 +308,18 @@ def test_a_use_is_one_statement_and_shows_on_the_next_page(toronto, django_asser
     after = selectors.stats_page_get(office=office, period=month).totals
     assert after["numbers_searched"] == before["numbers_searched"] + 3
     assert after["active_search"] == before["active_search"] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_reads_in_one_snapshot_and_leaves_no_transaction_open():
+    # Outside any transaction read_all() opens its own REPEATABLE READ one (BEGIN and COMMIT in
+    # the same round trip as the reads) and closes it.
+    from django.db import connection
+    from psycopg.pq import TransactionStatus
+
+    office = OfficeFactory(code="XA", name="Office XA")
+    usage_record(action=Action.SEARCH, user=UserFactory(office=office), count=2)
+    page = selectors.stats_page_get(office=office, period=Period.last_months(1))
+    assert page.totals["numbers_searched"] == 2 and page.totals["active_users"] == 1
+    assert connection.get_autocommit()
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
