@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 
 from case_portal import jobs
 
-from . import export_builds
-from .models import StatisticsReport, UsageEvent, UsageMonthly, UsageMonthlyUser
+from . import export_builds, models
+from .models import StatisticsReport, UsageEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,18 +30,45 @@ class UsageEventAdmin(ReadOnlyAdmin):
     show_full_result_count = False  # no COUNT(*) over millions of rows per page
 
 
-@admin.register(UsageMonthly)
-class UsageMonthlyAdmin(ReadOnlyAdmin):
-    list_display = ["month", "office_id", "provider_id", "action", "bulk", "total", "events"]
-    list_filter = ["action", "bulk"]
+class RollupAdmin(ReadOnlyAdmin):
+    """A rollup table: rebuilt from the events (manage.py usage_rollup_rebuild), never edited."""
+
     date_hierarchy = "month"
+    show_full_result_count = False
 
 
-@admin.register(UsageMonthlyUser)
-class UsageMonthlyUserAdmin(ReadOnlyAdmin):
-    list_display = ["month", "office_id", "user_id", "action"]
-    list_filter = ["action"]
-    date_hierarchy = "month"
+# Each rollup: (model, columns listed, filters).
+for _model, _columns, _filters in [
+    (
+        models.UsageMonthly,
+        ["month", "office_id", "provider_id", "action", "bulk", "total", "events"],
+        ["action", "bulk"],
+    ),
+    (
+        models.UsageMonthlyOffice,
+        ["month", "office_id", "action", "bulk", "with_provider", "total", "events", "settled"],
+        ["action", "bulk", "with_provider"],
+    ),
+    (models.UsageMonthlyUser, ["month", "office_id", "user_id", "action", "total"], ["action"]),
+    (models.UsageMonthlyActive, ["month", "office_id", "kind", "user_id"], ["kind"]),
+    (models.UsageActiveCount, ["month", "office_id", "kind", "n"], ["kind"]),
+    (models.UsageRequestWait, ["month", "office_id", "provider_id", "fulfilled", "settled"], []),
+]:
+    admin.site.register(
+        _model,
+        type(
+            f"{_model.__name__}Admin",
+            (RollupAdmin,),
+            {"list_display": _columns, "list_filter": _filters, "__module__": __name__},
+        ),
+    )
+
+
+@admin.register(models.UsageActiveSpan)
+class UsageActiveSpanAdmin(ReadOnlyAdmin):
+    list_display = ["office_id", "kind", "user_id", "era", "months"]
+    list_filter = ["kind"]
+    show_full_result_count = False
 
 
 @admin.register(StatisticsReport)

@@ -96,6 +96,8 @@ def line_chart(
             body.append(_text(x, top + plot_h + 16, f"{month:%b}", anchor="middle", fill=MUTED))
             if i == 0 or month.month == 1:
                 body.append(_text(x, top + plot_h + 30, f"{month:%Y}", anchor="middle", fill=MUTED))
+    series = [(str(label), values) for label, values in series]  # lazy labels: translate once
+    month_names = {month: f"{month:%B %Y}" for month in months}
     for index, (label, values) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         points = [
@@ -108,7 +110,7 @@ def line_chart(
             f'fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
         )
         for (x, y), month, v in zip(points, months, values, strict=True):
-            tip = escape(f"{label}, {month:%B %Y}: {_fmt(v)}")
+            tip = escape(f"{label}, {month_names[month]}: {_fmt(v)}")
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"><title>{tip}</title>'
                 "</circle>"

@@ -22,11 +22,8 @@ from .services import portal_tz
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def month_choices(*, today: date | None = None, keep: tuple[date, ...] = ()) -> list:
-    """The last MAX_MONTHS months, newest first, plus any month in `keep` outside them."""
-    if today is None:
-        today = datetime.now(tz=portal_tz()).date()
-    return list(_month_choices(today.replace(day=1), tuple(m for m in keep if m)))
+def _this_month() -> date:
+    return datetime.now(tz=portal_tz()).date().replace(day=1)
 
 
 @lru_cache(maxsize=64)
@@ -40,15 +37,23 @@ class MonthSelect(forms.Select):
     """A plain select of months written out directly: Django renders each <option> through a
     template, and two selects of MAX_MONTHS months cost more than every figure on the page."""
 
+    months: tuple = ()  # (value, label) pairs, set by PeriodForm: kept as built, never normalised
+
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        picked = set(self.format_value(value))
+        picked = tuple(sorted(self.format_value(value)))
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        options = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
-            f"{escape(label)}</option>"
-            for v, label in self.choices
-        )
+        options = _options(self.months, picked)
         return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}</select>')  # noqa: S308
+
+
+@lru_cache(maxsize=256)
+def _options(choices: tuple, picked: tuple) -> str:
+    """The <option>s of a month select: the same few hundred for every page view."""
+    return "".join(
+        f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
+        f"{escape(label)}</option>"
+        for v, label in choices
+    )
 
 
 class MonthField(forms.CharField):
@@ -80,9 +85,10 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, keep: tuple[date, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = month_choices(keep=keep)
+        # The tuple as cached: Select.choices would normalise its 120 months on every form.
+        months = _month_choices(_this_month(), tuple(m for m in keep if m))
         for name in ("start", "end"):
-            self.fields[name].widget.choices = choices
+            self.fields[name].widget.months = months
 
     def clean(self):
         data = super().clean()

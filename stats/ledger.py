@@ -2,16 +2,17 @@
 
 usage_record() writes each event's rollup rows in the event's own transaction (settled or not,
 see stats/services.py), so a SUM over the rollup rows of a period is exact at any moment. The
-queries of one page run inside `snapshot()` so that they all see the same events.
+queries of one page go through `read_all()` so that they all see the same events.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from time import monotonic
 
 from django.db import connections, router, transaction
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
@@ -119,30 +120,106 @@ def _source(by: tuple[str, ...], filters: dict):
     return rows.filter(office_id__gt=0, with_provider=True) if pairs else rows
 
 
-def usage_sums(
+@dataclass
+class Read:
+    """One query of a page and how its rows become a figure: read_all() sends a page's reads
+    together. `queryset` (evaluated by the ORM off PostgreSQL) or plain `sql` and `params`."""
+
+    convert: Callable[[list[tuple]], object]
+    queryset: object = None
+    sql: str = ""
+    params: list = field(default_factory=list)
+
+
+def read_all(*reads: Read) -> list:
+    """The reads' figures, in order, all from one snapshot of the ledger. On PostgreSQL in one
+    round trip (psycopg pipeline mode), the REPEATABLE READ transaction's BEGIN and COMMIT
+    included: a page's dozen small queries would otherwise wait on the database a dozen
+    times. Inside a caller's transaction they read in that transaction."""
+    connection = connections[router.db_for_read(models.UsageEvent)]
+    if connection.vendor != "postgresql":
+        with snapshot():
+            return [_read_one(connection, read) for read in reads]
+    statements = [
+        read.queryset.query.sql_with_params()
+        if read.queryset is not None
+        else (read.sql, read.params)
+        for read in reads
+    ]
+    connection.ensure_connection()
+    raw = connection.connection
+    began = monotonic()
+    own = not connection.in_atomic_block  # Django's autocommit: no transaction open
+    with connection.wrap_database_errors:
+        try:
+            with raw.pipeline():
+                if own:
+                    raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursors = [raw.cursor() for _ in statements]
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    cursor.execute(sql, params)
+                if own:
+                    raw.execute("COMMIT")
+        except Exception:
+            if own:
+                raw.execute("ROLLBACK")
+            raise
+        rows = [cursor.fetchall() for cursor in cursors]
+    if connection.queries_logged:  # what Django's own cursor would log (debug, query tests)
+        took = f"{(monotonic() - began) / len(cursors):.3f}"
+        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+            connection.queries_log.append({"sql": cursor.mogrify(sql, params), "time": took})
+    for cursor in cursors:
+        cursor.close()
+    return [read.convert(found) for read, found in zip(reads, rows, strict=True)]
+
+
+def _read_one(connection, read: Read):
+    if read.queryset is not None:
+        return read.convert(list(read.queryset))
+    with connection.cursor() as cursor:
+        cursor.execute(read.sql, read.params)
+        return read.convert(cursor.fetchall())
+
+
+def models_read(queryset) -> Read:
+    """A queryset of model instances as a Read (its rows made into instances again)."""
+    names = [field.attname for field in queryset.model._meta.concrete_fields]
+    db = queryset.db
+
+    def instances(rows):
+        if rows and not isinstance(rows[0], tuple):
+            return rows  # the ORM's own instances (off PostgreSQL)
+        return [queryset.model.from_db(db, names, row) for row in rows]
+
+    return Read(instances, queryset)
+
+
+def usage_sums_read(
     period: Period,
     *,
     by: tuple[str, ...],
     monthly: bool = False,
     measure: str = "total",
     **filters,
-) -> dict[tuple, int]:
+) -> Read:
     """Sum of UsageEvent.count (measure "total"), number of events ("events") or both as a
     pair ("both"), grouped by `by` (+ month first when `monthly`): one rollup query."""
     names = [_FIELDS[name] for name in by]
     if monthly:
         names = ["month", *names]
     rows = _source(by, dict(filters)).filter(month__gte=period.first, month__lte=period.last)
-    if names:
-        rows = rows.values_list(*names).annotate(Sum("total"), Sum("events")).order_by()
-    else:
-        found = rows.aggregate(t=Sum("total"), e=Sum("events"))
-        rows = [(found["t"], found["e"])] if found["t"] is not None else []
+    rows = rows.values_list(*names).annotate(Sum("total"), Sum("events")).order_by()
     width = len(names)
-    pick = {"total": lambda r: r[width], "events": lambda r: r[width + 1]}.get(
-        measure, lambda r: (r[width], r[width + 1])
+    pick = {"total": lambda r: int(r[width]), "events": lambda r: int(r[width + 1])}.get(
+        measure, lambda r: (int(r[width]), int(r[width + 1]))
     )
-    return {tuple(row[:width]): pick(row) for row in rows}
+    return Read(lambda found: {tuple(row[:width]): pick(row) for row in found}, rows)
+
+
+def usage_sums(period: Period, *, by: tuple[str, ...], **options) -> dict[tuple, int]:
+    """usage_sums_read, read on its own."""
+    return read_all(usage_sums_read(period, by=by, **options))[0]
 
 
 # Kinds of active users: (key, label, kind) in the order of the figures active_users() gives.
@@ -159,49 +236,66 @@ ACTIVE_KINDS = [
 _KIND_INDEX = {kind: i for i, (_key, _label, kind) in enumerate(ACTIVE_KINDS)}
 
 
-def active_users(
-    period: Period, *, office: Office | None, monthly: bool, by_office: bool = False
-) -> dict[tuple, tuple[int, ...]]:
+def active_users_read(
+    period: Period,
+    *,
+    office: Office | None,
+    monthly: bool,
+    by_office: bool = False,
+    kinds: list[str] | None = None,
+) -> Read:
     """Distinct people who used the portal, per month (or over the period): key -> one figure
-    per ACTIVE_KINDS (any use, logged in, searched, retrieved). Key is (month,), (office id,)
-    or () as asked.
+    per ACTIVE_KINDS (any use, logged in, searched, retrieved; 0 for a kind not in `kinds`).
+    Key is (month,), (office id,) or () as asked.
 
     A month's figure is a UsageActiveCount row. Over a period a person active in several
-    months counts once: COUNT(DISTINCT) over UsageMonthlyActive, one row per person, month and
-    kind (for all offices the ALL_OFFICES rows, where a person who moved counts once).
+    months counts once: the UsageActiveSpan rows (one per person and kind, their active months
+    as bits) whose bits meet the period's (for all offices the ALL_OFFICES rows, where a person
+    who moved counts once).
     """
     if monthly:
         rows = models.UsageActiveCount.objects.filter(
             month__gte=period.first, month__lte=period.last
         )
-        keys = ["month"]
     else:
-        rows = models.UsageMonthlyActive.objects.filter(
-            month__gte=period.first, month__lte=period.last
-        )
-        keys = []
+        rows = _in_period(models.UsageActiveSpan.objects.all(), period)
+    keys = ["month"] if monthly else []
     if by_office:
         rows = rows.filter(office_id__gte=0)
         keys.append("office_id")
     else:
         rows = rows.filter(office_id=office.pk if office else models.UsageActiveCount.ALL_OFFICES)
+    if kinds is not None:
+        rows = rows.filter(kind__in=[str(kind) for kind in kinds])
     if monthly:
         found = rows.values_list(*keys, "kind", "n")
     else:
-        found = _distinct_people(rows, keys)
+        found = rows.values_list(*keys, "kind").annotate(Count("user_id", distinct=True))
+    return Read(_by_kind, found.order_by())
+
+
+def _by_kind(found) -> dict[tuple, tuple[int, ...]]:
     out: dict[tuple, list[int]] = {}
     for *key, kind, figure in found:
         out.setdefault(tuple(key), [0] * len(ACTIVE_KINDS))[_KIND_INDEX[kind]] += figure
     return {key: tuple(figures) for key, figures in out.items() if figures[0]}
 
 
-def _distinct_people(rows, keys: list[str]) -> list[tuple]:
-    """(*keys, kind, people) for the rows: SELECT count(*) FROM (SELECT DISTINCT ...), which
-    PostgreSQL hashes, where COUNT(DISTINCT) would sort each group."""
-    inner = rows.values(*keys, "kind", "user_id").distinct().order_by()
-    sql, params = inner.query.sql_with_params()
-    cols = ", ".join(f"x.{connections[rows.db].ops.quote_name(c)}" for c in [*keys, "kind"])
-    statement = f"SELECT {cols}, count(*) FROM ({sql}) x GROUP BY {cols}"  # noqa: S608
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
+def active_users(period: Period, **options) -> dict[tuple, tuple[int, ...]]:
+    """active_users_read, read on its own."""
+    return read_all(active_users_read(period, **options))[0]
+
+
+def _in_period(rows, period: Period):
+    """UsageActiveSpan rows with a bit in the period (per era, months & mask > 0; bits stop
+    at 59, so the AND of positive integers is never negative)."""
+    masks: dict[int, int] = {}
+    for month in period.months:
+        era, bit = models.UsageActiveSpan.bit_of(month)
+        masks[era] = masks.get(era, 0) | bit
+    hit = Case(
+        *(When(era=era, then=F("months").bitand(mask)) for era, mask in masks.items()),
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+    return rows.filter(era__in=list(masks)).alias(hit=hit).filter(hit__gt=0)

@@ -156,6 +156,8 @@ class UsageMonthlyOffice(MonthlySums):
     with_provider = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("monthly usage by office")
+        verbose_name_plural = _("monthly usage by office")
         constraints = [
             settled_key(
                 "stats_monthlyoffice_settled_key",
@@ -223,6 +225,8 @@ class UsageMonthlyActive(models.Model):
     user_id = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("active person of a month")
+        verbose_name_plural = _("active people by month")
         constraints = [
             models.UniqueConstraint(
                 fields=["office_id", "month", "kind", "user_id"], name="stats_monthlyactive_key"
@@ -248,6 +252,8 @@ class UsageActiveCount(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("active people count")
+        verbose_name_plural = _("active people counts")
         constraints = [
             models.UniqueConstraint(
                 fields=["office_id", "month", "kind"], name="stats_activecount_key"
@@ -258,23 +264,84 @@ class UsageActiveCount(models.Model):
         return f"{self.month:%Y-%m} {self.office_id} {self.kind} {self.n}"
 
 
+class UsageActiveSpan(models.Model):
+    """The months a person was active in, per office (and ALL_OFFICES) and kind, as bits: bit i
+    of `months` is the month ERA_MONTHS * era + i (months counted from year 0). Distinct people
+    over any period are then the rows whose bits meet the period's, one row per person and kind
+    (two when the period crosses an era), where UsageMonthlyActive has one per month. Set by
+    usage_record() together with the person's new UsageMonthlyActive row (stats/services.py)."""
+
+    ERA_MONTHS = 60  # bits 0..59 of a signed 64-bit integer
+
+    office_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=ActiveKind.choices)
+    user_id = models.BigIntegerField()
+    era = models.IntegerField()
+    months = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("active months of a person")
+        verbose_name_plural = _("active months of people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "kind", "era", "user_id"], name="stats_activespan_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} user {self.user_id} {self.kind} era {self.era}: {self.months:b}"
+
+    @classmethod
+    def bit_of(cls, month) -> tuple[int, int]:
+        """(era, bit mask) of a month."""
+        index = month.year * 12 + month.month - 1
+        return index // cls.ERA_MONTHS, 1 << (index % cls.ERA_MONTHS)
+
+
+# The request-wait histogram's buckets, (first day, last day) with None for "and more": every
+# whole day up to EXACT_WAIT_DAYS (requests are answered in days or weeks, and there the median is
+# exact), then four wide buckets, so a pair's month is one row of a fixed width whatever the
+# waits, and a median over a period sums a few rows per pair (stats/requests.py).
+EXACT_WAIT_DAYS = 60
+WAIT_BUCKETS: list[tuple[int, int | None]] = [
+    *((day, day) for day in range(EXACT_WAIT_DAYS + 1)),
+    (61, 90),
+    (91, 180),
+    (181, 365),
+    (366, None),
+]
+WAIT_COLUMNS = [
+    f"d{low}" if low == high else f"d{low}_{high if high else 'plus'}" for low, high in WAIT_BUCKETS
+]
+
+
+def wait_bucket(days: int) -> int:
+    """Index in WAIT_BUCKETS of a wait of `days` whole days."""
+    if days <= EXACT_WAIT_DAYS:
+        return max(days, 0)
+    return next(
+        i
+        for i, (_low, high) in enumerate(WAIT_BUCKETS)
+        if i > EXACT_WAIT_DAYS and (high is None or days <= high)
+    )
+
+
 class UsageRequestWait(models.Model):
-    """How long fulfilled document requests took, as a histogram of whole days per month (of
-    fulfilment) and office pair, so the median time to fulfil is read without the raw events.
-    Written by usage_record() for each REQUEST_FULFILLED event (stats/services.py)."""
+    """How long fulfilled document requests took: per month (of fulfilment) and office pair, how
+    many waited each WAIT_BUCKETS bucket of whole days (columns d0 ... d366_plus), so the median
+    time to fulfil is read without the raw events. Written by usage_record() for each
+    REQUEST_FULFILLED event (stats/services.py)."""
 
     month = models.DateField(help_text=_("First day of the month of fulfilment."))
     office_id = models.IntegerField(help_text=_("The asking office."))
     provider_id = models.IntegerField(help_text=_("The office asked."))
-    days = models.IntegerField(help_text=_("Whole days from asking to fulfilment."))
-    n = models.BigIntegerField(default=0)
     settled = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("request wait histogram")
+        verbose_name_plural = _("request wait histograms")
         constraints = [
-            settled_key(
-                "stats_requestwait_settled_key", "month", "office_id", "provider_id", "days"
-            )
+            settled_key("stats_requestwait_settled_key", "month", "office_id", "provider_id")
         ]
         indexes = [
             models.Index(fields=["month"], name="stats_requestwait_month"),
@@ -284,7 +351,19 @@ class UsageRequestWait(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} {self.days} d ×{self.n}"
+        return f"{self.month:%Y-%m} {self.office_id}->{self.provider_id} ×{self.fulfilled}"
+
+    @property
+    def counts(self) -> list[int]:
+        return [getattr(self, column) for column in WAIT_COLUMNS]
+
+    @property
+    def fulfilled(self) -> int:
+        return sum(self.counts)
+
+
+for _column in WAIT_COLUMNS:
+    UsageRequestWait.add_to_class(_column, models.IntegerField(default=0))
 
 
 def report_upload_to(report: "StatisticsReport", filename: str) -> str:

@@ -7,23 +7,15 @@ keeps: an office's people x months x actions rows, never its raw events.
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Sum
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from offices.models import Office, User
 
+from .labels import ACTIVITY, columns
 from .models import Action, UsageMonthlyUser
 from .selectors import Period
 
-USER_COLUMNS = [
-    ("logins", gettext_lazy("Log-ins")),
-    ("searches", gettext_lazy("Searches")),
-    ("numbers_searched", gettext_lazy("Numbers looked up")),
-    ("family_views", gettext_lazy("Family views")),
-    ("document_views", gettext_lazy("Document views")),
-    ("downloads", gettext_lazy("Downloads")),
-    ("uploads", gettext_lazy("Uploads")),
-    ("requests_made", gettext_lazy("Requests asked")),
-]
+USER_COLUMNS = columns(*ACTIVITY, "uploads", "requests_made")
 _ACTIONS = {
     Action.LOGIN: "logins",
     Action.SEARCH: "numbers_searched",

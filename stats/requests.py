@@ -4,19 +4,19 @@ The requests issue records each step of a document request as a usage event (sta
 imports notifications): REQUEST_MADE with office = the asking office and provider_office = the
 office asked, and REQUEST_FULFILLED / REQUEST_DECLINED / REQUEST_EXPIRED with the same pair.
 Counts come from the rollups (usage_sums); the time to fulfil from UsageRequestWait, a
-histogram of whole days that usage_record() keeps for each fulfilment; the medians are worked
-out in the database from it, exact to the day, without reading the raw events.
+histogram of whole days that usage_record() keeps for each fulfilment (one row per pair and
+month, a column per bucket: models.WAIT_BUCKETS); the medians are worked out from the period's
+sums per pair, exact to the day up to EXACT_WAIT_DAYS, without reading the raw events.
 """
 
 from dataclasses import dataclass
 
-from django.db import connections, router
 from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
-from .ledger import Period, usage_sums
-from .models import Action, UsageRequestWait
+from .ledger import Period, Read, read_all, usage_sums_read
+from .models import WAIT_BUCKETS, WAIT_COLUMNS, Action, UsageRequestWait
 
 REQUEST_ACTIONS = {
     Action.REQUEST_MADE: "asked",
@@ -33,6 +33,18 @@ REQUEST_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class WaitRange:
+    """A median that falls in a wide bucket of the histogram (past EXACT_WAIT_DAYS): shown as the
+    range of whole days it lies in, "61–90" or "366+", never as a made-up exact figure."""
+
+    low: int
+    high: int | None
+
+    def __str__(self) -> str:
+        return f"{self.low}–{self.high}" if self.high is not None else f"{self.low}+"
+
+
 @dataclass
 class RequestPair:
     asking: Office
@@ -41,7 +53,7 @@ class RequestPair:
     fulfilled: int = 0
     declined: int = 0
     expired: int = 0
-    median_days: float | None = None  # of the fulfilments in the period
+    median_days: float | WaitRange | None = None  # of the fulfilments in the period
 
     def values(self) -> list:
         return [getattr(self, key) for key, _ in REQUEST_COLUMNS]
@@ -50,7 +62,7 @@ class RequestPair:
 @dataclass
 class RequestMatrix:
     pairs: list[RequestPair]
-    median_days: float | None = None  # over every pair shown
+    median_days: float | WaitRange | None = None  # over every pair shown
 
     def totals(self) -> list:
         out = [sum(getattr(p, key) for p in self.pairs) for key, _ in REQUEST_COLUMNS[:-1]]
@@ -58,46 +70,61 @@ class RequestMatrix:
 
 
 ALL_PAIRS = (-1, -1)
-# The median of each pair's histogram of whole days, and of all pairs together (ALL_PAIRS):
-# the element at 0-based index k is the smallest `days` whose running total exceeds k, for
-# k = (total - 1) // 2 and total // 2 (written 2 * running > total - 1 and 2 * running > total).
-_MEDIANS = """
-WITH h AS (
-  SELECT office_id AS a, provider_id AS p, days, sum(n) AS n FROM {table}
-  WHERE month >= %s AND month <= %s {mine} GROUP BY office_id, provider_id, days
-), pooled AS (
-  SELECT a, p, days, n FROM h
-  UNION ALL SELECT -1, -1, days, sum(n) FROM h GROUP BY days
-), running AS (
-  SELECT a, p, days, sum(n) OVER (PARTITION BY a, p ORDER BY days) AS upto,
-         sum(n) OVER (PARTITION BY a, p) AS total
-  FROM pooled
+
+
+def wait_median(counts: list[int]) -> float | WaitRange | None:
+    """Median whole days of a histogram over WAIT_BUCKETS: the mean of the elements at 0-based
+    ranks (n - 1) // 2 and n // 2, exact while both are within EXACT_WAIT_DAYS."""
+    total = sum(counts)
+    if not total:
+        return None
+    ranks, found, running = [(total - 1) // 2, total // 2], [], 0
+    for index, n in enumerate(counts):
+        running += n
+        while ranks and running > ranks[0]:
+            ranks.pop(0)
+            found.append(index)
+    (lo_low, lo_high), (hi_low, hi_high) = WAIT_BUCKETS[found[0]], WAIT_BUCKETS[found[1]]
+    if lo_low == lo_high and hi_low == hi_high:
+        return round((lo_low + hi_low) / 2, 1)
+    return WaitRange(lo_low, hi_high)
+
+
+# Each pair's histogram summed over the period's months: a few rows per pair (one a month).
+_WAIT_SUMS = (
+    "SELECT office_id, provider_id, "  # noqa: S608 - our own table and column names
+    + ", ".join(f"sum({column})" for column in WAIT_COLUMNS)
+    + f" FROM {UsageRequestWait._meta.db_table} WHERE month >= %s AND month <= %s {{mine}} "
+    "GROUP BY office_id, provider_id"
 )
-SELECT a, p, min(days) FILTER (WHERE 2 * upto > total - 1),
-       min(days) FILTER (WHERE 2 * upto > total)
-FROM running GROUP BY a, p
-"""
 
 
-def request_medians(period: Period, *, office: Office | None) -> dict[tuple[int, int], float]:
+def request_medians_read(period: Period, *, office: Office | None) -> Read:
     """Median whole days from asking to fulfilment of the requests fulfilled in the period:
-    (asking, asked) -> days, and ALL_PAIRS -> over all of them. Worked out in the database
-    from UsageRequestWait's histogram (one row per pair, month and number of days)."""
-    table = UsageRequestWait._meta.db_table
+    (asking, asked) -> days, and ALL_PAIRS -> over all of them. One query summing each pair's
+    UsageRequestWait rows (one per month, a column per bucket) over the period."""
     params: list = [period.first, period.last]
     mine = ""
     if office is not None:
         mine, params = "AND (office_id = %s OR provider_id = %s)", [*params, office.pk, office.pk]
-    db = router.db_for_read(UsageRequestWait)
-    with connections[db].cursor() as cursor:
-        cursor.execute(_MEDIANS.format(table=table, mine=mine), params)
-        return {(a, p): round((lo + hi) / 2, 1) for a, p, lo, hi in cursor.fetchall()}
+    return Read(_medians, sql=_WAIT_SUMS.format(mine=mine), params=params)
 
 
-def request_sums(period: Period, *, office: Office | None, actions=()) -> dict[tuple, int]:
+def _medians(rows) -> dict[tuple[int, int], object]:
+    pooled = [0] * len(WAIT_COLUMNS)
+    out = {}
+    for a, p, *counts in rows:
+        out[(a, p)] = wait_median(counts)
+        pooled = [x + y for x, y in zip(pooled, counts, strict=True)]
+    if any(pooled):
+        out[ALL_PAIRS] = wait_median(pooled)
+    return out
+
+
+def request_sums_read(period: Period, *, office: Office | None, actions=()) -> Read:
     """(asking, asked, action) -> events, for the request actions and any further `actions`
     (the page reads the matrix's document uses in the same query)."""
-    return usage_sums(
+    return usage_sums_read(
         period,
         by=("office", "provider", "action"),
         either=office.pk if office else None,
@@ -124,8 +151,7 @@ def request_matrix_build(
 
 def request_matrix_get(period: Period, *, office: Office | None) -> RequestMatrix:
     """The requests matrix on its own; an office admin sees only the pairs its office is in."""
-    return request_matrix_build(
-        request_sums(period, office=office),
-        request_medians(period, office=office),
-        {o.pk: o for o in Office.objects.all()},
+    sums, medians = read_all(
+        request_sums_read(period, office=office), request_medians_read(period, office=office)
     )
+    return request_matrix_build(sums, medians, {o.pk: o for o in Office.objects.all()})

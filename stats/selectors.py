@@ -11,17 +11,23 @@ from django.utils.translation import gettext, gettext_lazy
 
 from offices.models import Office, User
 
+from .labels import ACTIVITY, columns
 from .ledger import (  # noqa: F401  (Period, month_add, ... are used through this module too)
     ACTIVE_KINDS,
     MAX_MONTHS,
     Period,
+    Read,
     active_users,
+    active_users_read,
+    models_read,
     month_add,
+    read_all,
     snapshot,
     usage_sums,
+    usage_sums_read,
 )
-from .models import Action, UsageEvent
-from .requests import request_matrix_build, request_medians, request_sums
+from .models import Action, ActiveKind, UsageEvent
+from .requests import request_matrix_build, request_medians_read, request_sums_read
 from .services import portal_tz
 
 # ---------------------------------------------------------------------------------------------
@@ -59,29 +65,44 @@ def stats_office_get_for_user(*, user, code: str | None) -> Office | None:
 # ---------------------------------------------------------------------------------------------
 # The statistics page
 
+# Each step of a document request as a monthly figure (requests_<step>).
+_REQUEST_STEPS = [
+    ("made", gettext_lazy("Document requests asked")),
+    ("received", gettext_lazy("Document requests received")),
+    ("answered", gettext_lazy("Document requests answered")),
+    ("fulfilled", gettext_lazy("Document requests fulfilled")),
+    ("declined", gettext_lazy("Document requests declined")),
+    ("expired", gettext_lazy("Document requests expired")),
+]
 
 METRICS = [
-    ("accounts", gettext_lazy("Accounts (end of month)")),
-    ("accounts_new", gettext_lazy("New accounts")),
-    ("examiners", gettext_lazy("Examiners")),
-    ("clerks", gettext_lazy("Clerks")),
-    ("admins", gettext_lazy("Office admins")),
+    *columns(
+        "accounts",
+        "accounts_new",
+        "examiners",
+        "clerks",
+        "admins",
+        named={
+            "accounts": gettext_lazy("Accounts (end of month)"),
+            "accounts_new": gettext_lazy("New accounts"),
+            "examiners": gettext_lazy("Examiners"),
+            "clerks": gettext_lazy("Clerks"),
+            "admins": gettext_lazy("Office admins"),
+        },
+    ),
     *[(key, label) for key, label, _ in ACTIVE_KINDS],
-    ("logins", gettext_lazy("Log-ins")),
-    ("searches", gettext_lazy("Searches (submissions)")),
-    ("numbers_searched", gettext_lazy("Numbers looked up")),
-    ("family_views", gettext_lazy("Family views")),
-    ("document_views", gettext_lazy("Document views")),
-    ("downloads", gettext_lazy("Downloads (single)")),
-    ("package_downloads", gettext_lazy("Downloads (in packages)")),
-    ("packages_built", gettext_lazy("Packages built")),
-    ("uploads", gettext_lazy("Uploads")),
-    ("requests_made", gettext_lazy("Document requests asked")),
-    ("requests_received", gettext_lazy("Document requests received")),
-    ("requests_answered", gettext_lazy("Document requests answered")),
-    ("requests_fulfilled", gettext_lazy("Document requests fulfilled")),
-    ("requests_declined", gettext_lazy("Document requests declined")),
-    ("requests_expired", gettext_lazy("Document requests expired")),
+    *columns(
+        *ACTIVITY,
+        "package_downloads",
+        "packages_built",
+        "uploads",
+        named={
+            "searches": gettext_lazy("Searches (submissions)"),
+            "downloads": gettext_lazy("Downloads (single)"),
+            "package_downloads": gettext_lazy("Downloads (in packages)"),
+        },
+    ),
+    *[(f"requests_{step}", label) for step, label in _REQUEST_STEPS],
     ("notifications", gettext_lazy("Notifications sent")),
     ("api_calls", gettext_lazy("API calls")),
 ]
@@ -195,7 +216,7 @@ class StatsPage:
         ]
 
 
-def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int]]:
+def _accounts_read(period: Period, office: Office | None) -> Read:
     """Accounts at the end of each month (by date joined, current role) and new ones: one
     GROUP BY month joined and role, then running totals over the months."""
     people = User.objects.filter(office__isnull=False, is_active=True)
@@ -207,6 +228,10 @@ def _accounts(period: Period, office: Office | None) -> dict[str, dict[date, int
         .annotate(n=Count("id"))
         .order_by()
     )
+    return Read(lambda found: _accounts(period, found), joined)
+
+
+def _accounts(period: Period, joined) -> dict[str, dict[date, int]]:
     role_key = {
         User.Role.EXAMINER: "examiners",
         User.Role.CLERK: "clerks",
@@ -267,7 +292,7 @@ _USED = [Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD]
 
 def stats_page_get(*, office: Office | None, period: Period, metric: str = "views") -> StatsPage:
     """Everything the statistics page, its CSV and its PDF show, read under one snapshot from
-    the rollups: a handful of queries whatever the size of the ledger.
+    the rollups: a dozen small queries whatever the size of the ledger, sent together.
 
     Monthly figures are read for the period and the TREND_MONTHS up to its last month (the
     charts, and the month-on-month change of the last month).
@@ -276,26 +301,32 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
     trend = Period(month_add(period.last, -(TREND_MONTHS - 1)), period.last)
     span = Period(min(period.first, trend.first), period.last)
     office_id = office.pk if office else None
-    with snapshot():
-        offices = list(Office.objects.all())
-        own = usage_sums(
-            span, by=("action", "bulk"), monthly=True, measure="both", office=office_id
+    # One snapshot, one round trip (read_all).
+    offices, own, provided, active, active_total, accounts, pair_sums, medians, *everyone = (
+        read_all(
+            models_read(Office.objects.all()),
+            usage_sums_read(
+                span, by=("action", "bulk"), monthly=True, measure="both", office=office_id
+            ),
+            usage_sums_read(
+                span,
+                by=("action",),
+                monthly=True,
+                actions=list(_PROVIDED),
+                provider=office_id,
+                pairs=office is None,
+            ),
+            active_users_read(span, office=office, monthly=True),
+            active_users_read(period, office=office, monthly=False),
+            _accounts_read(span, office),
+            # The documents matrix and the requests matrix: one query for both.
+            request_sums_read(period, office=office, actions=_USED),
+            request_medians_read(period, office=office),
+            *(_by_office_reads(period) if office is None else []),
         )
-        provided = usage_sums(
-            span,
-            by=("action",),
-            monthly=True,
-            actions=list(_PROVIDED),
-            provider=office_id,
-            pairs=office is None,
-        )
-        active = active_users(span, office=office, monthly=True)
-        active_total = active_users(period, office=office, monthly=False).get((), ())
-        accounts = _accounts(span, office)
-        # The documents matrix and the requests matrix: one query for both.
-        pair_sums = request_sums(period, office=office, actions=_USED)
-        medians = request_medians(period, office=office)
-        by_office = _by_office(period, offices, pair_sums) if office is None else []
+    )
+    active_total = active_total.get((), ())
+    by_office = _by_office(offices, pair_sums, *everyone) if office is None else []
 
     table: dict[str, dict[date, int]] = {key: defaultdict(int) for key, _ in METRICS}
     for (month, action, bulk), (n, events) in own.items():
@@ -332,34 +363,46 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
     )
 
 
-BY_OFFICE_COLUMNS = [
-    ("accounts", gettext_lazy("Accounts")),
-    ("active_users", gettext_lazy("Active users")),
-    ("searches", gettext_lazy("Searches")),
-    ("numbers_searched", gettext_lazy("Numbers looked up")),
-    ("document_views", gettext_lazy("Document views")),
-    ("downloads", gettext_lazy("Downloads")),
-    ("packages_built", gettext_lazy("Packages built")),
-    ("uploads", gettext_lazy("Uploads")),
-    ("requests_made", gettext_lazy("Requests asked")),
-    ("requests_answered", gettext_lazy("Requests answered")),
-    ("taken", gettext_lazy("Their documents used by others")),
-]
+BY_OFFICE_COLUMNS = columns(
+    "accounts",
+    "active_users",
+    "searches",
+    "numbers_searched",
+    "document_views",
+    "downloads",
+    "packages_built",
+    "uploads",
+    "requests_made",
+    "requests_answered",
+    "taken",
+)
 
 
-def _by_office(period: Period, offices: list[Office], pair_sums: dict[tuple, int]) -> list[dict]:
-    """One line per office for the period: why does one office have few users?
-
-    `pair_sums` are the period's (accessing, providing, action) sums of document uses and
-    request steps that the matrices read too."""
-    sums = usage_sums(period, by=("office", "action", "bulk"), measure="both")
-    active = active_users(period, office=None, monthly=False, by_office=True)
-    accounts = dict(
+def _by_office_reads(period: Period) -> list[Read]:
+    """What the by-office table reads besides the pair sums: per office, its sums, its active
+    people and its accounts."""
+    accounts = (
         User.objects.filter(office__isnull=False, is_active=True, date_joined__lt=period.stop_at)
         .values_list("office_id")
         .annotate(n=Count("id"))
         .order_by()
     )
+    return [
+        usage_sums_read(period, by=("office", "action", "bulk"), measure="both"),
+        active_users_read(
+            period, office=None, monthly=False, by_office=True, kinds=[ActiveKind.ANY]
+        ),
+        Read(dict, accounts),
+    ]
+
+
+def _by_office(
+    offices: list[Office], pair_sums: dict[tuple, int], sums: dict, active: dict, accounts: dict
+) -> list[dict]:
+    """One line per office for the period: why does one office have few users?
+
+    `pair_sums` are the period's (accessing, providing, action) sums of document uses and
+    request steps that the matrices read too."""
     answered: dict[int, int] = defaultdict(int)
     taken: dict[int, int] = defaultdict(int)
     for (a, p, action), n in pair_sums.items():

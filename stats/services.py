@@ -2,11 +2,12 @@
 
 How the figures stay live, exact and fast
 -----------------------------------------
-* usage_record() inserts the UsageEvent and, in the same transaction, its share of every rollup
-  the pages read: a row of UsageMonthly (office pair, action, month), of UsageMonthlyOffice (the
-  same without the providing office), of UsageMonthlyUser (the person's month and action), the
-  person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING: distinct people per month, with
-  +1 on UsageActiveCount when new) and, for a fulfilment, a UsageRequestWait row (days taken).
+* usage_record() inserts the UsageEvent and its share of every rollup the pages read in one
+  statement (PostgreSQL; atomic on its own): a row of UsageMonthly (office pair, action, month),
+  of UsageMonthlyOffice (the same without the providing office), of UsageMonthlyUser (the
+  person's month and action), the person's UsageMonthlyActive rows (ON CONFLICT DO NOTHING:
+  distinct people per month, with +1 on UsageActiveCount and the month's bit on UsageActiveSpan
+  when new) and, for a fulfilment, a UsageRequestWait row (a 1 in the bucket of days taken).
   Rollup rows are written "unsettled" and append-only, so a busy office's requests do not queue
   behind one another's row lock (an upload holds its transaction open while the file streams);
   the one shared counter, UsageActiveCount, is touched only by a person's first use of a kind
@@ -16,12 +17,13 @@ How the figures stay live, exact and fast
   per key: one DELETE ... RETURNING feeding an INSERT ... ON CONFLICT DO UPDATE per table, so
   a row is moved exactly once even when runs overlap. Readers always SUM, so a figure is the
   same before and after a merge; if beat stops, pages read a few more rows, never wrong ones.
-* usage_rollup_rebuild() (`manage.py usage_rollup_rebuild`) recomputes every rollup from the
-  raw events with set-based INSERT ... SELECT ... GROUP BY: after a bulk load, a repair, or a
-  change of TIME_ZONE (months are those of the time zone at write time).
+* usage_rollup_rebuild() (`manage.py usage_rollup_rebuild`, migration 0011) recomputes every
+  rollup from the raw events with set-based INSERT ... SELECT ... GROUP BY, one month per
+  transaction: after a bulk load, a repair, or a change of TIME_ZONE (months are those of the
+  time zone at write time).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,15 +32,19 @@ from django.db import connection, models, transaction
 from offices.models import Office
 
 from .models import (
+    WAIT_BUCKETS,
+    WAIT_COLUMNS,
     Action,
     ActiveKind,
     UsageActiveCount,
+    UsageActiveSpan,
     UsageEvent,
     UsageMonthly,
     UsageMonthlyActive,
     UsageMonthlyOffice,
     UsageMonthlyUser,
     UsageRequestWait,
+    wait_bucket,
 )
 
 # Receiving an e-mail is not using the portal: it does not make a person "active".
@@ -62,7 +68,6 @@ def month_of(moment: datetime) -> date:
     return moment.astimezone(portal_tz()).date().replace(day=1)
 
 
-@transaction.atomic
 def usage_record(
     *,
     action: str,
@@ -94,8 +99,16 @@ def usage_record(
     )
     if when is not None:
         event.occurred_at = when
-    event.save()
-    _rollups_add(event)
+    rows, active = _rollup_rows(event)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            event.save()
+            _rows_insert(rows, active=active)
+        return event
+    # One statement: atomic on its own, so no BEGIN / COMMIT round trips in autocommit (and
+    # part of the caller's transaction inside one).
+    event.pk = _rows_insert(rows, active=active, event=event)
+    event._state.adding, event._state.db = False, connection.alias
     return event
 
 
@@ -128,46 +141,63 @@ def _active_rows(event: UsageEvent, month: date, office_id: int) -> list[tuple]:
     ]
 
 
-def _active_sql(rows: list[tuple]) -> tuple[str, str, list]:
-    """(CTE, final statement, parameters): the person's UsageMonthlyActive rows for this month
-    (their office and all offices), and +1 on UsageActiveCount for each that is new, so only a
-    person's first use of a kind in a month touches a counter row."""
-    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
+_ACTIVE_INSERT = (
+    "INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id) VALUES {marks} "
+    "ON CONFLICT DO NOTHING RETURNING month, office_id, kind, user_id"
+)
+# {source}: the new UsageMonthlyActive rows, as (month, office_id, kind, 1) ...
+_COUNT_UPSERT = (
+    "INSERT INTO stats_usageactivecount (month, office_id, kind, n) {source} "
+    "ON CONFLICT (office_id, month, kind) DO UPDATE SET n = stats_usageactivecount.n + excluded.n"
+)
+# ... and as (office_id, kind, user_id, era, bit) for the person's UsageActiveSpan.
+_SPAN_UPSERT = (
+    "INSERT INTO stats_usageactivespan (office_id, kind, user_id, era, months) {source} "
+    "ON CONFLICT (office_id, kind, era, user_id) "
+    "DO UPDATE SET months = stats_usageactivespan.months | excluded.months"
+)
+
+
+def _active_ctes(rows: list[tuple]) -> tuple[list[str], list]:
+    """(CTEs, parameters): the person's UsageMonthlyActive rows for this month (their office and
+    all offices) and, for each that is new, +1 on UsageActiveCount and the month's bit on
+    UsageActiveSpan, so only a person's first use of a kind in a month touches those rows."""
+    era, bit = UsageActiveSpan.bit_of(rows[0][0])
     marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    cte = (
-        f"new_active AS (INSERT INTO {active} (month, office_id, kind, user_id) "  # noqa: S608
-        f"VALUES {marks} ON CONFLICT DO NOTHING RETURNING month, office_id, kind)"
-    )
-    final = (
-        f"INSERT INTO {counts} (month, office_id, kind, n) "  # noqa: S608
-        "SELECT month, office_id, kind, 1 FROM new_active "
-        f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1"
-    )
-    return cte, final, [value for row in rows for value in row]
+    ctes = [
+        f"new_active AS ({_ACTIVE_INSERT.format(marks=marks)})",
+        "counted AS ("  # noqa: S608 - our own table names
+        + _COUNT_UPSERT.format(source="SELECT month, office_id, kind, 1 FROM new_active")
+        + ")",
+        "spanned AS ("  # noqa: S608 - our own table names
+        + _SPAN_UPSERT.format(source="SELECT office_id, kind, user_id, %s, %s FROM new_active")
+        + ")",
+    ]
+    return ctes, [*(value for row in rows for value in row), era, bit]
 
 
 def _active_add(rows: list[tuple]) -> None:
-    """_active_sql in two statements, for SQLite (no data-modifying CTE there)."""
-    active, counts = UsageMonthlyActive._meta.db_table, UsageActiveCount._meta.db_table
-    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    """_active_ctes as separate statements, for SQLite (no data-modifying CTE there)."""
+    era, bit = UsageActiveSpan.bit_of(rows[0][0])
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {active} (month, office_id, kind, user_id) VALUES {marks} "  # noqa: S608
-            "ON CONFLICT DO NOTHING RETURNING month, office_id, kind",
-            [value for row in rows for value in row],
-        )
+        marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        cursor.execute(_ACTIVE_INSERT.format(marks=marks), [value for row in rows for value in row])
         new = cursor.fetchall()
         if new:
-            marks = ", ".join(["(%s, %s, %s, 1)"] * len(new))
+            values = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(new))
             cursor.execute(
-                f"INSERT INTO {counts} (month, office_id, kind, n) VALUES {marks} "  # noqa: S608
-                f"ON CONFLICT (office_id, month, kind) DO UPDATE SET n = {counts}.n + 1",
-                [value for row in new for value in row],
+                _COUNT_UPSERT.format(source=values),
+                [value for month, office, kind, _user in new for value in (month, office, kind, 1)],
+            )
+            values = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(new))
+            cursor.execute(
+                _SPAN_UPSERT.format(source=values),
+                [v for _m, office, kind, user in new for v in (office, kind, user, era, bit)],
             )
 
 
-def _rollups_add(event: UsageEvent) -> None:
-    """The event's unsettled rollup rows (same transaction as the event)."""
+def _rollup_rows(event: UsageEvent) -> tuple[list[tuple[type[models.Model], dict]], list | None]:
+    """The event's unsettled rollup rows, and the person's activity marks (or None)."""
     month = month_of(event.occurred_at)
     office_id = event.office_id or 0
     rows: list[tuple[type[models.Model], dict]] = [
@@ -223,6 +253,7 @@ def _rollups_add(event: UsageEvent) -> None:
     ):
         asked = _asked_at(event)
         if asked is not None:  # a fulfilment older than the ledger's asking event: left out
+            bucket = wait_bucket((event.occurred_at - asked).days)
             rows.append(
                 (
                     UsageRequestWait,
@@ -230,38 +261,62 @@ def _rollups_add(event: UsageEvent) -> None:
                         "month": month,
                         "office_id": event.office_id,
                         "provider_id": event.provider_office_id,
-                        "days": (event.occurred_at - asked).days,
-                        "n": 1,
+                        **{column: int(i == bucket) for i, column in enumerate(WAIT_COLUMNS)},
                         "settled": False,
                     },
                 )
             )
-    _rows_insert(rows, active=_active_rows(event, month, office_id) if active else None)
+    return rows, _active_rows(event, month, office_id) if active else None
 
 
-def _rows_insert(rows: list[tuple[type[models.Model], dict]], *, active=None) -> None:
-    """Insert one row into each of several tables, and the person's activity marks. On
-    PostgreSQL in one round trip (data-modifying CTEs): every counted page view pays for this."""
+def _rollups_add(event: UsageEvent) -> None:
+    """The event's unsettled rollup rows, for an event already saved (SQLite rebuild)."""
+    rows, active = _rollup_rows(event)
+    _rows_insert(rows, active=active)
+
+
+def _event_values(event: UsageEvent) -> dict:
+    return {
+        field.column: field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field in UsageEvent._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def _rows_insert(
+    rows: list[tuple[type[models.Model], dict]], *, active=None, event: UsageEvent | None = None
+) -> int | None:
+    """Insert one row into each of several tables, the person's activity marks and, given
+    `event`, the event itself (returns its id). On PostgreSQL in one statement (data-modifying
+    CTEs): every counted page view pays for this."""
     if connection.vendor != "postgresql":
         for model, values in rows:
             model.objects.create(**values)
         if active:
             _active_add(active)
-        return
+        return None
     ctes, params = [], []
+    final = "SELECT NULL"
+    if event is not None:
+        values = _event_values(event)
+        columns, marks = ", ".join(values), ", ".join(["%s"] * len(values))
+        table = connection.ops.quote_name(UsageEvent._meta.db_table)  # as the ORM writes it
+        ctes.append(f"ev AS (INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id)")  # noqa: S608
+        params += list(values.values())
+        final = "SELECT id FROM ev"
     for i, (model, values) in enumerate(rows):
         columns = ", ".join(model._meta.get_field(name).column for name in values)
         marks = ", ".join(["%s"] * len(values))
         table = model._meta.db_table  # names from our own models, values as parameters
         ctes.append(f"r{i} AS (INSERT INTO {table} ({columns}) VALUES ({marks}))")  # noqa: S608
         params += list(values.values())
-    final = "SELECT 1"
     if active:
-        cte, final, active_params = _active_sql(active)
-        ctes.append(cte)
+        active_ctes, active_params = _active_ctes(active)
+        ctes += active_ctes
         params += active_params
     with connection.cursor() as cursor:
         cursor.execute("WITH " + ", ".join(ctes) + " " + final, params)
+        return cursor.fetchone()[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +339,11 @@ _MERGED = [
         ("month", "office_id", "action", "bulk", "with_provider"),
         {"total": "sum", "events": "sum"},
     ),
-    (UsageRequestWait, ("month", "office_id", "provider_id", "days"), {"n": "sum"}),
+    (
+        UsageRequestWait,
+        ("month", "office_id", "provider_id"),
+        {column: "sum" for column in WAIT_COLUMNS},
+    ),
 ]
 
 
@@ -342,53 +401,72 @@ def usage_rollup() -> int:
     return unsettled
 
 
+# Each statement rebuilds one month (%(month)s, events from %(start)s to %(stop)s) of a table.
 _REBUILD = [
     """INSERT INTO stats_usagemonthly
          (month, office_id, provider_id, action, bulk, total, events, settled)
-       SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
-              coalesce(office_id, 0), coalesce(provider_office_id, 0), action, bulk,
+       SELECT %(month)s, coalesce(office_id, 0), coalesce(provider_office_id, 0), action, bulk,
               sum(count), count(*), true
-       FROM stats_usageevent GROUP BY 1, 2, 3, 4, 5""",
+       FROM stats_usageevent WHERE occurred_at >= %(start)s AND occurred_at < %(stop)s
+       GROUP BY 2, 3, 4, 5""",
     """INSERT INTO stats_usagemonthlyoffice
          (month, office_id, action, bulk, with_provider, total, events, settled)
        SELECT month, office_id, action, bulk, provider_id > 0, sum(total), sum(events), true
-       FROM stats_usagemonthly GROUP BY 1, 2, 3, 4, 5""",
+       FROM stats_usagemonthly WHERE month = %(month)s GROUP BY 1, 2, 3, 4, 5""",
     """INSERT INTO stats_usagemonthlyuser
          (month, office_id, user_id, action, total, events, last_at, settled)
-       SELECT date_trunc('month', occurred_at AT TIME ZONE %(tz)s)::date,
-              coalesce(office_id, 0), user_id, action, sum(count), count(*), max(occurred_at), true
+       SELECT %(month)s, coalesce(office_id, 0), user_id, action, sum(count), count(*),
+              max(occurred_at), true
        FROM stats_usageevent
-       WHERE user_id IS NOT NULL AND action <> ALL(%(not_activity)s)
-       GROUP BY 1, 2, 3, 4""",
+       WHERE occurred_at >= %(start)s AND occurred_at < %(stop)s
+         AND user_id IS NOT NULL AND action <> ALL(%(not_activity)s)
+       GROUP BY 2, 3, 4""",
     # Distinct people come from the (much smaller) per-person rows just built.
     """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
        SELECT DISTINCT month, office_id, %(any)s, user_id FROM stats_usagemonthlyuser
+       WHERE month = %(month)s
        UNION
        SELECT DISTINCT u.month, u.office_id, k.kind, u.user_id
        FROM stats_usagemonthlyuser u
        JOIN unnest(%(kind_actions)s::text[], %(kinds)s::text[]) AS k(action, kind)
-         ON k.action = u.action""",
+         ON k.action = u.action
+       WHERE u.month = %(month)s""",
     """INSERT INTO stats_usagemonthlyactive (month, office_id, kind, user_id)
-       SELECT DISTINCT month, %(all_offices)s, kind, user_id FROM stats_usagemonthlyactive""",
+       SELECT DISTINCT month, %(all_offices)s, kind, user_id FROM stats_usagemonthlyactive
+       WHERE month = %(month)s""",
     """INSERT INTO stats_usageactivecount (month, office_id, kind, n)
-       SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive GROUP BY 1, 2, 3""",
+       SELECT month, office_id, kind, count(*) FROM stats_usagemonthlyactive
+       WHERE month = %(month)s GROUP BY 1, 2, 3""",
+    # The month's bit, cleared before this month's rows were deleted, set again from them.
+    _SPAN_UPSERT.format(
+        source="SELECT office_id, kind, user_id, %(era)s, %(bit)s::bigint "
+        "FROM stats_usagemonthlyactive WHERE month = %(month)s"
+    ),
     # Each fulfilment against the latest asking before it: one index probe each
-    # (stats_usage_request_made), the same rule as services._asked_at.
-    """INSERT INTO stats_usagerequestwait (month, office_id, provider_id, days, n, settled)
-       SELECT date_trunc('month', f.occurred_at AT TIME ZONE %(tz)s)::date,
-              f.office_id, f.provider_office_id,
-              extract(day FROM f.occurred_at - m.asked_at)::int, count(*), true
+    # (stats_usage_request_made), the same rule as services._asked_at; {buckets} counts the
+    # waits of each WAIT_BUCKETS bucket.
+    """INSERT INTO stats_usagerequestwait (month, office_id, provider_id, {columns}, settled)
+       SELECT %(month)s, f.office_id, f.provider_office_id, {buckets}, true
        FROM stats_usageevent f
        CROSS JOIN LATERAL (
-         SELECT a.occurred_at AS asked_at FROM stats_usageevent a
+         SELECT extract(day FROM f.occurred_at - a.occurred_at)::int AS days
+         FROM stats_usageevent a
          WHERE a.action = %(made)s AND a.office_id = f.office_id
            AND a.provider_office_id = f.provider_office_id
            AND a.application_id = f.application_id AND a.occurred_at <= f.occurred_at
          ORDER BY a.occurred_at DESC LIMIT 1
-       ) m
-       WHERE f.action = %(fulfilled)s AND f.office_id IS NOT NULL
+       ) w
+       WHERE f.occurred_at >= %(start)s AND f.occurred_at < %(stop)s
+         AND f.action = %(fulfilled)s AND f.office_id IS NOT NULL
          AND f.provider_office_id IS NOT NULL
-       GROUP BY 1, 2, 3, 4""",
+       GROUP BY 2, 3""".format(  # noqa: S608 - our own column names and integers
+        columns=", ".join(WAIT_COLUMNS),
+        buckets=", ".join(
+            f"count(*) FILTER (WHERE w.days >= {low}"
+            + (f" AND w.days <= {high})" if high is not None else ")")
+            for low, high in WAIT_BUCKETS
+        ),
+    ),
 ]
 _ROLLUP_TABLES = [
     UsageMonthly,
@@ -400,19 +478,39 @@ _ROLLUP_TABLES = [
 ]
 
 
-@transaction.atomic
+def _months_to_rebuild() -> list[date]:
+    """Every month with an event or a rollup row, first to last."""
+    found = []
+    span = UsageEvent.objects.aggregate(
+        first=models.Min("occurred_at"), last=models.Max("occurred_at")
+    )
+    found += [month_of(moment) for moment in span.values() if moment is not None]
+    for model in _ROLLUP_TABLES:
+        span = model.objects.aggregate(first=models.Min("month"), last=models.Max("month"))
+        found += [month for month in span.values() if month is not None]
+    if not found:
+        return []
+    months, month = [], min(found)
+    while month <= max(found):
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def usage_rollup_rebuild() -> None:
     """Recompute every rollup from the raw events, set-based (after a bulk load, a repair or
-    a change of TIME_ZONE). About a minute for 10 M events on a small machine; meanwhile new
-    events wait (SHARE lock on the ledger) and statistics pages wait for the new rollups."""
+    a change of TIME_ZONE), one month per transaction: about a minute for 10 M events on a
+    small machine, and no transaction longer than one month's share. While a month is rebuilt
+    new events wait (SHARE lock on the ledger, a second or two) and pages read that month's
+    new rows once it commits; other months keep their figures meanwhile."""
     if connection.vendor != "postgresql":
-        for model in _ROLLUP_TABLES:
-            model.objects.all().delete()
-        for event in UsageEvent.objects.order_by("pk").iterator():
-            _rollups_add(event)
-        usage_rollup()
+        with transaction.atomic():
+            for model in [*_ROLLUP_TABLES, UsageActiveSpan]:
+                model.objects.all().delete()
+            for event in UsageEvent.objects.order_by("pk").iterator():
+                _rollups_add(event)
+            usage_rollup()
         return
-    tables = ", ".join(model._meta.db_table for model in _ROLLUP_TABLES)
     params = {
         "tz": settings.TIME_ZONE,
         "not_activity": [str(a) for a in NOT_ACTIVITY],
@@ -423,10 +521,31 @@ def usage_rollup_rebuild() -> None:
         "made": str(Action.REQUEST_MADE),
         "fulfilled": str(Action.REQUEST_FULFILLED),
     }
-    with connection.cursor() as cursor:
-        # Writers wait until the rebuild commits: every event is then either in the rebuilt
-        # rows or recorded afterwards with its own unsettled rows, never both or neither.
-        cursor.execute(f"LOCK TABLE {UsageEvent._meta.db_table} IN SHARE MODE")
-        cursor.execute(f"TRUNCATE {tables}")
-        for statement in _REBUILD:
-            cursor.execute(statement, params)
+    tz = portal_tz()
+    for month in _months_to_rebuild():
+        start = datetime(month.year, month.month, 1, tzinfo=tz)
+        stop = datetime.combine((month + timedelta(days=32)).replace(day=1), time.min, tzinfo=tz)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Writers wait until the month commits: every event is then either in the rebuilt
+            # rows or recorded afterwards with its own unsettled rows, never both or neither.
+            cursor.execute(f"LOCK TABLE {UsageEvent._meta.db_table} IN SHARE MODE")
+            era, bit = UsageActiveSpan.bit_of(month)
+            cursor.execute(
+                "UPDATE stats_usageactivespan SET months = months & ~%s::bigint "
+                "WHERE era = %s AND months & %s::bigint <> 0",
+                [bit, era, bit],
+            )
+            for model in _ROLLUP_TABLES:
+                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE month = %s", [month])  # noqa: S608
+            for statement in _REBUILD:
+                cursor.execute(
+                    statement,
+                    {
+                        **params,
+                        "month": month,
+                        "start": start,
+                        "stop": stop,
+                        "era": era,
+                        "bit": bit,
+                    },
+                )

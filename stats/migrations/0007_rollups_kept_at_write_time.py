@@ -3,21 +3,12 @@ per-office sums without the office pair (UsageMonthlyOffice), distinct people pe
 (UsageMonthlyActive, UsageActiveCount), per-person totals (UsageMonthlyUser); the tail
 (UsagePending) is gone.
 
-The rollups are then rebuilt from the raw events with set-based INSERT ... SELECT ... GROUP BY
-(services.usage_rollup_rebuild, also `manage.py usage_rollup_rebuild`): about a minute for 10 M
-events, in this migration's transaction, instead of re-pooling every event into a tail.
+The rollups are rebuilt from the raw events by 0011_rollups_rebuilt (not here: a rebuild inside
+this migration's transaction held every table for the whole ledger).
 """
 
 from django.conf import settings
 from django.db import migrations, models
-
-
-def rebuild(apps, schema_editor):
-    # The service, not a copy of its SQL: one rule in one place. Should a later migration
-    # change these tables, it turns this step into a no-op and rebuilds after its own change.
-    from stats.services import usage_rollup_rebuild
-
-    usage_rollup_rebuild()
 
 
 class Migration(migrations.Migration):
@@ -176,5 +167,4 @@ class Migration(migrations.Migration):
         migrations.DeleteModel(
             name='UsagePending',
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop, elidable=True),
     ]

@@ -6,6 +6,7 @@ import pytest
 from case_portal.jobs import BuildJob
 from dossiers.models import Package
 from dossiers.services.worklists import worklist_create
+from stats import models as ledger
 from stats.models import Action, StatisticsReport, UsageEvent
 from stats.services import usage_record, usage_rollup
 from tests.dossiers.factories import ApplicationFactory, DocumentFactory
@@ -103,3 +104,25 @@ def test_a_failed_package_and_a_failed_report_are_queued_again(
         )
     report.refresh_from_db()
     assert report.state == BuildJob.State.QUEUED and len(callbacks) == 1
+
+
+def test_every_rollup_table_is_listed_read_only(ops, examiner, other_office):
+    for action in (Action.REQUEST_MADE, Action.REQUEST_FULFILLED):
+        usage_record(action=action, user=examiner, provider_office=other_office, application_id=5)
+    usage_rollup()
+    rollups = ["UsageMonthly", "UsageMonthlyOffice", "UsageMonthlyUser", "UsageMonthlyActive"]
+    rollups += ["UsageActiveCount", "UsageActiveSpan", "UsageRequestWait"]
+    for model in (getattr(ledger, name) for name in rollups):
+        url = f"/ops/stats/{model._meta.model_name}/"
+        listing = ops.get(url)
+        assert listing.status_code == 200, url
+        assert str(model._meta.verbose_name_plural) in listing.content.decode().lower()
+        row = model.objects.first()
+        assert row is not None, url
+        assert ops.get(f"{url}add/").status_code == 403, url
+        page = ops.get(f"{url}{row.pk}/change/")
+        assert page.status_code == 200 and b'name="_save"' not in page.content, url
+        assert ops.post(f"{url}{row.pk}/delete/", {"post": "yes"}).status_code == 403, url
+        assert model.objects.filter(pk=row.pk).exists()
+    wait = ledger.UsageRequestWait.objects.get()
+    assert wait.fulfilled == 1 and wait.d0 == 1

@@ -17,6 +17,7 @@ from stats.models import (
     UsageMonthly,
     UsageMonthlyOffice,
     UsageRequestWait,
+    wait_bucket,
 )
 from stats.office_users import _ACTIONS as office_users_columns
 from stats.office_users import office_users_get
@@ -104,7 +105,8 @@ def _raw(period: Period):
                 if t <= e.occurred_at
             ]
             if asked:
-                waits[(e.office_id, e.provider_office_id, (e.occurred_at - max(asked)).days)] += 1
+                days = (e.occurred_at - max(asked)).days
+                waits[(e.office_id, e.provider_office_id, wait_bucket(days))] += 1
     return pairs, offices, active, people, waits
 
 
@@ -136,7 +138,8 @@ def _rolled(period: Period, offices):
                 people[(office.pk, line.user.pk)] = figures
     waits = Counter()
     for row in UsageRequestWait.objects.filter(month__gte=period.first, month__lte=period.last):
-        waits[(row.office_id, row.provider_id, row.days)] += row.n
+        for bucket, n in enumerate(row.counts):
+            waits[(row.office_id, row.provider_id, bucket)] += n
     return pairs, by_office, active, people, waits
 
 
@@ -209,3 +212,114 @@ def test_a_bulk_load_of_raw_events_is_counted_after_a_rebuild(toronto, examiner,
     assert page.totals["document_views"] == 2 and page.totals["searches"] == 1
     assert page.totals["active_users"] == 1 and page.totals["active_retrieve"] == 1
     assert page.matrix.cells == {(examiner.office_id, other_office.pk): 2}
+
+
+def test_people_active_on_both_sides_of_an_era_edge_count_once(toronto):
+    # UsageActiveSpan keeps 60 months per row: January 2025 starts an era, so a period from
+    # December 2024 reads two rows for a person active in both months.
+    office = OfficeFactory(code="XA", name="Office XA")
+    both, december_only = UserFactory(office=office), UserFactory(office=office)
+    for person, when in (
+        (both, datetime(2024, 12, 31, 23, 59, tzinfo=TORONTO)),
+        (both, datetime(2025, 1, 1, 0, 1, tzinfo=TORONTO)),
+        (december_only, datetime(2024, 12, 2, tzinfo=TORONTO)),
+    ):
+        usage_record(action=Action.SEARCH, user=person, when=when)
+    period = Period(date(2024, 12, 1), date(2025, 1, 1))
+    for rebuilt in (False, True):
+        if rebuilt:
+            usage_rollup_rebuild()
+        for scope in (office, None):
+            figures = selectors.active_users(period, office=scope, monthly=False)[()]
+            assert figures == (2, 0, 2, 0)  # any use, logged in, searched, retrieved
+        january = Period(date(2025, 1, 1), date(2025, 1, 1))
+        assert selectors.active_users(january, office=office, monthly=False)[()][0] == 1
+    assert selectors.active_users(
+        period, office=None, monthly=False, by_office=True, kinds=["any"]
+    ) == {(office.pk,): (2, 0, 0, 0)}
+
+
+def _fulfil(asking_person, providing, application_id, asked_at, waited_days):
+    usage_record(
+        action=Action.REQUEST_MADE,
+        user=asking_person,
+        provider_office=providing,
+        application_id=application_id,
+        when=asked_at,
+    )
+    usage_record(
+        action=Action.REQUEST_FULFILLED,
+        user=asking_person,
+        provider_office=providing,
+        application_id=application_id,
+        when=asked_at + timedelta(days=waited_days, hours=1),
+    )
+
+
+def test_median_is_exact_up_to_sixty_days_and_a_range_of_days_beyond(toronto):
+    ca, au, gb = (OfficeFactory(code=c, name=f"Office {c}") for c in ("XA", "XB", "XC"))
+    person = UserFactory(office=ca)
+    asked = datetime(2025, 1, 2, 9, tzinfo=TORONTO)
+    for app, days in enumerate((3, 60, 4)):  # CA -> AU: median 4 days, exact
+        _fulfil(person, au, app, asked, days)
+    for app, days in enumerate((70, 85, 200), start=10):  # CA -> GB: median in 61-90
+        _fulfil(person, gb, app, asked, days)
+    usage_rollup()
+    # Asked in 2024, fulfilled in December 2025 after 400 days (366+), not merged yet.
+    _fulfil(person, gb, 20, datetime(2024, 11, 1, tzinfo=TORONTO), 400)
+    for rebuilt in (False, True):
+        if rebuilt:
+            usage_rollup_rebuild()
+        page = selectors.stats_page_get(office=ca, period=YEAR)
+        medians = {p.providing.code: p.median_days for p in page.requests.pairs}
+        assert medians["XB"] == 4.0
+        # 70, 85, 200 and 400 days: the middle two, 85 and 200, lie somewhere in 61-365.
+        assert str(medians["XC"]) == "61–365"
+        # All seven waits: 3, 4, 60, 70, 85, 200, 400 -> the middle one, 70, is in 61-90.
+        assert str(page.requests.median_days) == "61–90"
+    rows = UsageRequestWait.objects.filter(office_id=ca.pk, provider_id=au.pk).order_by("month")
+    assert [(row.month, row.d3, row.d4, row.d60, row.fulfilled) for row in rows] == [
+        (date(2025, 1, 1), 1, 1, 0, 2),
+        (date(2025, 3, 1), 0, 0, 1, 1),  # the 60-day wait ended in March
+    ]
+    assert [wait_bucket(d) for d in (0, 60, 61, 90, 91, 180, 181, 365, 366, 5000)] == [
+        0,
+        60,
+        61,
+        61,
+        62,
+        62,
+        63,
+        63,
+        64,
+        64,
+    ]
+
+
+def test_a_use_is_one_statement_and_shows_on_the_next_page(toronto, django_assert_num_queries):
+    office = OfficeFactory(code="XA", name="Office XA")
+    person = UserFactory(office=office)
+    month = Period.last_months(1)
+    before = selectors.stats_page_get(office=office, period=month).totals
+    with django_assert_num_queries(1):  # the event and every rollup row: one round trip
+        event = usage_record(action=Action.SEARCH, user=person, count=3)
+    event.refresh_from_db()
+    assert event.count == 3 and event.office_id == office.pk
+    after = selectors.stats_page_get(office=office, period=month).totals
+    assert after["numbers_searched"] == before["numbers_searched"] + 3
+    assert after["active_search"] == before["active_search"] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_reads_in_one_snapshot_and_leaves_no_transaction_open():
+    # Outside any transaction read_all() opens its own REPEATABLE READ one (BEGIN and COMMIT in
+    # the same round trip as the reads) and closes it.
+    from django.db import connection
+    from psycopg.pq import TransactionStatus
+
+    office = OfficeFactory(code="XA", name="Office XA")
+    usage_record(action=Action.SEARCH, user=UserFactory(office=office), count=2)
+    page = selectors.stats_page_get(office=office, period=Period.last_months(1))
+    assert page.totals["numbers_searched"] == 2 and page.totals["active_users"] == 1
+    assert connection.get_autocommit()
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE

@@ -9,9 +9,9 @@ from stats.services import usage_rollup_rebuild
 
 class Command(BaseCommand):
     help = (
-        "Recompute the statistics rollups from the usage events, set-based (about a minute for "
-        "10 M events). Run it after loading events in bulk, after a repair, or after changing "
-        "TIME_ZONE. New events wait until it commits; statistics pages wait for the new rollups."
+        "Recompute the statistics rollups from the usage events, set-based, one month per "
+        "transaction (a few minutes for 10 M events). Run it after loading events in bulk, after "
+        "a repair, or after changing TIME_ZONE. New events wait while their month is rebuilt."
     )
 
     def handle(self, *args, **options) -> None:
