@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from .ledger import month_name
+
 # Colour-blind-safe (Okabe-Ito) palette, dark enough for text contrast on white.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 INK, MUTED, GRID = "#1c2330", "#5b6577", "#d6dce5"
@@ -93,11 +95,13 @@ def line_chart(
     for i, month in enumerate(months):
         if i % every == 0 or i == len(months) - 1:
             x = left + i * step_x
-            body.append(_text(x, top + plot_h + 16, f"{month:%b}", anchor="middle", fill=MUTED))
+            body.append(
+                _text(x, top + plot_h + 16, date_format(month, "M"), anchor="middle", fill=MUTED)
+            )
             if i == 0 or month.month == 1:
                 body.append(_text(x, top + plot_h + 30, f"{month:%Y}", anchor="middle", fill=MUTED))
     series = [(str(label), values) for label, values in series]  # lazy labels: translate once
-    month_names = {month: f"{month:%B %Y}" for month in months}
+    month_names = {month: month_name(month) for month in months}
     for index, (label, values) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         points = [

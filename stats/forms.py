@@ -13,9 +13,10 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from .ledger import month_name
 from .selectors import MATRIX_METRICS, MAX_MONTHS, Period, month_add
 from .services import portal_tz
 
@@ -26,11 +27,15 @@ def _this_month() -> date:
     return datetime.now(tz=portal_tz()).date().replace(day=1)
 
 
-@lru_cache(maxsize=64)
 def _month_choices(newest: date, keep: tuple[date, ...]) -> tuple:
-    # Built once per month shown and kept: every statistics page view draws two selects.
+    return _month_choices_in(newest, keep, get_language())
+
+
+@lru_cache(maxsize=64)
+def _month_choices_in(newest: date, keep: tuple[date, ...], language: str) -> tuple:
+    # Built once per month shown, kept and language: every statistics page draws two selects.
     months = {month_add(newest, -i) for i in range(MAX_MONTHS)} | set(keep)
-    return tuple((f"{m:%Y-%m}", f"{m:%B %Y}") for m in sorted(months, reverse=True))
+    return tuple((f"{m:%Y-%m}", month_name(m)) for m in sorted(months, reverse=True))
 
 
 class MonthSelect(forms.Select):

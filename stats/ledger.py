@@ -13,6 +13,7 @@ from time import monotonic
 
 from django.db import connections, router, transaction
 from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
+from django.utils import dateformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,11 @@ from . import models
 from .services import portal_tz
 
 MAX_MONTHS = 120
+
+
+def month_name(month: date) -> str:
+    """ "December 2026", "décembre 2026": the month's name in the reader's language."""
+    return dateformat.format(month, "F Y")
 
 
 def month_add(month: date, n: int) -> date:

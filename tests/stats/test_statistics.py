@@ -248,6 +248,17 @@ def test_bad_period_shows_a_message_and_the_default_months(admin_client, used):
     assert admin_client.get("/statistics/nothing.csv").status_code == 404
 
 
+def test_month_pickers_and_chart_name_the_months_in_the_readers_language(
+    admin_client, admin_user, used
+):
+    english = admin_client.get(URL, PERIOD).content.decode()
+    assert ">March 2025</option>" in english
+    admin_user.language = "fr"
+    admin_user.save(update_fields=["language"])
+    french = admin_client.get(URL, PERIOD).content.decode()
+    assert ">mars 2025</option>" in french and "March 2025" not in french
+
+
 def test_statistics_page_query_count_does_not_grow_with_events(
     client, operator, used, django_assert_max_num_queries
 ):
