@@ -6,11 +6,12 @@ the same (404), and unpublished applications of other offices never appear.
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 
 from offices.models import Office
 
-from . import family_page, numbers
+from . import family_page, family_reads, numbers
 from .federation.reads import remote_documents_start
 from .models import (
     Application,
@@ -321,39 +322,20 @@ class FamilyPage:
 
 def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) -> FamilyPage:
     """The family page in a fixed number of queries, whatever the family size: the members
-    (with their family), their publications, priority claims, documents and
-    citations, and the offices (with whether each admits the user's office)."""
-    visible_docs = (
-        Document.objects.visible_to(user)
-        .live()
-        .order_by("date", "pk")
-        .prefetch_related(Prefetch("citations", queryset=Citation.objects.order_by("pk")))
-    )
-    members = list(
+    (with their family, publications and priority claims), their visible documents (with their
+    citations); the offices only when a line about a missing member needs them (family_reads)."""
+    members = family_reads.members_read(
         Application.objects.visible_to(user)
         .filter(family_id=family_id)
-        .select_related("family", "office", "office__service")
-        .prefetch_related(
-            "publications",
-            "priority_claims",
-            Prefetch("documents", queryset=visible_docs, to_attr="visible_documents"),
-        )
         .order_by("filing_date", "key")
     )
     if not members:
         raise Http404("No such family.")
     family = members[0].family
-    # Web-service offices' lists, in parallel, while the queries below run.
+    # Web-service offices' lists, in parallel, while the query below runs.
     remote_attach = remote_documents_start(members, user=user)
+    family_reads.documents_read(Document.objects.visible_to(user).live(), members)
     focus = next((m for m in members if m.pk == focus_id), None)
-    own = getattr(user, "office", None)
-    offices = {
-        o.code: o
-        for o in Office.objects.annotate(
-            admits_user=Exists(Office.objects.providers_visible_to(own).filter(pk=OuterRef("pk")))
-        )
-    }
-    admitting = {o.pk for o in offices.values() if o.admits_user}
     for member in members:
         member.forms = family_page.number_forms(
             member.key, office=member.office.code, filed=member.filing_date
@@ -372,6 +354,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         for doc in member.visible_documents:
             grouped.setdefault(doc.category, []).append(doc)
         member.categories_available = set(grouped)
+        member.indicators_html = family_page.indicators_html(grouped)
         member.documents_by_category = [
             (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
         ]
@@ -385,7 +368,11 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         simple_ids=_simple_family_ids(members, focus or members[0]),
         documents=documents,
         missing=family_page.missing_reasons(
-            user=user, members=members, offices=offices, admitting=admitting
+            user=user,
+            members=members,
+            offices=functools.cache(
+                lambda: family_reads.offices_read(getattr(user, "office", None))
+            ),
         ),
         summary=family_page.summary(members, documents),
     )
