@@ -23,7 +23,7 @@ from django.dispatch import receiver
 
 from offices.models import Office
 
-from .models import Application, Citation, PriorityClaim, Publication
+from .models import Application, Citation, Document, PriorityClaim, Publication
 
 
 def _json_rows(model: type[models.Model], fk: str, fields: tuple[str, ...], order: str) -> RawSQL:
@@ -81,6 +81,26 @@ def _as_prefetched(instance: models.Model, name: str, rows: list) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = holder
 
 
+def _rows_of(model: type[models.Model], parent: models.Model, fk: str, rows: list[dict]) -> list:
+    """`rows` (from _json_rows) as `model` instances of `parent`, made as rows read from the
+    database are (Model.from_db): building them with `fk=parent` would pass through the
+    relation's setter, which asks the router for a write database and so pins the reader's
+    requests to the primary (case_portal/db_router.py)."""
+    field = model._meta.get_field(fk)
+    if not rows:
+        return []
+    given = {field.attname, *rows[0]}
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in given]  # its order
+    out = []
+    for row in rows:
+        row[field.attname] = parent.pk
+        values = [_date(row[n]) if n == "date" else row[n] for n in names]
+        obj = model.from_db(parent._state.db, names, values)
+        field.set_cached_value(obj, parent)
+        out.append(obj)
+    return out
+
+
 def members_read(members: models.QuerySet) -> list[Application]:
     """`members` (scoped by the caller) with family, office, publications and priority claims."""
     found = list(
@@ -89,14 +109,8 @@ def members_read(members: models.QuerySet) -> list[Application]:
         )
     )
     for m in found:
-        claims = [
-            PriorityClaim(**{**row, "date": _date(row["date"])}, application=m)
-            for row in m.claims_json or []
-        ]
-        publications = [
-            Publication(**{**row, "date": _date(row["date"])}, application=m)
-            for row in m.publications_json or []
-        ]
+        claims = _rows_of(PriorityClaim, m, "application", m.claims_json or [])
+        publications = _rows_of(Publication, m, "application", m.publications_json or [])
         del m.claims_json, m.publications_json
         _as_prefetched(m, "priority_claims", claims)
         _as_prefetched(m, "publications", publications)
@@ -114,12 +128,14 @@ def documents_read(documents: models.QuerySet, members: list[Application]) -> No
         .annotate(citations_json=_CITATIONS)
         .order_by("date", "pk")
     )
+    application = Document._meta.get_field("application")
     for doc in rows:
         member = by_member[doc.application_id]
-        doc.application = member
-        citations = [Citation(**row, document=doc) for row in doc.citations_json or []]
+        application.set_cached_value(doc, member)
+        _as_prefetched(
+            doc, "citations", _rows_of(Citation, doc, "document", doc.citations_json or [])
+        )
         del doc.citations_json
-        _as_prefetched(doc, "citations", citations)
         member.visible_documents.append(doc)
 
 

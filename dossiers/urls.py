@@ -27,6 +27,11 @@ urlpatterns = [
         name="merged-pdf-status",
     ),
     path(
+        "one-pdf/<int:merged_pdf_id>/retry",
+        merged_pdfs.merged_pdf_retry,
+        name="merged-pdf-retry",
+    ),
+    path(
         "one-pdf/<int:merged_pdf_id>/download",
         merged_pdfs.merged_pdf_download,
         name="merged-pdf-download",
