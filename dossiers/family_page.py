@@ -16,7 +16,6 @@ from html import escape
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -224,7 +223,23 @@ def _doc_url(doc, url_of, remote_attr: str) -> str:
 def category_labels() -> dict[str, str]:
     """{category: its label in the active language}, as plain strings: a lazy label is
     translated again each time it is shown, hashed or compared."""
-    return {value: str(label) for value, label in Document.Category.choices}
+    return _category_labels(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _category_labels(language: str) -> dict[str, str]:
+    return {value: str(label) for value, label in Document.Category.choices}  # in `language`
+
+
+def status_labels() -> dict[str, str]:
+    """{application status: its label in the active language} (get_status_display rebuilds
+    the choices and translates on every call: twice per member on the page)."""
+    return _status_labels(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels(language: str) -> dict[str, str]:
+    return {value: str(label) for value, label in Application.Status.choices}  # in `language`
 
 
 def code_meaning(office: str, code: str) -> str:
@@ -293,6 +308,17 @@ def number_forms(key: str, *, office: str, filed: dt.date | None = None) -> Numb
         "epodoc": epodoc,
     }
     return NumberForms(display, docdb, epodoc, data.application_links(fields))
+
+
+def links_html(links: list[tuple[str, str]]) -> SafeString:
+    """Links out, "·" between them, written once (a template loop cost ~10 µs a value)."""
+    return mark_safe(  # noqa: S308 - built from escaped values only
+        " · ".join(
+            f'<a class="out" href="{escape(url)}" rel="noopener noreferrer" target="_blank">'
+            f"{escape(name)}</a>"
+            for name, url in links
+        )
+    )
 
 
 def publication_links(key: str) -> list[tuple[str, str]]:
@@ -448,14 +474,15 @@ def member_events(member: Application, *, view_url=None) -> list[Event]:
 
 def events_html(events: list[Event]) -> SafeString:
     """A member's line of events, written once here (like the document rows: see _ROW)."""
-    return format_html_join(
-        "",
-        '<span class="event event-{}"><time>{}</time> {}</span>',
-        (
-            (e.kind, e.day, format_html('<a href="{}">{}</a>', e.url, e.text) if e.url else e.text)
-            for e in events
-        ),
-    )
+    parts = []
+    for e in events:
+        text = escape(str(e.text))
+        if e.url:
+            text = f'<a href="{escape(e.url)}">{text}</a>'
+        parts.append(
+            f'<span class="event event-{escape(e.kind)}"><time>{e.day}</time> {text}</span>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - built from escaped values only
 
 
 # --- the "reports available" indicators ---

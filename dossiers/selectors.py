@@ -336,10 +336,16 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     remote_attach = remote_documents_start(members, user=user)
     family_reads.documents_read(Document.objects.visible_to(user).live(), members)
     focus = next((m for m in members if m.pk == focus_id), None)
+    statuses = family_page.status_labels()
     for member in members:
+        # Shown as text, made once here rather than by template filters (profile).
+        member.filed = member.filing_date.isoformat() if member.filing_date else ""
+        member.status_label = statuses.get(member.status, member.status)
+        member.priorities_text = "; ".join(p.display for p in member.priority_claims.all())
         member.forms = family_page.number_forms(
             member.key, office=member.office.code, filed=member.filing_date
         )
+        member.links_html = family_page.links_html(member.forms.links)
         member.publication_rows = [
             (p, family_page.publication_links(p.key)) for p in member.publications.all()
         ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -53,6 +54,7 @@ def family_detail(request, family_id: int):
             "focus": page.focus or page.members[0],
             "filters": filters,
             "shown": shown,
+            "shown_html": mark_safe("\n".join(r.html for r in shown)),  # noqa: S308 - escaped rows
             "missing": missing,
             "keep": keep,
             "choices": {
