@@ -119,10 +119,12 @@ def members_read(members: models.QuerySet) -> list[Application]:
 
 def documents_read(documents: models.QuerySet, members: list[Application]) -> None:
     """Sets each member's `visible_documents` (date order) from `documents` (scoped by the
-    caller), each with its citations and its member as `application`."""
+    caller), each with its citations and its member as `application`, and the member's
+    `visible_citations` (theirs, in the same order)."""
     by_member: dict[int, Application] = {m.pk: m for m in members}
     for m in members:
         m.visible_documents = []
+        m.visible_citations = []  # of those documents, read by the citations table
     rows = (
         documents.filter(application_id__in=list(by_member))
         .annotate(citations_json=_CITATIONS)
@@ -132,10 +134,10 @@ def documents_read(documents: models.QuerySet, members: list[Application]) -> No
     for doc in rows:
         member = by_member[doc.application_id]
         application.set_cached_value(doc, member)
-        _as_prefetched(
-            doc, "citations", _rows_of(Citation, doc, "document", doc.citations_json or [])
-        )
+        citations = _rows_of(Citation, doc, "document", doc.citations_json or [])
         del doc.citations_json
+        _as_prefetched(doc, "citations", citations)
+        member.visible_citations += citations
         member.visible_documents.append(doc)
 
 

@@ -385,7 +385,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
 
 
 def _citations_of(member: Application) -> list[Citation]:
-    return [c for d in member.visible_documents for c in d.citations.all()]
+    return member.visible_citations  # family_reads.documents_read (web-service ones have none)
 
 
 def _citation_rows(members: list[Application]) -> list[dict]:
