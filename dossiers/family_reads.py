@@ -177,8 +177,11 @@ def offices_read(own: Office | None) -> tuple[dict[str, Office], set[int]]:
     now = time.monotonic()
     if _kept["generation"] != generation or now - _kept["at"] > _MAX_AGE:
         _kept.update(generation=generation, at=now, by_office={})
+    # This generation's entries: should another thread start a newer one meanwhile, what we
+    # read goes into the old one, never under the newer mark.
+    entries = _kept["by_office"]
     key = getattr(own, "pk", None)
-    found = _kept["by_office"].get(key)
+    found = entries.get(key)
     if found is None:
         offices = {
             o.code: o
@@ -189,5 +192,5 @@ def offices_read(own: Office | None) -> tuple[dict[str, Office], set[int]]:
             )
         }
         found = (offices, {o.pk for o in offices.values() if o.admits_user})
-        _kept["by_office"][key] = found
+        entries[key] = found
     return found

@@ -219,6 +219,33 @@ def test_reason_office_does_not_share_with_your_office(client, family_world):
     assert f"EP 13844704.0: {ep.name} does not share with your office." in _missing(_get(client, w))
 
 
+def test_a_policy_changed_by_its_office_admin_shows_on_the_next_page_not_minutes_later(
+    client, family_world
+):
+    """The offices are kept per process (family_reads.offices_read): a change still shows at
+    once, and on every process (the change mark is in the shared cache)."""
+    from offices.services import office_policy_update
+    from tests.offices.factories import UserFactory
+
+    w = family_world
+    jp = w["offices"]["JP"]
+    client.force_login(w["au_examiner"])
+    assert "JP 2015-512345: No reports shared yet. Request documents for JP 2015-512345" in (
+        _missing(_get(client, w))
+    )
+    admin = UserFactory(office=jp, role="office_admin")
+    office_policy_update(admin=admin, office=jp, shares_with_all=False, shares_with=[])
+    assert f"JP 2015-512345: {jp.name} does not share with your office." in _missing(
+        _get(client, w)
+    )
+    office_policy_update(
+        admin=admin, office=jp, shares_with_all=False, shares_with=[w["offices"]["AU"]]
+    )
+    assert "JP 2015-512345: No reports shared yet. Request documents for JP 2015-512345" in (
+        _missing(_get(client, w))
+    )
+
+
 def test_reason_no_reports_yet_offers_a_request(client, family_world):
     w = family_world
     client.force_login(w["au_examiner"])

@@ -282,6 +282,10 @@ def test_a_failed_one_pdf_says_so_and_try_again_makes_the_same_pdf(
     expect(confirm).to_contain_text("too large to merge while you wait")
     assert not MergedPdf.objects.exists()  # looking at it started nothing
     shot(page, "examiner-23-one-pdf-confirm")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "examiner-23-one-pdf-confirm-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
     confirm.get_by_role("button", name="Make the PDF").click()
     job = page.get_by_test_id("merged-pdf")
     expect(job).to_contain_text("Queued")
