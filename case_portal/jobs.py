@@ -1,4 +1,5 @@
-"""Build jobs: a row that a Celery task builds into a file (packages, statistics reports).
+"""Build jobs: a row that a Celery task builds into a file (packages, statistics reports, large
+"one PDF"s).
 
 The row is the truth and the broker only a nudge. A service creates the row and enqueues its
 task by name after commit (so no service imports its tasks module); a broker error is logged and
@@ -11,9 +12,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -116,6 +120,16 @@ def status_data(job: BuildJob, *, download_url: str) -> dict:
     }
 
 
+def status_response(job: BuildJob, *, download_view: str) -> JsonResponse:
+    """The JSON a build row's page polls (never cached), with the link to `download_view` once
+    the file is there."""
+    ready = job.state == BuildJob.State.READY and job.file
+    url = reverse(download_view, args=[job.pk]) if ready else ""
+    response = JsonResponse(status_data(job, download_url=url))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def claim(model: type[BuildJob], pk: int, *, stale_after: dt.timedelta = STALE_AFTER) -> bool:
     """Take a queued row (or one whose builder went stale) for building; False if another
     worker has it, it is built already, or it is gone."""
@@ -149,6 +163,15 @@ def retry(model: type[BuildJob], pk: int) -> bool:
             state=BuildJob.State.QUEUED, error="", done=0
         )
     )
+
+
+def retry_queued(model: type[BuildJob], pk: int, task_name: str, *, swept_by: str) -> bool:
+    """retry(), and the task sent again once the caller commits. Only a failed row moves: a
+    second "Try again" (double click, two tabs) finds it queued and does nothing."""
+    if not retry(model, pk):
+        return False
+    enqueue_on_commit(task_name, [pk], swept_by=swept_by)
+    return True
 
 
 class Store:
@@ -221,6 +244,18 @@ def finish(
     if on_ready is not None:
         on_ready(locked)
     return locked
+
+
+def finish_from_file(
+    store: Store, tmp, filename: str, *, expires_in: dt.timedelta, **finish_fields
+) -> BuildJob:
+    """Store the temporary file a build wrote (from its start, up to where the writing ended,
+    whose size goes on the row) as `filename`, then finish() the row with it."""
+    size = tmp.tell()
+    tmp.seek(0)
+    stored = store.save(filename, File(tmp))
+    job = store.job
+    return finish(type(job), job.pk, stored, expires_in=expires_in, size=size, **finish_fields)
 
 
 def requeue_stuck(

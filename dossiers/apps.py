@@ -12,7 +12,7 @@ class DossiersConfig(AppConfig):
         from offices.service_models import connection_tester_register
         from stats.selectors import application_labels_register
 
-        from . import tasks  # noqa: F401
+        from . import family_reads, tasks  # noqa: F401 - family_reads: the offices' change marks
         from .federation.offices import connection_test_row
 
         application_labels_register(_application_labels)

@@ -15,6 +15,7 @@ family_routes = [
 merged_pdf_routes = [
     path("", merged_pdfs.merged_pdf_detail, name="merged-pdf"),
     path("status", merged_pdfs.merged_pdf_status, name="merged-pdf-status"),
+    path("retry", merged_pdfs.merged_pdf_retry, name="merged-pdf-retry"),
     path("download", merged_pdfs.merged_pdf_download, name="merged-pdf-download"),
 ]
 remote_document_routes = [

@@ -23,17 +23,13 @@ class NotificationsConfig(AppConfig):
 
 def _requests_made(user, application_ids) -> dict:
     """{application id: (state in words, date asked)} of the user's office's active requests
-    (the same read as the member actions' "Requested" pills: one query per page)."""
+    (the same read as the member actions' "Requested" pills and watches: one query per page)."""
     from django.utils import timezone
 
-    from .selectors import requests_made_by_application
+    from .selectors import member_states
 
-    made = requests_made_by_application(user=user)
+    made = member_states(user=user, application_ids=application_ids).requests
     return {
-        app_id: (
-            made[app_id].get_state_display().lower(),
-            timezone.localdate(made[app_id].created_at),
-        )
-        for app_id in application_ids
-        if app_id in made
+        app_id: (request.get_state_display().lower(), timezone.localdate(request.created_at))
+        for app_id, request in made.items()
     }

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -40,36 +41,81 @@ def notification_get_for_user(*, user, notification_id: int) -> Notification:
 
 
 def notification_unread_count(*, user) -> int:
+    kept = getattr(user, "_notifications_unread", None)  # read with member_states, if it ran
+    if kept is not None:
+        return kept
     return Notification.objects.filter(user=user, read_at=None).count()
 
 
-def once_per_request(user, name: str, build):
-    """`build(user)`, kept on the request's user object (loaded afresh for every request), so
-    every part of a page that needs it reuses one query."""
-    cache = getattr(user, name, None)
-    if cache is None:
-        cache = build(user)
-        setattr(user, name, cache)
-    return cache
+# member_states' parts: (kind, id or count, application id, scope or state, created at).
+_UNREAD_SQL = (
+    "SELECT 'unread', count(*), NULL::bigint, '', NULL::timestamptz "  # noqa: S608 - names only
+    f"FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL"
+)
+_WATCHES_SQL = (
+    "SELECT 'watch', id, application_id, scope, created_at "  # noqa: S608 - names only
+    f"FROM {Watch._meta.db_table} WHERE user_id = %s AND application_id = ANY(%s)"
+)
+_REQUESTS_SQL = (
+    "SELECT '%(kind)s', id, application_id, state, created_at "  # noqa: S608 - names only
+    f"FROM {DocumentRequest._meta.db_table} "
+    "WHERE %(office)s = %%s AND state = ANY(%%s) AND application_id = ANY(%%s)"
+)
 
 
-def _requests_made(user) -> dict[int, DocumentRequest]:
-    found: dict[int, DocumentRequest] = {}
+@dataclass
+class MemberStates:
+    """The reader's state on a page's applications (the family page's member actions)."""
+
+    watches: dict[int, Watch]  # the reader's watch anchored on each application
+    requests: dict[int, DocumentRequest]  # the reader's office's oldest active request on each
+    incoming: dict[int, int]  # open requests waiting on each (the providing office's clerks)
+
+
+def member_states(*, user, application_ids) -> MemberStates:
+    """MemberStates of `application_ids`, read once per request in one query that also counts
+    the reader's unread notifications for the page frame (notification_unread_count)."""
+    wanted = frozenset(application_ids)
+    kept = getattr(user, "_notifications_states", None)
+    if kept is not None and wanted <= kept[0]:
+        return kept[1]
+    if kept is not None:
+        wanted |= kept[0]
+    ids = list(wanted)
+    # One statement, written out: the ORM's union of four querysets cost more to compile than
+    # to run. Only the parts this reader has: an office's requests, a clerk's queue.
+    sql = [_UNREAD_SQL, _WATCHES_SQL]
+    params: list = [user.pk, user.pk, ids]
     if user.office_id:
-        # The oldest active request per application (an office may ask for several things).
-        for r in DocumentRequest.objects.filter(
-            requesting_office_id=user.office_id,
-            state__in=DocumentRequest.ACTIVE,
-            application__isnull=False,
-        ).order_by("-pk"):
-            found[r.application_id] = r
-    return found
-
-
-def requests_made_by_application(*, user) -> dict[int, DocumentRequest]:
-    """{application id: the user's office's oldest active request for it}, read once per
-    request: the family page's member actions and its "requested by your office" lines."""
-    return once_per_request(user, "_notifications_requests", _requests_made)
+        sql.append(_REQUESTS_SQL % {"kind": "made", "office": "requesting_office_id"})
+        params += [user.office_id, list(DocumentRequest.ACTIVE), ids]
+        if user_handles_queue(user):
+            sql.append(_REQUESTS_SQL % {"kind": "incoming", "office": "provider_office_id"})
+            params += [user.office_id, list(DocumentRequest.ACTIVE), ids]
+    with connections[router.db_for_read(Notification)].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql), params)
+        rows = cursor.fetchall()
+    states = MemberStates({}, {}, {})
+    for kind, pk, app_id, text, created_at in rows:
+        if kind == "unread":
+            user._notifications_unread = pk
+        elif kind == "watch":
+            states.watches[app_id] = Watch(
+                pk=pk, user_id=user.pk, application_id=app_id, scope=text, created_at=created_at
+            )
+        elif kind == "made":
+            if app_id not in states.requests or pk < states.requests[app_id].pk:
+                states.requests[app_id] = DocumentRequest(
+                    pk=pk,
+                    application_id=app_id,
+                    requesting_office_id=user.office_id,
+                    state=text,
+                    created_at=created_at,
+                )
+        else:
+            states.incoming[app_id] = states.incoming.get(app_id, 0) + 1
+    user._notifications_states = (wanted, states)
+    return states
 
 
 def _request_base():

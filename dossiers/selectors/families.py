@@ -1,13 +1,12 @@
 """The family page's reads, in a fixed number of queries, and a family's name for people."""
 
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import F
 from django.http import Http404
 
-from offices.models import Office
-
-from .. import family_page
+from .. import family_page, family_reads
 from ..federation.reads import remote_documents_start
 from ..models import Application, Citation, Document, Family, PriorityClaim
 
@@ -29,45 +28,30 @@ class FamilyPage:
 
 def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) -> FamilyPage:
     """The family page in a fixed number of queries, whatever the family size: the members
-    (with their family), their publications, priority claims, documents and
-    citations, and the offices (with whether each admits the user's office)."""
-    visible_docs = (
-        Document.objects.visible_to(user)
-        .live()
-        .order_by("date", "pk")
-        .prefetch_related(Prefetch("citations", queryset=Citation.objects.order_by("pk")))
-    )
-    members = list(
+    (with their family, publications and priority claims), their visible documents (with their
+    citations); the offices only when a line about a missing member needs them (family_reads)."""
+    members = family_reads.members_read(
         Application.objects.visible_to(user)
         .filter(family_id=family_id)
-        .select_related("family", "office", "office__service")
         .order_by("filing_date", "key")
     )
     if not members:
         raise Http404("No such family.")
     family = members[0].family
-    # Web-service offices' lists, in parallel, while the queries below (prefetches included)
-    # run: started before them, the office's time overlaps most of the page's own.
+    # Web-service offices' lists, in parallel, while the query below runs.
     remote_attach = remote_documents_start(members, user=user)
-    prefetch_related_objects(
-        members,
-        "publications",
-        "priority_claims",
-        Prefetch("documents", queryset=visible_docs, to_attr="visible_documents"),
-    )
+    family_reads.documents_read(Document.objects.visible_to(user).live(), members)
     focus = next((m for m in members if m.pk == focus_id), None)
-    own = getattr(user, "office", None)
-    offices = {
-        o.code: o
-        for o in Office.objects.annotate(
-            admits_user=Exists(Office.objects.providers_visible_to(own).filter(pk=OuterRef("pk")))
-        )
-    }
-    admitting = {o.pk for o in offices.values() if o.admits_user}
+    statuses = family_page.status_labels()
     for member in members:
+        # Shown as text, made once here rather than by template filters (profile).
+        member.filed = member.filing_date.isoformat() if member.filing_date else ""
+        member.status_label = statuses.get(member.status, member.status)
+        member.priorities_text = "; ".join(p.display for p in member.priority_claims.all())
         member.forms = family_page.number_forms(
             member.key, office=member.office.code, filed=member.filing_date
         )
+        member.links_html = family_page.links_html(member.forms.links)
         member.publication_rows = [
             (p, family_page.publication_links(p.key)) for p in member.publications.all()
         ]
@@ -82,6 +66,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         for doc in member.visible_documents:
             grouped.setdefault(doc.category, []).append(doc)
         member.categories_available = set(grouped)
+        member.indicators_html = family_page.indicators_html(grouped)
         member.documents_by_category = [
             (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
         ]
@@ -95,14 +80,18 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         simple_ids=_simple_family_ids(members, focus or members[0]),
         documents=documents,
         missing=family_page.missing_reasons(
-            user=user, members=members, offices=offices, admitting=admitting
+            user=user,
+            members=members,
+            offices=functools.cache(
+                lambda: family_reads.offices_read(getattr(user, "office", None))
+            ),
         ),
         summary=family_page.summary(members, documents),
     )
 
 
 def _citations_of(member: Application) -> list[Citation]:
-    return [c for d in member.visible_documents for c in d.citations.all()]
+    return member.visible_citations  # family_reads.documents_read (web-service ones have none)
 
 
 def _citation_rows(members: list[Application]) -> list[dict]:

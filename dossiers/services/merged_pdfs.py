@@ -12,7 +12,6 @@ import datetime as dt
 import tempfile
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 
 from case_portal import jobs
@@ -21,6 +20,7 @@ from ..models import Document, MergedPdf
 from .family_downloads import MERGE_MAX_DOCUMENTS, MERGE_MAX_PAGES, family_pdf_write
 
 BUILD_TASK = "dossiers.merged_pdf_build"
+SWEEP = "merged_pdfs_requeue"  # the beat task that sends again what a dead broker lost
 
 
 def expiry_days() -> int:
@@ -53,7 +53,7 @@ def merged_pdf_request(
         if d not in stored
     ]
     ids = [d.pk for d in stored]
-    # The family page's form is a GET: asking again (reload, back) gives the same PDF.
+    # Asking again (a second click, reload, back) gives the same PDF, not a second build.
     same = (
         MergedPdf.objects.select_for_update()
         .filter(
@@ -76,8 +76,16 @@ def merged_pdf_request(
         left_out=remote,
         total=len(stored),
     )
-    jobs.enqueue_on_commit(BUILD_TASK, [job.pk], swept_by="merged_pdfs_requeue")
+    jobs.enqueue_on_commit(BUILD_TASK, [job.pk], swept_by=SWEEP)
     return job
+
+
+def merged_pdf_retry(*, merged_pdf: MergedPdf) -> MergedPdf:
+    """A failed build goes back to the queue: the same row, the same selection, checked for
+    access again when it is built. Any other state is left as it is."""
+    jobs.retry_queued(MergedPdf, merged_pdf.pk, BUILD_TASK, swept_by=SWEEP)
+    merged_pdf.refresh_from_db()
+    return merged_pdf
 
 
 def merged_pdf_build(*, merged_pdf_id: int) -> MergedPdf | None:
@@ -118,18 +126,14 @@ def _build(job: MergedPdf, store: jobs.Store) -> MergedPdf:
             left_out=left_out,
             on_each=lambda n: jobs.progress(MergedPdf, job.pk, done=n),
         )
-        size = tmp.tell()
-        tmp.seek(0)
-        stored = store.save("one.pdf", File(tmp))
-    return jobs.finish(
-        MergedPdf,
-        job.pk,
-        stored,
-        expires_in=dt.timedelta(days=expiry_days()),
-        size=size,
-        pages=sum(d.pages for d in merged),
-        left_out=left_out,
-    )
+        return jobs.finish_from_file(
+            store,
+            tmp,
+            "one.pdf",
+            expires_in=dt.timedelta(days=expiry_days()),
+            pages=sum(d.pages for d in merged),
+            left_out=left_out,
+        )
 
 
 def merged_pdfs_expire(*, now: dt.datetime | None = None) -> int:

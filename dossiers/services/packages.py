@@ -13,7 +13,6 @@ import zipfile
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -106,8 +105,7 @@ def package_request(
 @transaction.atomic
 def package_retry(*, package: Package) -> Package:
     """A failed build can be queued again; anything else is left as it is."""
-    if jobs.retry(Package, package.pk):
-        _enqueue(package)
+    jobs.retry_queued(Package, package.pk, BUILD_TASK, swept_by="packages_requeue")
     package.refresh_from_db()
     return package
 
@@ -292,17 +290,13 @@ def _build(package: Package, store: jobs.Store) -> Package:
                 index_pdf(package=package, plans=plans, included=included),
             )
             zf.writestr(zipfile.ZipInfo("manifest.csv", now), _manifest(package, plans, included))
-        size = tmp.tell()
-        tmp.seek(0)
-        stored = store.save("package.zip", File(tmp))
-    return jobs.finish(
-        Package,
-        package.pk,
-        stored,
-        expires_in=dt.timedelta(days=expiry_days()),
-        on_ready=lambda locked: _delivered(locked, plans, included),
-        size=size,
-    )
+        return jobs.finish_from_file(
+            store,
+            tmp,
+            "package.zip",
+            expires_in=dt.timedelta(days=expiry_days()),
+            on_ready=lambda locked: _delivered(locked, plans, included),
+        )
 
 
 def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str]) -> None:

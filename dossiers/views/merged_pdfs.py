@@ -1,22 +1,19 @@
-"""A large "one PDF" of a family's reports: its page with progress, its status, its file."""
+"""A large "one PDF" of a family's reports: its page with progress, its status, its file, and
+"try again" when its build failed. It is asked for by a POST from the family page
+(views/families.py family_documents_pdf); every GET here only shows."""
 
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from case_portal import jobs
 from case_portal.storage import file_response
 
 from .. import selectors
 from ..models import MergedPdf
-
-
-def _status_data(job: MergedPdf) -> dict:
-    ready = job.state == MergedPdf.State.READY and job.file
-    url = reverse("dossiers:merged-pdf-download", args=[job.pk]) if ready else ""
-    return jobs.status_data(job, download_url=url)
+from ..services import merged_pdfs
 
 
 @require_GET
@@ -28,9 +25,18 @@ def merged_pdf_detail(request, merged_pdf_id: int):
 @require_GET
 def merged_pdf_status(request, merged_pdf_id: int):
     job = selectors.merged_pdf_get_for_user(user=request.user, merged_pdf_id=merged_pdf_id)
-    response = JsonResponse(_status_data(job))
-    response["Cache-Control"] = "no-store"
-    return response
+    return jobs.status_response(job, download_view="dossiers:merged-pdf-download")
+
+
+@require_POST
+def merged_pdf_retry(request, merged_pdf_id: int):
+    job = selectors.merged_pdf_get_for_user(user=request.user, merged_pdf_id=merged_pdf_id)
+    if job.state == MergedPdf.State.FAILED:
+        merged_pdfs.merged_pdf_retry(merged_pdf=job)
+        messages.success(request, _("The PDF is being made again."))
+    elif job.state in (MergedPdf.State.QUEUED, MergedPdf.State.BUILDING):
+        messages.info(request, _("The PDF is already being made."))
+    return redirect("dossiers:merged-pdf", merged_pdf_id=job.pk)
 
 
 @require_GET

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -255,18 +255,10 @@ def package_retry(request, package_id: int):
     return redirect(f"{reverse('dossiers:worklist-detail', args=[package.worklist_id])}#packages")
 
 
-def package_status_data(package: Package) -> dict:
-    ready = package.state == Package.State.READY
-    url = reverse("dossiers:package-download", args=[package.pk]) if ready else ""
-    return jobs.status_data(package, download_url=url)
-
-
 @require_GET
 def package_status(request, package_id: int):
     package = selectors.package_get_for_user(user=request.user, package_id=package_id)
-    response = JsonResponse(package_status_data(package))
-    response["Cache-Control"] = "no-store"
-    return response
+    return jobs.status_response(package, download_view="dossiers:package-download")
 
 
 @require_GET

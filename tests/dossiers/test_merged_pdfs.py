@@ -23,6 +23,14 @@ def _ask(client, w, **params):
     return client.get(url, {"all": "1", **params})
 
 
+def _make(client, w, **params):
+    """The large selection's page, then its "Make the PDF" button (a POST with its form)."""
+    page = _ask(client, w, **params)
+    assert page.status_code == 200 and "Make the PDF" in page.content.decode()
+    url = reverse("dossiers:family-documents-pdf", args=[w["us"].family_id])
+    return client.post(url, {"all": "1", **params})
+
+
 def test_threshold_is_a_setting_on_documents_and_on_pages(family_world):
     docs = list(family_world["docs"].values())
     assert not merged_pdfs.one_pdf_is_large(docs)
@@ -46,7 +54,7 @@ def test_large_selection_is_built_by_a_task_and_downloaded_with_every_page(
     w = family_world
     client.force_login(w["au_examiner"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = _ask(client, w)
+        response = _make(client, w)
     job = MergedPdf.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("dossiers:merged-pdf", args=[job.pk])
@@ -73,9 +81,92 @@ def test_large_selection_is_built_by_a_task_and_downloaded_with_every_page(
 @override_settings(**SMALL)
 def test_asking_again_gives_the_same_pdf_not_a_second_build(client, family_world):
     client.force_login(family_world["au_examiner"])
-    first = _ask(client, family_world)["Location"]
-    assert _ask(client, family_world)["Location"] == first
+    first = _make(client, family_world)["Location"]
+    assert _make(client, family_world)["Location"] == first
     assert MergedPdf.objects.count() == 1
+
+
+@override_settings(**SMALL)
+def test_looking_starts_nothing_and_only_the_forms_post_with_its_token_makes_the_pdf(
+    family_world,
+):
+    from django.test import Client
+
+    w = family_world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(w["au_examiner"])
+    url = reverse("dossiers:family-documents-pdf", args=[w["us"].family_id])
+    page = client.get(url, {"all": "1", "from": w["us"].pk})
+    for _ in range(2):  # reload, back: still only a page
+        page = client.get(url, {"all": "1", "from": w["us"].pk})
+    assert page.status_code == 200 and not MergedPdf.objects.exists()
+    text = page.content.decode()
+    assert "This selection of 3 documents (3 pages) is too large to merge while you wait." in text
+    assert client.post(url, {"all": "1"}).status_code == 403  # no token: another site's form
+    assert not MergedPdf.objects.exists()
+    token = page.context["csrf_token"]
+    made = client.post(url, {"all": "1", "from": w["us"].pk, "csrfmiddlewaretoken": token})
+    job = MergedPdf.objects.get()
+    assert made["Location"] == reverse("dossiers:merged-pdf", args=[job.pk])
+    assert job.total == 3 and job.heading == "Reports of the family of US 13/926,335"
+
+
+def _fail_once(w, job):
+    """The build fails as it would on a damaged file in storage (not a PDF); returns a function
+    that puts the file right again."""
+    doc = w["docs"]["ep_sr"]
+    with doc.file.open("rb") as fh:
+        good = fh.read()
+    with doc.file.open("wb") as fh:
+        fh.write(b"not a PDF at all")
+    failed = merged_pdfs.merged_pdf_build(merged_pdf_id=job.pk)
+    assert failed.state == MergedPdf.State.FAILED and failed.error
+
+    def repair():
+        with doc.file.open("wb") as fh:
+            fh.write(good)
+
+    return repair
+
+
+def test_a_failed_pdf_offers_try_again_which_builds_the_same_pdf_once(
+    client, family_world, eager_celery, django_capture_on_commit_callbacks
+):
+    w = family_world
+    job = _queue(w, w["au_examiner"])
+    repair = _fail_once(w, job)
+    client.force_login(w["au_examiner"])
+    page_url = reverse("dossiers:merged-pdf", args=[job.pk])
+    retry_url = reverse("dossiers:merged-pdf-retry", args=[job.pk])
+    page = client.get(page_url).content.decode()
+    assert "Try again" in page and "The PDF could not be made" in page
+    assert client.get(retry_url).status_code == 405  # a look never rebuilds
+    repair()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(retry_url, follow=True)
+    assert "The PDF is being made again." in again.content.decode()
+    job.refresh_from_db()
+    assert job.state == MergedPdf.State.READY and job.error == ""
+    assert MergedPdf.objects.count() == 1 and job.done == job.total == 3
+    page = client.get(page_url).content.decode()
+    assert 'data-role="retry" hidden' in page and "Download PDF" in page
+    # A second press (double click, another tab) changes nothing.
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        client.post(retry_url)
+    assert not sent
+    before = job.finished_at
+    job.refresh_from_db()
+    assert job.state == MergedPdf.State.READY and job.finished_at == before
+
+
+def test_only_the_requester_can_try_again(client, family_world):
+    w = family_world
+    job = _queue(w, w["au_examiner"])
+    _fail_once(w, job)
+    client.force_login(w["ca_examiner"])
+    assert client.post(reverse("dossiers:merged-pdf-retry", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.state == MergedPdf.State.FAILED
 
 
 def _queue(w, user):

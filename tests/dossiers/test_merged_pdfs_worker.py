@@ -42,7 +42,8 @@ def test_a_real_worker_builds_a_large_one_pdf_that_the_examiner_downloads(
 
     client.force_login(w["au_examiner"])
     url = reverse("dossiers:family-documents-pdf", args=[w["us"].family_id])
-    asked = client.get(url, {"all": "1"})
+    assert "Make the PDF" in client.get(url, {"all": "1"}).content.decode()
+    asked = client.post(url, {"all": "1"})
     job = MergedPdf.objects.get()
     assert asked["Location"] == reverse("dossiers:merged-pdf", args=[job.pk])
     wait_for(lambda: MergedPdf.objects.get(pk=job.pk).state in ("ready", "failed"), 60, "build")

@@ -226,6 +226,8 @@ def test_examiner_selects_many_gets_one_large_pdf_built_with_progress_and_downlo
     page.goto(f"/families/{opinion_family.family_id}/?from={opinion_family.pk}")
     page.get_by_label("Select every document shown").check()
     page.get_by_role("button", name="Selected as one PDF").click()
+    expect(page.get_by_test_id("merged-pdf-confirm")).to_contain_text("3 documents (4 pages)")
+    page.get_by_role("button", name="Make the PDF").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("One PDF")
     job = page.get_by_test_id("merged-pdf")
     # No worker yet: the examiner sees it queued, then the page follows the build by itself.
@@ -261,3 +263,61 @@ def test_examiner_selects_many_gets_one_large_pdf_built_with_progress_and_downlo
     expect(page.get_by_test_id("merged-pdf")).to_contain_text("Ready")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, "examiner-22-one-pdf-phone")
+
+
+def test_a_failed_one_pdf_says_so_and_try_again_makes_the_same_pdf(
+    page, opinion_family, shot, settings, broker_down
+):
+    """No worker here: the builds run in the test, as the worker would after the sweep sends
+    them again (the broker is down, as the page must not care)."""
+    from dossiers.models import Document, MergedPdf
+    from dossiers.services import merged_pdfs
+
+    settings.ONE_PDF_SYNC_MAX_PAGES = 3
+    login(page, "examiner@au.demo")
+    page.goto(f"/families/{opinion_family.family_id}/?from={opinion_family.pk}")
+    page.get_by_label("Select every document shown").check()
+    page.get_by_role("button", name="Selected as one PDF").click()
+    confirm = page.get_by_test_id("merged-pdf-confirm")
+    expect(confirm).to_contain_text("too large to merge while you wait")
+    assert not MergedPdf.objects.exists()  # looking at it started nothing
+    shot(page, "examiner-23-one-pdf-confirm")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "examiner-23-one-pdf-confirm-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    confirm.get_by_role("button", name="Make the PDF").click()
+    job = page.get_by_test_id("merged-pdf")
+    expect(job).to_contain_text("Queued")
+    retry = job.get_by_role("button", name="Try again")
+    expect(retry).to_be_hidden()
+
+    # The build meets a report damaged in storage and fails; the page hears it by itself.
+    report = Document.objects.get(application=opinion_family, category="search_report")
+    with report.file.open("rb") as fh:
+        good = fh.read()
+    with report.file.open("wb") as fh:
+        fh.write(b"not a PDF")
+    built = MergedPdf.objects.get()
+    assert merged_pdfs.merged_pdf_build(merged_pdf_id=built.pk).state == "failed"
+    expect(job).to_contain_text("Failed", timeout=10_000)
+    expect(job).to_contain_text("The PDF could not be made")
+    expect(retry).to_be_visible()
+    shot(page, "examiner-24-one-pdf-failed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(retry).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "examiner-25-one-pdf-failed-phone")
+
+    with report.file.open("wb") as fh:
+        fh.write(good)
+    retry.click()
+    expect(page.get_by_text("The PDF is being made again.")).to_be_visible()
+    expect(job).to_contain_text("Queued")
+    assert merged_pdfs.merged_pdf_build(merged_pdf_id=built.pk).state == "ready"
+    expect(job).to_contain_text("Ready", timeout=10_000)
+    expect(job.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(retry).to_be_hidden()
+    assert MergedPdf.objects.count() == 1
+    shot(page, "examiner-26-one-pdf-ready-after-retry-phone")

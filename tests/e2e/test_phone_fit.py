@@ -24,6 +24,8 @@ NOT_PAGES = {
     "admin-login",
     "dossiers:document-content",
     "dossiers:family-documents-zip",
+    # A PDF; a large selection's "make it in the background" page is checked at 390 px in
+    # tests/e2e/test_examiner_journey.py (it needs settings this world does not set).
     "dossiers:family-documents-pdf",
     "dossiers:provide-document-withdraw",
     "dossiers:worklist-lines-add",
@@ -34,6 +36,7 @@ NOT_PAGES = {
     "dossiers:package-retry",
     "dossiers:merged-pdf-status",
     "dossiers:merged-pdf-download",
+    "dossiers:merged-pdf-retry",
     "offices:user-set-active",
     "offices:api-key-revoke",
     "notifications:watch-quick",

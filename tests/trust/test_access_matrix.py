@@ -153,10 +153,12 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "dossiers:family-detail@unpublished": portal(A_AND_OPERATOR),
     "dossiers:family-documents-zip": portal(EVERYONE),
     "dossiers:family-documents-zip@unpublished": portal(A_AND_OPERATOR),
-    "dossiers:family-documents-pdf": portal(EVERYONE),
-    "dossiers:family-documents-pdf@unpublished": portal(A_AND_OPERATOR),
+    # GET merges (or offers to build a large one); POST asks for the build.
+    "dossiers:family-documents-pdf": portal(EVERYONE, EVERYONE),
+    "dossiers:family-documents-pdf@unpublished": portal(A_AND_OPERATOR, A_AND_OPERATOR),
     # A large one PDF (built by a task) is its requester's alone (A's examiner).
     "dossiers:merged-pdf": portal(A_EXAMINER, NOT_GET),
+    "dossiers:merged-pdf-retry": portal(NOT_GET, A_EXAMINER),
     "dossiers:merged-pdf-status": portal(A_EXAMINER, NOT_GET),
     "dossiers:merged-pdf-download": portal(A_EXAMINER, NOT_GET),
     "dossiers:document-detail": portal(expect("ok", anon="login", c="404")),
