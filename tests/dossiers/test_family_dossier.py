@@ -364,8 +364,8 @@ def test_other_families_and_unpublished_families_give_404_for_downloads(client, 
 # --- performance: a fixed number of queries ---
 
 # Pinned: grows only when the page learns to show something new. session, user, members,
-# documents, watches/requests/unread count, and usage_record's statements (stats owns them).
-FAMILY_PAGE_QUERIES = 9
+# documents, watches/requests/unread count, and usage_record's one statement.
+FAMILY_PAGE_QUERIES = 6
 
 
 def test_a_four_member_and_a_ten_member_sixty_document_family_page_take_the_same_queries(
