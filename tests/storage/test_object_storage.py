@@ -278,3 +278,91 @@ def test_the_api_serves_a_report_from_the_bucket_and_a_missing_one_as_json(
     gone = client.get(f"/api/v1/documents/{doc.pk}/content", **auth)
     assert gone.status_code == 404 and gone["Content-Type"] == "application/json"
     assert "missing" in gone.json()["detail"]
+
+
+def _storage_down(settings) -> None:
+    """The bucket's endpoint moved to a port nothing listens on: the storage does not answer."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {
+                **settings.STORAGES["default"]["OPTIONS"],
+                "endpoint_url": "http://127.0.0.1:9",
+                "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
+            },
+        },
+    }
+
+
+DOWN_EN = "cannot reach its file storage right now"
+DOWN_FR = "ne joint pas son stockage de fichiers"
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_storage_down_during_a_download_is_a_503_page_that_says_so(
+    s3_server, bucket, client, examiner, world, settings, signed
+):
+    from stats.models import UsageEvent
+
+    settings.S3_SIGNED_URLS = signed
+    doc = DocumentFactory(application=world["us"])
+    client.force_login(examiner)
+    before = UsageEvent.objects.count()
+    _storage_down(settings)
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 503 and "Location" not in response
+    page = response.content.decode()
+    assert DOWN_EN in page and "Traceback" not in page
+    assert response["Retry-After"]
+    assert UsageEvent.objects.count() == before  # nothing was downloaded, nothing counted
+
+    examiner.language = "fr"
+    examiner.save(update_fields=["language"])
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 503 and DOWN_FR in response.content.decode()
+
+
+def test_storage_down_during_a_package_download_is_a_503_page(
+    s3_server, bucket, client, docs, world, settings
+):
+    wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    package = packages.package_request(worklist=wl, user=world["clerk"])
+    packages.package_build(package_id=package.pk)
+    client.force_login(world["clerk"])
+    _storage_down(settings)
+    response = client.get(reverse("dossiers:package-download", args=[package.pk]))
+    assert response.status_code == 503 and DOWN_EN in response.content.decode()
+
+
+def test_storage_down_through_the_api_is_a_json_503(
+    s3_server, bucket, client, world, other_office, settings
+):
+    from offices.services import api_key_create
+
+    doc = DocumentFactory(application=world["us"])
+    raw = api_key_create(office=other_office, name="batch", scopes=["access"])[1]
+    _storage_down(settings)
+    response = client.get(
+        f"/api/v1/documents/{doc.pk}/content",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_ACCEPT="application/pdf",
+    )
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert DOWN_EN in response.json()["message"]
+
+
+def test_a_missing_file_says_what_is_missing_in_the_readers_language(
+    s3_server, bucket, client, examiner, world
+):
+    doc = DocumentFactory(application=world["us"])
+    s3_server.client().delete_object(Bucket=bucket, Key=doc.file.name)
+    client.force_login(examiner)
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 404
+    assert "The file of this document is missing" in response.content.decode()
+    examiner.language = "fr"
+    examiner.save(update_fields=["language"])
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 404 and "Le fichier de ce document" in response.content.decode()
