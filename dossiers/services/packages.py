@@ -1,16 +1,18 @@
 """Packages: one ZIP of every foreign report for a worklist, with an index PDF and a manifest.
 
 The ZIP is written entry by entry (stored, not deflated: PDFs do not compress and stored entries
-cost no CPU) in 1 MiB chunks, so memory stays bounded whatever the size: on a local disk
-straight into its stored file, else into a temporary file then streamed into the bucket. The
-index PDF (WeasyPrint: seconds for hundreds of rows) is drawn in a thread while the files are
-copied, as if every file goes in; in the rare build where one cannot be read it is drawn again.
+cost no CPU) in 4 MiB pieces, so memory stays bounded whatever the size: on a local disk into
+an unnamed file in the storage's folder, named when complete, else into a temporary file then
+streamed into the bucket. The index PDF (WeasyPrint: seconds for hundreds of rows) is drawn
+in a thread while the files are copied, as if every file goes in; in the rare build where one
+cannot be read it is drawn again.
 A build claims its package row with a conditional UPDATE, so a task delivered twice (acks_late,
 a redelivered message) builds once; progress is saved on the row.
 """
 
 import datetime as dt
 import logging
+import os
 import tempfile
 import time
 import zipfile
@@ -19,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -320,21 +322,42 @@ def _build(package: Package, store: jobs.Store) -> Package:
 
 @contextmanager
 def _package_file(store: jobs.Store):
-    """The file the ZIP is written into: on a local disk the stored file itself (a gigabyte is
-    not copied twice), else a temporary file saved into the bucket once it is complete."""
+    """The file the ZIP is written into. On a local disk: an unnamed file in the storage's own
+    folder (O_TMPFILE), given its name only once complete, so a gigabyte is not copied twice and
+    a build killed midway leaves nothing behind. Else (object storage, no O_TMPFILE) a temporary
+    file saved into storage once complete."""
+    target = store.job.upload_path("package.zip")
     try:
-        default_storage.path("")
-    except NotImplementedError:  # object storage
+        folder = default_storage.path(os.path.dirname(target))
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o666)
+    except (NotImplementedError, AttributeError, OSError):
         with tempfile.TemporaryFile(prefix="package-", suffix=".zip") as tmp:
             yield tmp
             tmp.seek(0)
             store.save("package.zip", File(tmp))
         return
-    # The storage picks the name and makes the file (directories, permissions); we fill it.
-    # A failed build deletes it through the store, like any saved file.
-    name = store.save("package.zip", ContentFile(b""))
-    with open(default_storage.path(name), "wb") as fh:
+    mode = getattr(default_storage, "file_permissions_mode", None)
+    if mode is not None:
+        os.fchmod(fd, mode)  # as the storage's own save would
+    with os.fdopen(fd, "wb") as fh:
         yield fh
+        fh.flush()
+        name = target
+        # linkat(AT_SYMLINK_FOLLOW) of /proc/self/fd/N names the unnamed file (a plain link()
+        # would link the /proc entry itself); a dir fd makes os.link call linkat.
+        proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            while True:
+                name = default_storage.get_available_name(name)
+                try:
+                    os.link(str(fd), default_storage.path(name), src_dir_fd=proc)
+                    break
+                except FileExistsError:  # taken since: another name
+                    continue
+        finally:
+            os.close(proc)
+        store.name = name  # the build's stored file: deleted again if the build fails later
 
 
 def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str]) -> None:
