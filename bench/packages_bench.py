@@ -188,12 +188,15 @@ def run(scale: str) -> dict:
             "build state": build["state"] + (f" ({build['error']})" if build["error"] else ""),
             "package build (s)": round(build["seconds"], 2),
             "zip -0 of the same files (s)": round(zip_s, 2),
-            "build / zip -0": round(build["seconds"] / zip_s, 2) if zip_s else None,
+            "ratio package build / zip -0": round(build["seconds"] / zip_s, 2) if zip_s else None,
             "package size (MB)": round(build["size"] / 1e6, 1),
             "zip -0 size (MB)": round(zip_size / 1e6, 1),
             "build throughput (MB/s)": round(total_bytes / 1e6 / build["seconds"], 1),
             "worker RSS after Django loaded (MiB)": round(build["rss_before_kib"] / 1024, 1),
             "worker peak RSS during build (MiB)": round(build["rss_peak_kib"] / 1024, 1),
+            "package worker RSS growth MiB": round(
+                (build["rss_peak_kib"] - build["rss_before_kib"]) / 1024, 1
+            ),
             "data setup (s)": round(setup_s, 1),
         }
     finally:

@@ -1,4 +1,9 @@
-"""Response headers every page and API answer carries (issue 18: caching, PDFs, features)."""
+"""Response headers every page and API answer carries (issue 18: caching, PDFs, features), and
+the page for a download whose storage does not answer."""
+
+from django.shortcuts import render
+
+from .storage import StorageUnreachable
 
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
@@ -33,3 +38,21 @@ class ResponseHeadersMiddleware:
             if "sandbox" not in csp:
                 response["Content-Security-Policy"] = f"{csp}; sandbox" if csp else "sandbox"
         return response
+
+
+class StorageUnreachableMiddleware:
+    """A download whose file storage does not answer is a 503 page saying so, in the reader's
+    language, not a 500 (the API answers the same in JSON: case_portal.api.errors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, StorageUnreachable):
+            response = render(request, "errors/503.html", {"reason": str(exception)}, status=503)
+            response["Retry-After"] = "120"
+            return response
+        return None

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "offices.middleware.LoginRequiredMiddleware",
     "offices.middleware.MfaRequiredMiddleware",
+    "case_portal.middleware.StorageUnreachableMiddleware",
 ]
 
 ROOT_URLCONF = "case_portal.urls"

@@ -6,13 +6,37 @@ to a signed URL that expires in S3_SIGNED_URL_SECONDS (downloads only: the inlin
 our origin, which the page's Content-Security-Policy requires).
 """
 
+import logging
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy
+
+logger = logging.getLogger(__name__)
+
+STORAGE_DOWN = gettext_lazy(
+    "The portal cannot reach its file storage right now, so the file cannot be sent. Nothing "
+    "is wrong with the file itself; try again in a few minutes."
+)
+
+
+class FileMissing(Http404):
+    """The file is gone: a 404 whose message (the caller's `missing=` text) the person reads."""
+
+
+class StorageUnreachable(Exception):
+    """The storage did not answer (bucket or disk down): a 503 page, or JSON from the API
+    (case_portal.middleware.StorageUnreachableMiddleware, case_portal.api.errors)."""
 
 
 def is_object_storage(storage) -> bool:
     return hasattr(storage, "stream") and hasattr(storage, "bucket_name")
+
+
+def _unreachable(name: str, exc: OSError) -> StorageUnreachable:
+    logger.warning("storage unreachable while sending %s: %s", name, exc)
+    return StorageUnreachable(STORAGE_DOWN)
 
 
 def file_response(
@@ -24,14 +48,19 @@ def file_response(
     as_attachment: bool = True,
     missing: str = "The file is missing.",
 ):
-    """A response with the file's bytes (or a redirect to them); Http404(missing) if it is gone."""
+    """A response with the file's bytes (or a redirect to them); FileMissing(missing) if it is
+    gone, StorageUnreachable if the storage does not answer (before any byte is sent)."""
     storage = fieldfile.storage
     if not fieldfile.name:
-        raise Http404(missing)
+        raise FileMissing(missing)
     if is_object_storage(storage) and as_attachment and settings.S3_SIGNED_URLS:
         # Else the bucket would answer a missing object with its own XML error page.
-        if not storage.exists(fieldfile.name):
-            raise Http404(missing)
+        try:
+            found = storage.exists(fieldfile.name)
+        except OSError as exc:
+            raise _unreachable(fieldfile.name, exc) from exc
+        if not found:
+            raise FileMissing(missing)
         url = storage.url(
             fieldfile.name,
             parameters={
@@ -48,7 +77,9 @@ def file_response(
             else:
                 body, length = fieldfile.open("rb"), None
         except FileNotFoundError as exc:
-            raise Http404(missing) from exc
+            raise FileMissing(missing) from exc
+        except OSError as exc:
+            raise _unreachable(fieldfile.name, exc) from exc
         response = FileResponse(
             body, content_type=content_type, as_attachment=as_attachment, filename=filename
         )

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from .storage import FileMissing
+
 logger = logging.getLogger(__name__)
 
 
@@ -132,7 +134,9 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    # Only a download's own words (FileMissing); other 404 messages are for developers.
+    reason = str(exception) if isinstance(exception, FileMissing) else ""
+    return render(request, "errors/404.html", {"reason": reason}, status=404)
 
 
 def error_500(request):

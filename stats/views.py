@@ -147,7 +147,7 @@ def statistics_report_download(request, report_id: int):
         report.file,
         filename=report.file_name,
         content_type="application/pdf",
-        missing="The report file is missing; ask for it again.",
+        missing=_("The report file is missing; ask for it again."),
     )
 
 

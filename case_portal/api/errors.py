@@ -6,6 +6,8 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from case_portal.storage import StorageUnreachable
+
 
 def exception_handler(exc, context):
     """Every error is JSON: {"message": ..., "detail": ..., "errors": {field: [messages]}}."""
@@ -16,6 +18,9 @@ def exception_handler(exc, context):
             "The request body is over the upload limit; send fewer items per call."
         )
         exc.status_code = 413
+    if isinstance(exc, StorageUnreachable):  # the client may ask again later
+        exc = exceptions.APIException(str(exc))
+        exc.status_code = 503
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = exc.message_dict
@@ -57,6 +62,7 @@ ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="The key lacks the scope"),
     404: OpenApiResponse(ErrorSerializer, description="Missing, or not visible to this key"),
     429: OpenApiResponse(ErrorSerializer, description="Too many calls for this key"),
+    503: OpenApiResponse(ErrorSerializer, description="The file storage does not answer; retry"),
 }
 
 

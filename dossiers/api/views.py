@@ -401,7 +401,7 @@ class PdfContentView(CaseApiView):
 
 _PDF_RESPONSES = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
-    **_errors(401, 403, 404, 429),
+    **_errors(401, 403, 404, 429, 503),
 }
 
 
@@ -409,15 +409,8 @@ class DocumentContentView(PdfContentView):
     @extend_schema(summary="The PDF of a document", responses=_PDF_RESPONSES)
     def get(self, request, document_id: int):
         doc = _visible_document(request, document_id)
-        _record(
-            request,
-            Action.DOCUMENT_DOWNLOAD,
-            provider_office=doc.application.office,
-            application_id=doc.application_id,
-            document_id=doc.pk,
-        )
         try:
-            return file_response(
+            response = file_response(
                 request,
                 doc.file,
                 filename=selectors.document_download_name(doc),
@@ -425,6 +418,15 @@ class DocumentContentView(PdfContentView):
             )
         except Http404 as exc:
             raise exceptions.NotFound("The file of this document is missing.") from exc
+        # Counted once the file could be sent; storage down is a 503 (case_portal.api.errors).
+        _record(
+            request,
+            Action.DOCUMENT_DOWNLOAD,
+            provider_office=doc.application.office,
+            application_id=doc.application_id,
+            document_id=doc.pk,
+        )
+        return response
 
 
 class DocumentCitationsView(CaseApiView):

@@ -134,8 +134,14 @@ class _Parsed:
     alternatives: tuple[_Parsed, ...] = ()  # candidates read in full (same text, other reading)
 
 
+_DROP_TABLES: dict[str, dict[int, None]] = {}
+
+
 def _compact(text: str, drop: str = " ,.") -> str:
-    return text.translate({ord(ch): None for ch in drop})
+    table = _DROP_TABLES.get(drop)
+    if table is None:
+        table = _DROP_TABLES[drop] = dict.fromkeys(map(ord, drop))
+    return text.translate(table)
 
 
 def _group3(number: str) -> str:

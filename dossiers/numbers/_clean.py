@@ -7,7 +7,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from ._base import InvalidNumber, _show
+from ._base import OFFICE_CODES, InvalidNumber, _show
 
 _DASHES = dict.fromkeys(
     map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe63\u2043"), "-"
@@ -69,8 +69,52 @@ _NO_AFTER_OFFICE_RE = re.compile(r"^([A-Z]{2,3})\s+NO\s+(?=\S)")
 _CITATION_RE = re.compile(r"([A-Z]{2})-([A-Z]\d?)-\s*(\d.*)")
 
 
+# The ASCII fast path (performance only: it gives exactly what `_clean_full` gives, tested on the
+# corpus and fuzzed). For ASCII text NFKC changes nothing, no Unicode dash or CJK marker occurs,
+# and the only separators are controls and the space; the word substitutions can only act on a
+# letter run that is one of their words, so a text whose letter runs are all inert skips them.
+_ASCII_SPACES = {**{i: " " for i in range(32)}, 127: " "}
+_ASCII_TABLE = str.maketrans({**_ASCII_SPACES, **_DROP_CHARS})
+_LETTER_RUN_RE = re.compile(r"[A-Z]+")
+_FAST_OK_RE = re.compile(r"[A-Z0-9 ./,\-:]*")
+
+
+def _inert(run: str) -> bool:
+    # U (U.S.), S and N (S/N) and NO (NO. / NO:) act only with what follows them.
+    return (
+        run not in ("U", "S", "N", "NO")
+        and _OFFICE_WORD_RE.search(run) is None
+        and _NOISE_RE.search(run) is None
+    )
+
+
+_INERT_RUNS = frozenset(
+    run
+    for run in (*OFFICE_CODES, *(chr(c) for c in range(65, 91)), "PCT", "RE", "PP", "ZL", "PI")
+    if _inert(run)
+)
+
+
 def _clean(text: str) -> tuple[str, dict[str, str]]:
     """Return the cleaned, upper-case text and hints found in it (office, kind)."""
+    return _clean_fast(text) or _clean_full(text)
+
+
+def _clean_fast(text: str) -> tuple[str, dict[str, str]] | None:
+    """`_clean` of plain ASCII text without words to read; None for any other text."""
+    if not text.isascii():
+        return None
+    s = text.translate(_ASCII_TABLE).upper()
+    if not all(run in _INERT_RUNS for run in _LETTER_RUN_RE.findall(s)):
+        return None
+    s = " ".join(s.split()).strip(" :;,-/.")
+    if not _FAST_OK_RE.fullmatch(s):
+        return None  # the full path names the character that is no part of a number
+    return " ".join(s.replace(":", " ").split()), {}
+
+
+def _clean_full(text: str) -> tuple[str, dict[str, str]]:
+    """`_clean` for any text, step by step."""
     hints: dict[str, str] = {}
     for mark in ("Nº", "nº", "N°", "n°", "№"):
         text = text.replace(mark, " ")

@@ -145,6 +145,8 @@ _COMPLETE_LETTER_KINDS = {
 _DOCDB_RE = re.compile(r"([A-Z]{2})\.([A-Z0-9]{1,20})\.([A-Z]\d?)")
 _KIND_CODE_RE = re.compile(r"(.*\d)\s?([A-Z]\d?)")
 _LETTERS_RE = re.compile(r"([A-Z]{1,2})\s?(.*)")
+_DIGIT_RE = re.compile(r"[0-9]")
+_ONE_LETTER_KIND_RE = re.compile(r".*\d[A-Z]")
 
 
 def _want(kind: str | None) -> str | None:
@@ -204,7 +206,7 @@ def _normalise(
         )
     if not s:
         raise InvalidNumber(_("Enter a patent number."))
-    if not any(ch.isdigit() for ch in s):
+    if _DIGIT_RE.search(s) is None:  # s is ASCII here
         raise InvalidNumber(
             _("‘%(shown)s’ is not a patent number: it has no digits.") % {"shown": shown}
         )
@@ -276,7 +278,7 @@ def _normalise(
         km = _KIND_CODE_RE.fullmatch(rest)
         # EPODOC publication numbers keep a one-letter kind glued on (JP4961043B for JP 4961043
         # B2): the full kind code, and so the DOCDB form, is not known from it.
-        one_letter = bool(km) and re.fullmatch(r".*\d[A-Z]", rest) is not None
+        one_letter = bool(km) and _ONE_LETTER_KIND_RE.fullmatch(rest) is not None
         if km:
             rest, kind_code = km.group(1).strip(), km.group(2)
             if want == "application" and kind_code in APPLICATION_KINDS:
@@ -331,10 +333,13 @@ def _finish(c: _Ctx, p: _Parsed, kind: str | None, kind_code: str | None) -> Pat
         docdb=p.docdb,
         epodoc=p.epodoc,
         kind_code=kind_code,
-        candidates=tuple(k for k in p.candidates if k != p.key),
+        # (most numbers have neither: no generator for them)
+        candidates=tuple(k for k in p.candidates if k != p.key) if p.candidates else (),
         alternatives=tuple(
             _finish(c, a, kind, kind_code) for a in p.alternatives if a.key in p.candidates
-        ),
+        )
+        if p.alternatives
+        else (),
     )
 
 

@@ -69,13 +69,17 @@ def _parse_fr(c: _Ctx) -> _Parsed:
     return _parse_seven(c, "FR", "FR 1234567 or FR 3000000 A1")
 
 
+_CA_EPODOC_RE = re.compile(r"((?:19|20)\d{2})(\d{7})")
+_CA_RE = re.compile(r"\d{6,7}")
+
+
 def _parse_ca(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-")
     year = c.filed.year if c.filed is not None else None
-    m = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)  # EPODOC: filing year + number
+    m = _CA_EPODOC_RE.fullmatch(s)  # EPODOC: filing year + number
     if m and not c.pub and 1950 <= int(m.group(1)) <= _this_year() + 1:
         year, s = int(m.group(1)), m.group(2)
-    if not re.fullmatch(r"\d{6,7}", s) or int(s) == 0:
+    if not _CA_RE.fullmatch(s) or int(s) == 0:
         c.fail(_("a CA number has 6 or 7 digits (e.g. CA 2,123,456)."))
     n = int(s)
     return _application_or_publication(

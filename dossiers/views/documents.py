@@ -55,9 +55,7 @@ def document_detail(request, document_id: int):
 def document_content(request, document_id: int):
     doc = selectors.document_get_for_user(user=request.user, document_id=document_id)
     inline = request.GET.get("inline") == "1"
-    if not inline:
-        _document_use_record(request, doc, Action.DOCUMENT_DOWNLOAD)
-    return file_response(
+    response = file_response(
         request,
         doc.file,
         filename=selectors.document_download_name(doc),
@@ -65,6 +63,9 @@ def document_content(request, document_id: int):
         as_attachment=not inline,
         missing=_("The file of this document is missing; the office has been told."),
     )
+    if not inline:  # counted once the file could be sent (storage down: nothing downloaded)
+        _document_use_record(request, doc, Action.DOCUMENT_DOWNLOAD)
+    return response
 
 
 # --- documents of offices that serve them from their own service (dossiers/federation) ---

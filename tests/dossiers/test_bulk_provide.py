@@ -175,21 +175,30 @@ def test_bad_items_are_reported_by_index_and_the_others_are_saved(offices, clien
         "not an object",
         {"number": "CA 2900009", "status": "granted"},
         {"number": "CA 2900010", "applicants": ["Lone \ud800 surrogate"]},
+        {"number": "CA 2900011", "title": "A paired surrogate: \U0001f600 is text"},
+        {"number": "CA 2900012", "priorities": [{"office": "US", "number": "61/1\x00"}]},
+        {"number": "CA 2900013", "title": "A backslash-u typed out: \\u0000"},
     ]
     response = _bulk_post(client, raw, items)
     assert response.status_code == 200
     body = response.json()
-    assert body["summary"] == {"total": 8, "created": 2, "updated": 0, "error": 6}
+    assert body["summary"] == {"total": 11, "created": 4, "updated": 0, "error": 7}
     errors = {r["index"]: r["errors"] for r in body["results"] if r["status"] == "error"}
-    assert set(errors) == {1, 2, 3, 4, 5, 7}
+    assert set(errors) == {1, 2, 3, 4, 5, 7, 9}
     assert "not one of CA" in errors[1]["number"][0]
     assert errors[2]["title"] == ["Must not contain NUL characters or unpaired surrogates."]
-    assert errors[7]["applicants"] == errors[2]["title"]
+    assert errors[7]["applicants"] == errors[9]["priorities"] == errors[2]["title"]
     assert "YYYY-MM-DD" in errors[3]["filing_date"][0]
     assert errors[4]["priorities"]
     assert errors[5]["non_field_errors"]
     assert body["results"][6]["display"] == "CA 2,900,009"
-    assert set(Application.objects.values_list("key", flat=True)) == {"CA2900001", "CA2900009"}
+    assert set(Application.objects.values_list("key", flat=True)) == {
+        "CA2900001",
+        "CA2900009",
+        "CA2900011",
+        "CA2900013",
+    }
+    assert Application.objects.get(key="CA2900013").title.endswith("\\u0000")
 
 
 def test_another_offices_pct_number_is_refused_in_bulk_as_one_by_one(offices):

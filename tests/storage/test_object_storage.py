@@ -139,6 +139,12 @@ def test_a_report_gone_from_the_bucket_is_a_friendly_404(
     response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
     assert response.status_code == 404
     assert b"Traceback" not in response.content
+    # The download's own words, in the reader's language.
+    assert "The file of this document is missing" in response.content.decode()
+    examiner.language = "fr"
+    examiner.save(update_fields=["language"])
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 404 and "Le fichier de ce document" in response.content.decode()
 
 
 def _upload_peak(tmp_path, mib: int) -> int:
@@ -170,18 +176,27 @@ def test_uploads_stream_to_the_bucket_in_parts_without_holding_the_file(
     assert got["Body"].read() == bytes([38]) * 4
 
 
-def test_storage_down_means_nothing_saved_and_a_clear_message(world, settings, s3_server, bucket):
+DOWN_EN = "cannot reach its file storage right now"
+DOWN_FR = "ne joint pas son stockage de fichiers"
+
+
+def _storage_down(settings) -> None:
+    """The bucket's endpoint moved to a port nothing listens on: the storage does not answer."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             **settings.STORAGES["default"],
             "OPTIONS": {
                 **settings.STORAGES["default"]["OPTIONS"],
-                "endpoint_url": "http://127.0.0.1:9",  # nothing listens there
+                "endpoint_url": "http://127.0.0.1:9",
                 "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
             },
         },
     }
+
+
+def test_storage_down_means_nothing_saved_and_a_clear_message(world, settings, s3_server, bucket):
+    _storage_down(settings)
     pdf = ContentFile(report_pdf_bytes("Never stored"), name="report.pdf")
     with pytest.raises(StorageUnavailable) as refused:
         document_add(
@@ -192,7 +207,7 @@ def test_storage_down_means_nothing_saved_and_a_clear_message(world, settings, s
 
 
 def test_packages_and_statistics_pdfs_are_built_into_and_served_from_the_bucket(
-    s3_server, bucket, client, docs, world, admin_user
+    s3_server, bucket, client, docs, world, admin_user, settings
 ):
     wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
     worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
@@ -216,6 +231,14 @@ def test_packages_and_statistics_pdfs_are_built_into_and_served_from_the_bucket(
     client.force_login(admin_user)
     download = client.get(reverse("stats:report-download", args=[report.pk]))
     assert download.status_code == 200 and _body(download).startswith(b"%PDF-")
+
+    # The bucket stops answering: each download is a page that says so, not a server error.
+    _storage_down(settings)
+    down = client.get(reverse("stats:report-download", args=[report.pk]))
+    assert down.status_code == 503 and DOWN_EN in down.content.decode()
+    client.force_login(world["clerk"])
+    down = client.get(reverse("dossiers:package-download", args=[package.pk]))
+    assert down.status_code == 503 and DOWN_EN in down.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -278,3 +301,44 @@ def test_the_api_serves_a_report_from_the_bucket_and_a_missing_one_as_json(
     gone = client.get(f"/api/v1/documents/{doc.pk}/content", **auth)
     assert gone.status_code == 404 and gone["Content-Type"] == "application/json"
     assert "missing" in gone.json()["detail"]
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_storage_down_during_a_download_is_a_503_page_that_says_so(
+    s3_server, bucket, client, examiner, world, settings, signed
+):
+    from stats.models import UsageEvent
+
+    settings.S3_SIGNED_URLS = signed
+    doc = DocumentFactory(application=world["us"])
+    client.force_login(examiner)
+    before = UsageEvent.objects.count()
+    _storage_down(settings)
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 503 and "Location" not in response
+    page = response.content.decode()
+    assert DOWN_EN in page and "Traceback" not in page
+    assert response["Retry-After"]
+    assert UsageEvent.objects.count() == before  # nothing was downloaded, nothing counted
+
+    examiner.language = "fr"
+    examiner.save(update_fields=["language"])
+    response = client.get(reverse("dossiers:document-content", args=[doc.pk]))
+    assert response.status_code == 503 and DOWN_FR in response.content.decode()
+
+
+def test_storage_down_through_the_api_is_a_json_503(
+    s3_server, bucket, client, world, other_office, settings
+):
+    from offices.services import api_key_create
+
+    doc = DocumentFactory(application=world["us"])
+    raw = api_key_create(office=other_office, name="batch", scopes=["access"])[1]
+    _storage_down(settings)
+    response = client.get(
+        f"/api/v1/documents/{doc.pk}/content",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_ACCEPT="application/pdf",
+    )
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert DOWN_EN in response.json()["message"]

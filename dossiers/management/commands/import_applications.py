@@ -4,7 +4,10 @@ merge per chunk: dossiers/services/bulk.py). Same parser and rules as POST
 /api/v1/applications/bulk; the file format is in docs/api.md ("Loading a back file").
 
 Each chunk commits on its own, so an interrupted load keeps what it wrote, and running the same
-file again changes nothing (applications are upserted on their canonical key). Refused lines go
+file again changes nothing (applications are upserted on their canonical key). Chunks commit
+without waiting for the disk flush (synchronous_commit off, this session only): a database
+crash may lose the last chunks written, never half of one, and running the file again restores
+them; the wait was a tenth of the load's time. Refused lines go
 to a reject file, one JSON object a line: {"line": 12, "number": "...", "errors": {...}}.
 """
 
@@ -21,7 +24,7 @@ from pathlib import Path
 import django
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from dossiers.services import applications, bulk
 from offices.models import Office
@@ -140,12 +143,16 @@ class Command(BaseCommand):
                 parsed = self._in_pool(pool, chunks, window=2 * jobs)
             else:
                 parsed = map(_prepare_chunk, chunks)
+            with connection.cursor() as cur:
+                cur.execute("SET synchronous_commit = off")
             try:
                 with rejects_path.open("w", encoding="utf-8") as rej:
                     for part in parsed:
                         self._write(target, part, counts, rej)
                         self._bar(counts, size, started)
             finally:
+                with connection.cursor() as cur:
+                    cur.execute("RESET synchronous_commit")
                 if pool is not None:
                     pool.terminate()
                     pool.join()
