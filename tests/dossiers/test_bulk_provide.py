@@ -227,11 +227,18 @@ def test_a_request_for_a_number_not_yet_held_is_attached_when_it_arrives_in_bulk
     examiner = UserFactory(office=offices["CA"], role="examiner")
     req = request_make(user=examiner, number=numbers.normalise("AU 2015 900 123"))[0]
     assert req.application is None
+    unpublished = application_bulk_upsert(office=au, items=[{"number": "AU2015900123"}])
+    req.refresh_from_db()
+    assert req.application is None  # not published: the asking office must not learn of it
     results = application_bulk_upsert(
-        office=au, items=[{"number": "AU 2015900124"}, {"number": "AU2015900123"}]
+        office=au,
+        items=[
+            {"number": "AU 2015900124", "published": True},
+            {"number": "AU2015900123", "published": True},
+        ],
     )
     req.refresh_from_db()
-    assert req.application_id == results[1]["id"]
+    assert req.application_id == results[1]["id"] == unpublished[0]["id"]
     assert DocumentRequest.objects.filter(application_id=results[0]["id"]).count() == 0
 
 

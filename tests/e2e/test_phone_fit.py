@@ -247,10 +247,17 @@ def phone_world(demo_people, tmp_path, settings):
 def _our_page_names() -> set[str]:
     from django.urls import get_resolver
 
+    def named(patterns):  # routes grouped under one prefix by include() count too
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                yield from named(p.url_patterns)
+            elif p.name:
+                yield p.name
+
     names = {"home"}
     for pattern in get_resolver().url_patterns:
         if getattr(pattern, "namespace", None) in APPS:
-            names |= {f"{pattern.namespace}:{p.name}" for p in pattern.url_patterns}
+            names |= {f"{pattern.namespace}:{name}" for name in named(pattern.url_patterns)}
     return names - NOT_PAGES - NOT_YET_CHECKED
 
 
