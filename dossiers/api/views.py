@@ -32,11 +32,7 @@ from stats.services import usage_record
 
 from .. import selectors
 from ..federation.client import FetchFailed
-from ..federation.reads import (
-    remote_document_get_for_user,
-    remote_documents_list_for_user,
-    remote_file_response,
-)
+from ..federation.reads import remote_documents_list_for_user, remote_download_for_user
 from ..models import Application, Citation, Document, LookupKey
 from ..services import applications, documents
 from .serializers import (
@@ -490,13 +486,10 @@ class RemoteDocumentContentView(PdfContentView):
     )
     def get(self, request, application_id: int, document_id: str):
         try:
-            doc, _notice = remote_document_get_for_user(
-                user=request.user, application_id=application_id, document_id=document_id
-            )
-            response = remote_file_response(
+            doc, response = remote_download_for_user(
                 user=request.user,
-                document=doc,
-                filename=selectors.document_download_name(doc),
+                application_id=application_id,
+                document_id=document_id,
                 as_attachment=True,
             )
         except Http404 as exc:

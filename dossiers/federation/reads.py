@@ -148,6 +148,23 @@ def remote_content_path(*, user, document: FederatedDocument) -> Path:
     return client.content_fetch(service, document.remote, requester=requester_for(user))
 
 
+def remote_download_for_user(*, user, application_id: int, document_id: str, as_attachment: bool):
+    """(FederatedDocument, response): the reader's and the API's download of a web-service
+    office's document, under its display-form file name. Raises Http404 or FetchFailed."""
+    from ..selectors.guards import document_download_name  # selectors import this module
+
+    doc, _notice = remote_document_get_for_user(
+        user=user, application_id=application_id, document_id=document_id
+    )
+    response = remote_file_response(
+        user=user,
+        document=doc,
+        filename=document_download_name(doc),
+        as_attachment=as_attachment,
+    )
+    return doc, response
+
+
 def remote_file_response(*, user, document: FederatedDocument, filename: str, as_attachment: bool):
     """The PDF as a response. From the content cache, or fetched: a small file whole and
     verified first (any fault is a plain FetchFailed page); one larger than

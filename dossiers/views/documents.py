@@ -10,7 +10,7 @@ from stats.services import usage_record
 
 from .. import data, selectors
 from ..federation.client import FetchFailed
-from ..federation.reads import remote_document_get_for_user, remote_file_response
+from ..federation.reads import remote_document_get_for_user, remote_download_for_user
 
 
 def _document_use_record(request, doc, action: str) -> None:
@@ -96,13 +96,10 @@ def remote_document_detail(request, application_id: int, document_id: str):
 def remote_document_content(request, application_id: int, document_id: str):
     inline = request.GET.get("inline") == "1"
     try:
-        doc, _notice = remote_document_get_for_user(
-            user=request.user, application_id=application_id, document_id=document_id
-        )
-        response = remote_file_response(
+        doc, response = remote_download_for_user(
             user=request.user,
-            document=doc,
-            filename=selectors.document_download_name(doc),
+            application_id=application_id,
+            document_id=document_id,
             as_attachment=not inline,
         )
     except FetchFailed as exc:
