@@ -29,6 +29,35 @@ def point_celery_at(url: str) -> None:
     celery_app.amqp._producer_pool = None
 
 
+def _own_broker_db(url: str, worker: str) -> str:
+    """The shared test Redis, one database per xdist process: a worker started in one process
+    must not take (and run against its own database) tasks another process's tests sent."""
+    base, _, db = url.rpartition("/")
+    if not worker.startswith("gw") or not db.isdigit():
+        return url
+    return f"{base}/{1 + int(worker[2:]) % 15}"
+
+
+def pytest_configure(config):
+    url = str(celery_app.conf.broker_url or "")
+    if url.startswith("redis://"):
+        point_celery_at(_own_broker_db(url, os.environ.get("PYTEST_XDIST_WORKER", "")))
+
+
+@pytest.fixture(autouse=True)
+def _queue_emptied(request):
+    """A queue test starts with an empty queue: tasks earlier tests in this process sent with no
+    worker running would otherwise go first, and a solo worker drains them before the test's own."""
+    marker = request.node.get_closest_marker("xdist_group")
+    url = str(celery_app.conf.broker_url)
+    if marker and marker.args[:1] == ("celery-redis",) and url.startswith("redis://"):
+        redis = redis_py.Redis.from_url(url)
+        try:
+            redis.flushdb()
+        finally:
+            redis.close()
+
+
 @pytest.fixture(autouse=True)
 def _celery_state_restored():
     """Tests about the queue point Celery at their own broker or switch eager mode; whatever they

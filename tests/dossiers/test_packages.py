@@ -306,8 +306,8 @@ def test_package_ready_signal_tells_receivers_who_to_notify(worklist, world):
     assert mail.outbox == []  # a listener (the notifications app) sends the e-mail itself
 
 
-# Real workers share the broker's queue: keep them on one xdist worker so none takes another
-# test's task (which would look for rows in the wrong test database).
+# Each xdist process has its own broker database (tests/celery_fixtures.py); the group still
+# keeps real workers on one process, so two never race for the same test's tasks.
 @pytest.mark.xdist_group("celery-redis")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_builds_the_package_from_redis(world, docs, settings):
