@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -148,7 +148,14 @@ def request_list_incoming(*, user):
     """The providing office's queue; empty for anyone who does not work it."""
     if not user_handles_queue(user):
         return DocumentRequest.objects.none()
-    return _request_base().filter(provider_office_id=user.office_id)
+    own_unpublished = Application.objects.filter(
+        office_id=user.office_id, published=False, lookup_keys__key=OuterRef("wanted_key")
+    )
+    return (
+        _request_base()
+        .filter(provider_office_id=user.office_id)
+        .annotate(provided_unpublished=Exists(own_unpublished))
+    )
 
 
 def request_get_for_user(*, user, request_id: int) -> DocumentRequest:
@@ -162,6 +169,22 @@ def request_get_for_user(*, user, request_id: int) -> DocumentRequest:
         if user_handles_queue(user):
             scope |= Q(provider_office_id=user.office_id)
     return one_or_404(_request_base().filter(scope), request_id, "request")
+
+
+def request_provided_unpublished(*, user, request: DocumentRequest) -> Application | None:
+    """The providing office's own application a request waits for: provided, not published yet,
+    so not attached (issue 18.2). Its own clerks may know; the asking office sees nothing."""
+    if request.application_id or not request.wanted_key:
+        return None
+    if user.office_id != request.provider_office_id or not user_handles_queue(user):
+        return None
+    return (
+        Application.objects.filter(
+            office_id=user.office_id, published=False, lookup_keys__key=request.wanted_key
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def request_active_for(*, application, office, category=None):

@@ -403,5 +403,8 @@ def request_detail(request, request_id: int):
             "form": form,
             "can_change": can_change,
             "shown": services.request_number(req),
+            "own_unpublished": selectors.request_provided_unpublished(
+                user=request.user, request=req
+            ),
         },
     )

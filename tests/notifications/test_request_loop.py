@@ -229,11 +229,20 @@ def test_an_asked_number_provided_unpublished_stays_unknown_to_the_asking_office
         assert "Secret battery chemistry" not in page
         assert "not in the portal yet" in page
 
+    # The providing office's clerk is told the truth about its own application.
+    client.force_login(clerk)
+    own = client.get(reverse("notifications:request-detail", args=[req.pk])).content.decode()
+    assert "provided by your office, not published yet" in own
+    assert "not in the portal yet" not in own
+    queue = client.get(reverse("notifications:request-list") + "?tab=incoming").content.decode()
+    assert "provided, not published yet" in queue
+
     applications.application_upsert(
         office=provider, number="AU2015900123", title="Secret battery chemistry", published=True
     )
     req.refresh_from_db()
     assert req.application == app
+    client.force_login(examiner)
     detail = client.get(reverse("notifications:request-detail", args=[req.pk])).content.decode()
     assert "Secret battery chemistry" in detail
 
