@@ -1,12 +1,15 @@
 """The demo's data: the spec shapes (family, member, report, citation) and the tables they draw
-on (applicants, offices, report kinds, when each kind is issued). Pure data; the subjects of the
-inventions are in data_subjects.py, the families are drawn from both by family_specs.py.
+on (applicants, offices, report kinds from report_kinds.json, when each kind is issued). Pure
+data; the subjects of the inventions are in data_subjects.py, the families are drawn from both
+by family_specs.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..models import Application, Document
 
@@ -186,108 +189,12 @@ OFFICE_INFO = {
     ),
 }
 
-# kind: (category, office code, form reference, title, language)
-REPORT_KINDS = {
-    "isr": (Cat.SEARCH_REPORT, "ISR", "PCT/ISA/210", "International Search Report", "en"),
-    "wo_isa": (
-        Cat.WRITTEN_OPINION,
-        "WOISA",
-        "PCT/ISA/237",
-        "Written Opinion of the International Searching Authority",
-        "en",
-    ),
-    "eesr": (
-        Cat.SEARCH_REPORT,
-        "EPO Form 1503",
-        "Rules 61 and 62 EPC",
-        "Extended European Search Report",
-        "en",
-    ),
-    "seesr": (
-        Cat.SEARCH_REPORT,
-        "EPO Form 1503",
-        "Article 153(7) EPC",
-        "Supplementary European Search Report",
-        "en",
-    ),
-    "eso": (
-        Cat.WRITTEN_OPINION,
-        "EPO Form 1703",
-        "Rule 62(1) EPC",
-        "European Search Opinion",
-        "en",
-    ),
-    "ep94": (
-        Cat.OFFICE_ACTION,
-        "EPO Form 2001",
-        "Examining Division",
-        "Communication pursuant to Article 94(3) EPC",
-        "en",
-    ),
-    "ctnf": (Cat.OFFICE_ACTION, "CTNF", "PTOL-326", "Non-Final Office Action", "en"),
-    "ctfr": (Cat.OFFICE_ACTION, "CTFR", "PTOL-326", "Final Office Action", "en"),
-    "jp_nr": (
-        Cat.OFFICE_ACTION,
-        "A131",
-        "Kyozetsu Riyu Tsuchisho",
-        "Notice of Reasons for Refusal",
-        "ja",
-    ),
-    "kr_npr": (
-        Cat.OFFICE_ACTION,
-        "NPR",
-        "Uigyeon Jechul Tongjiseo",
-        "Notice of Preliminary Rejection",
-        "ko",
-    ),
-    "cn_oa1": (
-        Cat.OFFICE_ACTION,
-        "OA1",
-        "Di-yi-ci Shencha Yijian Tongzhishu",
-        "First Office Action",
-        "zh",
-    ),
-    "cn_sr": (Cat.SEARCH_REPORT, "SR", "Jiansuo Baogao", "Search Report", "zh"),
-    "au_exr": (
-        Cat.OFFICE_ACTION,
-        "EXR1",
-        "Patents Act 1990",
-        "Examination report No. 1 for your standard patent application",
-        "en",
-    ),
-    "ca_req": (
-        Cat.OFFICE_ACTION,
-        "REQ",
-        "Patent Rules, subsection 86(2)",
-        "Examiner's Requisition",
-        "en",
-    ),
-    "gb_s17": (
-        Cat.SEARCH_REPORT,
-        "SR17",
-        "Patents Act 1977: Section 17",
-        "Search Report under Section 17",
-        "en",
-    ),
-    "gb_s18": (
-        Cat.OFFICE_ACTION,
-        "ER18",
-        "Patents Act 1977: Section 18(3)",
-        "Examination Report under Section 18(3)",
-        "en",
-    ),
-    "il_exr": (Cat.OFFICE_ACTION, "EXR", "Patents Law 5727-1967", "Examination Report", "en"),
-    "nz_fer": (Cat.OFFICE_ACTION, "FER", "Patents Act 2013", "First Examination Report", "en"),
-    "sg_sr": (Cat.SEARCH_REPORT, "SR", "Patents Act 1994, section 29", "Search Report", "en"),
-    "sg_wo": (Cat.WRITTEN_OPINION, "WO", "Patents Act 1994, section 29", "Written Opinion", "en"),
-    "in_fer": (
-        Cat.OFFICE_ACTION,
-        "FER",
-        "Patents Act 1970, Rule 24B",
-        "First Examination Report",
-        "en",
-    ),
-    "br_pt": (Cat.OFFICE_ACTION, "7.1", "Parecer Tecnico", "Parecer Técnico (exame técnico)", "pt"),
+# kind: (category, office code, form reference, title, language); the table is report_kinds.json.
+REPORT_KINDS: dict[str, tuple[str, str, str, str, str]] = {
+    kind: (Cat(category), *rest)
+    for kind, (category, *rest) in json.loads(
+        Path(__file__).with_name("report_kinds.json").read_text(encoding="utf-8")
+    ).items()
 }
 
 LANGUAGE_NOTES = {
