@@ -16,7 +16,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
@@ -120,11 +120,22 @@ def status_data(job: BuildJob, *, download_url: str) -> dict:
     }
 
 
+def is_ready(job: BuildJob) -> bool:
+    """Built and its file kept: what the status link and the download both go by."""
+    return job.state == BuildJob.State.READY and bool(job.file)
+
+
+def ready_file(job: BuildJob, *, not_ready: str):
+    """The row's file to send, or the 404 `not_ready` while it is not built or once expired."""
+    if not is_ready(job):
+        raise Http404(not_ready)
+    return job.file
+
+
 def status_response(job: BuildJob, *, download_view: str) -> JsonResponse:
     """The JSON a build row's page polls (never cached), with the link to `download_view` once
     the file is there."""
-    ready = job.state == BuildJob.State.READY and job.file
-    url = reverse(download_view, args=[job.pk]) if ready else ""
+    url = reverse(download_view, args=[job.pk]) if is_ready(job) else ""
     response = JsonResponse(status_data(job, download_url=url))
     response["Cache-Control"] = "no-store"
     return response

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from case_portal import jobs
+from case_portal.admin import NoHandEdits
 
 from . import selectors
 from .models import Application, Document, Family, Package, Worklist, WorklistEntry
@@ -20,19 +21,10 @@ def _by_number(queryset, term: str, field: str):
     return queryset.filter(**{f"{field}__in": ids}) if ids else queryset.none()
 
 
-class ReadMostlyAdmin(admin.ModelAdmin):
-    """No hand-made rows and no deletions: the portal's services own these records."""
+class ReadMostlyAdmin(NoHandEdits, admin.ModelAdmin):
+    """Changed only through the services' admin actions (withdraw, re-queue)."""
 
     number_field = "pk"  # where the application id is, for the number search
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         results, duplicates = super().get_search_results(request, queryset, search_term)
@@ -102,19 +94,10 @@ class DocumentAdmin(ReadMostlyAdmin):
         )
 
 
-class WorklistEntryInline(admin.TabularInline):
+class WorklistEntryInline(NoHandEdits, admin.TabularInline):
     model = WorklistEntry
     raw_id_fields = ["application"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Worklist)

@@ -3,22 +3,14 @@
 from django.contrib import admin, messages
 
 from case_portal import jobs
+from case_portal.admin import NoHandEdits
 
 from . import export_builds, models
 from .models import StatisticsReport, UsageEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NoHandEdits, admin.ModelAdmin):
     """Nobody adds, changes or deletes a counted use by hand, not even a superuser."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(UsageEvent)

@@ -89,19 +89,6 @@ def _application(request, office: str, number: str, *, write: bool = False) -> A
     return app
 
 
-def _understood(n) -> dict:
-    return {
-        "office": n.office,
-        "kind": n.kind,
-        "key": n.key,
-        "display": n.display,
-        "docdb": n.docdb,
-        "epodoc": n.epodoc,
-        "kind_code": n.kind_code,
-        "candidates": list(n.candidates),
-    }
-
-
 def _visible_document(request, document_id: int) -> Document:
     try:
         return selectors.document_get_for_user(user=request.user, document_id=document_id)
@@ -180,11 +167,12 @@ class SearchView(CaseApiView):
             )
         data = {
             "query": text,
-            "understood": _understood(line.number),
+            # The readings (Number) go to SearchResultSerializer as they are: its
+            # UnderstoodSerializer is the one list of their fields.
+            "understood": line.number,
             "applications": line.matches,
             "did_you_mean": [
-                {"understood": _understood(r.number), "applications": r.matches}
-                for r in line.others
+                {"understood": r.number, "applications": r.matches} for r in line.others
             ],
         }
         return Response(SearchResultSerializer(data).data)

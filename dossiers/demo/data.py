@@ -1,12 +1,15 @@
 """The demo's data: the spec shapes (family, member, report, citation) and the tables they draw
-on (applicants, offices, report kinds, when each kind is issued). Pure data; the subjects of the
-inventions are in data_subjects.py, the families are drawn from both by family_specs.py.
+on (applicants, offices, report kinds and literature read from vocabulary.json; which office
+searches and when each kind is issued). Pure data; the subjects of the inventions are in
+data_subjects.py, the families are drawn from both by family_specs.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..models import Application, Document
 
@@ -70,254 +73,24 @@ class FamilySpec:
 
 
 # --------------------------------------------------------------------------------------------
-# Vocabulary
+# Vocabulary: names, addresses, report kinds and literature, kept as data in vocabulary.json
 # --------------------------------------------------------------------------------------------
 
-APPLICANTS = {
-    "US": [
-        "Northwind Energy Systems, Inc.",
-        "Kestrel Medical Devices LLC",
-        "Bluefield Wireless Corporation",
-        "Halcyon Therapeutics, Inc.",
-        "Ridgeline Semiconductor Corp.",
-        "Quarry Lake Robotics, Inc.",
-        "Sable Creek Biologics LLC",
-        "Ironbridge Aerospace Corporation",
-        "Marlowe Payment Technologies, Inc.",
-        "Cedar Hollow Instruments, Inc.",
-    ],
-    "JP": [
-        "Hoshino Precision Industries, Ltd.",
-        "Aoyama Electric Co., Ltd.",
-        "Kitamura Chemical Corporation",
-        "Shirakawa Motor Co., Ltd.",
-        "Mizuhara Optical Co., Ltd.",
-        "Tsukuda Steel Corporation",
-    ],
-    "KR": [
-        "Daehan Semiconductor Co., Ltd.",
-        "Hanbit Electronics Co., Ltd.",
-        "Seorin Telecom Corporation",
-        "Mirae Display Co., Ltd.",
-        "Geumgang Motors Co., Ltd.",
-    ],
-    "CN": [
-        "Shenzhen Lianhua Technology Co., Ltd.",
-        "Hangzhou Qingyun Communication Co., Ltd.",
-        "Suzhou Ruida New Materials Co., Ltd.",
-        "Chengdu Tianfu Pharmaceutical Co., Ltd.",
-        "Ningbo Haiyue Appliances Co., Ltd.",
-    ],
-    "GB": [
-        "Bellweather Pharmaceuticals plc",
-        "Harrowgate Engineering Limited",
-        "Pennine Optics Limited",
-        "Thamesford Fintech Ltd",
-    ],
-    "DE": [
-        "Rheinfeld Maschinenbau GmbH",
-        "Albrecht Fahrzeugtechnik AG",
-        "Kessler Medizintechnik GmbH",
-        "Lindholm Chemie AG",
-        "Vogtland Antriebe GmbH",
-    ],
-    "AU": [
-        "Tasman Agritech Pty Ltd",
-        "Southern Cross Minerals Pty Ltd",
-        "Coral Coast Medical Pty Ltd",
-    ],
-    "CA": ["Laurentian Power Systems Inc.", "Maple Ridge Bioscience Inc."],
+_VOCABULARY = json.loads(Path(__file__).with_name("vocabulary.json").read_text(encoding="utf-8"))
+# office: applicant names
+APPLICANTS: dict[str, list[str]] = _VOCABULARY["applicants"]
+# office: (address line, place of signature, examiners)
+OFFICE_INFO: dict[str, tuple[str, str, list[str]]] = {
+    code: (o["address"], o["place"], o["examiners"]) for code, o in _VOCABULARY["offices"].items()
 }
-
-OFFICE_INFO = {
-    # code: (address line, place of signature, examiners)
-    "US": (
-        "P.O. Box 1450, Alexandria, Virginia 22313-1450",
-        "Alexandria, Virginia",
-        ["Morgan T. Hale", "Priya Raman", "Daniel K. Osei", "Laura Chen-Whitaker"],
-    ),
-    "EP": (
-        "Bob-van-Benthem-Platz 1, 80469 Munich, Germany",
-        "Munich",
-        ["Schmidt, Katrin", "Van der Berg, Lucas", "Moreau, Claire", "Lindqvist, Erik"],
-    ),
-    "JP": (
-        "3-4-3 Kasumigaseki, Chiyoda-ku, Tokyo 100-8915",
-        "Tokyo",
-        ["Takeda Haruki", "Nishimura Aiko", "Ogawa Kenji"],
-    ),
-    "KR": (
-        "189 Cheongsa-ro, Seo-gu, Daejeon 35208",
-        "Daejeon",
-        ["Park Ji-won", "Kim Min-seo", "Lee Dong-hyun"],
-    ),
-    "CN": (
-        "No. 6 Xitucheng Road, Haidian District, Beijing 100088",
-        "Beijing",
-        ["Li Wei", "Zhang Min", "Wang Jing"],
-    ),
-    "AU": (
-        "PO Box 200, Woden ACT 2606",
-        "Canberra",
-        ["Sarah McAllister", "Tom Nguyen", "Rebecca Hollis"],
-    ),
-    "CA": (
-        "50 Victoria Street, Gatineau, Quebec K1A 0C9",
-        "Gatineau, Quebec",
-        ["Marc Tremblay", "Jennifer Singh"],
-    ),
-    "GB": (
-        "Concept House, Cardiff Road, Newport NP10 8QQ",
-        "Newport, South Wales",
-        ["Dr Helen Price", "Gareth Evans"],
-    ),
-    "IL": ("Technology Park, Malha, Jerusalem 9695101", "Jerusalem", ["Noa Ben-David"]),
-    "NZ": ("PO Box 9241, Wellington 6141", "Wellington", ["Aroha Wilson"]),
-    "SG": ("1 Paya Lebar Link, Singapore 408533", "Singapore", ["Tan Wei Ming"]),
-    "IN": (
-        "Boudhik Sampada Bhawan, Dwarka, New Delhi 110075",
-        "Chennai",
-        ["R. Krishnamurthy", "Anjali Deshpande"],
-    ),
-    "BR": (
-        "Rua Mayrink Veiga 9, Rio de Janeiro RJ 20090-910",
-        "Rio de Janeiro",
-        ["Ana Paula Ferreira"],
-    ),
-}
-
 # kind: (category, office code, form reference, title, language)
-REPORT_KINDS = {
-    "isr": (Cat.SEARCH_REPORT, "ISR", "PCT/ISA/210", "International Search Report", "en"),
-    "wo_isa": (
-        Cat.WRITTEN_OPINION,
-        "WOISA",
-        "PCT/ISA/237",
-        "Written Opinion of the International Searching Authority",
-        "en",
-    ),
-    "eesr": (
-        Cat.SEARCH_REPORT,
-        "EPO Form 1503",
-        "Rules 61 and 62 EPC",
-        "Extended European Search Report",
-        "en",
-    ),
-    "seesr": (
-        Cat.SEARCH_REPORT,
-        "EPO Form 1503",
-        "Article 153(7) EPC",
-        "Supplementary European Search Report",
-        "en",
-    ),
-    "eso": (
-        Cat.WRITTEN_OPINION,
-        "EPO Form 1703",
-        "Rule 62(1) EPC",
-        "European Search Opinion",
-        "en",
-    ),
-    "ep94": (
-        Cat.OFFICE_ACTION,
-        "EPO Form 2001",
-        "Examining Division",
-        "Communication pursuant to Article 94(3) EPC",
-        "en",
-    ),
-    "ctnf": (Cat.OFFICE_ACTION, "CTNF", "PTOL-326", "Non-Final Office Action", "en"),
-    "ctfr": (Cat.OFFICE_ACTION, "CTFR", "PTOL-326", "Final Office Action", "en"),
-    "jp_nr": (
-        Cat.OFFICE_ACTION,
-        "A131",
-        "Kyozetsu Riyu Tsuchisho",
-        "Notice of Reasons for Refusal",
-        "ja",
-    ),
-    "kr_npr": (
-        Cat.OFFICE_ACTION,
-        "NPR",
-        "Uigyeon Jechul Tongjiseo",
-        "Notice of Preliminary Rejection",
-        "ko",
-    ),
-    "cn_oa1": (
-        Cat.OFFICE_ACTION,
-        "OA1",
-        "Di-yi-ci Shencha Yijian Tongzhishu",
-        "First Office Action",
-        "zh",
-    ),
-    "cn_sr": (Cat.SEARCH_REPORT, "SR", "Jiansuo Baogao", "Search Report", "zh"),
-    "au_exr": (
-        Cat.OFFICE_ACTION,
-        "EXR1",
-        "Patents Act 1990",
-        "Examination report No. 1 for your standard patent application",
-        "en",
-    ),
-    "ca_req": (
-        Cat.OFFICE_ACTION,
-        "REQ",
-        "Patent Rules, subsection 86(2)",
-        "Examiner's Requisition",
-        "en",
-    ),
-    "gb_s17": (
-        Cat.SEARCH_REPORT,
-        "SR17",
-        "Patents Act 1977: Section 17",
-        "Search Report under Section 17",
-        "en",
-    ),
-    "gb_s18": (
-        Cat.OFFICE_ACTION,
-        "ER18",
-        "Patents Act 1977: Section 18(3)",
-        "Examination Report under Section 18(3)",
-        "en",
-    ),
-    "il_exr": (Cat.OFFICE_ACTION, "EXR", "Patents Law 5727-1967", "Examination Report", "en"),
-    "nz_fer": (Cat.OFFICE_ACTION, "FER", "Patents Act 2013", "First Examination Report", "en"),
-    "sg_sr": (Cat.SEARCH_REPORT, "SR", "Patents Act 1994, section 29", "Search Report", "en"),
-    "sg_wo": (Cat.WRITTEN_OPINION, "WO", "Patents Act 1994, section 29", "Written Opinion", "en"),
-    "in_fer": (
-        Cat.OFFICE_ACTION,
-        "FER",
-        "Patents Act 1970, Rule 24B",
-        "First Examination Report",
-        "en",
-    ),
-    "br_pt": (Cat.OFFICE_ACTION, "7.1", "Parecer Tecnico", "Parecer Técnico (exame técnico)", "pt"),
+REPORT_KINDS: dict[str, tuple[str, str, str, str, str]] = {
+    kind: (Cat(k["category"]), k["code"], k["form"], k["title"], k["language"])
+    for kind, k in _VOCABULARY["report_kinds"].items()
 }
-
-LANGUAGE_NOTES = {
-    "ja": "Original in Japanese. Demo copy: English text, Japanese title romanised.",
-    "ko": "Original in Korean. Demo copy: English text, Korean title romanised.",
-    "zh": "Original in Chinese. Demo copy: English text, Chinese title romanised.",
-}
-
-NPL_SOURCES = [
-    "Journal of Power Sources",
-    "IEEE Transactions on Industrial Electronics",
-    "Proceedings of the National Academy of Sciences",
-    "3GPP TSG RAN WG1 Meeting #70, R1-123456",
-    "Applied Physics Letters",
-    "Journal of Medicinal Chemistry",
-    "Wear",
-    "Journal of Membrane Science",
-    "Nature Biotechnology",
-    "SAE Technical Paper 2011-01-0345",
-]
-NPL_AUTHORS = [
-    "SMITH J ET AL",
-    "MÜLLER A ET AL",
-    "TANAKA H ET AL",
-    "KIM S-H ET AL",
-    "ZHOU L ET AL",
-    "O'BRIEN P ET AL",
-    "ROSSI M ET AL",
-    "SINGH R ET AL",
-]
+LANGUAGE_NOTES: dict[str, str] = _VOCABULARY["language_notes"]
+NPL_SOURCES: list[str] = _VOCABULARY["npl_sources"]
+NPL_AUTHORS: list[str] = _VOCABULARY["npl_authors"]
 
 
 # --------------------------------------------------------------------------------------------

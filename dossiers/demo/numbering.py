@@ -8,6 +8,13 @@ import random
 from .. import numbers
 from .data import D, Status
 
+# Grant numbers run on from a known number: (first, its date, grants a day, jitter, form).
+_GRANT_SERIES = {
+    "US": (8_000_000, D(2011, 8, 16), 740, 600, "US {:,} B2"),
+    "JP": (5_000_000, D(2012, 6, 1), 680, 500, "JP {} B2"),
+    "KR": (1_200_000, D(2012, 11, 1), 420, 300, "KR 10-{} B1"),
+}
+
 
 class DemoNumbers:
     def __init__(self, rng: random.Random):
@@ -27,9 +34,14 @@ class DemoNumbers:
     def r(self, a: int, b: int) -> int:
         return self.rng.randint(a, b)
 
+    def since(self, d: dt.date, first: int, start: dt.date, per_day: int, jitter: int = 0) -> int:
+        """A serial that grows by `per_day` from `first` on `start`, give or take `jitter`."""
+        n = first + (d - start).days * per_day
+        return n + self.r(0, jitter) if jitter else n
+
     # Applications -------------------------------------------------------------------------
     def us_provisional(self, d: dt.date) -> str:
-        base = 430_000 + (d - D(2011, 1, 1)).days * 460 + self.r(0, 400)
+        base = self.since(d, 430_000, D(2011, 1, 1), 460, 400)
         series = "61" if d < D(2014, 6, 1) else "62"
         return self.take("US", lambda b: f"US {series}/{(base + b * 7) % 1_000_000:06d}")
 
@@ -74,7 +86,7 @@ class DemoNumbers:
         return self.take("GB", lambda b: f"GB {d.year % 100:02d}{base + b:05d}")
 
     def ca_app(self, d: dt.date) -> str:
-        base = 2_700_000 + (d - D(2011, 1, 1)).days * 110 + self.r(0, 100)
+        base = self.since(d, 2_700_000, D(2011, 1, 1), 110, 100)
         return self.take("CA", lambda b: f"CA {base + b:,}")
 
     def au_app(self, d: dt.date, national_phase: bool = False) -> str:
@@ -86,11 +98,11 @@ class DemoNumbers:
         return self.take("AU", lambda b: f"AU {d.year}{base + b:06d}", kind="priority")
 
     def il_app(self, d: dt.date) -> str:
-        base = 210_000 + (d - D(2011, 1, 1)).days * 17
+        base = self.since(d, 210_000, D(2011, 1, 1), 17)
         return self.take("IL", lambda b: f"IL {base + self.r(0, 15) + b}")
 
     def nz_app(self, d: dt.date) -> str:
-        base = 590_000 + (d - D(2011, 1, 1)).days * 75
+        base = self.since(d, 590_000, D(2011, 1, 1), 75)
         return self.take("NZ", lambda b: f"NZ {base + self.r(0, 70) + b}")
 
     def sg_app(self, d: dt.date, national_phase: bool = False) -> str:
@@ -171,11 +183,8 @@ class DemoNumbers:
                 out.append(
                     (take(lambda b: f"US {pub.year}/{doy * 900 + r(0, 800) + b:07d} A1"), pub)
                 )
-                if granted:
-                    n = 8_000_000 + (grant - D(2011, 8, 16)).days * 740 + r(0, 600)
-                    out.append((take(lambda b: f"US {n + b:,} B2"), grant))
             case "EP":
-                n = 2_500_000 + (pub - D(2012, 9, 19)).days * 350 + r(0, 300)
+                n = self.since(pub, 2_500_000, D(2012, 9, 19), 350, 300)
                 disp = take(lambda b: f"EP {n + b} A1")
                 out.append((disp, pub))
                 if granted:
@@ -190,18 +199,12 @@ class DemoNumbers:
                         pub,
                     )
                 )
-                if granted:
-                    n = 5_000_000 + (grant - D(2012, 6, 1)).days * 680 + r(0, 500)
-                    out.append((take(lambda b: f"JP {n + b} B2"), grant))
             case "KR":
                 out.append(
                     (take(lambda b: f"KR 10-{pub.year}-{doy * 300 + r(0, 250) + b:07d} A"), pub)
                 )
-                if granted:
-                    n = 1_200_000 + (grant - D(2012, 11, 1)).days * 420 + r(0, 300)
-                    out.append((take(lambda b: f"KR 10-{n + b} B1"), grant))
             case "CN":
-                n = 103_000_000 + (pub - D(2013, 4, 1)).days * 2200 + r(0, 2000)
+                n = self.since(pub, 103_000_000, D(2013, 4, 1), 2200, 2000)
                 disp = take(lambda b: f"CN {n + b} A")
                 out.append((disp, pub))
                 if granted:
@@ -214,6 +217,10 @@ class DemoNumbers:
                 out.append((f"{app_display} A", pub))
             case "BR":
                 out.append((f"{app_display} A2", pub))
+        if granted and office in _GRANT_SERIES:
+            first, start, per_day, jitter, form = _GRANT_SERIES[office]
+            n = self.since(grant, first, start, per_day, jitter)
+            out.append((take(lambda b: form.format(n + b)), grant))
         return out
 
     def wo_pub(self, d: dt.date) -> str:

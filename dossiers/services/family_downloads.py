@@ -33,12 +33,11 @@ def _safe(text: str) -> str:
 def family_download_plan(documents: list[Document]) -> list[PlannedDocument]:
     """One folder per member, files named in display form: "EP 13844704.0/Search report
     2014-03-01.pdf"; the same name twice gets " (2)"."""
-    labels = dict(Document.Category.choices)
     seen: set[str] = set()
     out = []
     for doc in documents:
         app = doc.application
-        label = _safe(labels.get(doc.category, doc.category))  # "Examination report / office…"
+        label = _safe(doc.get_category_display())  # "Examination report / office…"
         stem = f"{_safe(app.display)}/{label} {doc.date:%Y-%m-%d}"
         if doc.code:
             stem += f" {_safe(doc.code)}"
@@ -52,11 +51,10 @@ def family_download_plan(documents: list[Document]) -> list[PlannedDocument]:
 
 
 def _index_rows(plans: list[PlannedDocument]) -> list[dict]:
-    labels = dict(Document.Category.choices)
     return [
         {
             "member": p.document.application.display,
-            "category": labels.get(p.document.category, p.document.category),
+            "category": p.document.get_category_display(),
             "code": p.document.code,
             "meaning": data.code_meaning(p.document.application.office.code, p.document.code),
             "date": p.document.date,
@@ -179,11 +177,10 @@ def family_pdf_write(
         left_out=left_out,
     )
     writer.append(PdfReader(io.BytesIO(cover)), outline_item=_("Contents"))
-    labels = dict(Document.Category.choices)
     merged = []
     for n, plan in enumerate(kept, 1):
         doc, reader = plan.document, readers[plan.path]
-        label = f"{doc.application.display} — {labels.get(doc.category, doc.category)} {doc.date}"
+        label = f"{doc.application.display} — {doc.get_category_display()} {doc.date}"
         writer.append(reader, outline_item=label)
         merged.append(doc)
         if on_each is not None:

@@ -3,7 +3,6 @@
 (views/families.py family_documents_pdf); every GET here only shows."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -42,11 +41,9 @@ def merged_pdf_retry(request, merged_pdf_id: int):
 @require_GET
 def merged_pdf_download(request, merged_pdf_id: int):
     job = selectors.merged_pdf_get_for_user(user=request.user, merged_pdf_id=merged_pdf_id)
-    if job.state != MergedPdf.State.READY or not job.file:
-        raise Http404(_("This PDF is not ready or has expired."))
     return file_response(
         request,
-        job.file,
+        jobs.ready_file(job, not_ready=_("This PDF is not ready or has expired.")),
         filename=job.file_name,
         content_type="application/pdf",
         missing=_("The PDF file is missing; make it again from the family page."),

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,6 @@ from case_portal.storage import file_response
 
 from .. import selectors
 from ..forms import IsoDateInput
-from ..models import Package
 from ..services import packages, worklists
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -264,12 +262,11 @@ def package_status(request, package_id: int):
 @require_GET
 def package_download(request, package_id: int):
     package = selectors.package_get_for_user(user=request.user, package_id=package_id)
-    if package.state != Package.State.READY or not package.file:
-        raise Http404("This package is not ready or has expired.")
+    archive = jobs.ready_file(package, not_ready="This package is not ready or has expired.")
     built = package.finished_at or package.created_at
     return file_response(
         request,
-        package.file,
+        archive,
         filename=f"package-{package.pk}_{package.office.code}_{built:%Y-%m-%d}.zip",
         content_type="application/zip",
         missing=_("The package file is missing; build it again."),
