@@ -267,7 +267,30 @@ def run(scale: str) -> dict:
         "ratio all-requests p50 / healthz p50": round(
             all_p50 / max(base["figures"]["/healthz (floor)"]["p50 ms"], 0.001), 1
         ),
+        **_shares(loop["figures"], base["figures"].get("/healthz (floor)", {})),
     }
+
+
+def _shares(figures: dict, floor: dict) -> dict:
+    """Issue 20's lines: each page's throughput as a share of /healthz's under the same users
+    (a closed loop of search -> family -> download, so each kind gets a third of the turns),
+    and the tail: p99 over p50 per kind (goal <= 10)."""
+    out = {}
+    floor_rate = floor.get("requests/s") or 0
+    all_rate = figures.get("all requests", {}).get("requests/s", 0)
+    for name, fig in figures.items():
+        if name == "all requests":
+            continue
+        if floor_rate:
+            out[f"share of /healthz throughput · {name} (%)"] = round(
+                100 * fig["requests/s"] / floor_rate, 1
+            )
+        out[f"ratio p99 / p50 · {name}"] = round(fig["p99 ms"] / max(fig["p50 ms"], 0.001), 2)
+    if floor_rate:
+        out["share of /healthz throughput · all requests (%)"] = round(
+            100 * all_rate / floor_rate, 1
+        )
+    return out
 
 
 # --- data step (child process, load database) ---------------------------------------------------
