@@ -150,6 +150,27 @@ def _direct(direct: httpx.Client, url: str) -> tuple[int, float]:
     return got, time.perf_counter() - first
 
 
+def _floor(direct: httpx.Client, url: str, folder: Path) -> tuple[int, float]:
+    """The work the relay cannot leave out, without the portal: read the node as `_direct`
+    does, sha256 every byte and write it to a file in the content cache's folder. Its rate is
+    the most the portal's first download can reach on this machine (profiled: the portal's
+    relay is this loop plus a few ms a request)."""
+    got, first = 0, None
+    digest = hashlib.sha256()
+    path = folder / f".floor-{os.getpid()}"
+    try:
+        with direct.stream("GET", url) as r, path.open("wb") as fh:
+            for chunk in r.iter_raw():
+                first = first or time.perf_counter()
+                got += len(chunk)
+                digest.update(chunk)
+                fh.write(chunk)
+        digest.hexdigest()
+    finally:
+        path.unlink(missing_ok=True)
+    return got, time.perf_counter() - first
+
+
 def run(scale: str) -> dict:
     from dossiers.federation import breaker
     from dossiers.federation import cache as fcache
@@ -232,13 +253,17 @@ def run(scale: str) -> dict:
         direct_url = f"{url}/documents/{doc_id}/content"
         portal_url = f"/documents/remote/{fed_members[0].pk}/{doc_id}/content"
         sha = hashlib.sha256(big).hexdigest()
-        direct, portal, direct_flow, portal_flow = [], [], [], []
+        direct, portal, direct_flow, portal_flow, floor = [], [], [], [], []
         direct_client = httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
         for _ in range(RUNS):
             t0 = time.perf_counter()
             got, flow = _direct(direct_client, direct_url)
             direct.append(time.perf_counter() - t0)
             direct_flow.append(flow)
+            assert got == len(big)
+            t0 = time.perf_counter()
+            got, _flow = _floor(direct_client, direct_url, fcache.content_dir())
+            floor.append(time.perf_counter() - t0)
             assert got == len(big)
             fcache.content_path(sha).unlink(missing_ok=True)
             t0 = time.perf_counter()
@@ -261,6 +286,14 @@ def run(scale: str) -> dict:
         out["same, first byte to last (%; without the request's own cost)"] = round(
             100 * statistics.median(direct_flow) / statistics.median(portal_flow), 1
         )
+        floor_s = statistics.median(floor)
+        out[f"{big_mb} MB read + sha256 + cache write, no portal (MB/s, {median}; floor)"] = round(
+            mb / floor_s, 1
+        )
+        out["floor / direct throughput (%: the most the portal can reach here)"] = round(
+            100 * direct_s / floor_s, 1
+        )
+        out["portal / floor throughput (%)"] = round(100 * floor_s / portal_s, 1)
         out[f"portal peak Python memory during a {big_mb} MB download (MB)"] = round(
             peak / 2**20, 1
         )
