@@ -292,7 +292,11 @@ class NumberForms:
     links: list[tuple[str, str]]
 
 
+@functools.lru_cache(maxsize=4096)
 def number_forms(key: str, *, office: str, filed: dt.date | None = None) -> NumberForms:
+    """Kept per process: a number's forms and links never change (the parsers and the links
+    are code and data files), and working them out again was ~4% of the selector. Shared:
+    callers only read the result."""
     try:
         n = numbers.normalise(key, filed=filed)
         display, docdb, epodoc = n.display, n.docdb, n.epodoc

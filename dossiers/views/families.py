@@ -55,6 +55,8 @@ def family_detail(request, family_id: int):
             "view": view,
             "focus": focus,
             "member_rows": member_rows,
+            # Web-service offices that did not answer (dossiers/federation/reads.py).
+            "federation_notices": [m.federation_notice for m in members if m.federation_notice],
             "timeline_html": timeline_html,
             "filters": filters,
             "shown": shown,
