@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.http import Http404
+from django.utils.translation import get_language
 
 from .. import family_page, family_reads
 from ..federation.reads import remote_documents_start
@@ -57,10 +58,12 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         ]
     remote_attach()
     labels = dict(Document.Category.choices)
+    categories = Document.Category.values  # a list built on every use: once here
     view_url = family_page.url_maker("dossiers:document-detail")
+    words, language = family_page.event_words(), get_language()
     for member in members:
-        member.events_html = family_page.events_html(
-            family_page.member_events(member, view_url=view_url)  # documents among them
+        member.events_html = family_page.member_events_html(  # documents among them
+            member, view_url=view_url, words=words, language=language
         )
         grouped: dict[str, list[Document]] = {}
         for doc in member.visible_documents:
@@ -68,7 +71,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         member.categories_available = set(grouped)
         member.indicators_html = family_page.indicators_html(grouped)
         member.documents_by_category = [
-            (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
+            (labels[cat], grouped[cat]) for cat in categories if cat in grouped
         ]
     documents = family_page.document_rows(members)
     return FamilyPage(
