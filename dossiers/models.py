@@ -37,7 +37,8 @@ class Family(models.Model):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Own office's applications, and published ones of the others. Never unpublished."""
+        """Own office's applications, and published ones of the others. Never unpublished.
+        (What it reads of `user` is also search._visible_to_shape's: keep them in step.)"""
         if getattr(user, "is_operator", False):
             return self
         office_id = getattr(user, "office_id", None)
