@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 
 from .. import family_page, family_reads
 from ..federation.reads import remote_documents_start
-from ..models import Application, Citation, Document, Family, PriorityClaim
+from ..models import Application, Citation, Document, Family, PriorityClaim, visibility_shape
 
 
 @dataclass
@@ -31,17 +31,24 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     """The family page in a fixed number of queries, whatever the family size: the members
     (with their family, publications and priority claims), their visible documents (with their
     citations); the offices only when a line about a missing member needs them (family_reads)."""
+    reader = visibility_shape(user)  # what the scoping below reads of the user
     members = family_reads.members_read(
-        Application.objects.visible_to(user)
-        .filter(family_id=family_id)
-        .order_by("filing_date", "key")
+        lambda family: (
+            Application.objects.visible_to(user)
+            .filter(family_id=family)
+            .order_by("filing_date", "key")
+        ),
+        family_id=family_id,
+        shape=reader,
     )
     if not members:
         raise Http404("No such family.")
     family = members[0].family
     # Web-service offices' lists, in parallel, while the query below runs.
     remote_attach = remote_documents_start(members, user=user)
-    family_reads.documents_read(Document.objects.visible_to(user).live(), members)
+    family_reads.documents_read(
+        lambda: Document.objects.visible_to(user).live(), members, shape=reader
+    )
     focus = next((m for m in members if m.pk == focus_id), None)
     statuses = family_page.status_labels()
     for member in members:

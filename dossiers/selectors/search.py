@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from case_portal.compiled import compiled_rows
 
 from .. import family_reads, numbers
-from ..models import Application, LookupKey
+from ..models import Application, LookupKey, visibility_shape
 
 MAX_SEARCH_LINES = 1000
 _SOURCES_FOR_KIND = {
@@ -277,16 +277,7 @@ def search_resolve(*, user, texts: list[str]) -> list[SearchLine]:
         texts=texts[:MAX_SEARCH_LINES],
         fallback_office=_office_code(user),
         bare_offices=bare_number_offices(),
-        within_shape=_visible_to_shape(user),
-    )
-
-
-def _visible_to_shape(user) -> tuple:
-    """What Application.objects.visible_to(user) depends on (keep it with that method)."""
-    return (
-        "visible_to",
-        bool(getattr(user, "is_operator", False)),
-        getattr(user, "office_id", None),
+        within_shape=visibility_shape(user),
     )
 
 
