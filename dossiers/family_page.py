@@ -220,15 +220,12 @@ def _doc_url(doc, url_of, remote_attr: str) -> str:
     return getattr(doc, remote_attr) if getattr(doc, "is_remote", False) else url_of(doc.pk)
 
 
-def category_labels() -> dict[str, str]:
-    """{category: its label in the active language}, as plain strings: a lazy label is
-    translated again each time it is shown, hashed or compared."""
-    return _category_labels(get_language())
-
-
 @functools.lru_cache(maxsize=16)
-def _category_labels(language: str) -> dict[str, str]:
-    return {value: str(label) for value, label in Document.Category.choices}  # in `language`
+def category_labels(language: str) -> dict[str, str]:
+    """{category: its label in `language`, the active one}, as plain strings: a lazy label is
+    translated again each time it is shown, hashed or compared. The caller asks get_language()
+    once per page (it is a thread-local lookup: per row it showed in the profile)."""
+    return {value: str(label) for value, label in Document.Category.choices}
 
 
 def status_labels() -> dict[str, str]:
@@ -242,19 +239,16 @@ def _status_labels(language: str) -> dict[str, str]:
     return {value: str(label) for value, label in Application.Status.choices}  # in `language`
 
 
-def code_meaning(office: str, code: str) -> str:
-    """data.code_meaning, remembered per process and language (the tables are files read once;
-    a 60-document page asks it 120 times)."""
-    return _code_meaning(get_language(), office, code)
-
-
 @functools.lru_cache(maxsize=4096)
-def _code_meaning(language: str, office: str, code: str) -> str:
-    return data.code_meaning(office, code)  # in `language`: the active one when asked
+def code_meaning(language: str, office: str, code: str) -> str:
+    """data.code_meaning in `language`, the active one, remembered per process (the tables
+    are files read once; a 60-document page asks it 120 times)."""
+    return data.code_meaning(office, code)
 
 
 def document_rows(members: list[Application]) -> list[DocRow]:
-    labels = category_labels()
+    language = get_language()  # once, not per row
+    labels = category_labels(language)
     view_url = url_maker("dossiers:document-detail")
     download_url = url_maker("dossiers:document-content")
     words = _row_words()
@@ -264,7 +258,7 @@ def document_rows(members: list[Application]) -> list[DocRow]:
             member=m,
             office=m.office.code,
             category_label=labels.get(doc.category, doc.category),
-            meaning=code_meaning(m.office.code, doc.code),
+            meaning=code_meaning(language, m.office.code, doc.code),
             date=doc.date.isoformat(),
             view_url=_doc_url(doc, view_url, "detail_url"),
             download_url=_doc_url(doc, download_url, "content_url"),
@@ -292,7 +286,11 @@ class NumberForms:
     links: list[tuple[str, str]]
 
 
+@functools.lru_cache(maxsize=4096)
 def number_forms(key: str, *, office: str, filed: dt.date | None = None) -> NumberForms:
+    """Kept per process: a number's forms and links never change (the parsers and the links
+    are code and data files), and working them out again was ~4% of the selector. Shared:
+    callers only read the result."""
     try:
         n = numbers.normalise(key, filed=filed)
         display, docdb, epodoc = n.display, n.docdb, n.epodoc
@@ -435,54 +433,50 @@ def missing_reasons(*, user, members: list[Application], offices) -> list[Missin
 # --- the time line ---
 
 
-@dataclass
-class Event:
-    date: dt.date | None
-    kind: str
-    text: str
-    url: str = ""
-
-    @property
-    def day(self) -> str:
-        return self.date.isoformat() if self.date else "—"
-
-
-def member_events(member: Application, *, view_url=None) -> list[Event]:
-    """`view_url`: a url_maker for the reader, made once per page rather than per member."""
+def member_events_html(
+    member: Application, *, view_url, words: dict[str, str], language: str
+) -> SafeString:
+    """A member's line of events (priorities, filing, publications, documents, a grant or
+    refusal), oldest first, written once here like the document rows (see _ROW). `view_url`,
+    `words` (event_words) and `language`: made once per page rather than per member."""
     events = [
-        Event(c.date, "priority", _("Priority %(number)s") % {"number": c.display})
-        for c in member.priority_claims.all()
+        (c.date, "priority", words["priority"] % {"number": c.display}, "")
+        for c in (member.priority_claims.all())
     ]
-    events.append(Event(member.filing_date, "filing", pgettext("filing event", "Filed")))
+    events.append((member.filing_date, "filing", words["filed"], ""))
     events += [
-        Event(p.date, "publication", _("Published %(number)s") % {"number": p.display})
+        (p.date, "publication", words["published"] % {"number": p.display}, "")
         for p in member.publications.all()
     ]
-    labels = category_labels()
-    view_url = view_url or url_maker("dossiers:document-detail")
+    labels = category_labels(language)
     for doc in member.visible_documents:
-        meaning = code_meaning(member.office.code, doc.code)
+        meaning = code_meaning(language, member.office.code, doc.code)
         text = labels.get(doc.category, doc.category)
         if meaning and meaning.lower() != text.lower():
             text = f"{text}: {meaning}"
-        events.append(Event(doc.date, "document", text, _doc_url(doc, view_url, "detail_url")))
+        events.append((doc.date, "document", text, _doc_url(doc, view_url, "detail_url")))
     if member.status in (Application.Status.GRANTED, Application.Status.REFUSED):
-        events.append(Event(None, member.status, member.get_status_display()))
-    # Undated events (a grant with no date recorded) last.
-    return sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min))
-
-
-def events_html(events: list[Event]) -> SafeString:
-    """A member's line of events, written once here (like the document rows: see _ROW)."""
+        events.append((None, member.status, status_labels()[member.status], ""))
+    # Undated events (a grant with no date recorded) last; the sort keeps the order above
+    # among events of the same day.
+    events.sort(key=lambda e: (e[0] is None, e[0] or dt.date.min))
     parts = []
-    for e in events:
-        text = escape(str(e.text))
-        if e.url:
-            text = f'<a href="{escape(e.url)}">{text}</a>'
-        parts.append(
-            f'<span class="event event-{escape(e.kind)}"><time>{e.day}</time> {text}</span>'
-        )
+    for date, kind, text, url in events:
+        text = escape(text)
+        if url:
+            text = f'<a href="{escape(url)}">{text}</a>'
+        day = date.isoformat() if date else "—"
+        parts.append(f'<span class="event event-{kind}"><time>{day}</time> {text}</span>')
     return mark_safe("".join(parts))  # noqa: S308 - built from escaped values only
+
+
+def event_words() -> dict[str, str]:
+    """The time line's words, translated once per page."""
+    return {
+        "priority": _("Priority %(number)s"),
+        "filed": pgettext("filing event", "Filed"),
+        "published": _("Published %(number)s"),
+    }
 
 
 # --- the "reports available" indicators ---

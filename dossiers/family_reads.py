@@ -6,13 +6,15 @@
 - `offices_read`: every office with whether its policy admits the reader's office, kept per
   process (offices change rarely) and read again when any office or policy changes.
 
-The caller (selectors.family_get_for_user) passes querysets already scoped to the reader:
-access checks stay in the selector.
+The caller (selectors.family_get_for_user) passes functions building querysets already scoped
+to the reader, and what that scoping reads of the reader (its shape: the SQL is compiled once
+per shape, case_portal/compiled.py): access checks stay in the selector.
 """
 
 import datetime as dt
 import time
 import uuid
+from collections.abc import Callable, Hashable
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -21,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from case_portal.compiled import compiled_rows
 from offices.models import Office
 
 from .models import Application, Citation, Document, PriorityClaim, Publication
@@ -101,13 +104,21 @@ def _rows_of(model: type[models.Model], parent: models.Model, fk: str, rows: lis
     return out
 
 
-def members_read(members: models.QuerySet) -> list[Application]:
-    """`members` (scoped by the caller) with family, office, publications and priority claims."""
-    found = list(
-        members.select_related("family", "office", "office__service").annotate(
-            claims_json=_CLAIMS, publications_json=_PUBLICATIONS
+def members_read(
+    members: Callable[[int], models.QuerySet], *, family_id: int, shape: Hashable
+) -> list[Application]:
+    """`members(family_id)` (built and scoped by the caller) with family, office, publications
+    and priority claims. Its SQL is compiled once per `shape`, what the caller's scoping reads
+    of the reader (case_portal/compiled.py): building and compiling it was a tenth of the page."""
+
+    def build(values):
+        return (
+            members(values[0])
+            .select_related("family", "office", "office__service")
+            .annotate(claims_json=_CLAIMS, publications_json=_PUBLICATIONS)
         )
-    )
+
+    found = compiled_rows(build, shape=("family members", shape), values=[family_id])
     for m in found:
         claims = _rows_of(PriorityClaim, m, "application", m.claims_json or [])
         publications = _rows_of(Publication, m, "application", m.publications_json or [])
@@ -117,19 +128,27 @@ def members_read(members: models.QuerySet) -> list[Application]:
     return found
 
 
-def documents_read(documents: models.QuerySet, members: list[Application]) -> None:
-    """Sets each member's `visible_documents` (date order) from `documents` (scoped by the
-    caller), each with its citations and its member as `application`, and the member's
-    `visible_citations` (theirs, in the same order)."""
+def documents_read(
+    documents: Callable[[], models.QuerySet], members: list[Application], *, shape: Hashable
+) -> None:
+    """Sets each member's `visible_documents` (date order) from `documents()` (built and
+    scoped by the caller; its SQL kept per `shape` as members_read's), each with its citations
+    and its member as `application`, and the member's `visible_citations` (theirs, in the same
+    order)."""
     by_member: dict[int, Application] = {m.pk: m for m in members}
     for m in members:
         m.visible_documents = []
         m.visible_citations = []  # of those documents, read by the citations table
-    rows = (
-        documents.filter(application_id__in=list(by_member))
-        .annotate(citations_json=_CITATIONS)
-        .order_by("date", "pk")
-    )
+
+    def build(ids):
+        return (
+            documents()
+            .filter(application_id__in=ids)
+            .annotate(citations_json=_CITATIONS)
+            .order_by("date", "pk")
+        )
+
+    rows = compiled_rows(build, shape=("family documents", shape), values=list(by_member))
     application = Document._meta.get_field("application")
     for doc in rows:
         member = by_member[doc.application_id]

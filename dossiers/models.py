@@ -35,9 +35,16 @@ class Family(models.Model):
         return f"Family {self.pk}"
 
 
+def visibility_shape(user) -> tuple:
+    """All that Application and Document visible_to read of `user`: their SQL differs only by
+    it (case_portal/compiled.py keeps the SQL of a read per shape)."""
+    return (bool(getattr(user, "is_operator", False)), getattr(user, "office_id", None))
+
+
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Own office's applications, and published ones of the others. Never unpublished."""
+        """Own office's applications, and published ones of the others. Never unpublished.
+        (What it reads of `user` is visibility_shape's too: keep them in step.)"""
         if getattr(user, "is_operator", False):
             return self
         office_id = getattr(user, "office_id", None)
@@ -173,7 +180,8 @@ class DocumentQuerySet(models.QuerySet):
 
     def visible_to(self, user, *, include_withdrawn: bool = False):
         """Documents an office's policy admits the user's office to, on applications it may see.
-        `include_withdrawn`: also those it could see until they were withdrawn (to announce it)."""
+        `include_withdrawn`: also those it could see until they were withdrawn (to announce it).
+        (What it reads of `user` is visibility_shape's too: keep them in step.)"""
         if getattr(user, "is_operator", False):
             return self
         office = getattr(user, "office", None)

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.http import Http404
+from django.utils.translation import get_language
 
 from .. import family_page, family_reads
 from ..federation.reads import remote_documents_start
-from ..models import Application, Citation, Document, Family, PriorityClaim
+from ..models import Application, Citation, Document, Family, PriorityClaim, visibility_shape
 
 
 @dataclass
@@ -30,17 +31,24 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
     """The family page in a fixed number of queries, whatever the family size: the members
     (with their family, publications and priority claims), their visible documents (with their
     citations); the offices only when a line about a missing member needs them (family_reads)."""
+    reader = visibility_shape(user)  # what the scoping below reads of the user
     members = family_reads.members_read(
-        Application.objects.visible_to(user)
-        .filter(family_id=family_id)
-        .order_by("filing_date", "key")
+        lambda family: (
+            Application.objects.visible_to(user)
+            .filter(family_id=family)
+            .order_by("filing_date", "key")
+        ),
+        family_id=family_id,
+        shape=reader,
     )
     if not members:
         raise Http404("No such family.")
     family = members[0].family
     # Web-service offices' lists, in parallel, while the query below runs.
     remote_attach = remote_documents_start(members, user=user)
-    family_reads.documents_read(Document.objects.visible_to(user).live(), members)
+    family_reads.documents_read(
+        lambda: Document.objects.visible_to(user).live(), members, shape=reader
+    )
     focus = next((m for m in members if m.pk == focus_id), None)
     statuses = family_page.status_labels()
     for member in members:
@@ -57,10 +65,12 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         ]
     remote_attach()
     labels = dict(Document.Category.choices)
+    categories = Document.Category.values  # a list built on every use: once here
     view_url = family_page.url_maker("dossiers:document-detail")
+    words, language = family_page.event_words(), get_language()
     for member in members:
-        member.events_html = family_page.events_html(
-            family_page.member_events(member, view_url=view_url)  # documents among them
+        member.events_html = family_page.member_events_html(  # documents among them
+            member, view_url=view_url, words=words, language=language
         )
         grouped: dict[str, list[Document]] = {}
         for doc in member.visible_documents:
@@ -68,7 +78,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         member.categories_available = set(grouped)
         member.indicators_html = family_page.indicators_html(grouped)
         member.documents_by_category = [
-            (labels[cat], grouped[cat]) for cat in Document.Category.values if cat in grouped
+            (labels[cat], grouped[cat]) for cat in categories if cat in grouped
         ]
     documents = family_page.document_rows(members)
     return FamilyPage(

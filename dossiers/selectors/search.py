@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from case_portal.compiled import compiled_rows
+
 from .. import family_reads, numbers
-from ..models import Application, LookupKey
+from ..models import Application, LookupKey, visibility_shape
 
 MAX_SEARCH_LINES = 1000
 _SOURCES_FOR_KIND = {
@@ -179,9 +181,11 @@ def applications_find(
     kind: str | None = None,
     sources: set[str] | None = None,
     bare_offices: tuple[str, ...] = (),
+    within_shape: tuple | None = None,
 ) -> list[SearchLine]:
     """The one way from typed numbers to applications, among the `within` queryset (which says
-    who may see what), with one indexed lookup for all the texts.
+    who may see what), with one indexed lookup for all the texts. `within_shape`: what
+    `within`'s SQL depends on, when the caller knows it (the lookup's SQL is then kept).
 
     Every reading of each text (numbers.readings: EPODOC application or pre-grant publication,
     with or without a series code, a bare number in several offices) is tried against what is
@@ -205,14 +209,21 @@ def applications_find(
             line.error, found = str(exc), []
         lines.append(line)
         all_readings.append(found)
-    keys = {n.key for found in all_readings for n in found}
+    keys = sorted({n.key for found in all_readings for n in found})
     by_key: dict[str, list[LookupKey]] = defaultdict(list)
     if keys:
-        rows = (
-            LookupKey.objects.filter(key__in=keys, application__in=within)
-            .select_related("application__office")
-            .order_by("application__filing_date", "application_id")
-        )
+
+        def lookup(keys):
+            return (
+                LookupKey.objects.filter(key__in=keys, application__in=within)
+                .select_related("application__office")
+                .order_by("application__filing_date", "application_id")
+            )
+
+        if within_shape is None:
+            rows = lookup(keys)
+        else:  # the same query, its SQL compiled once per shape (case_portal/compiled.py)
+            rows = compiled_rows(lookup, shape=("lookup", within_shape), values=keys)
         for row in rows:
             by_key[row.key].append(row)
     for line, found in zip(lines, all_readings, strict=True):
@@ -266,6 +277,7 @@ def search_resolve(*, user, texts: list[str]) -> list[SearchLine]:
         texts=texts[:MAX_SEARCH_LINES],
         fallback_office=_office_code(user),
         bare_offices=bare_number_offices(),
+        within_shape=visibility_shape(user),
     )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from stats.models import Action
 from stats.services import usage_record
 
-from .. import family_page, selectors
+from .. import family_html, family_page, selectors
 from ..services import family_downloads, merged_pdfs
 
 
@@ -41,6 +41,8 @@ def family_detail(request, family_id: int):
         user=request.user,
         application_id=(page.focus or page.members[0]).pk,
     )
+    focus = page.focus or page.members[0]
+    member_rows, timeline_html = family_html.members_html(members, focus_pk=focus.pk)
     keep = filters.query_items()
     if page.focus:
         keep.insert(0, ("from", str(page.focus.pk)))
@@ -51,7 +53,11 @@ def family_detail(request, family_id: int):
             "page": page,
             "members": members,
             "view": view,
-            "focus": page.focus or page.members[0],
+            "focus": focus,
+            "member_rows": member_rows,
+            # Web-service offices that did not answer (dossiers/federation/reads.py).
+            "federation_notices": [m.federation_notice for m in members if m.federation_notice],
+            "timeline_html": timeline_html,
             "filters": filters,
             "shown": shown,
             "shown_html": mark_safe("\n".join(r.html for r in shown)),  # noqa: S308 - escaped rows

@@ -1,13 +1,17 @@
 """Watch and request state for the family page's member actions: read once per page for the
 page's members only (selectors.member_states), however many members there are."""
 
+from html import escape
+
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
 from dossiers.family_page import url_maker
 from notifications import selectors
-from notifications.models import Watch
+from notifications.models import DocumentRequest, Watch
 
 register = template.Library()
 
@@ -35,40 +39,78 @@ def _page_parts(request) -> dict:
         parts = {
             "watch_url": url_maker("notifications:watch-edit"),
             "request_url": url_maker("notifications:request-detail"),
-            "watch_quick_url": reverse("notifications:watch-quick"),
-            "request_new_url": reverse("notifications:request-new") + "?application=",
-            "incoming_url": reverse("notifications:request-list") + "?tab=incoming&state=active",
-            "here": request.get_full_path(),
+            "watch_quick_url": escape(reverse("notifications:watch-quick")),
+            "request_new_url": escape(reverse("notifications:request-new") + "?application="),
+            "incoming_url": escape(
+                reverse("notifications:request-list") + "?tab=incoming&state=active"
+            ),
+            "here": escape(request.get_full_path()),
             "words": {
-                "watch": pgettext("button", "Watch"),
-                "ask_more": gettext("Ask for more"),
-                "request": gettext("Request documents"),
+                "watch": escape(pgettext("button", "Watch")),
+                "ask_more": escape(gettext("Ask for more")),
+                "request": escape(gettext("Request documents")),
+                "watching_family": escape(gettext("Watching (family)")),
+                "watching": escape(gettext("Watching")),
+                "requested": gettext("Requested: %(state)s"),
+                "for": gettext("for %(number)s"),
             },
+            "states": {value: str(label) for value, label in DocumentRequest.State.choices},
         }
         request._member_actions_parts = parts
     return parts
 
 
 @register.simple_tag(takes_context=True)
-def member_state(context, member, user) -> dict:
-    """The family page's actions on one member: the reader's watch and their office's request
-    on it, whether they may ask for documents, the open requests waiting on it (a clerk's)."""
+def member_actions(context, member) -> SafeString:
+    """The family page's actions on one member, written here once per member (a template
+    included per member cost a fifth of the page): the reader's watch on it and their
+    office's request, "ask for documents" when they may, or the open requests waiting on it
+    (a clerk's). Translated texts escaped as {% translate %} does; into a
+    {% blocktranslate %} text only its values are escaped."""
+    user = context["user"]
     parts = _page_parts(context["request"])
+    words = parts["words"]
     states = _states(user, [member])
     watch = states.watches.get(member.pk)
     request = states.requests.get(member.pk)
-    return {
-        **parts,
-        "watch": watch,
-        "watch_url": parts["watch_url"](watch.pk) if watch else "",
-        "request": request,
-        "request_url": parts["request_url"](request.pk) if request else "",
-        "may_ask": bool(
-            user.office_id and member.office_id != user.office_id and member.office.provides
-        ),
-        "request_new_url": f"{parts['request_new_url']}{member.pk}",
-        "incoming": states.incoming.get(member.pk, 0),
-    }
+    display = escape(member.display)
+    out = ['<div class="member-actions">']
+    if watch:
+        word = words["watching_family"] if watch.scope == Watch.Scope.FAMILY else words["watching"]
+        url = escape(parts["watch_url"](watch.pk))
+        out.append(f'<a class="pill pill-green" href="{url}">{word}</a>')
+    else:
+        out += [
+            f'<form method="post" action="{parts["watch_quick_url"]}" class="inline">',
+            f"{CsrfTokenNode().render(context)}"
+            f'<input type="hidden" name="application" value="{member.pk}">'
+            f'<input type="hidden" name="next" value="{parts["here"]}#member-{member.pk}">',
+            f'<button type="submit" class="button small">{words["watch"]}'
+            f'<span class="visually-hidden"> {display}</span></button>',
+            "</form>",
+        ]
+    if request:
+        state = escape(parts["states"].get(request.state, request.state).lower())
+        out.append(
+            f'<a class="pill {request.pill}" href="{escape(parts["request_url"](request.pk))}">'
+            f"{words['requested'] % {'state': state}}</a>"
+        )
+    may_ask = bool(user.office_id and member.office_id != user.office_id and member.office.provides)
+    incoming = states.incoming.get(member.pk, 0)
+    if may_ask:
+        word = words["ask_more"] if request or member.documents_by_category else words["request"]
+        out.append(
+            f'<a class="button small" href="{parts["request_new_url"]}{member.pk}">{word}'
+            f'<span class="visually-hidden"> {words["for"] % {"number": display}}</span></a>'
+        )
+    elif incoming:
+        text = ngettext("%(count)s open request", "%(count)s open requests", incoming)
+        out.append(
+            f'<a class="pill pill-amber" href="{parts["incoming_url"]}">'
+            f"{text % {'count': incoming}}</a>"
+        )
+    out.append("</div>")
+    return mark_safe("\n".join(out))  # noqa: S308 - built from escaped values only
 
 
 @register.simple_tag

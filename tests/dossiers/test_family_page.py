@@ -6,8 +6,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from dossiers.models import PriorityClaim, Publication
 from dossiers.services.applications import PriorityIn, application_upsert
 from dossiers.services.documents import document_add
+from offices.models import Office
 from tests.dossiers.pdf_samples import report_pdf_bytes
 from tests.offices.factories import OfficeFactory
 
@@ -134,3 +136,29 @@ def test_unknown_family_and_garbage_focus_give_404_and_page(client, family_world
     client.force_login(family_world["au_examiner"])
     assert client.get(reverse("dossiers:family-detail", args=[999999])).status_code == 404
     assert _family(client, family_world, **{"from": "abc"}).status_code == 200
+
+
+HOSTILE = "<script>alert(\"x\")</script> & 'q'"
+HOSTILE_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
+
+
+def test_hostile_texts_in_the_members_table_and_the_time_line_are_shown_escaped(
+    client, family_world
+):
+    """The members' cells and the time line are written in Python (dossiers/family_html.py):
+    every text from the data comes back as text, in attributes too."""
+    w = family_world
+    PriorityClaim.objects.filter(application=w["ep"]).update(display=HOSTILE)
+    Publication.objects.filter(application=w["us"]).update(display=HOSTILE)
+    Office.objects.filter(pk=w["offices"]["JP"].pk).update(name=HOSTILE)
+    client.force_login(w["au_examiner"])
+    html = _family(client, w).content.decode()
+    assert "<script>alert" not in html
+    members = html[html.index('data-testid="members"') : html.index("</table>")]
+    assert f'<div class="help">Priority: {HOSTILE_ESCAPED}</div>' in members
+    assert f'<div>{HOSTILE_ESCAPED} <span class="muted">2014-05-01</span>' in members
+    assert f'<span class="office-badge" title="{HOSTILE_ESCAPED}">JP</span>' in members
+    timeline = html[html.index('data-testid="timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert f"<time>2013-06-26</time> Priority {HOSTILE_ESCAPED}</span>" in timeline
+    assert f"<time>2014-05-01</time> Published {HOSTILE_ESCAPED}</span>" in timeline
