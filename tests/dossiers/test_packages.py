@@ -206,17 +206,16 @@ def test_build_button_queues_a_package_and_status_reports_progress(
 
 def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):
     package = packages.package_request(worklist=worklist, user=world["clerk"])
-    real = package_archive.html_pdf
 
-    def broken(html):
+    def broken(self, timeout=None):
         raise OSError("disk full")
 
-    monkeypatch.setattr(packages, "html_pdf", broken)
-    packages.package_build(package_id=package.pk)
+    with monkeypatch.context() as patched:
+        patched.setattr(package_archive.IndexDrawer, "result", broken)
+        packages.package_build(package_id=package.pk)
     package.refresh_from_db()
     assert package.state == "failed" and "disk full" in package.error
     assert not UsageEvent.objects.filter(action="document_download").exists()
-    monkeypatch.setattr(packages, "html_pdf", real)
     packages.package_retry(package=package)
     packages.package_build(package_id=package.pk)
     package.refresh_from_db()
