@@ -154,7 +154,7 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
     members_by_family: dict[int, list[Application]] = defaultdict(list)
     for m in (
         Application.objects.filter(family_id__in=family_ids)
-        .select_related("office")
+        .select_related("office", "office__service")  # web service or not: no query per member
         .order_by("filing_date", "key")
     ):
         members_by_family[m.family_id].append(m)
@@ -272,11 +272,11 @@ def _build(package: Package, store: jobs.Store) -> Package:
     # The index drawer starts first: its imports overlap the plan's reads.
     with IndexDrawer() as drawer:
         plans = _plan_for_build(package)
-        total = sum(len(p.documents) for p in plans)
-        jobs.progress(Package, package.pk, total=total)
         planned = {item.path for plan in plans for item in plan.documents}
         # Drawn as if every file goes in, while they are copied; again if one could not be read.
         drawer.send(index_html(package=package, plans=plans, included=planned))
+        total = sum(len(p.documents) for p in plans)
+        jobs.progress(Package, package.pk, total=total)
         with _package_file(store) as out:
             with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
                 included = _add_documents(zf, package, plans, total)
