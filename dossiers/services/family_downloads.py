@@ -15,7 +15,7 @@ from .. import data
 from ..federation.client import FetchFailed
 from ..federation.reads import remote_content_path
 from ..models import Document
-from .package_archive import PlannedDocument, zip_stream
+from .package_archive import PlannedDocument, not_included, unreadable, zip_stream
 
 # Merged in the request up to this size; larger selections are for the ZIP.
 MERGE_MAX_DOCUMENTS = 60
@@ -133,9 +133,9 @@ def _document_reader(user, doc) -> tuple[PdfReader | None, str]:
         with doc.file.open("rb") as fh:
             return PdfReader(io.BytesIO(fh.read())), ""
     except FetchFailed as exc:
-        return None, f"{exc}; not included, try again later."
+        return None, not_included(exc)
     except (FileNotFoundError, OSError):
-        return None, "the file could not be read from storage; try again later."
+        return None, unreadable()
 
 
 def family_pdf_merge(*, user, documents: list[Document], heading: str, title: str) -> bytes:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from offices.services import user_language
 
@@ -210,11 +211,14 @@ def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[
                 "folder": numbers.file_name_form(plan.application.display),
             }
         )
-    # Built by a worker for the clerk who asked (or who made the worklist, for packages that
-    # beat builds): the index is in their language.
-    reader = package.created_by or package.worklist.created_by
-    with translation.override(user_language(reader)):
+    with translation.override(user_language(package_reader(package))):
         return _index_html(package, sections)
+
+
+def package_reader(package: Package):
+    """Who reads the index: the clerk who asked (or who made the worklist, for packages that
+    beat builds). A worker builds it in their language."""
+    return package.created_by or package.worklist.created_by
 
 
 def _index_html(package: Package, sections: list[dict]) -> str:
@@ -256,7 +260,7 @@ def _add_document(
         try:
             path = package_content_path(office=office, document=doc)
         except FetchFailed as exc:
-            return f"{exc}; not included, try again later."
+            return not_included(exc)
         source, when = partial(path.open, "rb"), timezone.now()
     else:
         source, when = partial(doc.file.open, "rb"), doc.created_at
@@ -268,8 +272,18 @@ def _add_document(
             _copy(src, dst, buffer if buffer is not None else bytearray(CHUNK))
     except (FileNotFoundError, OSError):
         logger.warning("%s unreadable for a package", item.path)
-        return "the file could not be read from storage; try again later."
+        return unreadable()
     return ""
+
+
+def not_included(exc: FetchFailed) -> str:
+    """Why a web-service office's document is missing from a ZIP or a merged PDF."""
+    return _("%(why)s; not included, try again later.") % {"why": exc}
+
+
+def unreadable() -> str:
+    """Why a stored document is missing from a ZIP or a merged PDF."""
+    return _("the file could not be read from storage; try again later.")
 
 
 class _Sink:
@@ -317,11 +331,11 @@ def zip_stream(items, *, trailer=None, remote_path=None):
                 else:
                     src, when = doc.file.open("rb"), doc.created_at
             except FetchFailed as exc:
-                missing[item.path] = f"{exc}; not included, try again later."
+                missing[item.path] = not_included(exc)
                 continue
             except (FileNotFoundError, OSError):
                 logger.warning("Document %s file %s unreadable for a ZIP", doc.pk, doc.file.name)
-                missing[item.path] = "the file could not be read from storage; try again later."
+                missing[item.path] = unreadable()
                 continue
             info = zipfile.ZipInfo(item.path, _zip_time(when))
             info.compress_type = zipfile.ZIP_STORED

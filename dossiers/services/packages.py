@@ -24,11 +24,13 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from case_portal import jobs
 from offices.models import Office
+from offices.services import user_language
 from stats.models import Action
 from stats.services import usage_record_many
 
@@ -60,6 +62,7 @@ from .package_archive import (
     citation_rows,
     index_html,
     index_pdf,
+    package_reader,
 )
 from .worklists import entries_due
 
@@ -227,12 +230,18 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
             docs = docs + remote_docs
             if not docs:
                 if notice:
-                    why = f"{notice}, so its documents could not be listed"
+                    why = _("%(notice)s, so its documents could not be listed") % {"notice": notice}
                 elif member.office_id not in sharing:
-                    why = f"{member.office.code} does not share its documents with {office.code}"
+                    why = _("%(office)s does not share its documents with %(viewer)s") % {
+                        "office": member.office.code,
+                        "viewer": office.code,
+                    }
                 else:
-                    why = "no documents shared yet"
-                plan.unavailable.append(f"{member.display} ({member.office.code}): {why}.")
+                    why = _("no documents shared yet")
+                plan.unavailable.append(
+                    _("%(number)s (%(office)s): %(why)s.")
+                    % {"number": member.display, "office": member.office.code, "why": why}
+                )
                 continue
             for doc in docs:
                 key = item_key(doc)
@@ -250,8 +259,14 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
                 plan.documents.append(PlannedDocument(document=doc, path=f"{folder}/{name}"))
         if already:
             plan.unavailable.append(
-                f"{already} document{'s' if already > 1 else ''} already delivered in an earlier "
-                "package (this package has only new documents)."
+                ngettext(
+                    "%(count)s document already delivered in an earlier package (this package "
+                    "has only new documents).",
+                    "%(count)s documents already delivered in an earlier package (this package "
+                    "has only new documents).",
+                    already,
+                )
+                % {"count": already}
             )
         plans.append(plan)
     return plans
@@ -269,8 +284,10 @@ def package_build(*, package_id: int) -> Package | None:
 
 
 def _build(package: Package, store: jobs.Store) -> Package:
-    # The index drawer starts first: its imports overlap the plan's reads.
-    with IndexDrawer() as drawer:
+    # What the index says (why a document is missing, what changed) is in the clerk's language,
+    # not the worker's. The index drawer starts first: its imports overlap the plan's reads.
+    language = user_language(package_reader(package))
+    with translation.override(language), IndexDrawer() as drawer:
         plans = _plan_for_build(package)
         planned = {item.path for plan in plans for item in plan.documents}
         # Drawn as if every file goes in, while they are copied; again if one could not be read.
@@ -309,9 +326,11 @@ def _plan_for_build(package: Package) -> list[ApplicationPlan]:
         by_app = {p.application.pk: p for p in plans}
         for change in package.changes.order_by("created_at", "pk"):
             if change.application_id in by_app:
-                withdrawn = change.kind == PackageChange.Kind.WITHDRAWN
-                out = "; left out of this package" if withdrawn else ""
-                by_app[change.application_id].unavailable.append(f"{change.text}{out}.")
+                if change.kind == PackageChange.Kind.WITHDRAWN:
+                    text = _("%(change)s; left out of this package.") % {"change": change.text}
+                else:
+                    text = f"{change.text}."
+                by_app[change.application_id].unavailable.append(text)
     return plans
 
 
