@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from case_portal.storage import storage_answers
 from stats.models import Action
-from stats.services import usage_record
+from stats.services import usage_record_many
 
 from .. import data
 from ..federation.client import FetchFailed
@@ -89,21 +90,29 @@ def _index_pdf(*, user, heading, title, plans, with_paths, missing=(), left_out=
 
 
 def _count(user, documents: list[Document]) -> None:
-    for doc in documents:
-        usage_record(
-            action=Action.DOCUMENT_DOWNLOAD,
-            user=user,
-            provider_office=doc.application.office,
-            application_id=doc.application.pk,
-            document_id=doc.pk,  # None for a web-service office's document, as in its reader
-        )
+    usage_record_many(
+        [
+            {
+                "action": Action.DOCUMENT_DOWNLOAD,
+                "user": user,
+                "provider_office": doc.application.office,
+                "application_id": doc.application.pk,
+                "document_id": doc.pk,  # None for a web-service office's, as in its reader
+            }
+            for doc in documents
+        ]
+    )
 
 
 def family_zip_stream(*, user, documents: list[Document], heading: str, title: str):
     """The ZIP's chunks: the documents (a web-service office's fetched through its service,
     verified whole), then index.pdf listing what is missing and why; each document that made it
-    in is counted as a download."""
+    in is counted as a download. Storage that does not answer is the 503 page a single
+    download gives (StorageUnreachable, before the response starts), not a ZIP of an index."""
     plans = family_download_plan(documents)
+    stored = next((p.document for p in plans if p.document.pk is not None), None)
+    if stored is not None:
+        storage_answers(stored.file)
 
     def trailer(included: set[str], missing: dict[str, str]):
         kept = [p for p in plans if p.path in included]
