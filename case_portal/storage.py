@@ -39,6 +39,18 @@ def _unreachable(name: str, exc: OSError) -> StorageUnreachable:
     return StorageUnreachable(STORAGE_DOWN)
 
 
+def storage_answers(fieldfile) -> None:
+    """Open and close the file: StorageUnreachable if the storage does not answer (a file that
+    is gone is the caller's to report). For a response streamed after it, such as a ZIP of many
+    files, whose status cannot change once the first byte is sent."""
+    try:
+        fieldfile.storage.open(fieldfile.name, "rb").close()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _unreachable(fieldfile.name, exc) from exc
+
+
 def file_response(
     request,
     fieldfile,

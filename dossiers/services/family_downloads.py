@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from case_portal.storage import storage_answers
 from stats.models import Action
-from stats.services import usage_record
+from stats.services import usage_record_many
 
 from .. import data
 from ..federation.client import FetchFailed
 from ..federation.reads import remote_content_path
 from ..models import Document
-from .package_archive import PlannedDocument, zip_stream
+from .package_archive import PlannedDocument, not_included, unreadable, zip_stream
 
 # Merged in the request up to this size; larger selections are for the ZIP.
 MERGE_MAX_DOCUMENTS = 60
@@ -87,21 +88,29 @@ def _index_pdf(*, user, heading, title, plans, with_paths, missing=(), left_out=
 
 
 def _count(user, documents: list[Document]) -> None:
-    for doc in documents:
-        usage_record(
-            action=Action.DOCUMENT_DOWNLOAD,
-            user=user,
-            provider_office=doc.application.office,
-            application_id=doc.application.pk,
-            document_id=doc.pk,  # None for a web-service office's document, as in its reader
-        )
+    usage_record_many(
+        [
+            {
+                "action": Action.DOCUMENT_DOWNLOAD,
+                "user": user,
+                "provider_office": doc.application.office,
+                "application_id": doc.application.pk,
+                "document_id": doc.pk,  # None for a web-service office's, as in its reader
+            }
+            for doc in documents
+        ]
+    )
 
 
 def family_zip_stream(*, user, documents: list[Document], heading: str, title: str):
     """The ZIP's chunks: the documents (a web-service office's fetched through its service,
     verified whole), then index.pdf listing what is missing and why; each document that made it
-    in is counted as a download."""
+    in is counted as a download. Storage that does not answer is the 503 page a single
+    download gives (StorageUnreachable, before the response starts), not a ZIP of an index."""
     plans = family_download_plan(documents)
+    stored = next((p.document for p in plans if p.document.pk is not None), None)
+    if stored is not None:
+        storage_answers(stored.file)
 
     def trailer(included: set[str], missing: dict[str, str]):
         kept = [p for p in plans if p.path in included]
@@ -131,9 +140,9 @@ def _document_reader(user, doc) -> tuple[PdfReader | None, str]:
         with doc.file.open("rb") as fh:
             return PdfReader(io.BytesIO(fh.read())), ""
     except FetchFailed as exc:
-        return None, f"{exc}; not included, try again later."
+        return None, not_included(exc)
     except (FileNotFoundError, OSError):
-        return None, "the file could not be read from storage; try again later."
+        return None, unreadable()
 
 
 def family_pdf_merge(*, user, documents: list[Document], heading: str, title: str) -> bytes:

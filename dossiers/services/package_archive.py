@@ -2,13 +2,17 @@ import csv
 import datetime as dt
 import io
 import logging
-import shutil
+import subprocess
+import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from offices.services import user_language
 
@@ -24,9 +28,9 @@ from ..models import (
 logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
-# A package build copies in larger pieces: each read, checksum and write gives up the GIL to the
-# thread drawing the index and waits to get it back, so fewer, larger pieces copy faster.
-BUILD_CHUNK = 4 * CHUNK
+# The index drawer may take minutes for thousands of rows; never forever.
+DRAW_TIMEOUT_S = 900
+_DRAWER = Path(__file__).with_name("index_drawer.py")
 
 
 @dataclass
@@ -124,15 +128,61 @@ def _manifest(package: Package, plans: list[ApplicationPlan], included: set[str]
 
 
 def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[str]) -> bytes:
-    return html_pdf(index_html(package=package, plans=plans, included=included))
+    with IndexDrawer() as drawer:
+        drawer.send(index_html(package=package, plans=plans, included=included))
+        return drawer.result()
 
 
-def html_pdf(html: str) -> bytes:
-    """WeasyPrint's drawing of a rendered page: no database, no translation (both done in
-    `index_html`), so a package build runs it in a thread while it copies the files."""
-    from weasyprint import HTML
+class IndexDrawer:
+    """WeasyPrint in its own Python process (index_drawer.py): started first, sent the rendered
+    HTML (`index_html`: the database and the translations are done here) when it is ready, its
+    PDF taken with `result()` once the files are copied. Drawing 500 rows is ~4 s of CPU and
+    ~100 MiB: in a thread it took the GIL from the copy and left the memory in the worker."""
 
-    return HTML(string=html).write_pdf()
+    def __init__(self) -> None:
+        self._pdf = tempfile.TemporaryFile(prefix="package-index-")
+        self._errors = tempfile.TemporaryFile(prefix="package-index-")
+        # -I: the venv's packages only; no PYTHON* variables, no script folder on sys.path.
+        self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, "-I", str(_DRAWER)],
+            stdin=subprocess.PIPE,
+            stdout=self._pdf,
+            stderr=self._errors,
+        )
+
+    def send(self, html: str) -> None:
+        try:
+            with self._process.stdin as pipe:
+                pipe.write(html.encode("utf-8"))
+        except BrokenPipeError:
+            pass  # it has stopped: result() says why
+
+    def result(self, timeout: float = DRAW_TIMEOUT_S) -> bytes:
+        try:
+            code = self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"drawing the index took over {timeout:.0f} s") from None
+        if code:
+            self._errors.seek(0)
+            lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(f"drawing the index failed: {lines[-1] if lines else code}")
+        self._pdf.seek(0)
+        return self._pdf.read()
+
+    def close(self) -> None:
+        if self._process.poll() is None:  # the build stopped before the index was taken
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdin and not self._process.stdin.closed:
+            self._process.stdin.close()
+        self._pdf.close()
+        self._errors.close()
+
+    def __enter__(self) -> "IndexDrawer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[str]) -> str:
@@ -161,11 +211,14 @@ def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[
                 "folder": numbers.file_name_form(plan.application.display),
             }
         )
-    # Built by a worker for the clerk who asked (or who made the worklist, for packages that
-    # beat builds): the index is in their language.
-    reader = package.created_by or package.worklist.created_by
-    with translation.override(user_language(reader)):
+    with translation.override(user_language(package_reader(package))):
         return _index_html(package, sections)
+
+
+def package_reader(package: Package):
+    """Who reads the index: the clerk who asked (or who made the worklist, for packages that
+    beat builds). A worker builds it in their language."""
+    return package.created_by or package.worklist.created_by
 
 
 def _index_html(package: Package, sections: list[dict]) -> str:
@@ -183,7 +236,22 @@ def _index_html(package: Package, sections: list[dict]) -> str:
     )
 
 
-def _add_document(zf: zipfile.ZipFile, item: PlannedDocument, *, office) -> str:
+def _copy(src, dst, buffer: bytearray) -> None:
+    """`src` into `dst` through one reused buffer: a new 1 MiB bytes object per read costs
+    more than copying it (its pages are mapped and faulted in each time)."""
+    readinto = getattr(src, "readinto", None)
+    if readinto is None:  # a storage's file object without it
+        while chunk := src.read(len(buffer)):
+            dst.write(chunk)
+        return
+    view = memoryview(buffer)
+    while n := readinto(buffer):
+        dst.write(view[:n])
+
+
+def _add_document(
+    zf: zipfile.ZipFile, item: PlannedDocument, *, office, buffer: bytearray | None = None
+) -> str:
     """Write one document into the ZIP; "" when it is in, else why it is missing. A web-service
     office's document is fetched through the federation client first (whole, sha256 checked):
     an entry is only ever started on a verified file, so the ZIP never holds half of one."""
@@ -192,7 +260,7 @@ def _add_document(zf: zipfile.ZipFile, item: PlannedDocument, *, office) -> str:
         try:
             path = package_content_path(office=office, document=doc)
         except FetchFailed as exc:
-            return f"{exc}; not included, try again later."
+            return not_included(exc)
         source, when = partial(path.open, "rb"), timezone.now()
     else:
         source, when = partial(doc.file.open, "rb"), doc.created_at
@@ -201,11 +269,21 @@ def _add_document(zf: zipfile.ZipFile, item: PlannedDocument, *, office) -> str:
     info.file_size = doc.size  # lets zipfile choose ZIP64 up front for files over 2 GiB
     try:
         with source() as src, zf.open(info, "w") as dst:
-            shutil.copyfileobj(src, dst, BUILD_CHUNK)
+            _copy(src, dst, buffer if buffer is not None else bytearray(CHUNK))
     except (FileNotFoundError, OSError):
         logger.warning("%s unreadable for a package", item.path)
-        return "the file could not be read from storage; try again later."
+        return unreadable()
     return ""
+
+
+def not_included(exc: FetchFailed) -> str:
+    """Why a web-service office's document is missing from a ZIP or a merged PDF."""
+    return _("%(why)s; not included, try again later.") % {"why": exc}
+
+
+def unreadable() -> str:
+    """Why a stored document is missing from a ZIP or a merged PDF."""
+    return _("the file could not be read from storage; try again later.")
 
 
 class _Sink:
@@ -253,11 +331,11 @@ def zip_stream(items, *, trailer=None, remote_path=None):
                 else:
                     src, when = doc.file.open("rb"), doc.created_at
             except FetchFailed as exc:
-                missing[item.path] = f"{exc}; not included, try again later."
+                missing[item.path] = not_included(exc)
                 continue
             except (FileNotFoundError, OSError):
                 logger.warning("Document %s file %s unreadable for a ZIP", doc.pk, doc.file.name)
-                missing[item.path] = "the file could not be read from storage; try again later."
+                missing[item.path] = unreadable()
                 continue
             info = zipfile.ZipInfo(item.path, _zip_time(when))
             info.compress_type = zipfile.ZIP_STORED

@@ -1,11 +1,11 @@
 """Packages: one ZIP of every foreign report for a worklist, with an index PDF and a manifest.
 
 The ZIP is written entry by entry (stored, not deflated: PDFs do not compress and stored entries
-cost no CPU) in 4 MiB pieces, so memory stays bounded whatever the size: on a local disk into
-an unnamed file in the storage's folder, named when complete, else into a temporary file then
-streamed into the bucket. The index PDF (WeasyPrint: seconds for hundreds of rows) is drawn
-in a thread while the files are copied, as if every file goes in; in the rare build where one
-cannot be read it is drawn again.
+cost no CPU) through one 1 MiB buffer, so memory stays bounded whatever the size: on a local
+disk into an unnamed file in the storage's folder, named when complete, else into a temporary
+file then streamed into the bucket. The index PDF (WeasyPrint: seconds for hundreds of rows) is
+drawn in a separate process while the files are copied, as if every file goes in; in the rare
+build where one cannot be read it is drawn again.
 A build claims its package row with a conditional UPDATE, so a task delivered twice (acks_late,
 a redelivered message) builds once; progress is saved on the row.
 """
@@ -17,7 +17,6 @@ import tempfile
 import time
 import zipfile
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -25,13 +24,15 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from case_portal import jobs
 from offices.models import Office
+from offices.services import user_language
 from stats.models import Action
-from stats.services import usage_record
+from stats.services import usage_record_many
 
 from .. import numbers, signals
 from ..federation.reads import remote_documents_for_office
@@ -51,15 +52,17 @@ from ..selectors import (
     open_requests_by_family,
 )
 from .package_archive import (
+    CHUNK,
     ApplicationPlan,
+    IndexDrawer,
     PlannedDocument,
     _add_document,
     _manifest,
     _zip_time,
     citation_rows,
-    html_pdf,
     index_html,
     index_pdf,
+    package_reader,
 )
 from .worklists import entries_due
 
@@ -154,7 +157,7 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
     members_by_family: dict[int, list[Application]] = defaultdict(list)
     for m in (
         Application.objects.filter(family_id__in=family_ids)
-        .select_related("office")
+        .select_related("office", "office__service")  # web service or not: no query per member
         .order_by("filing_date", "key")
     ):
         members_by_family[m.family_id].append(m)
@@ -227,12 +230,18 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
             docs = docs + remote_docs
             if not docs:
                 if notice:
-                    why = f"{notice}, so its documents could not be listed"
+                    why = _("%(notice)s, so its documents could not be listed") % {"notice": notice}
                 elif member.office_id not in sharing:
-                    why = f"{member.office.code} does not share its documents with {office.code}"
+                    why = _("%(office)s does not share its documents with %(viewer)s") % {
+                        "office": member.office.code,
+                        "viewer": office.code,
+                    }
                 else:
-                    why = "no documents shared yet"
-                plan.unavailable.append(f"{member.display} ({member.office.code}): {why}.")
+                    why = _("no documents shared yet")
+                plan.unavailable.append(
+                    _("%(number)s (%(office)s): %(why)s.")
+                    % {"number": member.display, "office": member.office.code, "why": why}
+                )
                 continue
             for doc in docs:
                 key = item_key(doc)
@@ -250,8 +259,14 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
                 plan.documents.append(PlannedDocument(document=doc, path=f"{folder}/{name}"))
         if already:
             plan.unavailable.append(
-                f"{already} document{'s' if already > 1 else ''} already delivered in an earlier "
-                "package (this package has only new documents)."
+                ngettext(
+                    "%(count)s document already delivered in an earlier package (this package "
+                    "has only new documents).",
+                    "%(count)s documents already delivered in an earlier package (this package "
+                    "has only new documents).",
+                    already,
+                )
+                % {"count": already}
             )
         plans.append(plan)
     return plans
@@ -269,6 +284,39 @@ def package_build(*, package_id: int) -> Package | None:
 
 
 def _build(package: Package, store: jobs.Store) -> Package:
+    # What the index says (why a document is missing, what changed) is in the clerk's language,
+    # not the worker's. The index drawer starts first: its imports overlap the plan's reads.
+    language = user_language(package_reader(package))
+    with translation.override(language), IndexDrawer() as drawer:
+        plans = _plan_for_build(package)
+        planned = {item.path for plan in plans for item in plan.documents}
+        # Drawn as if every file goes in, while they are copied; again if one could not be read.
+        drawer.send(index_html(package=package, plans=plans, included=planned))
+        total = sum(len(p.documents) for p in plans)
+        jobs.progress(Package, package.pk, total=total)
+        with _package_file(store) as out:
+            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+                included = _add_documents(zf, package, plans, total)
+                index = drawer.result()
+                if included != planned:
+                    index = index_pdf(package=package, plans=plans, included=included)
+                now = _zip_time(timezone.now())
+                zf.writestr(zipfile.ZipInfo("index.pdf", now), index)
+                zf.writestr(
+                    zipfile.ZipInfo("manifest.csv", now), _manifest(package, plans, included)
+                )
+            size = out.tell()
+    return jobs.finish(
+        Package,
+        package.pk,
+        store.name,
+        expires_in=dt.timedelta(days=expiry_days()),
+        on_ready=lambda locked: _delivered(locked, plans, included),
+        size=size,
+    )
+
+
+def _plan_for_build(package: Package) -> list[ApplicationPlan]:
     carried = None
     if package.rebuilds:
         carried = {k for keys in _delivered_keys(package.items.all()).values() for k in keys}
@@ -278,45 +326,32 @@ def _build(package: Package, store: jobs.Store) -> Package:
         by_app = {p.application.pk: p for p in plans}
         for change in package.changes.order_by("created_at", "pk"):
             if change.application_id in by_app:
-                withdrawn = change.kind == PackageChange.Kind.WITHDRAWN
-                out = "; left out of this package" if withdrawn else ""
-                by_app[change.application_id].unavailable.append(f"{change.text}{out}.")
-    total = sum(len(p.documents) for p in plans)
-    jobs.progress(Package, package.pk, total=total)
-    planned = {item.path for plan in plans for item in plan.documents}
-    html = index_html(package=package, plans=plans, included=planned)  # reads the database here
+                if change.kind == PackageChange.Kind.WITHDRAWN:
+                    text = _("%(change)s; left out of this package.") % {"change": change.text}
+                else:
+                    text = f"{change.text}."
+                by_app[change.application_id].unavailable.append(text)
+    return plans
+
+
+def _add_documents(zf: zipfile.ZipFile, package: Package, plans, total: int) -> set[str]:
+    """Copy every planned file into the ZIP, saving progress twice a second; the paths that
+    went in. One that cannot be had is listed as missing, with why, in the index."""
     included: set[str] = set()
+    buffer = bytearray(CHUNK)
     done, shown = 0, time.monotonic()
-    with ThreadPoolExecutor(1) as drawer, _package_file(store) as out:
-        drawn = drawer.submit(html_pdf, html)
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for plan in plans:
-                for item in plan.documents:
-                    problem = _add_document(zf, item, office=package.office)
-                    if problem:
-                        # Listed as missing, with why, in the index; the package still builds.
-                        plan.unavailable.append(f"{item.path.split('/', 1)[1]}: {problem}")
-                    else:
-                        included.add(item.path)
-                    done += 1
-                    if done == total or time.monotonic() - shown >= PROGRESS_EVERY_S:
-                        jobs.progress(Package, package.pk, done=done)
-                        shown = time.monotonic()
-            index = drawn.result()
-            if included != planned:
-                index = index_pdf(package=package, plans=plans, included=included)
-            now = _zip_time(timezone.now())
-            zf.writestr(zipfile.ZipInfo("index.pdf", now), index)
-            zf.writestr(zipfile.ZipInfo("manifest.csv", now), _manifest(package, plans, included))
-        size = out.tell()
-    return jobs.finish(
-        Package,
-        package.pk,
-        store.name,
-        expires_in=dt.timedelta(days=expiry_days()),
-        on_ready=lambda locked: _delivered(locked, plans, included),
-        size=size,
-    )
+    for plan in plans:
+        for item in plan.documents:
+            problem = _add_document(zf, item, office=package.office, buffer=buffer)
+            if problem:
+                plan.unavailable.append(f"{item.path.split('/', 1)[1]}: {problem}")
+            else:
+                included.add(item.path)
+            done += 1
+            if done == total or time.monotonic() - shown >= PROGRESS_EVERY_S:
+                jobs.progress(Package, package.pk, done=done)
+                shown = time.monotonic()
+    return included
 
 
 @contextmanager
@@ -386,18 +421,23 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
     _withdrawn_while_building(package, items)
     if package.rebuilds:
         return  # the same delivery made again: counted and announced the first time
-    usage_record(action=Action.PACKAGE_BUILT, user=package.created_by, office=package.office)
-    for _app, item in sent:
-        doc = item.document
-        usage_record(
-            action=Action.DOCUMENT_DOWNLOAD,
-            user=package.created_by,
-            office=package.office,
-            provider_office=doc.application.office,
-            application_id=doc.application.pk,
-            document_id=doc.pk,
-            bulk=True,
-        )
+    who = {"user": package.created_by, "office": package.office}
+    usage_record_many(
+        [
+            {"action": Action.PACKAGE_BUILT, **who},
+            *(
+                {
+                    "action": Action.DOCUMENT_DOWNLOAD,
+                    **who,
+                    "provider_office": item.document.application.office,
+                    "application_id": item.document.application.pk,
+                    "document_id": item.document.pk,
+                    "bulk": True,
+                }
+                for _app, item in sent
+            ),
+        ]
+    )
     clerk = package.created_by or package.worklist.created_by
     signals.package_ready.send(
         sender=Package,

@@ -3,12 +3,14 @@ why a member is missing (one test per reason, and never a word about another off
 application), downloads of several documents at once, and a pinned query count."""
 
 import datetime as dt
+import errno
 import io
 import re
 import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -296,6 +298,33 @@ def test_download_all_shown_streams_a_zip_with_display_names_and_an_index(client
     )
     downloads = UsageEvent.objects.filter(action=Action.DOCUMENT_DOWNLOAD, user=w["au_examiner"])
     assert downloads.count() == 2
+
+
+def test_download_all_with_storage_down_is_the_503_page_not_a_zip_of_an_index(
+    client, family_world, monkeypatch
+):
+    w = family_world
+    client.force_login(w["au_examiner"])
+    # A file that is gone is listed as missing in the ZIP, as before ...
+    default_storage.delete(w["docs"]["ep_sr"].file.name)
+    response = _zip(client, w, office="EP", all="1")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == [
+        "EP 13844704.0/Written opinion 2014-03-01 EPO Form 1703.pdf",
+        "index.pdf",
+    ]
+    before = UsageEvent.objects.count()
+
+    # ... but a storage that does not answer is the page a single download gives.
+    def down(self, name, mode="rb"):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(FileSystemStorage, "_open", down)
+    response = _zip(client, w, office="EP", all="1")
+    assert response.status_code == 503 and not response.streaming
+    assert "cannot reach its file storage right now" in response.content.decode()
+    assert response["Retry-After"]
+    assert UsageEvent.objects.count() == before  # nothing was downloaded, nothing counted
 
 
 def test_download_selected_takes_only_ticked_documents_the_reader_may_see(client, family_world):

@@ -16,6 +16,7 @@ from dossiers import signals
 from dossiers.models import Package, PackageItem
 from dossiers.services import package_archive, packages, worklists
 from dossiers.tasks import package_build_task
+from offices.services import user_language_set
 from stats.models import UsageEvent
 from tests.dossiers.factories import DocumentFactory
 from tests.offices.factories import UserFactory
@@ -133,6 +134,15 @@ def test_only_new_documents_leaves_out_what_an_earlier_package_delivered(
     assert PackageItem.objects.get(package=package).document == later
     text = PdfReader(io.BytesIO(_open(package).read("index.pdf"))).pages[1].extract_text()
     assert "3 documents already delivered in an earlier package" in text
+    # In the clerk's language, whatever the worker's.
+    user_language_set(user=world["clerk"], language="fr")
+    package = _build(worklist, world, only_new=True)
+    text = " ".join(_index_text(package).split())
+    assert (
+        "4 documents déjà livrés dans un lot précédent (ce lot ne contient que les nouveaux "
+        "documents)." in text
+    )
+    assert "already delivered" not in text
 
 
 def _index_text(package) -> str:
@@ -206,17 +216,16 @@ def test_build_button_queues_a_package_and_status_reports_progress(
 
 def test_a_failed_build_says_why_and_can_be_retried(worklist, world, docs, monkeypatch):
     package = packages.package_request(worklist=worklist, user=world["clerk"])
-    real = package_archive.html_pdf
 
-    def broken(html):
+    def broken(self, timeout=None):
         raise OSError("disk full")
 
-    monkeypatch.setattr(packages, "html_pdf", broken)
-    packages.package_build(package_id=package.pk)
+    with monkeypatch.context() as patched:
+        patched.setattr(package_archive.IndexDrawer, "result", broken)
+        packages.package_build(package_id=package.pk)
     package.refresh_from_db()
     assert package.state == "failed" and "disk full" in package.error
     assert not UsageEvent.objects.filter(action="document_download").exists()
-    monkeypatch.setattr(packages, "html_pdf", real)
     packages.package_retry(package=package)
     packages.package_build(package_id=package.pk)
     package.refresh_from_db()

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from dossiers.services import packages, worklists
@@ -13,6 +14,7 @@ from dossiers.services.documents import document_correct, document_withdraw
 from dossiers.tasks import package_build_task
 from notifications.models import Notification, Watch
 from notifications.services import watch_save
+from offices.services import user_language_set
 from stats.models import Action, UsageEvent
 from tests.dossiers.factories import DocumentFactory
 from tests.offices.factories import UserFactory
@@ -170,6 +172,27 @@ def test_a_withdrawn_report_is_flagged_the_clerk_told_and_a_new_download_leaves_
     )
     download = client.get(reverse("dossiers:package-download", args=[delivered.pk]))
     assert download.status_code == 200
+
+
+def test_the_rebuilt_index_says_what_was_left_out_in_the_clerks_language(
+    delivered, world, docs, django_capture_on_commit_callbacks
+):
+    user_language_set(user=world["clerk"], language="fr")
+    # Withdrawn (and the package rebuilt) while the portal speaks English: the clerk reads French.
+    with (
+        translation.override("en"),
+        time_machine.travel(dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        document_withdraw(document=docs["au_sr"], reason="déposé par erreur")
+    archive, _pdfs = _zip_pdfs(delivered)
+    pages = PdfReader(io.BytesIO(archive.read("index.pdf"))).pages
+    index = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert (
+        "AU 2020123456 rapport de recherche du 2021-03-01, retiré le 2026-11-20 pour le motif "
+        "suivant : déposé par erreur ; exclu de ce lot." in index
+    )
+    assert "left out of this package" not in index
 
 
 def test_a_clerk_who_also_watches_the_family_hears_of_a_withdrawal_once(

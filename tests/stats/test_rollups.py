@@ -26,6 +26,7 @@ from stats.services import (
     ACTIVE_KIND_OF,
     NOT_ACTIVITY,
     usage_record,
+    usage_record_many,
     usage_rollup,
     usage_rollup_rebuild,
 )
@@ -182,6 +183,36 @@ def test_rollups_equal_the_raw_group_by_for_random_events_around_month_edges(tor
     assert usage_rollup() == 0  # a second run finds nothing to merge
     _assert_rollups_equal_raw(YEAR, offices)
     usage_rollup_rebuild()
+    _assert_rollups_equal_raw(YEAR, offices)
+
+
+def test_usage_recorded_many_at_once_counts_as_one_call_each(toronto):
+    # A package's downloads in one statement: several people (a counter of distinct people
+    # touched once by all of them), providers and month edges, some people already active.
+    rng = random.Random(2020)
+    offices = [OfficeFactory(code=code, name=f"Office {code}") for code in ("XA", "XB", "XC")]
+    people = [UserFactory(office=o) for o in offices for _ in range(3)]
+    _record_random(offices, people, 40, rng, months=range(1, 4))
+    actions = [a for a in Action.values if a != Action.REQUEST_FULFILLED]
+    edges = [datetime(2025, m, 1, tzinfo=TORONTO) for m in (2, 3)]
+    for _batch in range(6):
+        usage_record_many(
+            [
+                {
+                    "action": rng.choice(actions),
+                    "user": rng.choice(people),
+                    "provider_office": rng.choice([None, *offices]),
+                    "count": rng.choice([1, 1, 3]),
+                    "bulk": rng.random() < 0.5,
+                    "application_id": rng.randint(1, 4),
+                    "when": rng.choice(edges) + timedelta(seconds=rng.randint(-120, 119)),
+                }
+                for _ in range(50)
+            ]
+        )
+    assert UsageEvent.objects.count() == 40 + 6 * 50
+    _assert_rollups_equal_raw(YEAR, offices)
+    usage_rollup()
     _assert_rollups_equal_raw(YEAR, offices)
 
 

@@ -327,6 +327,26 @@ def test_storage_down_during_a_download_is_a_503_page_that_says_so(
     assert response.status_code == 503 and DOWN_FR in response.content.decode()
 
 
+def test_storage_down_during_a_family_zip_is_the_same_503_page(
+    s3_server, bucket, client, examiner, world, settings
+):
+    from stats.models import UsageEvent
+
+    doc = DocumentFactory(application=world["us"])
+    client.force_login(examiner)
+    url = reverse("dossiers:family-documents-zip", args=[world["us"].family_id])
+    ok = client.get(url, {"doc": [doc.pk]})
+    assert ok.status_code == 200 and ok.streaming
+    names = zipfile.ZipFile(io.BytesIO(_body(ok))).namelist()
+    assert len(names) == 2 and "index.pdf" in names  # the report and the index
+    before = UsageEvent.objects.count()
+    _storage_down(settings)
+    response = client.get(url, {"doc": [doc.pk]})
+    assert response.status_code == 503 and not response.streaming
+    assert DOWN_EN in response.content.decode() and response["Retry-After"]
+    assert UsageEvent.objects.count() == before
+
+
 def test_storage_down_through_the_api_is_a_json_503(
     s3_server, bucket, client, world, other_office, settings
 ):
