@@ -213,15 +213,31 @@ def _read_one(connection, read: Read):
         return cursor.fetchall()
 
 
-def models_read(queryset) -> Read:
-    """A queryset of model instances as a Read (its rows made into instances again)."""
-    names = [field.attname for field in queryset.model._meta.concrete_fields]
+def models_read(queryset, *, related: tuple[str, ...] = ()) -> Read:
+    """A queryset of model instances as a Read (its rows made into instances again); the
+    foreign keys in `related` must be the queryset's select_related ones, in its order (their
+    columns follow the model's)."""
+    model = queryset.model
+    names = [field.attname for field in model._meta.concrete_fields]
+    joined = []
+    for name in related:
+        other = model._meta.get_field(name).related_model
+        joined.append((name, other, [field.attname for field in other._meta.concrete_fields]))
     db = queryset.db
 
     def instances(rows):
         if rows and not isinstance(rows[0], tuple):
             return rows  # the ORM's own instances (off PostgreSQL)
-        return [queryset.model.from_db(db, names, row) for row in rows]
+        out = []
+        for row in rows:
+            item = model.from_db(db, names, row[: len(names)])
+            at = len(names)
+            for name, other, columns in joined:
+                values = row[at : at + len(columns)]
+                at += len(columns)
+                setattr(item, name, other.from_db(db, columns, values) if values[0] else None)
+            out.append(item)
+        return out
 
     return Read(instances, queryset)
 

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from . import exports, selectors
-from .ledger import Period, read_rows, reads_convert
+from .ledger import Period, Read, read_rows, reads_convert
 from .models import UsageEvent
 from .requests import REQUEST_COLUMNS
 from .selectors import StatsPage
@@ -98,23 +98,28 @@ def _key(office, period: Period, metric: str, rows: list) -> tuple | None:
     return key
 
 
-def page_figures_get(*, office, period: Period, metric: str) -> tuple[StatsPage, SafeString]:
+def page_figures_get(
+    *, office, period: Period, metric: str, also: tuple[Read, ...] = ()
+) -> tuple[StatsPage, SafeString, list]:
     """The statistics page's figures for `office` (None: all), `period` and `metric`, from the
     rollups as they are now, and their charts and tables: stats/_figures.html rendered from
-    them, or the same HTML kept from a view that read the same rows."""
+    them, or the same HTML kept from a view that read the same rows. The reads `also` are read
+    with them, in the same round trip, and their figures returned (never part of the key)."""
     reads = selectors.stats_page_reads(office=office, period=period)
-    rows = read_rows(*reads)
+    rows = read_rows(*reads, *also)
+    rows, extra = rows[: len(reads)], rows[len(reads) :]
+    extra = reads_convert(also, extra)
     key = _key(office, period, metric, rows)
     kept = _kept.get(key) if key is not None else None
     if kept is not None:
-        return kept
+        return *kept, extra
     page = selectors.stats_page_build(
         reads_convert(reads, rows), office=office, period=period, metric=metric
     )
     html = render_to_string("stats/_figures.html", figures_context(page))
     if key is not None:
         _kept.put(key, (page, html))
-    return page, html
+    return page, html, extra
 
 
 def figures_context(page: StatsPage) -> dict:

@@ -40,7 +40,12 @@ def _load(request):
 
 def statistics(request):
     office, form, period, metric = _load(request)
-    page, figures = page_figures_get(office=office, period=period, metric=metric)
+    page, figures, (reports,) = page_figures_get(
+        office=office,
+        period=period,
+        metric=metric,
+        also=(export_builds.reports_recent_read(user=request.user),),
+    )
     return render(
         request,
         "stats/statistics.html",
@@ -56,7 +61,7 @@ def statistics(request):
             "tz_name": settings.TIME_ZONE,
             "report_is_large": export_builds.report_is_large(office=office, period=period),
             "sync_max_months": export_builds.SYNC_MAX_MONTHS,
-            "reports": export_builds.reports_recent(user=request.user),
+            "reports": reports,
         },
     )
 
