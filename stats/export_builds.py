@@ -19,6 +19,7 @@ from django.utils import timezone
 from case_portal import jobs
 
 from . import exports, selectors
+from .ledger import Read, models_read
 from .models import StatisticsReport
 from .selectors import Period
 from .services import portal_tz
@@ -92,12 +93,18 @@ def reports_expire(*, now: dt.datetime | None = None) -> int:
     return jobs.expire(StatisticsReport, now=now, keep_row=False)
 
 
-def reports_recent(*, user) -> list[StatisticsReport]:
-    return list(
+def _recent(user):
+    return (
         StatisticsReport.objects.filter(requested_by=user)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
         .select_related("office")[:RECENT]
     )
+
+
+def reports_recent_read(*, user) -> Read:
+    """The user's reports not yet expired, newest first, as a Read: read with the statistics
+    page's own reads, in the same round trip."""
+    return models_read(_recent(user), related=("office",))
 
 
 def report_get_for_download(*, user, report_id: int) -> StatisticsReport:

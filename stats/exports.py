@@ -29,8 +29,8 @@ TREND_SERIES = [
 ]
 
 
-def office_label(page: StatsPage) -> str:
-    return f"{page.office.name} ({page.office.code})" if page.office else gettext("All offices")
+def office_label(office) -> str:
+    return f"{office.name} ({office.code})" if office else gettext("All offices")
 
 
 TREND_PEOPLE = [
@@ -225,7 +225,7 @@ def pdf_render(page: StatsPage, *, generated: date, template: str = "stats/repor
         {
             "page": page,
             "charts": charts_for(page),
-            "office_label": office_label(page),
+            "office_label": office_label(page.office),
             "chunks": _month_chunks(page),
             "matrix_rows": page.matrix.rows(),
             "matrix_label": MATRIX_METRICS[page.metric][0],

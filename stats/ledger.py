@@ -138,7 +138,17 @@ class Read:
 
 
 def read_all(*reads: Read) -> list:
-    """The reads' figures, in order, all from one snapshot of the ledger. On PostgreSQL in one
+    """The reads' figures, in order, all from one snapshot of the ledger (read_rows)."""
+    return reads_convert(reads, read_rows(*reads))
+
+
+def reads_convert(reads, rows: list) -> list:
+    """Each read's figure from its rows as read_rows gave them."""
+    return [read.convert(found) for read, found in zip(reads, rows, strict=True)]
+
+
+def read_rows(*reads: Read) -> list:
+    """The reads' rows, in order, all from one snapshot of the ledger. On PostgreSQL in one
     round trip (psycopg pipeline mode), the REPEATABLE READ transaction's BEGIN and COMMIT
     included: a page's dozen small queries would otherwise wait on the database a dozen
     times. Inside a caller's transaction they read in that transaction."""
@@ -177,26 +187,57 @@ def read_all(*reads: Read) -> list:
             connection.queries_log.append({"sql": cursor.mogrify(sql, params), "time": took})
     for cursor in cursors:
         cursor.close()
-    return [read.convert(found) for read, found in zip(reads, rows, strict=True)]
+    return rows
+
+
+def reads_compiled(reads: list[Read]) -> list[Read]:
+    """The reads with their SQL written out once (PostgreSQL): a page that keeps its reads
+    (stats/selectors.py) then no longer pays the ORM's compiling on every view. Off
+    PostgreSQL the querysets are kept (read_rows evaluates a fresh copy each time)."""
+    if connections[router.db_for_read(models.UsageEvent)].vendor != "postgresql":
+        return reads
+    out = []
+    for read in reads:
+        if read.queryset is not None:
+            sql, params = read.queryset.query.sql_with_params()
+            read = Read(read.convert, sql=sql, params=list(params))
+        out.append(read)
+    return out
 
 
 def _read_one(connection, read: Read):
     if read.queryset is not None:
-        return read.convert(list(read.queryset))
+        return list(read.queryset.all())  # a fresh copy: a kept queryset caches its rows
     with connection.cursor() as cursor:
         cursor.execute(read.sql, read.params)
-        return read.convert(cursor.fetchall())
+        return cursor.fetchall()
 
 
-def models_read(queryset) -> Read:
-    """A queryset of model instances as a Read (its rows made into instances again)."""
-    names = [field.attname for field in queryset.model._meta.concrete_fields]
+def models_read(queryset, *, related: tuple[str, ...] = ()) -> Read:
+    """A queryset of model instances as a Read (its rows made into instances again); the
+    foreign keys in `related` must be the queryset's select_related ones, in its order (their
+    columns follow the model's)."""
+    model = queryset.model
+    names = [field.attname for field in model._meta.concrete_fields]
+    joined = []
+    for name in related:
+        other = model._meta.get_field(name).related_model
+        joined.append((name, other, [field.attname for field in other._meta.concrete_fields]))
     db = queryset.db
 
     def instances(rows):
         if rows and not isinstance(rows[0], tuple):
             return rows  # the ORM's own instances (off PostgreSQL)
-        return [queryset.model.from_db(db, names, row) for row in rows]
+        out = []
+        for row in rows:
+            item = model.from_db(db, names, row[: len(names)])
+            at = len(names)
+            for name, other, columns in joined:
+                values = row[at : at + len(columns)]
+                at += len(columns)
+                setattr(item, name, other.from_db(db, columns, values) if values[0] else None)
+            out.append(item)
+        return out
 
     return Read(instances, queryset)
 

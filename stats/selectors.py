@@ -3,7 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -22,6 +24,7 @@ from .ledger import (  # noqa: F401  (Period, month_add, ... are used through th
     models_read,
     month_add,
     read_all,
+    reads_compiled,
     snapshot,
     usage_sums,
     usage_sums_read,
@@ -290,20 +293,24 @@ def matrix_build(
 _USED = [Action.DOCUMENT_VIEW, Action.DOCUMENT_DOWNLOAD]
 
 
-def stats_page_get(*, office: Office | None, period: Period, metric: str = "views") -> StatsPage:
-    """Everything the statistics page, its CSV and its PDF show, read under one snapshot from
-    the rollups: a dozen small queries whatever the size of the ledger, sent together.
+def stats_page_reads(*, office: Office | None, period: Period) -> list[Read]:
+    """The reads of the statistics page (its CSV and PDF): a dozen small rollup queries,
+    whatever the size of the ledger, sent together by read_rows. Their SQL is written once per
+    office, period and time zone (`_page_reads`): only the rows are read on each view.
 
     Monthly figures are read for the period and the TREND_MONTHS up to its last month (the
     charts, and the month-on-month change of the last month).
     """
-    months = period.months
+    return _page_reads(office.pk if office else None, period, settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=256)
+def _page_reads(office_id: int | None, period: Period, _tz: str) -> list[Read]:
+    office = Office(pk=office_id) if office_id else None  # only its id is read
     trend = Period(month_add(period.last, -(TREND_MONTHS - 1)), period.last)
     span = Period(min(period.first, trend.first), period.last)
-    office_id = office.pk if office else None
-    # One snapshot, one round trip (read_all).
-    offices, own, provided, active, active_total, accounts, pair_sums, medians, *everyone = (
-        read_all(
+    return reads_compiled(
+        [
             models_read(Office.objects.all()),
             usage_sums_read(
                 span, by=("action", "bulk"), monthly=True, measure="both", office=office_id
@@ -323,8 +330,24 @@ def stats_page_get(*, office: Office | None, period: Period, metric: str = "view
             request_sums_read(period, office=office, actions=_USED),
             request_medians_read(period, office=office),
             *(_by_office_reads(period) if office is None else []),
-        )
+        ]
     )
+
+
+def stats_page_get(*, office: Office | None, period: Period, metric: str = "views") -> StatsPage:
+    """Everything the statistics page, its CSV and its PDF show, read under one snapshot from
+    the rollups."""
+    reads = stats_page_reads(office=office, period=period)
+    return stats_page_build(read_all(*reads), office=office, period=period, metric=metric)
+
+
+def stats_page_build(
+    found: list, *, office: Office | None, period: Period, metric: str
+) -> StatsPage:
+    """The page from the figures of stats_page_reads (in its order)."""
+    months = period.months
+    trend = Period(month_add(period.last, -(TREND_MONTHS - 1)), period.last)
+    offices, own, provided, active, active_total, accounts, pair_sums, medians, *everyone = found
     active_total = active_total.get((), ())
     by_office = _by_office(offices, pair_sums, *everyone) if office is None else []
 

@@ -16,20 +16,10 @@ from case_portal.storage import file_response
 from . import export_builds, exports, selectors
 from .forms import PeriodForm, period_from_query, presets
 from .office_users import USER_COLUMNS, office_users_get
-from .requests import REQUEST_COLUMNS
+from .page_figures import page_figures_get
+from .page_figures import page_query as _query
 from .selectors import Period, month_add
 from .services import portal_tz
-
-
-def _query(office, period, metric, **extra) -> str:
-    params = {
-        "office": office.code if office else "all",
-        "start": f"{period.first:%Y-%m}",
-        "end": f"{period.last:%Y-%m}",
-        "metric": metric,
-        **extra,
-    }
-    return urlencode(params)
 
 
 def _filename(office, period, what: str, ext: str) -> str:
@@ -50,31 +40,28 @@ def _load(request):
 
 def statistics(request):
     office, form, period, metric = _load(request)
-    page = selectors.stats_page_get(office=office, period=period, metric=metric)
-    query = _query(office, period, metric)
-    other_metric = "downloads" if metric == "views" else "views"
+    page, figures, (reports,) = page_figures_get(
+        office=office,
+        period=period,
+        metric=metric,
+        also=(export_builds.reports_recent_read(user=request.user),),
+    )
     return render(
         request,
         "stats/statistics.html",
         {
             "form": form,
             "page": page,
-            "charts": exports.charts_for(page),
-            "office_label": exports.office_label(page),
+            "figures": figures,
+            "office_label": exports.office_label(office),
             "offices": selectors.stats_office_choices(user=request.user),
             "can_pick": request.user.is_operator,
-            "query": query,
-            "metric_query": _query(office, period, other_metric),
-            "metric_label": selectors.MATRIX_METRICS[metric][0],
-            "other_metric_label": selectors.MATRIX_METRICS[other_metric][0],
-            "matrix_rows": page.matrix.rows(),
-            "request_columns": REQUEST_COLUMNS,
+            "query": _query(office, period, metric),
             "presets": _presets(office, metric),
-            "by_office_columns": selectors.BY_OFFICE_COLUMNS,
             "tz_name": settings.TIME_ZONE,
             "report_is_large": export_builds.report_is_large(office=office, period=period),
             "sync_max_months": export_builds.SYNC_MAX_MONTHS,
-            "reports": export_builds.reports_recent(user=request.user),
+            "reports": reports,
         },
     )
 

@@ -46,6 +46,7 @@ def test_two_years_are_built_by_a_task_and_downloaded_as_a_real_pdf(
     assert report.expires_at > timezone.now()
     reloaded = admin_client.get(URL, LONG).content.decode()
     assert "statistics_CA_2024-01_2025-12.pdf" in reloaded and "being prepared" not in reloaded
+    assert "CA, Jan 2024 – Dec 2025" in reloaded  # the report's office, read with the figures
 
     download = admin_client.get(reverse("stats:report-download", args=[report.pk]))
     assert download.status_code == 200
