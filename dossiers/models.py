@@ -458,12 +458,19 @@ class PackageItem(models.Model):
         if self.document_id is not None:
             d = self.document
             return d.application, d.get_category_display(), d.date
-        label = dict(Document.Category.choices).get(self.remote_category, self.remote_category)
-        return self.remote_application, label, self.remote_date
+        return self.remote_application, category_label(self.remote_category), self.remote_date
+
+
+def category_label(value: str):
+    """A category's words in the active language; a value the portal does not know, as it is."""
+    return _CATEGORY_LABELS.get(value, value)
+
+
+_CATEGORY_LABELS = dict(Document.Category.choices)
 
 
 def _category_words(value: str) -> str:
-    return str(dict(Document.Category.choices).get(value, value)).lower()
+    return str(category_label(value)).lower()
 
 
 def correction_words(before: dict, after: dict) -> str:

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Document
+from dossiers.models import Document, category_label
 
 
 class Delivery(models.TextChoices):
@@ -88,8 +88,7 @@ class Watch(models.Model):
         return self.direction == self.Direction.ALL or self.direction == document.direction
 
     def category_labels(self) -> list[str]:
-        labels = dict(Document.Category.choices)
-        return [labels.get(c, c) for c in self.categories]
+        return [category_label(c) for c in self.categories]
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -17,12 +17,11 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from ..models import Application, Document
+from ..models import Application, Document, category_label
 from . import cache as fcache
 from . import client, contract
 from .offices import requester_for, service_for
 
-_CATEGORY_LABELS = dict(Document.Category.choices)
 _OUTGOING = dict(Document.Direction.choices)[Document.Direction.OUTGOING]
 
 
@@ -55,7 +54,7 @@ class FederatedDocument:
     direction = Document.Direction.OUTGOING
 
     def get_category_display(self) -> str:
-        return _CATEGORY_LABELS.get(self.remote.category, self.remote.category)
+        return category_label(self.remote.category)
 
     def get_direction_display(self) -> str:
         return _OUTGOING

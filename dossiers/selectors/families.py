@@ -9,7 +9,15 @@ from django.utils.translation import get_language
 
 from .. import family_page, family_reads
 from ..federation.reads import remote_documents_start
-from ..models import Application, Citation, Document, Family, PriorityClaim, visibility_shape
+from ..models import (
+    Application,
+    Citation,
+    Document,
+    Family,
+    PriorityClaim,
+    category_label,
+    visibility_shape,
+)
 
 
 @dataclass
@@ -64,7 +72,6 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
             (p, family_page.publication_links(p.key)) for p in member.publications.all()
         ]
     remote_attach()
-    labels = dict(Document.Category.choices)
     categories = Document.Category.values  # a list built on every use: once here
     view_url = family_page.url_maker("dossiers:document-detail")
     words, language = family_page.event_words(), get_language()
@@ -78,7 +85,7 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         member.categories_available = set(grouped)
         member.indicators_html = family_page.indicators_html(grouped)
         member.documents_by_category = [
-            (labels[cat], grouped[cat]) for cat in categories if cat in grouped
+            (category_label(cat), grouped[cat]) for cat in categories if cat in grouped
         ]
     documents = family_page.document_rows(members)
     return FamilyPage(

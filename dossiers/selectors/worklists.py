@@ -12,7 +12,14 @@ from django.utils.translation import ngettext
 from offices.models import Office
 
 from ..federation.reads import remote_documents_by_family
-from ..models import Application, Document, Package, PackageItem, Worklist, WorklistEntry
+from ..models import (
+    Application,
+    Package,
+    PackageItem,
+    Worklist,
+    WorklistEntry,
+    category_label,
+)
 from .guards import OfficeViewer, foreign_documents
 
 
@@ -154,7 +161,6 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
     foreign_members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for m in foreign:
         foreign_members[m.family_id].append((m.pk, m.office.code, m.key))
-    labels = dict(Document.Category.choices)
     by_family: dict[int, list[tuple]] = defaultdict(list)
     for pk, fam, code, cat, when in docs:
         by_family[fam].append((pk, code, cat, when))
@@ -175,7 +181,7 @@ def worklist_rows(*, worklist: Worklist, today: dt.date | None = None) -> list[E
             counts[code][cat] += 1
             newest[code] = max(newest.get(code, when), when)
         by_office = [
-            (code, [(labels.get(c, c), n) for c, n in sorted(cats.items())], newest[code])
+            (code, [(category_label(c), n) for c, n in sorted(cats.items())], newest[code])
             for code, cats in sorted(counts.items())
         ]
         due = e.examination_date - lead if e.examination_date else None

@@ -23,6 +23,7 @@ from ..models import (
     Application,
     Document,
     Package,
+    category_label,
 )
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,6 @@ class IndexDrawer:
 
 
 def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[str]) -> str:
-    labels = dict(Document.Category.choices)
     sections = []
     for plan in plans:
         docs = [
@@ -196,7 +196,7 @@ def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[
                 "office": item.document.application.office.code,
                 "office_name": item.document.application.office.name,
                 "source": item.document.application.display,
-                "category": labels.get(item.document.category, item.document.category),
+                "category": category_label(item.document.category),
                 "date": item.document.date,
                 "pages": item.document.pages,
             }
