@@ -363,7 +363,8 @@ def _families_assign(
     stored = _family_members(cur, touched)
     nodes = _family_nodes(batch, stored, office_id)
     # An unpublished member may join another public family it claims into: load those too.
-    reach = _families_holding(cur, sorted(family_rule.unpublished_reach_keys(nodes)), True)
+    reach_keys = family_rule.unpublished_reach_keys(nodes)
+    reach = _families_holding(cur, sorted(reach_keys), True) if reach_keys else set()
     if reach - touched:
         touched |= reach
         stored = _family_members(cur, touched)
@@ -381,10 +382,12 @@ def _families_assign(
     batch_keys = {i.key for i in batch}
     family_of: dict[str, int] = {}
     moves: list[tuple[int, int]] = []
-    used = []
+    used, kept = [], []
     for part in parts:
         fam = part.family if part.family is not None else fresh.pop(0)
         used.append(fam)
+        if part.family is not None:
+            kept.append(fam)
         for node in part.members:
             family_of[node.ref] = fam
             if node.ref not in batch_keys and node.family != fam:
@@ -395,7 +398,8 @@ def _families_assign(
             " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, fam) WHERE a.id = v.id",
             [[m[0] for m in moves], [m[1] for m in moves]],
         )
-    cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, used])
+    if kept:  # a family made just now already has this time
+        cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, kept])
     return family_of, sorted(touched - set(used))
 
 
