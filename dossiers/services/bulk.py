@@ -18,6 +18,7 @@ named and the rest are kept.
 import datetime as dt
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -166,6 +167,19 @@ def applications_write(*, office: Office, items: Iterable[Prepared]) -> dict[int
     return results
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9,]*")
+
+
+def array_param(values: Iterable) -> str | list:
+    """Keys or ids as one PostgreSQL array literal, joined at C speed: psycopg quotes a list
+    element by element, a fifth of the writer's time for a chunk's ten thousand keys. Canonical
+    keys are letters and digits, ids integers; anything else goes as a list (cast in the SQL
+    either way: `ANY(%s::text[])`, `%s::bigint[]`)."""
+    values = list(values)
+    text = ",".join(map(str, values))
+    return "{" + text + "}" if _PLAIN.fullmatch(text) else values
+
+
 def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     t0 = time.monotonic()
@@ -219,13 +233,13 @@ RETURNING id, key
 
 _LOOKUP_KEYS = """
 INSERT INTO dossiers_lookupkey (key, application_id, source)
-SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE a.id = ANY(%(ids)s)
+SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE a.id = ANY(%(ids)s::bigint[])
 UNION SELECT a.pct_key, a.id, 'pct' FROM dossiers_application a
-    WHERE a.id = ANY(%(ids)s) AND a.pct_key <> ''
+    WHERE a.id = ANY(%(ids)s::bigint[]) AND a.pct_key <> ''
 UNION SELECT p.key, p.application_id, 'priority' FROM dossiers_priorityclaim p
-    WHERE p.application_id = ANY(%(ids)s)
+    WHERE p.application_id = ANY(%(ids)s::bigint[])
 UNION SELECT p.key, p.application_id, 'publication' FROM dossiers_publication p
-    WHERE p.application_id = ANY(%(ids)s)
+    WHERE p.application_id = ANY(%(ids)s::bigint[])
 """
 
 
@@ -236,8 +250,8 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT key, id, office_id, family_id FROM dossiers_application"
-            " WHERE key = ANY(%s) ORDER BY id FOR UPDATE",
-            [[i.key for i in batch]],
+            " WHERE key = ANY(%s::text[]) ORDER BY id FOR UPDATE",
+            [array_param(i.key for i in batch)],
         )
         existing = {key: (pk, office_id, fam) for key, pk, office_id, fam in cur.fetchall()}
         kept = []
@@ -328,7 +342,7 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
             " ON CONFLICT (application_id, key, kind_code)"
             " DO UPDATE SET display = EXCLUDED.display, date = EXCLUDED.date"
         )
-        cur.execute(_LOOKUP_KEYS, {"ids": all_ids})
+        cur.execute(_LOOKUP_KEYS, {"ids": array_param(all_ids)})
         if emptied:
             # Only now: the round's own applications have just moved out of them.
             cur.execute(
@@ -407,11 +421,11 @@ def _families_holding(cur, keys: list[str], published: bool | None = None) -> se
     sql = (
         "SELECT DISTINCT a.family_id FROM dossiers_lookupkey lk"
         " JOIN dossiers_application a ON a.id = lk.application_id"
-        " WHERE lk.key = ANY(%s) AND lk.source = ANY(%s)"
+        " WHERE lk.key = ANY(%s::text[]) AND lk.source = ANY(%s)"
     )
     if published is not None:
         sql += " AND a.published" if published else " AND NOT a.published"
-    cur.execute(sql, [keys, _LINKING])
+    cur.execute(sql, [array_param(keys), _LINKING])
     return {fam for (fam,) in cur.fetchall()}
 
 

@@ -410,11 +410,12 @@ def requests_attach_for_applications(*, application_ids: list[int]) -> int:
             "  FROM notifications_documentrequest q"
             "  JOIN dossiers_lookupkey lk ON lk.key = q.wanted_key"
             "  JOIN dossiers_application a ON a.id = lk.application_id"
-            "  WHERE q.application_id IS NULL AND lk.application_id = ANY(%s)"
+            "  WHERE q.application_id IS NULL AND lk.application_id = ANY(%s::bigint[])"
             "   AND a.published AND a.office_id = q.provider_office_id"
             "  ORDER BY q.id, lk.application_id) m"
             " WHERE r.id = m.id",
-            [timezone.now(), list(application_ids)],
+            # One array literal: psycopg would quote the list id by id.
+            [timezone.now(), "{" + ",".join(map(str, map(int, application_ids))) + "}"],
         )
         return cur.rowcount
 
