@@ -167,7 +167,10 @@ def applications_write(*, office: Office, items: Iterable[Prepared]) -> dict[int
     return results
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9,]*")
+# Elements a literal reads back unchanged: letters and digits with at least one digit (never
+# empty, never NULL), no comma of their own (the join's commas are counted).
+_PLAIN_ELEMENT = r"[A-Za-z]*[0-9][A-Za-z0-9]*"
+_PLAIN = re.compile(rf"(?:{_PLAIN_ELEMENT}(?:,{_PLAIN_ELEMENT})*)?")
 
 
 def array_param(values: Iterable) -> str | list:
@@ -177,7 +180,8 @@ def array_param(values: Iterable) -> str | list:
     either way: `ANY(%s::text[])`, `%s::bigint[]`)."""
     values = list(values)
     text = ",".join(map(str, values))
-    return "{" + text + "}" if _PLAIN.fullmatch(text) else values
+    plain = _PLAIN.fullmatch(text) and text.count(",") == max(len(values) - 1, 0)
+    return "{" + text + "}" if plain else values
 
 
 def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
