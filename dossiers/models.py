@@ -87,7 +87,11 @@ class Application(models.Model):
     # The PCT application this one entered the national/regional phase from (by number).
     pct_key = models.CharField(max_length=40, blank=True, db_index=True)
     pct_display = models.CharField(max_length=60, blank=True)
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
+    # No index of its own: dossiers_app_family_date (family, filing_date) serves family reads, and
+    # every index is one more write per application a back file loads.
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -105,8 +109,9 @@ class Application(models.Model):
 
 
 class Publication(models.Model):
+    # Indexed by the unique constraint (application, key, kind_code), whose first column it is.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="publications"
+        Application, on_delete=models.CASCADE, related_name="publications", db_index=False
     )
     key = models.CharField(max_length=40)
     display = models.CharField(max_length=60)
@@ -126,8 +131,9 @@ class Publication(models.Model):
 
 
 class PriorityClaim(models.Model):
+    # Indexed by the unique constraint (application, key), whose first column it is.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="priority_claims"
+        Application, on_delete=models.CASCADE, related_name="priority_claims", db_index=False
     )
     office_code = models.CharField(max_length=2)
     key = models.CharField(max_length=40, db_index=True)
@@ -163,7 +169,7 @@ class LookupKey(models.Model):
     source = models.CharField(max_length=12, choices=Source.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="dossiers_lookup_key")]
+        # Lookups by key use the unique constraint (key, application, source): no second index.
         constraints = [
             models.UniqueConstraint(
                 fields=["key", "application", "source"], name="dossiers_lookupkey_unique"

@@ -18,6 +18,7 @@ named and the rest are kept.
 import datetime as dt
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -166,6 +167,23 @@ def applications_write(*, office: Office, items: Iterable[Prepared]) -> dict[int
     return results
 
 
+# Elements a literal reads back unchanged: letters and digits with at least one digit (never
+# empty, never NULL), no comma of their own (the join's commas are counted).
+_PLAIN_ELEMENT = r"[A-Za-z]*[0-9][A-Za-z0-9]*"
+_PLAIN = re.compile(rf"(?:{_PLAIN_ELEMENT}(?:,{_PLAIN_ELEMENT})*)?")
+
+
+def array_param(values: Iterable) -> str | list:
+    """Keys or ids as one PostgreSQL array literal, joined at C speed: psycopg quotes a list
+    element by element, a fifth of the writer's time for a chunk's ten thousand keys. Canonical
+    keys are letters and digits, ids integers; anything else goes as a list (cast in the SQL
+    either way: `ANY(%s::text[])`, `%s::bigint[]`)."""
+    values = list(values)
+    text = ",".join(map(str, values))
+    plain = _PLAIN.fullmatch(text) and text.count(",") == max(len(values) - 1, 0)
+    return "{" + text + "}" if plain else values
+
+
 def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     t0 = time.monotonic()
@@ -219,13 +237,13 @@ RETURNING id, key
 
 _LOOKUP_KEYS = """
 INSERT INTO dossiers_lookupkey (key, application_id, source)
-SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE a.id = ANY(%(ids)s)
+SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE a.id = ANY(%(ids)s::bigint[])
 UNION SELECT a.pct_key, a.id, 'pct' FROM dossiers_application a
-    WHERE a.id = ANY(%(ids)s) AND a.pct_key <> ''
+    WHERE a.id = ANY(%(ids)s::bigint[]) AND a.pct_key <> ''
 UNION SELECT p.key, p.application_id, 'priority' FROM dossiers_priorityclaim p
-    WHERE p.application_id = ANY(%(ids)s)
+    WHERE p.application_id = ANY(%(ids)s::bigint[])
 UNION SELECT p.key, p.application_id, 'publication' FROM dossiers_publication p
-    WHERE p.application_id = ANY(%(ids)s)
+    WHERE p.application_id = ANY(%(ids)s::bigint[])
 """
 
 
@@ -236,8 +254,8 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT key, id, office_id, family_id FROM dossiers_application"
-            " WHERE key = ANY(%s) ORDER BY id FOR UPDATE",
-            [[i.key for i in batch]],
+            " WHERE key = ANY(%s::text[]) ORDER BY id FOR UPDATE",
+            [array_param(i.key for i in batch)],
         )
         existing = {key: (pk, office_id, fam) for key, pk, office_id, fam in cur.fetchall()}
         kept = []
@@ -328,7 +346,7 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
             " ON CONFLICT (application_id, key, kind_code)"
             " DO UPDATE SET display = EXCLUDED.display, date = EXCLUDED.date"
         )
-        cur.execute(_LOOKUP_KEYS, {"ids": all_ids})
+        cur.execute(_LOOKUP_KEYS, {"ids": array_param(all_ids)})
         if emptied:
             # Only now: the round's own applications have just moved out of them.
             cur.execute(
@@ -363,7 +381,8 @@ def _families_assign(
     stored = _family_members(cur, touched)
     nodes = _family_nodes(batch, stored, office_id)
     # An unpublished member may join another public family it claims into: load those too.
-    reach = _families_holding(cur, sorted(family_rule.unpublished_reach_keys(nodes)), True)
+    reach_keys = family_rule.unpublished_reach_keys(nodes)
+    reach = _families_holding(cur, sorted(reach_keys), True) if reach_keys else set()
     if reach - touched:
         touched |= reach
         stored = _family_members(cur, touched)
@@ -381,10 +400,12 @@ def _families_assign(
     batch_keys = {i.key for i in batch}
     family_of: dict[str, int] = {}
     moves: list[tuple[int, int]] = []
-    used = []
+    used, kept = [], []
     for part in parts:
         fam = part.family if part.family is not None else fresh.pop(0)
         used.append(fam)
+        if part.family is not None:
+            kept.append(fam)
         for node in part.members:
             family_of[node.ref] = fam
             if node.ref not in batch_keys and node.family != fam:
@@ -395,7 +416,8 @@ def _families_assign(
             " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, fam) WHERE a.id = v.id",
             [[m[0] for m in moves], [m[1] for m in moves]],
         )
-    cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, used])
+    if kept:  # a family made just now already has this time
+        cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, kept])
     return family_of, sorted(touched - set(used))
 
 
@@ -403,11 +425,11 @@ def _families_holding(cur, keys: list[str], published: bool | None = None) -> se
     sql = (
         "SELECT DISTINCT a.family_id FROM dossiers_lookupkey lk"
         " JOIN dossiers_application a ON a.id = lk.application_id"
-        " WHERE lk.key = ANY(%s) AND lk.source = ANY(%s)"
+        " WHERE lk.key = ANY(%s::text[]) AND lk.source = ANY(%s)"
     )
     if published is not None:
         sql += " AND a.published" if published else " AND NOT a.published"
-    cur.execute(sql, [keys, _LINKING])
+    cur.execute(sql, [array_param(keys), _LINKING])
     return {fam for (fam,) in cur.fetchall()}
 
 

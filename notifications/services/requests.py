@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import numbers
-from dossiers.models import Application, Document, LookupKey
+from dossiers.models import Application, Document
 from offices.models import Office, office_request_recipients
 from stats.models import Action
 from stats.services import usage_record
@@ -399,15 +399,25 @@ def requests_attach_for_applications(*, application_ids: list[int]) -> int:
     saves it again and attaches then."""
     if not application_ids:
         return 0
-    lookup = LookupKey.objects.filter(
-        application_id__in=application_ids,
-        application__published=True,
-        key=OuterRef("wanted_key"),
-        application__office_id=OuterRef("provider_office_id"),
-    ).order_by("application_id")
-    return DocumentRequest.objects.filter(Exists(lookup), application=None).update(
-        application_id=Subquery(lookup.values("application_id")[:1]), updated_at=timezone.now()
-    )
+    # One statement with the ids as one array parameter: the ORM's `__in` spelled out every id
+    # twice (Exists and Subquery), and planning that was a tenth of an import's write time.
+    # Several keys may match: the lowest application id wins, as one by one.
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE notifications_documentrequest r"
+            " SET application_id = m.application_id, updated_at = %s FROM ("
+            "  SELECT DISTINCT ON (q.id) q.id, lk.application_id"
+            "  FROM notifications_documentrequest q"
+            "  JOIN dossiers_lookupkey lk ON lk.key = q.wanted_key"
+            "  JOIN dossiers_application a ON a.id = lk.application_id"
+            "  WHERE q.application_id IS NULL AND lk.application_id = ANY(%s::bigint[])"
+            "   AND a.published AND a.office_id = q.provider_office_id"
+            "  ORDER BY q.id, lk.application_id) m"
+            " WHERE r.id = m.id",
+            # One array literal: psycopg would quote the list id by id.
+            [timezone.now(), "{" + ",".join(map(str, map(int, application_ids))) + "}"],
+        )
+        return cur.rowcount
 
 
 # ------------------------------------------------------------------ expire

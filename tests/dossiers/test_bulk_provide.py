@@ -370,3 +370,37 @@ def test_import_without_a_providing_office_stops_with_a_message(offices, tmp_pat
     path.write_text(json.dumps({"number": "2900001"}) + "\n")
     with pytest.raises(CommandError, match="pass --office"):
         _import(path)
+
+
+def test_an_import_that_outgrows_the_tables_refreshes_their_planner_statistics(
+    offices, tmp_path, monkeypatch
+):
+    # Statistics taken on near-empty tables make the merge scan whole tables, chunk after chunk.
+    from django.db import connection
+
+    from dossiers.management.commands import import_applications
+
+    monkeypatch.setattr(import_applications, "ANALYZE_AFTER", 3)
+    path = tmp_path / "ca.jsonl"
+    path.write_text("".join(json.dumps({"number": f"CA {2_900_000 + i}"}) + "\n" for i in range(8)))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE dossiers_application")  # empty: the planner sees no rows
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'dossiers_application'")
+        assert cur.fetchone()[0] <= 0
+        report, _ = _import(path, "--office", "CA", "--chunk", "2", "--jobs", "1")
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'dossiers_application'")
+        assert cur.fetchone()[0] >= 4
+    assert report["summary"]["created"] == 8
+
+
+def test_keys_and_ids_go_as_one_array_literal_and_anything_else_as_a_list():
+    from dossiers.services.bulk import array_param
+
+    assert array_param(["CA2900001", "WO2013US064552"]) == "{CA2900001,WO2013US064552}"
+    assert array_param([3, 12]) == "{3,12}"
+    assert array_param([]) == "{}"
+    # Quoting is psycopg's: a value a literal would misread goes as a list.
+    assert array_param(["a b", 'x"}']) == ["a b", 'x"}']
+    assert array_param(["a,b"]) == ["a,b"]  # one value, not two
+    assert array_param(["", "CA1"]) == ["", "CA1"]
+    assert array_param(["NULL"]) == ["NULL"]

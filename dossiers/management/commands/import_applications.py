@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from dossiers.models import Application, Family, LookupKey, PriorityClaim, Publication
 from dossiers.services import applications, bulk
 from offices.models import Office
 
@@ -42,6 +43,7 @@ CSV_COLUMNS = (
     "priorities",
     "publications",
 )
+ANALYZE_AFTER = 20_000  # applications created before planner statistics are first refreshed
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
 
 
@@ -145,11 +147,18 @@ class Command(BaseCommand):
                 parsed = map(_prepare_chunk, chunks)
             with connection.cursor() as cur:
                 cur.execute("SET synchronous_commit = off")
+                cur.execute(
+                    "SELECT greatest(reltuples, 0) FROM pg_class WHERE relname = %s",
+                    [Application._meta.db_table],
+                )
+                known = (cur.fetchone() or (0,))[0]
             try:
                 with rejects_path.open("w", encoding="utf-8") as rej:
                     for part in parsed:
                         self._write(target, part, counts, rej)
                         self._bar(counts, size, started)
+                        if counts["created"] > max(ANALYZE_AFTER, known):
+                            known = self._analyze(counts["created"])
             finally:
                 with connection.cursor() as cur:
                     cur.execute("RESET synchronous_commit")
@@ -177,6 +186,16 @@ class Command(BaseCommand):
                 + (f" (see {rejects_path})." if counts["error"] else ".")
             )
         )
+
+    @staticmethod
+    def _analyze(created: int) -> int:
+        """Planner statistics for tables this load has outgrown. Taken on a near-empty table (a
+        fresh database, autovacuum behind), they make the merge's lookups scan whole tables: a
+        load then slows down chunk after chunk. Doubling, so a few times per load."""
+        with connection.cursor() as cur:
+            for model in (Application, LookupKey, PriorityClaim, Publication, Family):
+                cur.execute(f"ANALYZE {model._meta.db_table}")
+        return 2 * created
 
     @staticmethod
     def _office(code: str | None, first) -> Office:
