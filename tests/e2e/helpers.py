@@ -24,6 +24,9 @@ def open_menu(page) -> None:
 def logout(page) -> None:
     open_menu(page)
     page.get_by_role("button", name="Log out").click()
+    # Wait for the signed-out page: a next goto() would abort the POST's navigation, and its
+    # cookie-clearing answer could then land after the next person's log-in.
+    page.wait_for_url(lambda url: "/accounts/login" in url)
 
 
 def browser_page(browser, live_server, **options):

@@ -269,6 +269,7 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     page.get_by_role("navigation", name="Office admin").get_by_role(
         "link", name="Office settings"
     ).click()
+    expect(page.get_by_test_id("office-settings")).to_be_visible(timeout=30_000)
     page.get_by_label("Build packages this many days before the examination").fill("0")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("alert")).to_have_text("Give a number of days between 1 and 90.")
