@@ -216,6 +216,10 @@ def run(scale: str) -> dict:
                 str(threads),
                 "--timeout",
                 "60",
+                # Longer than a user's idle between its log-in and the window: with gunicorn's
+                # 2 s a connection closed as the client reused it failed a request (status 0).
+                "--keep-alive",
+                "75",
             ],
             env=env,
             cwd=ROOT,
@@ -297,9 +301,9 @@ def _shares(figures: dict, floor: dict) -> dict:
 
 DOCUMENTS_SQL = """
 INSERT INTO dossiers_document (application_id, category, code, date, language, direction, pages,
-    size, sha256, file, original_name, created_at, withdrawn_reason)
+    size, sha256, file, original_name, created_at, withdrawn_reason, removed_content)
 SELECT a.id, r.category, '', a.filing_date + 400, 'en', 'outgoing', r.pages, r.size, r.sha256,
-       r.file, r.name, now(), ''
+       r.file, r.name, now(), '', '[]'::jsonb
 FROM dossiers_application a
 JOIN offices_office o ON o.id = a.office_id
 JOIN (SELECT * FROM jsonb_to_recordset(%(reports)s::jsonb) AS x(office text, category text,
