@@ -20,6 +20,7 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_GET
 
 from .celery import app
 
@@ -139,6 +140,18 @@ def status_response(job: BuildJob, *, download_view: str) -> JsonResponse:
     response = JsonResponse(status_data(job, download_url=url))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def status_view(get_for_user: Callable[..., BuildJob], *, download_view: str):
+    """The GET view a build row's page polls: the row through its guard `get_for_user(user=...,
+    <id from the URL>)` (404 when not the reader's), answered by status_response()."""
+
+    @require_GET
+    def view(request, **url_ids):
+        job = get_for_user(user=request.user, **url_ids)
+        return status_response(job, download_view=download_view)
+
+    return view
 
 
 def claim(model: type[BuildJob], pk: int, *, stale_after: dt.timedelta = STALE_AFTER) -> bool:
