@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from .celery import app
+from .celery import app, beat_setup
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(minutes=30)
 # A row still queued after this long has probably lost its message (broker down at commit).
 QUEUED_GRACE = dt.timedelta(minutes=5)
+# How often beat runs each kind's sweeps (sweep_tasks): expiry, and sending lost builds again.
+EXPIRE_EVERY = 3600.0
+REQUEUE_EVERY = 300.0
 
 
 def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> None:
@@ -57,6 +60,24 @@ def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> N
 
     if ids:
         transaction.on_commit(send)
+
+
+def sweep_tasks(label: str, name: str, *, expire: Callable[[], int], requeue: Callable[[], int]):
+    """The two beat tasks of a kind of build row: `expire` (its service that deletes files past
+    their expiry, hourly, task "<name>_expire") and `requeue` (its requeue_stuck sweep, every
+    few minutes, task "<name>_requeue"), scheduled as "<label>: ...".
+    Returns (expire task, requeue task)."""
+    expire_sweep = app.task(name=f"{name}_expire", ignore_result=True)(expire)
+    requeue_sweep = app.task(name=f"{name}_requeue", ignore_result=True)(requeue)
+
+    @beat_setup
+    def schedule(sender, **kwargs) -> None:
+        sender.add_periodic_task(EXPIRE_EVERY, expire_sweep.s(), name=f"{label}: expire")
+        sender.add_periodic_task(
+            REQUEUE_EVERY, requeue_sweep.s(), name=f"{label}: re-queue lost builds"
+        )
+
+    return expire_sweep, requeue_sweep
 
 
 def send_each(task_name: str, ids: Iterable[int]) -> int:
