@@ -89,6 +89,11 @@ def _application(request, office: str, number: str, *, write: bool = False) -> A
     return app
 
 
+def _live_documents(request, app: Application):
+    """The documents of `app` this key may read, withdrawn ones left out."""
+    return Document.objects.visible_to(request.user).live().filter(application=app)
+
+
 def _visible_document(request, document_id: int) -> Document:
     try:
         return selectors.document_get_for_user(user=request.user, document_id=document_id)
@@ -280,13 +285,7 @@ class ApplicationDocumentsView(CaseApiView):
     )
     def get(self, request, office: str, number: str):
         app = _application(request, office, number)
-        docs = (
-            Document.objects.visible_to(request.user)
-            .live()
-            .filter(application=app)
-            .select_related("application")
-            .order_by("date", "pk")
-        )
+        docs = _live_documents(request, app).select_related("application").order_by("date", "pk")
         page = self.paginate_queryset(docs)
         _record(request, Action.API_CALL, application_id=app.pk)
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
@@ -340,7 +339,7 @@ class ApplicationCitationsView(CaseApiView):
     )
     def get(self, request, office: str, number: str):
         app = _application(request, office, number)
-        docs = Document.objects.visible_to(request.user).live().filter(application=app)
+        docs = _live_documents(request, app)
         citations = Citation.objects.filter(document__in=docs).order_by("document_id", "pk")
         page = self.paginate_queryset(citations)
         _record(request, Action.API_CALL, application_id=app.pk)
