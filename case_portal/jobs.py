@@ -20,8 +20,9 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_GET
 
-from .celery import app
+from .celery import app, beat_setup
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(minutes=30)
 # A row still queued after this long has probably lost its message (broker down at commit).
 QUEUED_GRACE = dt.timedelta(minutes=5)
+# How often beat runs each kind's sweeps (sweep_tasks): expiry, and sending lost builds again.
+EXPIRE_EVERY = 3600.0
+REQUEUE_EVERY = 300.0
 
 
 def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> None:
@@ -56,6 +60,24 @@ def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> N
 
     if ids:
         transaction.on_commit(send)
+
+
+def sweep_tasks(label: str, name: str, *, expire: Callable[[], int], requeue: Callable[[], int]):
+    """The two beat tasks of a kind of build row: `expire` (its service that deletes files past
+    their expiry, hourly, task "<name>_expire") and `requeue` (its requeue_stuck sweep, every
+    few minutes, task "<name>_requeue"), scheduled as "<label>: ...".
+    Returns (expire task, requeue task)."""
+    expire_sweep = app.task(name=f"{name}_expire", ignore_result=True)(expire)
+    requeue_sweep = app.task(name=f"{name}_requeue", ignore_result=True)(requeue)
+
+    @beat_setup
+    def schedule(sender, **kwargs) -> None:
+        sender.add_periodic_task(EXPIRE_EVERY, expire_sweep.s(), name=f"{label}: expire")
+        sender.add_periodic_task(
+            REQUEUE_EVERY, requeue_sweep.s(), name=f"{label}: re-queue lost builds"
+        )
+
+    return expire_sweep, requeue_sweep
 
 
 def send_each(task_name: str, ids: Iterable[int]) -> int:
@@ -139,6 +161,18 @@ def status_response(job: BuildJob, *, download_view: str) -> JsonResponse:
     response = JsonResponse(status_data(job, download_url=url))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def status_view(get_for_user: Callable[..., BuildJob], *, download_view: str):
+    """The GET view a build row's page polls: the row through its guard `get_for_user(user=...,
+    <id from the URL>)` (404 when not the reader's), answered by status_response()."""
+
+    @require_GET
+    def view(request, **url_ids):
+        job = get_for_user(user=request.user, **url_ids)
+        return status_response(job, download_view=download_view)
+
+    return view
 
 
 def claim(model: type[BuildJob], pk: int, *, stale_after: dt.timedelta = STALE_AFTER) -> bool:

@@ -25,7 +25,7 @@ def _on_document_withdrawn(sender, document, user=None, **kwargs):
 
 @receiver(signals.application_saved, dispatch_uid="notifications_application_saved")
 def _on_application_saved(sender, application, **kwargs):
-    services.requests_attach_for_application(application=application)
+    services.requests_attach_for_applications(application_ids=[application.pk])
 
 
 @receiver(signals.applications_saved, dispatch_uid="notifications_applications_saved")

@@ -7,7 +7,7 @@ import uuid
 
 from celery.schedules import crontab
 
-from case_portal.celery import app
+from case_portal.celery import app, beat_setup
 
 from . import services
 
@@ -83,7 +83,7 @@ def requests_expire() -> int:
 SWEEP_EVERY_SECONDS = 60.0
 
 
-@app.on_after_finalize.connect
+@beat_setup
 def _register_periodic(sender, **kwargs) -> None:
     sender.add_periodic_task(
         SWEEP_EVERY_SECONDS, outbox_sweep.s(), name="notifications: outbox sweep"
@@ -94,9 +94,3 @@ def _register_periodic(sender, **kwargs) -> None:
     sender.add_periodic_task(
         crontab(hour=5, minute=30), requests_expire.s(), name="notifications: expire requests"
     )
-
-
-if app.finalized:
-    # This module is imported from AppConfig.ready(); under a worker or beat the app may
-    # already be finalized by then, and the signal would never reach us.
-    _register_periodic(app)

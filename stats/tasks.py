@@ -1,12 +1,11 @@
 """Thin Celery tasks for the usage ledger and queued PDF reports: ids in, all idempotent."""
 
-from case_portal.celery import app
+from case_portal import jobs
+from case_portal.celery import app, beat_setup
 
 from . import export_builds, services
 
 ROLLUP_EVERY_SECONDS = 60.0
-REPORTS_REQUEUE_EVERY = 300.0
-REPORTS_EXPIRE_EVERY = 3600.0
 
 
 @app.task(name="stats.usage_rollup")
@@ -21,29 +20,14 @@ def statistics_report_build_task(report_id: int) -> None:
     export_builds.report_build(report_id=report_id)
 
 
-@app.task(name="stats.statistics_reports_requeue", ignore_result=True)
-def statistics_reports_requeue_task() -> int:
-    return export_builds.reports_requeue()
+statistics_reports_expire_task, statistics_reports_requeue_task = jobs.sweep_tasks(
+    "statistics reports",
+    "stats.statistics_reports",
+    expire=export_builds.reports_expire,
+    requeue=export_builds.reports_requeue,
+)
 
 
-@app.task(name="stats.statistics_reports_expire", ignore_result=True)
-def statistics_reports_expire_task() -> int:
-    return export_builds.reports_expire()
-
-
-@app.on_after_finalize.connect
+@beat_setup
 def _schedule(sender, **kwargs) -> None:
     sender.add_periodic_task(ROLLUP_EVERY_SECONDS, usage_rollup.s(), name="stats usage rollup")
-    sender.add_periodic_task(
-        REPORTS_REQUEUE_EVERY,
-        statistics_reports_requeue_task.s(),
-        name="stats: re-queue lost reports",
-    )
-    sender.add_periodic_task(
-        REPORTS_EXPIRE_EVERY, statistics_reports_expire_task.s(), name="stats: expire reports"
-    )
-
-
-if app.finalized:
-    # Imported from AppConfig.ready(); under a worker or beat the app may be finalized already.
-    _schedule(app)

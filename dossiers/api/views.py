@@ -89,6 +89,11 @@ def _application(request, office: str, number: str, *, write: bool = False) -> A
     return app
 
 
+def _live_documents(request, app: Application):
+    """The documents of `app` this key may read, withdrawn ones left out."""
+    return Document.objects.visible_to(request.user).live().filter(application=app)
+
+
 def _visible_document(request, document_id: int) -> Document:
     try:
         return selectors.document_get_for_user(user=request.user, document_id=document_id)
@@ -110,6 +115,17 @@ NUMBER = OpenApiParameter(
     OpenApiParameter.PATH,
     description="Application number in any spelling, URL-encoded (e.g. 13%2F926%2C335)",
 )
+
+
+def _about_application(summary: str, *, answer, status: int = 200, **more):
+    """The OpenAPI description of a call on /applications/<office>/<number>: the two path
+    parameters, `answer` under `status`, and the errors every such call may give."""
+    return extend_schema(
+        summary=summary,
+        parameters=[OFFICE, NUMBER],
+        responses={status: answer, **_errors(400, 401, 403, 404, 429)},
+        **more,
+    )
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -257,10 +273,8 @@ class ApplicationBulkView(CaseApiView):
 
 
 class ApplicationView(CaseApiView):
-    @extend_schema(
-        summary="One application by office and number (any spelling)",
-        parameters=[OFFICE, NUMBER],
-        responses={200: ApplicationSerializer, **_errors(400, 401, 403, 404, 429)},
+    @_about_application(
+        "One application by office and number (any spelling)", answer=ApplicationSerializer
     )
     def get(self, request, office: str, number: str):
         app = _application(request, office, number)
@@ -273,29 +287,22 @@ class ApplicationDocumentsView(CaseApiView):
     pagination_class = PAGED
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
-        summary="The documents of an application visible to this key",
-        parameters=[OFFICE, NUMBER],
-        responses={200: DocumentSerializer(many=True), **_errors(400, 401, 403, 404, 429)},
+    @_about_application(
+        "The documents of an application visible to this key",
+        answer=DocumentSerializer(many=True),
     )
     def get(self, request, office: str, number: str):
         app = _application(request, office, number)
-        docs = (
-            Document.objects.visible_to(request.user)
-            .live()
-            .filter(application=app)
-            .select_related("application")
-            .order_by("date", "pk")
-        )
+        docs = _live_documents(request, app).select_related("application").order_by("date", "pk")
         page = self.paginate_queryset(docs)
         _record(request, Action.API_CALL, application_id=app.pk)
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
-    @extend_schema(
-        summary="Upload a report (PDF) for an application of the key's office",
-        parameters=[OFFICE, NUMBER],
+    @_about_application(
+        "Upload a report (PDF) for an application of the key's office",
+        answer=DocumentSerializer,
+        status=201,
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 429)},
     )
     def post(self, request, office: str, number: str):
         app = _application(request, office, number, write=True)
@@ -333,14 +340,13 @@ class ApplicationCitationsView(CaseApiView):
     serializer_class = CitationSerializer
     pagination_class = PAGED
 
-    @extend_schema(
-        summary="Citations in the visible documents of an application",
-        parameters=[OFFICE, NUMBER],
-        responses={200: CitationSerializer(many=True), **_errors(400, 401, 403, 404, 429)},
+    @_about_application(
+        "Citations in the visible documents of an application",
+        answer=CitationSerializer(many=True),
     )
     def get(self, request, office: str, number: str):
         app = _application(request, office, number)
-        docs = Document.objects.visible_to(request.user).live().filter(application=app)
+        docs = _live_documents(request, app)
         citations = Citation.objects.filter(document__in=docs).order_by("document_id", "pk")
         page = self.paginate_queryset(citations)
         _record(request, Action.API_CALL, application_id=app.pk)
@@ -450,13 +456,9 @@ def _remote_json(request, doc) -> dict:
 
 
 class ApplicationRemoteDocumentsView(CaseApiView):
-    @extend_schema(
-        summary="Documents the application's office serves from its own web service",
-        parameters=[OFFICE, NUMBER],
-        responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="documents and a notice"),
-            **_errors(400, 401, 403, 404, 429),
-        },
+    @_about_application(
+        "Documents the application's office serves from its own web service",
+        answer=OpenApiResponse(OpenApiTypes.OBJECT, description="documents and a notice"),
     )
     def get(self, request, office: str, number: str):
         app = _application(request, office, number)

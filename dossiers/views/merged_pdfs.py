@@ -21,10 +21,9 @@ def merged_pdf_detail(request, merged_pdf_id: int):
     return render(request, "dossiers/merged_pdf.html", {"job": job})
 
 
-@require_GET
-def merged_pdf_status(request, merged_pdf_id: int):
-    job = selectors.merged_pdf_get_for_user(user=request.user, merged_pdf_id=merged_pdf_id)
-    return jobs.status_response(job, download_view="dossiers:merged-pdf-download")
+merged_pdf_status = jobs.status_view(
+    selectors.merged_pdf_get_for_user, download_view="dossiers:merged-pdf-download"
+)
 
 
 @require_POST

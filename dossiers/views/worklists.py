@@ -253,10 +253,9 @@ def package_retry(request, package_id: int):
     return redirect(f"{reverse('dossiers:worklist-detail', args=[package.worklist_id])}#packages")
 
 
-@require_GET
-def package_status(request, package_id: int):
-    package = selectors.package_get_for_user(user=request.user, package_id=package_id)
-    return jobs.status_response(package, download_view="dossiers:package-download")
+package_status = jobs.status_view(
+    selectors.package_get_for_user, download_view="dossiers:package-download"
+)
 
 
 @require_GET

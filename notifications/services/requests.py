@@ -387,10 +387,6 @@ def requests_fulfil_for_document(*, document: Document, actor=None) -> list[Docu
 
 
 @transaction.atomic
-def requests_attach_for_application(*, application: Application) -> int:
-    return requests_attach_for_applications(application_ids=[application.pk])
-
-
 def requests_attach_for_applications(*, application_ids: list[int]) -> int:
     """Numbers asked for before the portal held them are now provided: their requests point at
     them (any spelling an application is known by: own number, publications). One UPDATE for a
