@@ -261,7 +261,7 @@ package_status = jobs.status_view(
 @require_GET
 def package_download(request, package_id: int):
     package = selectors.package_get_for_user(user=request.user, package_id=package_id)
-    archive = jobs.ready_file(package, not_ready="This package is not ready or has expired.")
+    archive = jobs.ready_file(package, not_ready=_("This package is not ready or has expired."))
     built = package.finished_at or package.created_at
     return file_response(
         request,
