@@ -75,7 +75,9 @@ class Application(models.Model):
     office = models.ForeignKey(
         "offices.Office", on_delete=models.PROTECT, related_name="applications"
     )
-    key = models.CharField(max_length=40, unique=True)
+    # Unique by a named constraint, not unique=True: that would add a second (LIKE) index
+    # nothing uses, written on every import. Numbers are found through LookupKey.
+    key = models.CharField(max_length=40)
     display = models.CharField(max_length=60)
     is_pct = models.BooleanField(default=False)
     filing_date = models.DateField(null=True, blank=True)
@@ -85,7 +87,8 @@ class Application(models.Model):
     published = models.BooleanField(default=False)
     examination_date = models.DateField(null=True, blank=True)
     # The PCT application this one entered the national/regional phase from (by number).
-    pct_key = models.CharField(max_length=40, blank=True, db_index=True)
+    # Not indexed: PCT numbers are found through LookupKey (source "pct").
+    pct_key = models.CharField(max_length=40, blank=True)
     pct_display = models.CharField(max_length=60, blank=True)
     # No index of its own: dossiers_app_family_date (family, filing_date) serves family reads, and
     # every index is one more write per application a back file loads.
@@ -103,6 +106,7 @@ class Application(models.Model):
         verbose_name_plural = _("patent applications")
         ordering = ["filing_date", "key"]
         indexes = [models.Index(fields=["family", "filing_date"], name="dossiers_app_family_date")]
+        constraints = [models.UniqueConstraint(fields=["key"], name="dossiers_application_key")]
 
     def __str__(self) -> str:
         return self.display
@@ -136,7 +140,8 @@ class PriorityClaim(models.Model):
         Application, on_delete=models.CASCADE, related_name="priority_claims", db_index=False
     )
     office_code = models.CharField(max_length=2)
-    key = models.CharField(max_length=40, db_index=True)
+    # Not indexed: priority numbers are found through LookupKey (source "priority").
+    key = models.CharField(max_length=40)
     display = models.CharField(max_length=60)
     date = models.DateField(null=True, blank=True)
 
