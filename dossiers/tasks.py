@@ -1,9 +1,11 @@
 """Thin Celery tasks for packages and large "one PDF"s: ids in, the work in services; idempotent."""
 
+from celery.signals import worker_process_init
+
 from case_portal.celery import app
 
 from .federation import tracking
-from .services import merged_pdfs, packages
+from .services import merged_pdfs, package_archive, packages
 
 EXPIRE_EVERY = 3600.0
 REQUEUE_EVERY = 300.0
@@ -14,6 +16,13 @@ def package_build_task(package_id: int) -> None:
     # A ready package tells its clerk through dossiers.signals.package_ready (the notifications
     # app writes the in-app notification and, for a just-in-time package, the outbox e-mail).
     packages.package_build(package_id=package_id)
+    package_archive.drawers_warm()  # for the next build, now that this one is done
+
+
+@worker_process_init.connect
+def _drawers_ready(**kwargs) -> None:
+    # A worker process has index drawing processes loaded before its first package build.
+    package_archive.drawers_warm()
 
 
 @app.task(name="dossiers.packages_expire", ignore_result=True)

@@ -167,6 +167,34 @@ def _launch() -> tuple[subprocess.Popen, tempfile.TemporaryFile, tempfile.Tempor
     return process, out, errors
 
 
+# Drawing processes started ahead of a build (`drawers_warm`): Python and WeasyPrint take
+# ~0.5 s of CPU to load, which then is not on a build's way. Per process that builds packages.
+_spares: list[tuple[subprocess.Popen, tempfile.TemporaryFile, tempfile.TemporaryFile]] = []
+
+
+def drawers_warm(count: int = DRAWERS) -> None:
+    """Have `count` drawing processes loaded and waiting for the next index (a worker process
+    calls this when it starts and after each package build). An idle one is ~50 MiB; it ends
+    by itself when this process does (its input closes)."""
+    for gone in [d for d in _spares if d[0].poll() is not None]:
+        _spares.remove(gone)
+        gone[1].close()
+        gone[2].close()
+    while len(_spares) < count:
+        _spares.append(_launch())
+
+
+def _drawer() -> tuple[subprocess.Popen, tempfile.TemporaryFile, tempfile.TemporaryFile]:
+    """A waiting drawing process, else a new one."""
+    while _spares:
+        process, out, errors = _spares.pop(0)
+        if process.poll() is None:
+            return process, out, errors
+        out.close()
+        errors.close()
+    return _launch()
+
+
 def _job(job: dict) -> bytes:
     """A job for index_drawer.py: one frame of JSON."""
     data = json.dumps(job).encode("utf-8")
@@ -192,7 +220,7 @@ class IndexDrawer:
     pages together while the files are still being copied."""
 
     def __init__(self, processes: int = DRAWERS) -> None:
-        self._drawers = [_launch() for _ in range(max(1, processes))]
+        self._drawers = [_drawer() for _ in range(max(1, processes))]
         self._used = 1
         self._relay: threading.Thread | None = None
         self._relay_failed: Exception | None = None
@@ -203,8 +231,9 @@ class IndexDrawer:
         if len(parts) > len(self._drawers):
             raise ValueError(f"{len(parts)} parts for {len(self._drawers)} drawing processes")
         self._used = len(parts)
-        for process, _out, _errors in self._drawers[self._used :]:  # not needed: stop them now
-            process.kill()
+        # Not needed (a small index): left waiting for the next one.
+        _spares.extend(self._drawers[self._used :])
+        del self._drawers[self._used :]
         self._deadline = time.monotonic() + DRAW_TIMEOUT_S
         if len(parts) == 1:
             self._write(0, _job({"html": parts[0]}), close=True)

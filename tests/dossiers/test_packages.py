@@ -159,6 +159,25 @@ def test_a_part_of_the_index_that_cannot_be_drawn_fails_the_drawing_with_why():
             drawer.result()
 
 
+def test_an_index_is_drawn_by_the_processes_a_worker_started_ahead():
+    package_archive.drawers_warm(2)
+    waiting = [d[0].pid for d in package_archive._spares]
+    assert len(waiting) == 2
+    try:
+        with package_archive.IndexDrawer(2) as drawer:
+            drawer.send(package_archive.IndexHtml(["<p>Small index</p>"]))
+            pdf = drawer.result()
+            assert [d[0].pid for d in drawer._drawers] == waiting[:1]
+        assert "Small index" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        # The one a small index did not need still waits for the next.
+        assert [d[0].pid for d in package_archive._spares] == waiting[1:]
+    finally:
+        for process, _out, _errors in package_archive._spares:
+            process.kill()
+            process.wait()
+        package_archive.drawers_warm(0)
+
+
 def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
     worklist,
     world,
