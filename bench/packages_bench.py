@@ -28,6 +28,12 @@ import django
 django.setup()
 from dossiers.services import packages
 import weasyprint  # noqa: F401  (a worker has it loaded after its first build; ~0.8 s cold)
+from dossiers.services import package_archive
+
+# As a worker process does when it starts (dossiers/tasks.py: worker_process_init): the index
+# drawing processes are loaded and waiting before the first build.
+package_archive.drawers_warm()
+time.sleep(2)
 
 
 def kib(pid, field):

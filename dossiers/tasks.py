@@ -1,10 +1,12 @@
 """Thin Celery tasks for packages and large "one PDF"s: ids in, the work in services; idempotent."""
 
+from celery.signals import worker_process_init
+
 from case_portal import jobs
 from case_portal.celery import app, beat_setup
 
 from .federation import tracking
-from .services import merged_pdfs, packages
+from .services import merged_pdfs, package_archive, packages
 
 
 @app.task(name=packages.BUILD_TASK, acks_late=True, ignore_result=True)
@@ -12,6 +14,13 @@ def package_build_task(package_id: int) -> None:
     # A ready package tells its clerk through dossiers.signals.package_ready (the notifications
     # app writes the in-app notification and, for a just-in-time package, the outbox e-mail).
     packages.package_build(package_id=package_id)
+    package_archive.drawers_warm()  # for the next build, now that this one is done
+
+
+@worker_process_init.connect
+def _drawers_ready(**kwargs) -> None:
+    # A worker process has index drawing processes loaded before its first package build.
+    package_archive.drawers_warm()
 
 
 packages_expire_task, packages_requeue_task = jobs.sweep_tasks(

@@ -1,10 +1,14 @@
 import csv
 import datetime as dt
 import io
+import json
 import logging
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from functools import partial
@@ -134,50 +138,170 @@ def index_pdf(*, package: Package, plans: list[ApplicationPlan], included: set[s
         return drawer.result()
 
 
+# An index of this many rows or more is drawn in DRAWERS processes at once, each a run of whole
+# applications (each starts on a new page), the footers ("page N of M") and the outline put on
+# after; a smaller one in one process, as the stitching costs ~0.2 s.
+SPLIT_ROWS = 150
+DRAWERS = 2
+
+
+@dataclass
+class IndexHtml:
+    """The index as the drawers take it: `parts` (one: the whole document, footers included;
+    more: runs of whole pages, without footers) and `footers`, the footer sheet of a split one."""
+
+    parts: list[str]
+    footers: str = ""
+
+
+def _launch() -> tuple[subprocess.Popen, tempfile.TemporaryFile, tempfile.TemporaryFile]:
+    out = tempfile.TemporaryFile(prefix="package-index-")
+    errors = tempfile.TemporaryFile(prefix="package-index-")
+    # -I: the venv's packages only; no PYTHON* variables, no script folder on sys.path.
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-I", str(_DRAWER)],
+        stdin=subprocess.PIPE,
+        stdout=out,
+        stderr=errors,
+    )
+    return process, out, errors
+
+
+# Drawing processes started ahead of a build (`drawers_warm`): Python and WeasyPrint take
+# ~0.5 s of CPU to load, which then is not on a build's way. Per process that builds packages.
+_spares: list[tuple[subprocess.Popen, tempfile.TemporaryFile, tempfile.TemporaryFile]] = []
+
+
+def drawers_warm(count: int = DRAWERS) -> None:
+    """Have `count` drawing processes loaded and waiting for the next index (a worker process
+    calls this when it starts and after each package build). An idle one is ~50 MiB; it ends
+    by itself when this process does (its input closes)."""
+    for gone in [d for d in _spares if d[0].poll() is not None]:
+        _spares.remove(gone)
+        gone[1].close()
+        gone[2].close()
+    while len(_spares) < count:
+        _spares.append(_launch())
+
+
+def _drawer() -> tuple[subprocess.Popen, tempfile.TemporaryFile, tempfile.TemporaryFile]:
+    """A waiting drawing process, else a new one."""
+    while _spares:
+        process, out, errors = _spares.pop(0)
+        if process.poll() is None:
+            return process, out, errors
+        out.close()
+        errors.close()
+    return _launch()
+
+
+def _job(job: dict) -> bytes:
+    """A job for index_drawer.py: one frame of JSON."""
+    data = json.dumps(job).encode("utf-8")
+    return struct.pack(">Q", len(data)) + data
+
+
+def _frames(data: bytes) -> list[bytes]:
+    out, at = [], 0
+    while at < len(data):
+        (length,) = struct.unpack_from(">Q", data, at)
+        out.append(data[at + 8 : at + 8 + length])
+        at += 8 + length
+    return out
+
+
 class IndexDrawer:
-    """WeasyPrint in its own Python process (index_drawer.py): started first, sent the rendered
-    HTML (`index_html`: the database and the translations are done here) when it is ready, its
-    PDF taken with `result()` once the files are copied. Drawing 500 rows is ~4 s of CPU and
-    ~100 MiB: in a thread it took the GIL from the copy and left the memory in the worker."""
+    """WeasyPrint in its own Python processes (index_drawer.py): started first, sent the
+    rendered HTML (`index_html`: the database and the translations are done here) when it is
+    ready, its PDF taken with `result()` once the files are copied. Drawing 500 rows is ~2.5 s
+    of CPU and ~100 MiB: in a thread it took the GIL from the copy and left the memory in the
+    worker; in one process it was the longest step of a build, so a large index is drawn in
+    parts at once, and a thread hands each finished part to the first process, which puts the
+    pages together while the files are still being copied."""
 
-    def __init__(self) -> None:
-        self._pdf = tempfile.TemporaryFile(prefix="package-index-")
-        self._errors = tempfile.TemporaryFile(prefix="package-index-")
-        # -I: the venv's packages only; no PYTHON* variables, no script folder on sys.path.
-        self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
-            [sys.executable, "-I", str(_DRAWER)],
-            stdin=subprocess.PIPE,
-            stdout=self._pdf,
-            stderr=self._errors,
-        )
+    def __init__(self, processes: int = DRAWERS) -> None:
+        self._drawers = [_drawer() for _ in range(max(1, processes))]
+        self._used = 1
+        self._relay: threading.Thread | None = None
+        self._relay_failed: Exception | None = None
+        self._deadline = time.monotonic() + DRAW_TIMEOUT_S
 
-    def send(self, html: str) -> None:
+    def send(self, index: "IndexHtml") -> None:
+        parts = index.parts
+        if len(parts) > len(self._drawers):
+            raise ValueError(f"{len(parts)} parts for {len(self._drawers)} drawing processes")
+        self._used = len(parts)
+        # Not needed (a small index): left waiting for the next one.
+        _spares.extend(self._drawers[self._used :])
+        del self._drawers[self._used :]
+        self._deadline = time.monotonic() + DRAW_TIMEOUT_S
+        if len(parts) == 1:
+            self._write(0, _job({"html": parts[0]}), close=True)
+            return
+        self._write(0, _job({"html": parts[0], "rest": len(parts) - 1, "footers": index.footers}))
+        for i, part in enumerate(parts[1:], start=1):
+            self._write(i, _job({"html": part, "part": True}), close=True)
+        self._relay = threading.Thread(target=self._pass_parts, daemon=True)
+        self._relay.start()
+
+    def _pass_parts(self) -> None:
+        """Each later part, once drawn, to the first process (then its input is closed)."""
         try:
-            with self._process.stdin as pipe:
-                pipe.write(html.encode("utf-8"))
-        except BrokenPipeError:
-            pass  # it has stopped: result() says why
+            for i in range(1, self._used):
+                self._write(0, self._output(i, self._deadline))
+        except RuntimeError as exc:
+            self._relay_failed = exc
+        finally:
+            self._write(0, b"", close=True)
+
+    def _write(self, i: int, data: bytes, *, close: bool = False) -> None:
+        pipe = self._drawers[i][0].stdin
+        try:
+            pipe.write(data)
+            if close:
+                pipe.close()
+        except (BrokenPipeError, ValueError):
+            pass  # it has stopped (or the build has): result() says why
+
+    def _output(self, i: int, deadline: float) -> bytes:
+        process, out, errors = self._drawers[i]
+        try:
+            code = process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"drawing the index took over {DRAW_TIMEOUT_S:.0f} s") from None
+        if code:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(f"drawing the index failed: {lines[-1] if lines else code}")
+        out.seek(0)
+        return out.read()
 
     def result(self, timeout: float = DRAW_TIMEOUT_S) -> bytes:
-        try:
-            code = self._process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"drawing the index took over {timeout:.0f} s") from None
-        if code:
-            self._errors.seek(0)
-            lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(f"drawing the index failed: {lines[-1] if lines else code}")
-        self._pdf.seek(0)
-        return self._pdf.read()
+        deadline = min(self._deadline, time.monotonic() + timeout)
+        if self._relay is not None:
+            self._relay.join(max(0.0, deadline - time.monotonic()))
+            if self._relay_failed is not None:
+                raise self._relay_failed
+        frames = _frames(self._output(0, deadline))
+        if len(frames) != 1:
+            raise RuntimeError("drawing the index failed: no PDF came back")
+        return frames[0]
 
     def close(self) -> None:
-        if self._process.poll() is None:  # the build stopped before the index was taken
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdin and not self._process.stdin.closed:
-            self._process.stdin.close()
-        self._pdf.close()
-        self._errors.close()
+        for process, _out, _errors in self._drawers:
+            if process.poll() is None:  # the build stopped before the index was taken
+                process.kill()
+                process.wait()
+        if self._relay is not None:
+            self._relay.join()  # quick: every process it waits on has ended
+        for process, out, errors in self._drawers:
+            if process.stdin and not process.stdin.closed:
+                try:
+                    process.stdin.close()
+                except BrokenPipeError:
+                    pass
+            out.close()
+            errors.close()
 
     def __enter__(self) -> "IndexDrawer":
         return self
@@ -186,7 +310,11 @@ class IndexDrawer:
         self.close()
 
 
-def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[str]) -> str:
+def index_html(
+    *, package: Package, plans: list[ApplicationPlan], included: set[str], parts: int = DRAWERS
+) -> IndexHtml:
+    """The index's HTML, in `parts` runs of whole applications when it is large enough to be
+    drawn by several processes at once (see IndexDrawer)."""
     sections = []
     for plan in plans:
         docs = [
@@ -212,7 +340,38 @@ def index_html(*, package: Package, plans: list[ApplicationPlan], included: set[
             }
         )
     with translation.override(user_language(package_reader(package))):
-        return _index_html(package, sections)
+        context = _index_context(package, sections)
+        runs = _runs(sections, parts)
+        if len(runs) == 1:
+            return IndexHtml([_index_html(context, sections, cover=True, footers=True)])
+        return IndexHtml(
+            [_index_html(context, run, cover=i == 0) for i, run in enumerate(runs)],
+            footers=_index_html(context, [], sheet=True, footers=True),
+        )
+
+
+def _rows(section: dict) -> int:
+    """About how many lines a section of the index lays out."""
+    plan = section["plan"]
+    listed = (plan.members, plan.requested, plan.citations, plan.unavailable)
+    return 10 + len(section["docs"]) + sum(len(x) for x in listed)
+
+
+def _runs(sections: list[dict], parts: int) -> list[list[dict]]:
+    """The sections in at most `parts` consecutive runs of about equal rows (the cover, a row per
+    application, goes with the first); one run when the index is small."""
+    total = len(sections) + sum(_rows(s) for s in sections)
+    if parts < 2 or len(sections) < 2 or total < SPLIT_ROWS:
+        return [sections]
+    runs: list[list[dict]] = [[]]
+    done = len(sections)  # the cover
+    for section in sections:
+        rows = _rows(section)
+        if runs[-1] and len(runs) < parts and done + rows / 2 > total * len(runs) / parts:
+            runs.append([])
+        runs[-1].append(section)
+        done += rows
+    return runs
 
 
 def package_reader(package: Package):
@@ -221,18 +380,26 @@ def package_reader(package: Package):
     return package.created_by or package.worklist.created_by
 
 
-def _index_html(package: Package, sections: list[dict]) -> str:
+def _index_context(package: Package, sections: list[dict]) -> dict:
+    return {
+        "package": package,
+        "worklist": package.worklist,
+        "office": package.office,
+        "built_at": timezone.localtime(),
+        "sections": sections,
+        "documents": sum(len(s["docs"]) for s in sections),
+        "pages": sum(s["pages"] for s in sections),
+    }
+
+
+def _index_html(
+    context: dict, run: list[dict], *, cover: bool = False, footers: bool = False, sheet=False
+) -> str:
+    """The index's HTML: the cover and `run`'s applications, or (`sheet`) the page footers alone
+    on blank pages for a split index."""
     return render_to_string(
         "dossiers/worklists/package_index.html",
-        {
-            "package": package,
-            "worklist": package.worklist,
-            "office": package.office,
-            "built_at": timezone.localtime(),
-            "sections": sections,
-            "documents": sum(len(s["docs"]) for s in sections),
-            "pages": sum(s["pages"] for s in sections),
-        },
+        {**context, "app_sections": run, "cover": cover, "footers": footers, "sheet": sheet},
     )
 
 

@@ -4,7 +4,7 @@ The ZIP is written entry by entry (stored, not deflated: PDFs do not compress an
 cost no CPU) through one 1 MiB buffer, so memory stays bounded whatever the size: on a local
 disk into an unnamed file in the storage's folder, named when complete, else into a temporary
 file then streamed into the bucket. The index PDF (WeasyPrint: seconds for hundreds of rows) is
-drawn in a separate process while the files are copied, as if every file goes in; in the rare
+drawn in separate processes while the files are copied, as if every file goes in; in the rare
 build where one cannot be read it is drawn again.
 A build claims its package row with a conditional UPDATE, so a task delivered twice (acks_late,
 a redelivered message) builds once; progress is saved on the row.

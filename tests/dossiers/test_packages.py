@@ -97,6 +97,87 @@ def test_package_holds_a_folder_per_application_with_the_foreign_reports_index_a
     assert "No published application of another office is in this family yet" in text[2]
 
 
+def _outline(reader: PdfReader) -> list:
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item), item.top
+
+    return list(walk(reader.outline, 0))
+
+
+def test_a_large_index_drawn_in_parts_is_the_same_pdf_as_one_drawn_whole(
+    worklist, world, monkeypatch, tmp_path
+):
+    # Every index here is small: lower the size from which the drawing is split.
+    monkeypatch.setattr(package_archive, "SPLIT_ROWS", 1)
+    package = _build(worklist, world)
+    assert package.state == "ready"
+    with default_storage.open(package.file.name, "rb") as fh:
+        (tmp_path / "package.zip").write_bytes(fh.read())
+    zf = zipfile.ZipFile(tmp_path / "package.zip")
+    assert zf.testzip() is None
+    unzip = subprocess.run(["unzip", "-t", str(tmp_path / "package.zip")], capture_output=True)
+    assert unzip.returncode == 0, unzip.stdout
+    split = PdfReader(io.BytesIO(zf.read("index.pdf")))
+
+    plans = packages.package_plan(package=package)
+    planned = {item.path for plan in plans for item in plan.documents}
+    kwargs = {"package": package, "plans": plans, "included": planned}
+    assert len(package_archive.index_html(**kwargs).parts) == 2  # as the build drew it
+    index = package_archive.index_html(**kwargs, parts=1)
+    assert len(index.parts) == 1
+    with package_archive.IndexDrawer(1) as drawer:
+        drawer.send(index)
+        whole = PdfReader(io.BytesIO(drawer.result()))
+
+    assert len(split.pages) == len(whole.pages) == 4
+    for n, (a, b) in enumerate(zip(split.pages, whole.pages, strict=True), start=1):
+        text = a.extract_text()
+        # Built at another minute, perhaps: the cover's "Built" line aside, word for word.
+        assert text.split("Built")[0] == b.extract_text().split("Built")[0]
+        assert f"Page {n} of 4" in text and f"CASE Portal — package {package.pk}" in text
+    assert _outline(split) == _outline(whole)
+    assert [t for _d, t, _p, _y in _outline(split)][:3] == [
+        "Foreign reports package",
+        "Applications",
+        "☐ CA 3,000,001",
+    ]
+    assert split.metadata.title == whole.metadata.title == f"Package {package.pk} — Week 49"
+
+
+def test_a_part_of_the_index_that_cannot_be_drawn_fails_the_drawing_with_why():
+    index = package_archive.IndexHtml(
+        ["<p>first</p>", "<p>second</p>"], footers="<body><!--pages--></body>"
+    )
+    with package_archive.IndexDrawer(2) as drawer:
+        drawer._drawers[1][0].kill()  # the second drawing process dies
+        drawer.send(index)
+        with pytest.raises(RuntimeError, match="drawing the index failed"):
+            drawer.result()
+
+
+def test_an_index_is_drawn_by_the_processes_a_worker_started_ahead():
+    package_archive.drawers_warm(2)
+    waiting = [d[0].pid for d in package_archive._spares]
+    assert len(waiting) == 2
+    try:
+        with package_archive.IndexDrawer(2) as drawer:
+            drawer.send(package_archive.IndexHtml(["<p>Small index</p>"]))
+            pdf = drawer.result()
+            assert [d[0].pid for d in drawer._drawers] == waiting[:1]
+        assert "Small index" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        # The one a small index did not need still waits for the next.
+        assert [d[0].pid for d in package_archive._spares] == waiting[1:]
+    finally:
+        for process, _out, _errors in package_archive._spares:
+            process.kill()
+            process.wait()
+        package_archive.drawers_warm(0)
+
+
 def test_each_included_document_counts_as_a_bulk_download_for_its_provider(
     worklist,
     world,
