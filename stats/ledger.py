@@ -13,6 +13,7 @@ from time import monotonic
 
 from django.db import connections, router, transaction
 from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import dateformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
@@ -256,7 +257,15 @@ def usage_sums_read(
     if monthly:
         names = ["month", *names]
     rows = _source(by, dict(filters)).filter(month__gte=period.first, month__lte=period.last)
-    rows = rows.values_list(*names).annotate(Sum("total"), Sum("events")).order_by()
+    # As bigint: a SUM of bigints is a numeric, read as a Decimal each (a third of the fetch).
+    rows = (
+        rows.values_list(*names)
+        .annotate(
+            total_sum=Cast(Sum("total"), BigIntegerField()),
+            events_sum=Cast(Sum("events"), BigIntegerField()),
+        )
+        .order_by()
+    )
     width = len(names)
     pick = {"total": lambda r: int(r[width]), "events": lambda r: int(r[width + 1])}.get(
         measure, lambda r: (int(r[width]), int(r[width + 1]))
