@@ -122,7 +122,7 @@ def reports_recent_read(*, user) -> Read:
     written = _recent_written()
     if written.queryset is not None:  # off PostgreSQL: the queryset itself
         return models_read(_recent(user.pk, now), related=("office",))
-    return Read(written.convert, sql=written.sql, params=[user.pk, now])
+    return Read(written.convert, sql=written.sql, params=[user.pk, now], prepared=True)
 
 
 def report_get_for_download(*, user, report_id: int) -> StatisticsReport:
