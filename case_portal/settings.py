@@ -62,6 +62,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_ENGINE = "case_portal.sessions"  # Django's database sessions, read a little faster
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -38,22 +38,32 @@ def _month_choices_in(newest: date, keep: tuple[date, ...], language: str) -> tu
     return tuple((f"{m:%Y-%m}", month_name(m)) for m in sorted(months, reverse=True))
 
 
-class MonthSelect(forms.Select):
-    """A plain select of months written out directly: Django renders each <option> through a
-    template, and two selects of MAX_MONTHS months cost more than every figure on the page."""
+class PlainSelect(forms.Select):
+    """A plain select written out directly: Django renders each <option> through a template, and
+    two selects of MAX_MONTHS months cost more than every figure on the page (the metric's two
+    options through the templates: half a millisecond a view)."""
 
-    months: tuple = ()  # (value, label) pairs, set by PeriodForm: kept as built, never normalised
+    def options(self) -> tuple:
+        """(value, label) pairs, labels in the reader's language."""
+        return tuple((str(value), str(label)) for value, label in self.choices)
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         picked = tuple(sorted(self.format_value(value)))
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        options = _options(self.months, picked)
+        options = _options(self.options(), picked)
         return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}</select>')  # noqa: S308
+
+
+class MonthSelect(PlainSelect):
+    months: tuple = ()  # (value, label) pairs, set by PeriodForm: kept as built, never normalised
+
+    def options(self) -> tuple:
+        return self.months
 
 
 @lru_cache(maxsize=256)
 def _options(choices: tuple, picked: tuple) -> str:
-    """The <option>s of a month select: the same few hundred for every page view."""
+    """The <option>s of a select (a month select: the same few hundred on every page view)."""
     return "".join(
         f'<option value="{escape(v)}"{" selected" if str(v) in picked else ""}>'
         f"{escape(label)}</option>"
@@ -86,6 +96,7 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("Matrix shows"),
         choices=[(k, label) for k, (label, _) in MATRIX_METRICS.items()],
         required=False,
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, keep: tuple[date, ...] = (), **kwargs):

@@ -107,7 +107,7 @@ def request_medians_read(period: Period, *, office: Office | None) -> Read:
     mine = ""
     if office is not None:
         mine, params = "AND (office_id = %s OR provider_id = %s)", [*params, office.pk, office.pk]
-    return Read(_medians, sql=_WAIT_SUMS.format(mine=mine), params=params)
+    return Read(_medians, sql=_WAIT_SUMS.format(mine=mine), params=params, prepared=True)
 
 
 def _medians(rows) -> dict[tuple[int, int], object]:

@@ -231,7 +231,7 @@ def _accounts_read(period: Period, office: Office | None) -> Read:
         .annotate(n=Count("id"))
         .order_by()
     )
-    return Read(lambda found: _accounts(period, found), joined)
+    return Read(lambda found: _accounts(period, found), joined, prepared=True)
 
 
 def _accounts(period: Period, joined) -> dict[str, dict[date, int]]:

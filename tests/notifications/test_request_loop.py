@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,6 +68,23 @@ def test_asked_office_clerks_and_admins_are_told_by_email_in_the_app_and_by_the_
     assert 'data-testid="requests-badge">1<' in home
     client.force_login(examiner)  # the requesting side has no badge for its own request
     assert 'data-testid="requests-badge"' not in client.get("/").content.decode()
+
+
+def test_a_clerks_unread_and_queue_badges_are_read_in_one_query(
+    client, smtp, examiner, clerk, foreign_app, own_app
+):
+    _ask(examiner, foreign_app, own_app)
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as page:
+        home = client.get("/").content.decode()
+    assert 'data-testid="requests-badge">1<' in home
+    assert 'data-testid="unread-count">1<' in home
+    counts = [
+        q["sql"]
+        for q in page.captured_queries
+        if "notifications_notification" in q["sql"] or "notifications_documentrequest" in q["sql"]
+    ]
+    assert len(counts) == 1 and "count(*)" in counts[0].lower()
 
 
 def test_office_admin_chooses_who_receives_requests_and_an_inbox_address(

@@ -103,3 +103,15 @@ def test_an_office_that_stopped_reading_keeps_only_its_provide_keys(client, offi
     search = client.get(reverse("v1:search"), {"q": "CA 1"}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert search.status_code == 403
     assert "access" in search.json()["message"]
+
+
+def test_each_live_session_is_its_own_persons(client, examiner, admin_user):
+    # The session's person is read with SQL kept between requests (offices/backends.py).
+    other = type(client)()
+    _login(client, examiner.email)
+    _login(other, admin_user.email)
+    for _ in range(2):
+        mine = client.get(reverse("home")).content.decode()
+        theirs = other.get(reverse("home")).content.decode()
+        assert examiner.email in mine and admin_user.email not in mine
+        assert admin_user.email in theirs and examiner.email not in theirs

@@ -3,6 +3,7 @@
 import csv
 import io
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -257,6 +258,27 @@ def test_month_pickers_and_chart_name_the_months_in_the_readers_language(
     admin_user.save(update_fields=["language"])
     french = admin_client.get(URL, PERIOD).content.decode()
     assert ">mars 2025</option>" in french and "March 2025" not in french
+
+
+def test_matrix_figure_picker_shows_the_figure_shown_in_the_readers_language(
+    admin_client, admin_user, used
+):
+    def picker(query) -> list[tuple[str, str, str]]:
+        page = admin_client.get(URL, {**PERIOD, **query}).content.decode()
+        select = re.search(r'<select name="metric" id="id_metric">(.*?)</select>', page, re.S)[1]
+        return re.findall(r'<option value="(\w+)"( selected)?>([^<]*)</option>', select)
+
+    assert picker({}) == [
+        ("views", " selected", "Documents viewed"),
+        ("downloads", "", "Documents downloaded"),
+    ]
+    assert picker({"metric": "downloads"})[1] == ("downloads", " selected", "Documents downloaded")
+    admin_user.language = "fr"
+    admin_user.save(update_fields=["language"])
+    assert picker({}) == [
+        ("views", " selected", "Documents consultés"),
+        ("downloads", "", "Documents téléchargés"),
+    ]
 
 
 def test_statistics_page_query_count_does_not_grow_with_events(

@@ -78,13 +78,22 @@ def test_each_period_and_language_gets_its_own_figures(admin_client, admin_user,
     assert _figures(admin_client.get(URL, PERIOD)) == first
 
 
-def test_a_use_counted_a_moment_ago_changes_the_kept_figures(admin_client, examiner):
+def test_a_use_counted_a_moment_ago_changes_the_kept_figures(
+    admin_client, office, other_office, examiner
+):
     before = _figures(admin_client.get(URL))
     assert _period_total(before, "Numbers looked up") == "0"
+    active = int(_period_total(before, "Active users"))  # the admin, logged in
+    assert _period_total(before, "Document requests received") == "0"
     usage_record(action=Action.SEARCH, user=examiner, count=7)
+    asking = UserFactory(office=other_office, role="examiner", email="asks@au.test")
+    usage_record(action=Action.REQUEST_MADE, user=asking, provider_office=office)
+    # Read again with the statements the first view prepared (stats/ledger.py: read_rows).
     after = _figures(admin_client.get(URL))
     assert _period_total(after, "Numbers looked up") == "7"
     assert _period_total(after, "Searches \\(submissions\\)") == "1"
+    assert int(_period_total(after, "Active users")) == active + 1  # and the examiner
+    assert _period_total(after, "Document requests received") == "1"
 
 
 def test_merging_by_beat_keeps_the_figures_and_is_not_drawn_again(admin_client, used):

@@ -1,6 +1,8 @@
 """Large PDF reports are queued and built by a task; only their requester downloads them."""
 
+import datetime as dt
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -61,6 +63,34 @@ def test_two_years_are_built_by_a_task_and_downloaded_as_a_real_pdf(
     assert "Monthly figures (Jan 2024 – Dec 2024)" in text
     assert "Monthly figures (Jan 2025 – Dec 2025)" in text
     assert len(reader.pages) >= 3
+
+
+def test_the_page_lists_only_the_viewers_own_reports_not_yet_expired(client, admin_user, used):
+    colleague = UserFactory(office=admin_user.office, role="office_admin", email="a2@ca.test")
+    now = timezone.now()
+
+    def report(user, first, **fields):
+        return StatisticsReport.objects.create(
+            requested_by=user,
+            office=admin_user.office,
+            first_month=first,
+            last_month=first + timedelta(days=400),
+            metric="views",
+            **fields,
+        )
+
+    report(admin_user, dt.date(2021, 1, 1))
+    report(admin_user, dt.date(2022, 1, 1), expires_at=now - timedelta(minutes=1))
+    report(admin_user, dt.date(2023, 1, 1), expires_at=now + timedelta(days=1))
+    report(colleague, dt.date(2019, 1, 1))
+    listed = {}
+    for user in (admin_user, colleague, admin_user):  # the SQL is kept between viewers
+        client.force_login(user)
+        page = client.get(URL, PERIOD).content.decode()
+        section = page[page.index('data-testid="reports"') :]
+        section = section[: section.index("</section>")]
+        listed[user.email] = re.findall(r"CA, (\w+ \d{4}) –", section)
+    assert listed == {admin_user.email: ["Jan 2023", "Jan 2021"], colleague.email: ["Jan 2019"]}
 
 
 def test_all_offices_report_is_queued_even_for_one_month(
