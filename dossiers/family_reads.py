@@ -17,12 +17,13 @@ import uuid
 from collections.abc import Callable, Hashable
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from case_portal import sql as sql_dialect
 from case_portal.compiled import compiled_rows
 from offices.models import Office
 
@@ -36,12 +37,19 @@ def _json_rows(model: type[models.Model], fk: str, fields: tuple[str, ...], orde
     meta = model._meta
     outer = meta.get_field(fk).related_model._meta
     pairs = ", ".join(f"'{f}', t.{meta.get_field(f).column}" for f in fields)
+    fk_column, table = meta.get_field(fk).column, meta.db_table
+    where = f't.{fk_column} = "{outer.db_table}"."{outer.pk.column}"'
     # Table and column names from the models, no outside input.
-    sql = (
-        f"(SELECT jsonb_agg(jsonb_build_object({pairs}) ORDER BY {order}) "  # noqa: S608
-        f"FROM {meta.db_table} t WHERE t.{meta.get_field(fk).column} = "
-        f'"{outer.db_table}"."{outer.pk.column}")'
-    )
+    if sql_dialect.is_postgres(connection):
+        sql = (
+            f"(SELECT jsonb_agg(jsonb_build_object({pairs}) ORDER BY {order}) "  # noqa: S608
+            f"FROM {table} t WHERE {where})"
+        )
+    else:  # SQLite (the demo): aggregates in the order its subquery reads
+        sql = (
+            f"(SELECT json_group_array(json_object({pairs})) "  # noqa: S608
+            f"FROM (SELECT * FROM {table} t WHERE {where} ORDER BY {order}) t)"
+        )
     return RawSQL(sql, (), output_field=models.JSONField())  # noqa: S611
 
 

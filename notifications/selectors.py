@@ -3,11 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connection, connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
+from case_portal import sql
 from case_portal.selectors import one_or_404
 from dossiers.federation.tracking import Interest
 from dossiers.models import Application, Document, WorklistEntry
@@ -42,17 +43,22 @@ def notification_get_for_user(*, user, notification_id: int) -> Notification:
 
 # member_states' parts: (kind, id or count, application id, scope or state, created at).
 _UNREAD_SQL = (
-    "SELECT 'unread', count(*), NULL::bigint, '', NULL::timestamptz "  # noqa: S608 - names only
+    "SELECT 'unread', count(*), CAST(NULL AS bigint), '', CAST(NULL AS timestamptz) "  # noqa: S608
     f"FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL"
 )
 _WATCHES_SQL = (
     "SELECT 'watch', id, application_id, scope, created_at "  # noqa: S608 - names only
-    f"FROM {Watch._meta.db_table} WHERE user_id = %s AND application_id = ANY(%s)"
+    f"FROM {Watch._meta.db_table} WHERE user_id = %s AND {sql.one_of(connection, 'application_id')}"
 )
 _REQUESTS_SQL = (
     "SELECT '%(kind)s', id, application_id, state, created_at "  # noqa: S608 - names only
     f"FROM {DocumentRequest._meta.db_table} "
-    "WHERE %(office)s = %%s AND state = ANY(%%s) AND application_id = ANY(%%s)"
+    "WHERE %(office)s = %%s AND "
+    # Filled in with % below: the list slots' own %s doubled.
+    + " AND ".join(
+        sql.one_of(connection, *column).replace("%", "%%")
+        for column in (("state", "text"), ("application_id",))
+    )
 )
 
 
@@ -77,19 +83,22 @@ def member_states(*, user, application_ids) -> MemberStates:
     ids = list(wanted)
     # One statement, written out: the ORM's union of four querysets cost more to compile than
     # to run. Only the parts this reader has: an office's requests, a clerk's queue.
-    sql = [_UNREAD_SQL, _WATCHES_SQL]
+    db = connections[router.db_for_read(Notification)]
+    ids, active = sql.one_of_param(db, ids), sql.one_of_param(db, DocumentRequest.ACTIVE)
+    parts = [_UNREAD_SQL, _WATCHES_SQL]
     params: list = [user.pk, user.pk, ids]
     if user.office_id:
-        sql.append(_REQUESTS_SQL % {"kind": "made", "office": "requesting_office_id"})
-        params += [user.office_id, list(DocumentRequest.ACTIVE), ids]
+        parts.append(_REQUESTS_SQL % {"kind": "made", "office": "requesting_office_id"})
+        params += [user.office_id, active, ids]
         if user_handles_queue(user):
-            sql.append(_REQUESTS_SQL % {"kind": "incoming", "office": "provider_office_id"})
-            params += [user.office_id, list(DocumentRequest.ACTIVE), ids]
-    with connections[router.db_for_read(Notification)].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(sql), params)
+            parts.append(_REQUESTS_SQL % {"kind": "incoming", "office": "provider_office_id"})
+            params += [user.office_id, active, ids]
+    with db.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     states = MemberStates({}, {}, {})
     for kind, pk, app_id, text, created_at in rows:
+        created_at = sql.datetime_read(created_at)
         if kind == "unread":
             user._notifications_unread = pk
         elif kind == "watch":

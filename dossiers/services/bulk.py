@@ -18,7 +18,6 @@ named and the rest are kept.
 import datetime as dt
 import json
 import logging
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from case_portal import sql
 from offices.models import Office
 
 from ..models import Application, LookupKey, Publication
@@ -167,54 +167,54 @@ def applications_write(*, office: Office, items: Iterable[Prepared]) -> dict[int
     return results
 
 
-# Elements a literal reads back unchanged: letters and digits with at least one digit (never
-# empty, never NULL), no comma of their own (the join's commas are counted).
-_PLAIN_ELEMENT = r"[A-Za-z]*[0-9][A-Za-z0-9]*"
-_PLAIN = re.compile(rf"(?:{_PLAIN_ELEMENT}(?:,{_PLAIN_ELEMENT})*)?")
-
-
-def array_param(values: Iterable) -> str | list:
-    """Keys or ids as one PostgreSQL array literal, joined at C speed: psycopg quotes a list
-    element by element, a fifth of the writer's time for a chunk's ten thousand keys. Canonical
-    keys are letters and digits, ids integers; anything else goes as a list (cast in the SQL
-    either way: `ANY(%s::text[])`, `%s::bigint[]`)."""
-    values = list(values)
-    text = ",".join(map(str, values))
-    plain = _PLAIN.fullmatch(text) and text.count(",") == max(len(values) - 1, 0)
-    return "{" + text + "}" if plain else values
-
-
 def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    if not sql.is_postgres(connection):
+        marks = ", ".join(["%s"] * len(columns))
+        cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows))
+        return
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     t0 = time.monotonic()
-    with cur.cursor.copy(sql) as copy:
+    with cur.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
     if connection.queries_logged:  # count COPY like any other statement (the bench does)
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - t0:.3f}"})
+        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - t0:.3f}"})
 
 
-_STAGE = """
-CREATE TEMP TABLE IF NOT EXISTS bulk_app (
-    idx int, id bigint, key text, display text, is_pct boolean, filing_date date, title text,
-    applicants jsonb, status text, published boolean, has_pubs boolean, examination_date date,
-    pct_key text, pct_display text, family_id bigint) ON COMMIT DROP;
-CREATE TEMP TABLE IF NOT EXISTS bulk_prio (
-    app_key text, office_code text, key text, display text, date date) ON COMMIT DROP;
-CREATE TEMP TABLE IF NOT EXISTS bulk_pub (
-    app_key text, key text, kind_code text, display text, date date) ON COMMIT DROP;
-TRUNCATE bulk_app, bulk_prio, bulk_pub;
-"""
+_STAGING = {
+    "bulk_app": "idx int, id bigint, key text, display text, is_pct boolean, filing_date date,"
+    " title text, applicants jsonb, status text, published boolean, has_pubs boolean,"
+    " examination_date date, pct_key text, pct_display text, family_id bigint",
+    "bulk_prio": "app_key text, office_code text, key text, display text, date date",
+    "bulk_pub": "app_key text, key text, kind_code text, display text, date date",
+}
+
+
+def _stage(cur) -> None:
+    """Empty staging tables of this session (PostgreSQL drops them at commit)."""
+    if sql.is_postgres(connection):
+        cur.execute(
+            "".join(
+                f"CREATE TEMP TABLE IF NOT EXISTS {t} ({cols}) ON COMMIT DROP;"
+                for t, cols in _STAGING.items()
+            )
+            + f"TRUNCATE {', '.join(_STAGING)};"
+        )
+        return
+    for table, columns in _STAGING.items():
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns})")
+        cur.execute(f"DELETE FROM {table}")
+
 
 # The merge rule for a stored application sent again: the numbers as now sent; a field left out
 # (empty, null) keeps what was stored; publications sent make it published unless `published`
 # says otherwise.
 _UPDATE = """
-UPDATE dossiers_application a SET
+UPDATE dossiers_application AS a SET
     display = s.display, is_pct = s.is_pct,
     filing_date = COALESCE(s.filing_date, a.filing_date),
     title = COALESCE(NULLIF(s.title, ''), a.title),
-    applicants = CASE WHEN jsonb_array_length(s.applicants) > 0
+    applicants = CASE WHEN {json_array_length}(s.applicants) > 0
                  THEN s.applicants ELSE a.applicants END,
     status = COALESCE(s.status, a.status),
     published = COALESCE(s.published, s.has_pubs OR a.published),
@@ -235,15 +235,18 @@ FROM bulk_app s WHERE s.id IS NULL ORDER BY s.idx
 RETURNING id, key
 """
 
-_LOOKUP_KEYS = """
+
+def _lookup_keys_sql() -> str:
+    ids = {col: sql.one_of(connection, col, name="ids") for col in ("a.id", "p.application_id")}
+    return f"""
 INSERT INTO dossiers_lookupkey (key, application_id, source)
-SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE a.id = ANY(%(ids)s::bigint[])
+SELECT a.key, a.id, 'application' FROM dossiers_application a WHERE {ids["a.id"]}
 UNION SELECT a.pct_key, a.id, 'pct' FROM dossiers_application a
-    WHERE a.id = ANY(%(ids)s::bigint[]) AND a.pct_key <> ''
+    WHERE {ids["a.id"]} AND a.pct_key <> ''
 UNION SELECT p.key, p.application_id, 'priority' FROM dossiers_priorityclaim p
-    WHERE p.application_id = ANY(%(ids)s::bigint[])
+    WHERE {ids["p.application_id"]}
 UNION SELECT p.key, p.application_id, 'publication' FROM dossiers_publication p
-    WHERE p.application_id = ANY(%(ids)s::bigint[])
+    WHERE {ids["p.application_id"]}
 """
 
 
@@ -254,8 +257,9 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT key, id, office_id, family_id FROM dossiers_application"
-            " WHERE key = ANY(%s::text[]) ORDER BY id FOR UPDATE",
-            [array_param(i.key for i in batch)],
+            f" WHERE {sql.one_of(connection, 'key', 'text')} ORDER BY id"
+            + sql.for_update(connection),
+            [sql.one_of_param(connection, (i.key for i in batch))],
         )
         existing = {key: (pk, office_id, fam) for key, pk, office_id, fam in cur.fetchall()}
         kept = []
@@ -274,7 +278,7 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
             return results
         family_of, emptied = _families_assign(cur, batch, existing, now, office.pk)
 
-        cur.execute(_STAGE)
+        _stage(cur)
         _copy(
             cur,
             "bulk_app",
@@ -321,7 +325,8 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
         )
         old_ids = [existing[i.key][0] for i in batch if i.key in existing]
         if old_ids:
-            cur.execute(_UPDATE, {"now": now})
+            update = _UPDATE.format(json_array_length=sql.json_array_length(connection))
+            cur.execute(update, {"now": now})
         ids = {i.key: existing[i.key][0] for i in batch if i.key in existing}
         if len(old_ids) < len(batch):
             cur.execute(
@@ -331,28 +336,32 @@ def _round_write(office: Office, batch: list[Prepared]) -> dict[int, dict]:
         all_ids = list(ids.values())
         if old_ids:
             # Priority claims are replaced as sent; publications accumulate (below).
-            cur.execute(
-                "DELETE FROM dossiers_priorityclaim WHERE application_id = ANY(%s);"
-                " DELETE FROM dossiers_lookupkey WHERE application_id = ANY(%s)",
-                [old_ids, old_ids],
-            )
+            old = sql.one_of_param(connection, old_ids)
+            for table in ("dossiers_priorityclaim", "dossiers_lookupkey"):
+                cur.execute(
+                    f"DELETE FROM {table} WHERE {sql.one_of(connection, 'application_id')}",
+                    [old],
+                )
         cur.execute(
             "INSERT INTO dossiers_priorityclaim (application_id, office_code, key, display, date)"
             " SELECT a.id, p.office_code, p.key, p.display, p.date"
-            " FROM bulk_prio p JOIN dossiers_application a ON a.key = p.app_key;"
-            " INSERT INTO dossiers_publication (application_id, key, kind_code, display, date)"
+            " FROM bulk_prio p JOIN dossiers_application a ON a.key = p.app_key"
+        )
+        # "WHERE true": SQLite reads an upsert's ON CONFLICT after a join only past a WHERE.
+        cur.execute(
+            "INSERT INTO dossiers_publication (application_id, key, kind_code, display, date)"
             " SELECT a.id, p.key, p.kind_code, p.display, p.date"
-            " FROM bulk_pub p JOIN dossiers_application a ON a.key = p.app_key"
+            " FROM bulk_pub p JOIN dossiers_application a ON a.key = p.app_key WHERE true"
             " ON CONFLICT (application_id, key, kind_code)"
             " DO UPDATE SET display = EXCLUDED.display, date = EXCLUDED.date"
         )
-        cur.execute(_LOOKUP_KEYS, {"ids": array_param(all_ids)})
+        cur.execute(_lookup_keys_sql(), {"ids": sql.one_of_param(connection, all_ids)})
         if emptied:
             # Only now: the round's own applications have just moved out of them.
             cur.execute(
-                "DELETE FROM dossiers_family f WHERE f.id = ANY(%s) AND NOT EXISTS"
-                " (SELECT 1 FROM dossiers_application a WHERE a.family_id = f.id)",
-                [emptied],
+                f"DELETE FROM dossiers_family WHERE {sql.one_of(connection, 'id')} AND NOT EXISTS"
+                " (SELECT 1 FROM dossiers_application a WHERE a.family_id = dossiers_family.id)",
+                [sql.one_of_param(connection, emptied)],
             )
     for item in batch:
         results[item.index] = {
@@ -392,9 +401,13 @@ def _families_assign(
     fresh: list[int] = []
     if wanted:
         cur.execute(
-            "INSERT INTO dossiers_family (created_at, updated_at)"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s)"
+            " INSERT INTO dossiers_family (created_at, updated_at) SELECT %s, %s FROM n"
+            " RETURNING id"
+            if not sql.is_postgres(connection)
+            else "INSERT INTO dossiers_family (created_at, updated_at)"
             " SELECT %s, %s FROM generate_series(1, %s) RETURNING id",
-            [now, now, wanted],
+            [wanted, now, now] if not sql.is_postgres(connection) else [now, now, wanted],
         )
         fresh = sorted(pk for (pk,) in cur.fetchall())
     batch_keys = {i.key for i in batch}
@@ -410,26 +423,37 @@ def _families_assign(
             family_of[node.ref] = fam
             if node.ref not in batch_keys and node.family != fam:
                 moves.append((stored[node.ref][0], fam))
-    if moves:
+    if moves and sql.is_postgres(connection):
         cur.execute(
             "UPDATE dossiers_application a SET family_id = v.fam"
             " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, fam) WHERE a.id = v.id",
             [[m[0] for m in moves], [m[1] for m in moves]],
         )
+    elif moves:
+        cur.executemany(
+            "UPDATE dossiers_application SET family_id = %s WHERE id = %s",
+            [(fam, pk) for pk, fam in moves],
+        )
     if kept:  # a family made just now already has this time
-        cur.execute("UPDATE dossiers_family SET updated_at = %s WHERE id = ANY(%s)", [now, kept])
+        cur.execute(
+            f"UPDATE dossiers_family SET updated_at = %s WHERE {sql.one_of(connection, 'id')}",
+            [now, sql.one_of_param(connection, kept)],
+        )
     return family_of, sorted(touched - set(used))
 
 
 def _families_holding(cur, keys: list[str], published: bool | None = None) -> set[int]:
-    sql = (
+    statement = (
         "SELECT DISTINCT a.family_id FROM dossiers_lookupkey lk"
         " JOIN dossiers_application a ON a.id = lk.application_id"
-        " WHERE lk.key = ANY(%s::text[]) AND lk.source = ANY(%s)"
+        f" WHERE {sql.one_of(connection, 'lk.key', 'text')}"
+        f" AND {sql.one_of(connection, 'lk.source', 'text')}"
     )
     if published is not None:
-        sql += " AND a.published" if published else " AND NOT a.published"
-    cur.execute(sql, [array_param(keys), _LINKING])
+        statement += " AND a.published" if published else " AND NOT a.published"
+    cur.execute(
+        statement, [sql.one_of_param(connection, keys), sql.one_of_param(connection, _LINKING)]
+    )
     return {fam for (fam,) in cur.fetchall()}
 
 
@@ -438,16 +462,17 @@ def _family_members(cur, families: set[int]) -> dict[str, tuple[int, int, bool, 
     if not families:
         return {}
     # Lock in id order so two concurrent merges cannot deadlock or interleave.
-    cur.execute(
-        "SELECT id FROM dossiers_family WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-        [sorted(families)],
-    )
+    fams = sql.one_of_param(connection, sorted(families))
+    if sql.is_postgres(connection):
+        cur.execute(
+            "SELECT id FROM dossiers_family WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [fams]
+        )
     cur.execute(
         "SELECT a.key, a.id, a.office_id, a.published, a.family_id, lk.key"
         " FROM dossiers_application a LEFT JOIN dossiers_lookupkey lk"
-        "  ON lk.application_id = a.id AND lk.source = ANY(%s)"
-        " WHERE a.family_id = ANY(%s)",
-        [_LINKING, sorted(families)],
+        f"  ON lk.application_id = a.id AND {sql.one_of(connection, 'lk.source', 'text')}"
+        f" WHERE {sql.one_of(connection, 'a.family_id')}",
+        [sql.one_of_param(connection, _LINKING), fams],
     )
     out: dict[str, tuple[int, int, bool, int, set[str]]] = {}
     for key, pk, office_id, published, fam, link in cur.fetchall():

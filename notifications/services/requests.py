@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from case_portal import sql
 from dossiers import numbers
 from dossiers.models import Application, Document
 from offices.models import Office, office_request_recipients
@@ -400,18 +401,17 @@ def requests_attach_for_applications(*, application_ids: list[int]) -> int:
     # Several keys may match: the lowest application id wins, as one by one.
     with connection.cursor() as cur:
         cur.execute(
-            "UPDATE notifications_documentrequest r"
+            "UPDATE notifications_documentrequest AS r"  # noqa: S608 - names only
             " SET application_id = m.application_id, updated_at = %s FROM ("
-            "  SELECT DISTINCT ON (q.id) q.id, lk.application_id"
+            "  SELECT q.id, MIN(lk.application_id) AS application_id"
             "  FROM notifications_documentrequest q"
             "  JOIN dossiers_lookupkey lk ON lk.key = q.wanted_key"
             "  JOIN dossiers_application a ON a.id = lk.application_id"
-            "  WHERE q.application_id IS NULL AND lk.application_id = ANY(%s::bigint[])"
+            f"  WHERE q.application_id IS NULL AND {sql.one_of(connection, 'lk.application_id')}"
             "   AND a.published AND a.office_id = q.provider_office_id"
-            "  ORDER BY q.id, lk.application_id) m"
+            "  GROUP BY q.id) AS m"
             " WHERE r.id = m.id",
-            # One array literal: psycopg would quote the list id by id.
-            [timezone.now(), "{" + ",".join(map(str, map(int, application_ids))) + "}"],
+            [timezone.now(), sql.one_of_param(connection, map(int, application_ids))],
         )
         return cur.rowcount
 

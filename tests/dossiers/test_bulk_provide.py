@@ -394,7 +394,7 @@ def test_an_import_that_outgrows_the_tables_refreshes_their_planner_statistics(
 
 
 def test_keys_and_ids_go_as_one_array_literal_and_anything_else_as_a_list():
-    from dossiers.services.bulk import array_param
+    from case_portal.sql import array_param
 
     assert array_param(["CA2900001", "WO2013US064552"]) == "{CA2900001,WO2013US064552}"
     assert array_param([3, 12]) == "{3,12}"
