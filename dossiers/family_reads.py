@@ -118,7 +118,7 @@ def members_read(
             .annotate(claims_json=_CLAIMS, publications_json=_PUBLICATIONS)
         )
 
-    found = compiled_rows(build, shape=("family members", shape), values=[family_id])
+    found = compiled_rows(build, shape=("family members", shape), values=[family_id], prepared=True)
     for m in found:
         claims = _rows_of(PriorityClaim, m, "application", m.claims_json or [])
         publications = _rows_of(Publication, m, "application", m.publications_json or [])
@@ -148,7 +148,9 @@ def documents_read(
             .order_by("date", "pk")
         )
 
-    rows = compiled_rows(build, shape=("family documents", shape), values=list(by_member))
+    rows = compiled_rows(
+        build, shape=("family documents", shape), values=list(by_member), prepared=True
+    )
     application = Document._meta.get_field("application")
     for doc in rows:
         member = by_member[doc.application_id]

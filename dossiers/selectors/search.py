@@ -223,7 +223,7 @@ def applications_find(
         if within_shape is None:
             rows = lookup(keys)
         else:  # the same query, its SQL compiled once per shape (case_portal/compiled.py)
-            rows = compiled_rows(lookup, shape=("lookup", within_shape), values=keys)
+            rows = compiled_rows(lookup, shape=("lookup", within_shape), values=keys, prepared=True)
         for row in rows:
             by_key[row.key].append(row)
     for line, found in zip(lines, all_readings, strict=True):
