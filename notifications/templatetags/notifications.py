@@ -74,6 +74,9 @@ def member_actions(context, member) -> SafeString:
     request = states.requests.get(member.pk)
     display = escape(member.display)
     out = ['<div class="member-actions">']
+    if "csrf" not in parts:  # the page's token, written once for every member's form
+        parts["csrf"] = CsrfTokenNode().render(context)
+    csrf = parts["csrf"]
     if watch:
         word = words["watching_family"] if watch.scope == Watch.Scope.FAMILY else words["watching"]
         url = escape(parts["watch_url"](watch.pk))
@@ -81,7 +84,7 @@ def member_actions(context, member) -> SafeString:
     else:
         out += [
             f'<form method="post" action="{parts["watch_quick_url"]}" class="inline">',
-            f"{CsrfTokenNode().render(context)}"
+            f"{csrf}"
             f'<input type="hidden" name="application" value="{member.pk}">'
             f'<input type="hidden" name="next" value="{parts["here"]}#member-{member.pk}">',
             f'<button type="submit" class="button small">{words["watch"]}'
