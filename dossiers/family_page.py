@@ -45,6 +45,23 @@ def _requests_of(user, application_ids) -> dict[int, tuple[str, dt.date]]:
     return out
 
 
+def claims_of(member: Application) -> list:
+    """member.priority_claims.all() as a list, made once per member: each .all() builds a
+    related manager (~2 us), and the page asked ~8 times per member."""
+    found = member.__dict__.get("_claims_list")
+    if found is None:
+        found = member.__dict__["_claims_list"] = list(member.priority_claims.all())
+    return found
+
+
+def publications_of(member: Application) -> list:
+    """member.publications.all() as a list, made once per member (see claims_of)."""
+    found = member.__dict__.get("_publications_list")
+    if found is None:
+        found = member.__dict__["_publications_list"] = list(member.publications.all())
+    return found
+
+
 # --- the document table ---
 
 SORTS = {
@@ -390,10 +407,10 @@ def missing_reasons(*, user, members: list[Application], offices) -> list[Missin
     visible_keys = {m.key for m in members}
     claimed: dict[str, tuple[str, str, dt.date | None]] = {}
     for m in members:
-        for claim in m.priority_claims.all():
+        for claim in claims_of(m):
             claimed.setdefault(claim.key, (claim.display, claim.office_code, claim.date))
         if m.pct_key:
-            earliest = min((c.date for c in m.priority_claims.all() if c.date), default=None)
+            earliest = min((c.date for c in claims_of(m) if c.date), default=None)
             claimed.setdefault(m.pct_key, (m.pct_display, m.pct_key[6:8], earliest))
     today = timezone.localdate()
     for key, (display, code, when) in claimed.items():
@@ -434,12 +451,12 @@ def member_events_html(
     `words` (event_words) and `language`: made once per page rather than per member."""
     events = [
         (c.date, "priority", words["priority"] % {"number": c.display}, "")
-        for c in (member.priority_claims.all())
+        for c in claims_of(member)
     ]
     events.append((member.filing_date, "filing", words["filed"], ""))
     events += [
         (p.date, "publication", words["published"] % {"number": p.display}, "")
-        for p in member.publications.all()
+        for p in publications_of(member)
     ]
     labels = category_labels(language)
     for doc in member.visible_documents:
@@ -500,8 +517,8 @@ class Summary:
 
 
 def summary(members: list[Application], rows: list[DocRow]) -> Summary:
-    dates = [c.date for m in members for c in m.priority_claims.all() if c.date]
-    dates += [m.filing_date for m in members if m.filing_date and not m.priority_claims.all()]
+    dates = [c.date for m in members for c in claims_of(m) if c.date]
+    dates += [m.filing_date for m in members if m.filing_date and not claims_of(m)]
     by_office: dict[str, int] = {}
     for m in members:
         by_office[m.office.code] = by_office.get(m.office.code, 0) + 1
