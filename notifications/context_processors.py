@@ -1,7 +1,7 @@
 """Counts for the page frame: unread notifications (everyone signed in) and the open requests
 waiting for a providing office (its clerks and admins), read together in one statement."""
 
-from django.urls import reverse
+from case_portal.reversing import url_kept
 
 from .selectors import frame_counts
 
@@ -12,8 +12,8 @@ def unread(request):
         return {}
     unread_count, requests_open_count = frame_counts(user=user)
     return {
-        "notifications_url": reverse("notifications:notification-list"),
+        "notifications_url": url_kept("notifications:notification-list"),
         "unread_count": unread_count,
-        "requests_url": reverse("notifications:request-list"),
+        "requests_url": url_kept("notifications:request-list"),
         "requests_open_count": requests_open_count,
     }

@@ -1,8 +1,9 @@
 """Navigation by role: each role sees the entries for its work."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from case_portal.reversing import url_kept
 
 # (label, url name, who sees it)
 NAV = [
@@ -34,7 +35,7 @@ def navigation(request):
     for label, name, audience in NAV:
         if not roles & audience:
             continue
-        url = reverse(name)
+        url = url_kept(name)
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {"nav_items": items}
 

@@ -31,10 +31,12 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from dossiers.family_reads import offices_memo_clear
     from dossiers.federation.client import memos_clear
 
     cache.clear()
     memos_clear()  # the federation's per-process memories of that cache
+    offices_memo_clear()  # and the offices' mark read from it
 
 
 @pytest.fixture(autouse=True)

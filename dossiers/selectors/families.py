@@ -63,13 +63,13 @@ def family_get_for_user(*, user, family_id: int, focus_id: int | None = None) ->
         # Shown as text, made once here rather than by template filters (profile).
         member.filed = member.filing_date.isoformat() if member.filing_date else ""
         member.status_label = statuses.get(member.status, member.status)
-        member.priorities_text = "; ".join(p.display for p in member.priority_claims.all())
+        member.priorities_text = "; ".join(p.display for p in family_page.claims_of(member))
         member.forms = family_page.number_forms(
             member.key, office=member.office.code, filed=member.filing_date
         )
         member.links_html = family_page.links_html(member.forms.links)
         member.publication_rows = [
-            (p, family_page.publication_links(p.key)) for p in member.publications.all()
+            (p, family_page.publication_links(p.key)) for p in family_page.publications_of(member)
         ]
     remote_attach()
     categories = Document.Category.values  # a list built on every use: once here
@@ -151,7 +151,7 @@ def _simple_family_ids(members: list[Application], focus: Application) -> set[in
     """Simple family: members whose set of priorities equals the focus member's."""
 
     def priorities(app: Application) -> frozenset[str]:
-        keys = {p.key for p in app.priority_claims.all()}
+        keys = {p.key for p in family_page.claims_of(app)}
         return frozenset(keys or {app.key})  # a first filing is its own priority
 
     wanted = priorities(focus)

@@ -5,11 +5,10 @@ from html import escape
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from dossiers.family_page import url_maker
+from case_portal.reversing import url_kept, url_maker
 from notifications import selectors
 from notifications.models import DocumentRequest, Watch
 
@@ -39,10 +38,10 @@ def _page_parts(request) -> dict:
         parts = {
             "watch_url": url_maker("notifications:watch-edit"),
             "request_url": url_maker("notifications:request-detail"),
-            "watch_quick_url": escape(reverse("notifications:watch-quick")),
-            "request_new_url": escape(reverse("notifications:request-new") + "?application="),
+            "watch_quick_url": escape(url_kept("notifications:watch-quick")),
+            "request_new_url": escape(url_kept("notifications:request-new") + "?application="),
             "incoming_url": escape(
-                reverse("notifications:request-list") + "?tab=incoming&state=active"
+                url_kept("notifications:request-list") + "?tab=incoming&state=active"
             ),
             "here": escape(request.get_full_path()),
             "words": {
@@ -75,6 +74,9 @@ def member_actions(context, member) -> SafeString:
     request = states.requests.get(member.pk)
     display = escape(member.display)
     out = ['<div class="member-actions">']
+    if "csrf" not in parts:  # the page's token, written once for every member's form
+        parts["csrf"] = CsrfTokenNode().render(context)
+    csrf = parts["csrf"]
     if watch:
         word = words["watching_family"] if watch.scope == Watch.Scope.FAMILY else words["watching"]
         url = escape(parts["watch_url"](watch.pk))
@@ -82,7 +84,7 @@ def member_actions(context, member) -> SafeString:
     else:
         out += [
             f'<form method="post" action="{parts["watch_quick_url"]}" class="inline">',
-            f"{CsrfTokenNode().render(context)}"
+            f"{csrf}"
             f'<input type="hidden" name="application" value="{member.pk}">'
             f'<input type="hidden" name="next" value="{parts["here"]}#member-{member.pk}">',
             f'<button type="submit" class="button small">{words["watch"]}'

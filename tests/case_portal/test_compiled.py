@@ -67,3 +67,30 @@ def test_an_empty_queryset_runs_no_query_and_an_ambiguous_value_falls_back_to_th
     rows = compiled.compiled_rows(twice, shape="twice", values=[app.key])
     assert [r.application_id for r in rows] == [app.pk]
     assert ("twice", 1) not in compiled._kept
+
+
+def test_a_prepared_read_gives_the_orms_rows_is_counted_and_is_planned_once_per_connection(
+    django_assert_num_queries,
+):
+    from django.db import connection
+
+    def prepared_here() -> int:  # this test's statement (its "doubled" column) on the server
+        if connection.vendor != "postgresql":
+            return 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%AS "doubled"%'],
+            )
+            return cursor.fetchone()[0]
+
+    ca = OfficeFactory(code="CA")
+    apps = [ApplicationFactory(office=ca, number=f"CA {3_600_100 + i}") for i in range(4)]
+    keys = [a.key for a in apps]
+    before = prepared_here() - (connection.vendor != "postgresql")
+    first = compiled.compiled_rows(_lookup, shape="p", values=keys[:2], prepared=True)
+    assert _seen(first) == _seen(_lookup(keys[:2]))
+    with django_assert_num_queries(1):  # logged as the ORM's own queries are
+        again = compiled.compiled_rows(_lookup, shape="p", values=keys[2:], prepared=True)
+    assert _seen(again) == _seen(_lookup(keys[2:])) and len(again) == 2
+    assert prepared_here() == before + 1  # one statement, prepared once, run twice
