@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable, Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
@@ -131,7 +132,19 @@ def prepared_cursor(connection):
     tzloader = raw.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
     if connection.timezone != tzloader.timezone:  # as Django's create_cursor does
         base.register_tzloader(connection.timezone, cursor)
-    return connection._prepare_cursor(cursor)  # logged as Django's own cursors are
+    wrapped = connection._prepare_cursor(cursor)  # logged as Django's own cursors are
+    if isinstance(wrapped, CursorDebugWrapper):
+        wrapped.__class__ = _PreparedDebugWrapper
+    return wrapped
+
+
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs the SQL as written: psycopg keeps no text of a statement it ran prepared, so
+    Django's last_executed_query would log None (a query log must say what ran)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
 
 
 @functools.cache

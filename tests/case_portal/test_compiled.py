@@ -90,7 +90,8 @@ def test_a_prepared_read_gives_the_orms_rows_is_counted_and_is_planned_once_per_
     before = prepared_here() - (connection.vendor != "postgresql")
     first = compiled.compiled_rows(_lookup, shape="p", values=keys[:2], prepared=True)
     assert _seen(first) == _seen(_lookup(keys[:2]))
-    with django_assert_num_queries(1):  # logged as the ORM's own queries are
+    with django_assert_num_queries(1) as logged:  # logged as the ORM's own queries are
         again = compiled.compiled_rows(_lookup, shape="p", values=keys[2:], prepared=True)
+    assert 'AS "doubled"' in logged.captured_queries[0]["sql"]  # the text of what ran
     assert _seen(again) == _seen(_lookup(keys[2:])) and len(again) == 2
     assert prepared_here() == before + 1  # one statement, prepared once, run twice
