@@ -42,6 +42,16 @@ def one_of_param(connection, values: Iterable):
     return array_param(values) if is_postgres(connection) else json.dumps(values)
 
 
+def series(connection) -> str:
+    """A FROM item of as many rows as its one parameter says."""
+    if is_postgres(connection):
+        return "generate_series(1, %s)"
+    return (
+        "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s)"
+        " SELECT i FROM n)"
+    )
+
+
 def for_update(connection) -> str:
     # SQLite has no row locks: a writer holds the whole database until it commits.
     return " FOR UPDATE" if is_postgres(connection) else ""

@@ -401,13 +401,9 @@ def _families_assign(
     fresh: list[int] = []
     if wanted:
         cur.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s)"
-            " INSERT INTO dossiers_family (created_at, updated_at) SELECT %s, %s FROM n"
-            " RETURNING id"
-            if not sql.is_postgres(connection)
-            else "INSERT INTO dossiers_family (created_at, updated_at)"
-            " SELECT %s, %s FROM generate_series(1, %s) RETURNING id",
-            [wanted, now, now] if not sql.is_postgres(connection) else [now, now, wanted],
+            "INSERT INTO dossiers_family (created_at, updated_at)"
+            f" SELECT %s, %s FROM {sql.series(connection)} RETURNING id",
+            [now, now, wanted],
         )
         fresh = sorted(pk for (pk,) in cur.fetchall())
     batch_keys = {i.key for i in batch}
