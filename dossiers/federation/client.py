@@ -103,6 +103,22 @@ _clients_lock = threading.Lock()
 _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="federation")
 
 
+class _StaleRetry(httpx.HTTPTransport):
+    """Sends a GET a second time, on a new connection, when the first try died before any
+    answer: an office that restarted (or dropped idle connections) leaves pooled ones that
+    fail on their next use, and that is not the office being down."""
+
+    _STALE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return super().handle_request(request)
+        except self._STALE:
+            if request.method != "GET":
+                raise
+            return super().handle_request(request)
+
+
 def _client(service: Service) -> httpx.Client:
     key = service.base_url.rstrip("/")
     with _clients_lock:
@@ -111,7 +127,9 @@ def _client(service: Service) -> httpx.Client:
             client = httpx.Client(
                 base_url=key + "/",
                 timeout=_timeout(),
-                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+                transport=_StaleRetry(
+                    limits=httpx.Limits(max_connections=20, max_keepalive_connections=10)
+                ),
                 follow_redirects=False,
             )
             _clients[key] = client

@@ -2,6 +2,8 @@
 content, and every fault of the misbehaving node."""
 
 import hashlib
+import socket
+import threading
 import time
 from pathlib import Path
 
@@ -221,3 +223,46 @@ def test_change_feed_names_applications_changed_since(node, service):
     time.sleep(0.05)
     later, _ = client.changes_fetch(service, since=until)
     assert "CA3100017" not in later
+
+
+@pytest.fixture
+def forgetful_office():
+    """An office server that answers the first request on each connection, keeps it open, and
+    then closes it on the next request without a word: what a pooled connection to an office
+    that restarted (or dropped idle connections) looks like."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[int] = []
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            seen.append(1)
+            conn.sendall(
+                b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 2\r\nConnection: keep-alive\r\n\r\n{}"
+            )
+            conn.recv(65536)  # the next request on the same connection: dropped unanswered
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _addr = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
+    listener.close()
+
+
+def test_a_connection_the_office_dropped_is_retried_not_reported_as_a_fault(
+    forgetful_office, settings
+):
+    url, seen = forgetful_office
+    service = client.Service(office_code="NZ", base_url=url, token="t")
+    settings.FEDERATION_LIST_TTL = 0
+    for number in ("NZ1", "NZ2", "NZ3"):
+        result = client.documents_list(service, number)
+        assert result.problem == "" and result.documents == []
+    assert len(seen) == 3  # each answer came on a new connection after the dropped one
