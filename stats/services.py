@@ -74,26 +74,13 @@ def usage_record(
     action: str,
     user=None,
     office: Office | None = None,
-    provider_office: Office | None = None,
-    application_id: int | None = None,
-    document_id: int | None = None,
-    count: int = 1,
-    bulk: bool = False,
-    via_api: bool = False,
     when: datetime | None = None,
+    **fields,
 ) -> UsageEvent:
-    event = _usage_event(
-        action=action,
-        user=user,
-        office=office,
-        provider_office=provider_office,
-        application_id=application_id,
-        document_id=document_id,
-        count=count,
-        bulk=bulk,
-        via_api=via_api,
-        when=when,
-    )
+    """Record one use: `action` by `user` (their office unless `office` is given), now or at
+    `when`. `fields` are UsageEvent's other columns: provider_office, application_id,
+    document_id, count (1), bulk and via_api (False); any other name is a TypeError."""
+    event = _usage_event(action=action, user=user, office=office, when=when, **fields)
     rows, active = _rollup_rows(event)
     if connection.vendor != "postgresql":
         with transaction.atomic():

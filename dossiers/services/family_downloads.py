@@ -66,7 +66,8 @@ def _index_rows(plans: list[PlannedDocument]) -> list[dict]:
     ]
 
 
-def _index_pdf(*, user, heading, title, plans, with_paths, missing=(), left_out=()) -> bytes:
+def _index_pdf(user, heading, title, plans, *, with_paths, missing=(), left_out=()) -> bytes:
+    """The index of a ZIP (with each file's path) or the cover of one PDF, for `user`."""
     from weasyprint import HTML
 
     rows = _index_rows(plans)
@@ -115,14 +116,8 @@ def family_zip_stream(*, user, documents: list[Document], heading: str, title: s
     def trailer(included: set[str], missing: dict[str, str]):
         kept = [p for p in plans if p.path in included]
         _count(user, [p.document for p in kept])
-        pdf = _index_pdf(
-            user=user,
-            heading=heading,
-            title=title,
-            plans=kept,
-            with_paths=True,
-            missing=[f"{path}: {why}" for path, why in missing.items()],
-        )
+        missing_lines = [f"{path}: {why}" for path, why in missing.items()]
+        pdf = _index_pdf(user, heading, title, kept, with_paths=True, missing=missing_lines)
         return [("index.pdf", pdf)]
 
     return zip_stream(
@@ -177,13 +172,7 @@ def family_pdf_write(
     kept = [p for p in plans if p.path in readers]
     writer = PdfWriter()
     cover = _index_pdf(
-        user=user,
-        heading=heading,
-        title=title,
-        plans=kept,
-        with_paths=False,
-        missing=missing,
-        left_out=left_out,
+        user, heading, title, kept, with_paths=False, missing=missing, left_out=left_out
     )
     writer.append(PdfReader(io.BytesIO(cover)), outline_item=_("Contents"))
     merged = []
