@@ -11,6 +11,7 @@ once; progress, the finished file and a failure are written on the row.
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(minutes=30)
 # A row still queued after this long has probably lost its message (broker down at commit).
 QUEUED_GRACE = dt.timedelta(minutes=5)
-# How often beat runs each kind's sweeps (sweep_tasks): expiry, and sending lost builds again.
+# How often beat runs each kind's sweeps (build_tasks): expiry, and sending lost builds again.
 EXPIRE_EVERY = 3600.0
 REQUEUE_EVERY = 300.0
 
@@ -62,22 +63,52 @@ def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> N
         transaction.on_commit(send)
 
 
-def sweep_tasks(label: str, name: str, *, expire: Callable[[], int], requeue: Callable[[], int]):
-    """The two beat tasks of a kind of build row: `expire` (its service that deletes files past
-    their expiry, hourly, task "<name>_expire") and `requeue` (its requeue_stuck sweep, every
-    few minutes, task "<name>_requeue"), scheduled as "<label>: ...".
-    Returns (expire task, requeue task)."""
-    expire_sweep = app.task(name=f"{name}_expire", ignore_result=True)(expire)
-    requeue_sweep = app.task(name=f"{name}_requeue", ignore_result=True)(requeue)
+@dataclass(frozen=True)
+class Kind:
+    """One kind of build row, declared once by the service that builds it: its model, the task
+    that builds a row (`build_task`, sent the row's id), the beat sweeps "<sweeps>_expire" and
+    "<sweeps>_requeue", shown in beat's schedule as "<label>: ...", and whether an expired row
+    stays as the delivery record (`keep_rows`) or goes with its file."""
+
+    model: type["BuildJob"]
+    build_task: str
+    sweeps: str
+    label: str
+    keep_rows: bool
+
+    @property
+    def requeue_task(self) -> str:
+        return f"{self.sweeps}_requeue"
+
+
+def enqueue_builds(kind: Kind, ids: Iterable[int]) -> None:
+    """Send the kind's build task for each row once the caller commits (the requeue sweep sends
+    what a dead broker lost)."""
+    enqueue_on_commit(kind.build_task, ids, swept_by=kind.requeue_task)
+
+
+def build_tasks(
+    kind: Kind,
+    *,
+    build: Callable[[int], object],
+    expire: Callable[[], int],
+    requeue: Callable[[], int],
+):
+    """The Celery tasks of a kind: `build` (a row's id in; acknowledged once done, so a build
+    lost with its worker is delivered again), and the beat sweeps `expire` (hourly) and
+    `requeue` (every few minutes). Returns (build task, expire task, requeue task)."""
+    build_task = app.task(name=kind.build_task, acks_late=True, ignore_result=True)(build)
+    expire_sweep = app.task(name=f"{kind.sweeps}_expire", ignore_result=True)(expire)
+    requeue_sweep = app.task(name=kind.requeue_task, ignore_result=True)(requeue)
 
     @beat_setup
     def schedule(sender, **kwargs) -> None:
-        sender.add_periodic_task(EXPIRE_EVERY, expire_sweep.s(), name=f"{label}: expire")
+        sender.add_periodic_task(EXPIRE_EVERY, expire_sweep.s(), name=f"{kind.label}: expire")
         sender.add_periodic_task(
-            REQUEUE_EVERY, requeue_sweep.s(), name=f"{label}: re-queue lost builds"
+            REQUEUE_EVERY, requeue_sweep.s(), name=f"{kind.label}: re-queue lost builds"
         )
 
-    return expire_sweep, requeue_sweep
+    return build_task, expire_sweep, requeue_sweep
 
 
 def send_each(task_name: str, ids: Iterable[int]) -> int:
@@ -210,12 +241,12 @@ def retry(model: type[BuildJob], pk: int) -> bool:
     )
 
 
-def retry_queued(model: type[BuildJob], pk: int, task_name: str, *, swept_by: str) -> bool:
-    """retry(), and the task sent again once the caller commits. Only a failed row moves: a
+def retry_queued(kind: Kind, pk: int) -> bool:
+    """retry(), and the build sent again once the caller commits. Only a failed row moves: a
     second "Try again" (double click, two tabs) finds it queued and does nothing."""
-    if not retry(model, pk):
+    if not retry(kind.model, pk):
         return False
-    enqueue_on_commit(task_name, [pk], swept_by=swept_by)
+    enqueue_builds(kind, [pk])
     return True
 
 
@@ -303,24 +334,23 @@ def finish_from_file(
     return finish(type(job), job.pk, stored, expires_in=expires_in, size=size, **finish_fields)
 
 
-def requeue_stuck(
-    queryset: models.QuerySet, task_name: str, *, now: dt.datetime | None = None
-) -> int:
+def requeue_stuck(kind: Kind, *, now: dt.datetime | None = None) -> int:
     """The sweep behind enqueue_on_commit: send again what is still queued after QUEUED_GRACE
     (its message may never have reached the broker) or building for longer than STALE_AFTER
     (its worker died). The claim makes a duplicate message harmless. Returns how many."""
     now = now or timezone.now()
-    ids = queryset.filter(
+    ids = kind.model.objects.filter(
         Q(state=BuildJob.State.QUEUED, created_at__lt=now - QUEUED_GRACE)
         | Q(state=BuildJob.State.BUILDING, started_at__lt=now - STALE_AFTER)
     ).values_list("pk", flat=True)
-    return send_each(task_name, list(ids))
+    return send_each(kind.build_task, list(ids))
 
 
-def expire(model: type[BuildJob], *, now: dt.datetime | None = None, keep_row: bool) -> int:
-    """Delete the files of ready rows past their expiry. With `keep_row` the row stays as the
-    delivery record (state expired); otherwise it goes with its file."""
+def expire(kind: Kind, *, now: dt.datetime | None = None) -> int:
+    """Delete the files of ready rows past their expiry; the row stays as the delivery record
+    (state expired) where the kind keeps rows, else it goes with its file."""
     now = now or timezone.now()
+    model, keep_row = kind.model, kind.keep_rows
     count = 0
     for pk, name in model.objects.filter(
         state=BuildJob.State.READY, expires_at__lte=now

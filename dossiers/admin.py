@@ -136,8 +136,6 @@ class PackageAdmin(ReadMostlyAdmin):
                 sent += 1
             elif package.state in (Package.State.QUEUED, Package.State.BUILDING):
                 # Stuck: send it again now; the build's claim makes a duplicate harmless.
-                jobs.enqueue_on_commit(
-                    packages.BUILD_TASK, [package.pk], swept_by="packages_requeue"
-                )
+                jobs.enqueue_builds(packages.JOB, [package.pk])
                 sent += 1
         self.message_user(request, f"{sent} package(s) sent to be built again.", messages.SUCCESS)

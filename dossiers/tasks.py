@@ -9,12 +9,19 @@ from .federation import tracking
 from .services import merged_pdfs, package_archive, packages
 
 
-@app.task(name=packages.BUILD_TASK, acks_late=True, ignore_result=True)
-def package_build_task(package_id: int) -> None:
+def _package_build(package_id: int) -> None:
     # A ready package tells its clerk through dossiers.signals.package_ready (the notifications
     # app writes the in-app notification and, for a just-in-time package, the outbox e-mail).
-    packages.package_build(package_id=package_id)
+    packages.package_build(package_id)
     package_archive.drawers_warm()  # for the next build, now that this one is done
+
+
+package_build_task, packages_expire_task, packages_requeue_task = jobs.build_tasks(
+    packages.JOB,
+    build=_package_build,
+    expire=packages.packages_expire,
+    requeue=packages.packages_requeue,
+)
 
 
 @worker_process_init.connect
@@ -23,27 +30,14 @@ def _drawers_ready(**kwargs) -> None:
     package_archive.drawers_warm()
 
 
-packages_expire_task, packages_requeue_task = jobs.sweep_tasks(
-    "packages",
-    "dossiers.packages",
-    expire=packages.packages_expire,
-    requeue=packages.packages_requeue,
-)
-
-
 @app.task(name="dossiers.packages_schedule", ignore_result=True)
 def packages_schedule_task() -> int:
     return len(packages.packages_schedule())
 
 
-@app.task(name=merged_pdfs.BUILD_TASK, acks_late=True, ignore_result=True)
-def merged_pdf_build_task(merged_pdf_id: int) -> None:
-    merged_pdfs.merged_pdf_build(merged_pdf_id=merged_pdf_id)
-
-
-merged_pdfs_expire_task, merged_pdfs_requeue_task = jobs.sweep_tasks(
-    "one PDFs",
-    "dossiers.merged_pdfs",
+merged_pdf_build_task, merged_pdfs_expire_task, merged_pdfs_requeue_task = jobs.build_tasks(
+    merged_pdfs.JOB,
+    build=merged_pdfs.merged_pdf_build,
     expire=merged_pdfs.merged_pdfs_expire,
     requeue=merged_pdfs.merged_pdfs_requeue,
 )

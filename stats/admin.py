@@ -87,7 +87,7 @@ class StatisticsReportAdmin(ReadOnlyAdmin):
                     ids.append(report.pk)
             elif report.state in (StatisticsReport.State.QUEUED, StatisticsReport.State.BUILDING):
                 ids.append(report.pk)  # the claim makes a duplicate message harmless
-        jobs.enqueue_on_commit(export_builds.BUILD_TASK, ids, swept_by="reports_requeue")
+        jobs.enqueue_builds(export_builds.JOB, ids)
         self.message_user(
             request, f"{len(ids)} report(s) sent to be built again.", messages.SUCCESS
         )

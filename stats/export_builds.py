@@ -29,7 +29,13 @@ logger = logging.getLogger(__name__)
 
 SYNC_MAX_MONTHS = 12
 RECENT = 10
-BUILD_TASK = "stats.statistics_report_build"
+JOB = jobs.Kind(
+    StatisticsReport,
+    "stats.statistics_report_build",
+    sweeps="stats.statistics_reports",
+    label="statistics reports",
+    keep_rows=False,
+)
 
 
 def expiry_days() -> int:
@@ -41,7 +47,7 @@ def report_is_large(*, office, period: Period) -> bool:
 
 
 def _enqueue(report_id: int) -> None:
-    jobs.enqueue_on_commit(BUILD_TASK, [report_id], swept_by="reports_requeue")
+    jobs.enqueue_builds(JOB, [report_id])
 
 
 @transaction.atomic
@@ -64,7 +70,7 @@ def report_request(*, user, office, period: Period, metric: str) -> StatisticsRe
     return report
 
 
-def report_build(*, report_id: int) -> StatisticsReport | None:
+def report_build(report_id: int) -> StatisticsReport | None:
     """Build a queued report. None when there was nothing to do (built, being built, gone)."""
     return jobs.build_run(
         StatisticsReport.objects.select_related("office"),
@@ -86,12 +92,12 @@ def _build(report: StatisticsReport, store: jobs.Store) -> StatisticsReport:
 
 def reports_requeue(*, now: dt.datetime | None = None) -> int:
     """Send again what a dead broker or worker left behind (see jobs.requeue_stuck)."""
-    return jobs.requeue_stuck(StatisticsReport.objects.all(), BUILD_TASK, now=now)
+    return jobs.requeue_stuck(JOB, now=now)
 
 
 def reports_expire(*, now: dt.datetime | None = None) -> int:
     """Delete files of reports past their expiry date, and the rows with them."""
-    return jobs.expire(StatisticsReport, now=now, keep_row=False)
+    return jobs.expire(JOB, now=now)
 
 
 def _recent(user_id: int, now: dt.datetime):

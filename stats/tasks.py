@@ -15,16 +15,13 @@ def usage_rollup() -> int:
     return services.usage_rollup()
 
 
-@app.task(name=export_builds.BUILD_TASK, acks_late=True, ignore_result=True)
-def statistics_report_build_task(report_id: int) -> None:
-    export_builds.report_build(report_id=report_id)
-
-
-statistics_reports_expire_task, statistics_reports_requeue_task = jobs.sweep_tasks(
-    "statistics reports",
-    "stats.statistics_reports",
-    expire=export_builds.reports_expire,
-    requeue=export_builds.reports_requeue,
+statistics_report_build_task, statistics_reports_expire_task, statistics_reports_requeue_task = (
+    jobs.build_tasks(
+        export_builds.JOB,
+        build=export_builds.report_build,
+        expire=export_builds.reports_expire,
+        requeue=export_builds.reports_requeue,
+    )
 )
 
 

@@ -19,8 +19,13 @@ from case_portal import jobs
 from ..models import Document, MergedPdf
 from .family_downloads import MERGE_MAX_DOCUMENTS, MERGE_MAX_PAGES, family_pdf_write
 
-BUILD_TASK = "dossiers.merged_pdf_build"
-SWEEP = "merged_pdfs_requeue"  # the beat task that sends again what a dead broker lost
+JOB = jobs.Kind(
+    MergedPdf,
+    "dossiers.merged_pdf_build",
+    sweeps="dossiers.merged_pdfs",
+    label="one PDFs",
+    keep_rows=True,
+)
 
 
 def expiry_days() -> int:
@@ -76,19 +81,19 @@ def merged_pdf_request(
         left_out=remote,
         total=len(stored),
     )
-    jobs.enqueue_on_commit(BUILD_TASK, [job.pk], swept_by=SWEEP)
+    jobs.enqueue_builds(JOB, [job.pk])
     return job
 
 
 def merged_pdf_retry(*, merged_pdf: MergedPdf) -> MergedPdf:
     """A failed build goes back to the queue: the same row, the same selection, checked for
     access again when it is built. Any other state is left as it is."""
-    jobs.retry_queued(MergedPdf, merged_pdf.pk, BUILD_TASK, swept_by=SWEEP)
+    jobs.retry_queued(JOB, merged_pdf.pk)
     merged_pdf.refresh_from_db()
     return merged_pdf
 
 
-def merged_pdf_build(*, merged_pdf_id: int) -> MergedPdf | None:
+def merged_pdf_build(merged_pdf_id: int) -> MergedPdf | None:
     """Build a queued one PDF. None when there was nothing to do; running it again is safe."""
     return jobs.build_run(
         MergedPdf.objects.select_related("requested_by__office"),
@@ -138,8 +143,8 @@ def _build(job: MergedPdf, store: jobs.Store) -> MergedPdf:
 
 def merged_pdfs_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the files of one PDFs past their expiry; the row stays (its page says expired)."""
-    return jobs.expire(MergedPdf, now=now, keep_row=True)
+    return jobs.expire(JOB, now=now)
 
 
 def merged_pdfs_requeue(*, now: dt.datetime | None = None) -> int:
-    return jobs.requeue_stuck(MergedPdf.objects.all(), BUILD_TASK, now=now)
+    return jobs.requeue_stuck(JOB, now=now)

@@ -74,7 +74,9 @@ PROGRESS_EVERY_S = 0.5  # the status page polls every few seconds: not one UPDAT
 STALE_AFTER = jobs.STALE_AFTER
 QUEUED_GRACE = jobs.QUEUED_GRACE
 DELIVERED_STATES = (Package.State.READY, Package.State.EXPIRED)
-BUILD_TASK = "dossiers.package_build"
+JOB = jobs.Kind(
+    Package, "dossiers.package_build", sweeps="dossiers.packages", label="packages", keep_rows=True
+)
 
 
 def expiry_days() -> int:
@@ -82,7 +84,7 @@ def expiry_days() -> int:
 
 
 def _enqueue(package: Package) -> None:
-    jobs.enqueue_on_commit(BUILD_TASK, [package.pk], swept_by="packages_requeue")
+    jobs.enqueue_builds(JOB, [package.pk])
 
 
 def _package_start(worklist, **fields) -> Package:
@@ -94,7 +96,7 @@ def _package_start(worklist, **fields) -> Package:
 
 def packages_requeue(*, now: dt.datetime | None = None) -> int:
     """Send again what a dead broker or worker left behind (see jobs.requeue_stuck)."""
-    return jobs.requeue_stuck(Package.objects.all(), BUILD_TASK, now=now)
+    return jobs.requeue_stuck(JOB, now=now)
 
 
 @transaction.atomic
@@ -121,7 +123,7 @@ def package_request(
 @transaction.atomic
 def package_retry(*, package: Package) -> Package:
     """A failed build can be queued again; anything else is left as it is."""
-    jobs.retry_queued(Package, package.pk, BUILD_TASK, swept_by="packages_requeue")
+    jobs.retry_queued(JOB, package.pk)
     package.refresh_from_db()
     return package
 
@@ -272,7 +274,7 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
     return plans
 
 
-def package_build(*, package_id: int) -> Package | None:
+def package_build(package_id: int) -> Package | None:
     """Build a queued package. Returns None when there was nothing to do (already built,
     being built by another worker, or gone): running it again is always safe."""
     return jobs.build_run(
@@ -459,7 +461,7 @@ def _withdrawn_while_building(package: Package, items: list[PackageItem]) -> Non
 def packages_expire(*, now: dt.datetime | None = None) -> int:
     """Remove the files of packages past their expiry; the row stays as the delivery record
     ("only new documents" still knows what was delivered)."""
-    return jobs.expire(Package, now=now, keep_row=True)
+    return jobs.expire(JOB, now=now)
 
 
 AUTOMATIC = (Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP)
