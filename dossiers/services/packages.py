@@ -421,6 +421,7 @@ def _delivered(package: Package, plans: list[ApplicationPlan], included: set[str
     ]
     PackageItem.objects.bulk_create(items)
     _withdrawn_while_building(package, items)
+    _corrected_while_building(package, items)
     if package.rebuilds:
         return  # the same delivery made again: counted and announced the first time
     who = {"user": package.created_by, "office": package.office}
@@ -456,6 +457,36 @@ def _withdrawn_while_building(package: Package, items: list[PackageItem]) -> Non
     late = Document.objects.filter(pk__in=ids).exclude(withdrawn_at=None)
     for document in late.select_related("application"):
         packages_flag_withdrawn(document=document, package_ids=[package.pk])
+
+
+def _corrected_while_building(package: Package, items: list[PackageItem]) -> None:
+    """A report corrected (date or category) after the plan was made is in the ZIP under its
+    old name: flag it and make the package again, as for a correction after delivery. A
+    correction made while a rebuild ran has its flag already (it found the old items): the
+    package is only made again."""
+    planned = {i.document_id: i.document for i in items if i.document_id}
+    current = Document.objects.filter(pk__in=list(planned), withdrawn_at=None)
+    for document in current.select_related("application"):
+        was = planned[document.pk]
+        before = {"category": was.category, "date": was.date}
+        if (document.category, document.date) == (was.category, was.date):
+            continue
+        flagged = package.changes.filter(
+            document=document,
+            kind=PackageChange.Kind.CORRECTED,
+            corrected_category=document.category,
+            corrected_date=document.date,
+        ).exists()
+        if flagged:
+            _rebuild(package)
+        else:
+            packages_flag_document(
+                document=document,
+                kind=PackageChange.Kind.CORRECTED,
+                delivered=before,
+                changed_on=timezone.localdate(),
+                package_ids=[package.pk],
+            )
 
 
 def packages_expire(*, now: dt.datetime | None = None) -> int:

@@ -319,3 +319,66 @@ def test_a_report_withdrawn_while_its_package_is_being_built_is_flagged_and_left
     note = Notification.objects.get(user=world["clerk"], kind="package_changed")
     assert "AU 2020123456 search report of 2021-03-01" in note.text
     assert "because sent in error" in note.text
+
+
+def test_a_report_corrected_while_its_package_is_being_built_is_flagged_and_made_again(
+    world, docs, monkeypatch, django_capture_on_commit_callbacks
+):
+    wl = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=wl, text="CA 3000001;2026-12-01")
+    package = packages.package_request(worklist=wl, user=world["clerk"])
+    planned = packages.package_plan
+
+    def plan_then_correct(**kwargs):
+        # The US search report's date is corrected just after the build planned it.
+        plans = planned(**kwargs)
+        if kwargs.get("only_documents") is None:
+            document_correct(
+                document=docs["us_sr"], category="search_report", date=dt.date(2020, 1, 12)
+            )
+        return plans
+
+    monkeypatch.setattr(packages, "package_plan", plan_then_correct)
+    with django_capture_on_commit_callbacks(execute=True):
+        packages.package_build(package_id=package.pk)
+    _archive, pdfs = _zip_pdfs(package)
+    # Made again at once: the file carries the corrected date, never the planned one.
+    assert (package.state, package.rebuilds) == ("ready", 1)
+    assert "CA3000001/US16-123456_US_search-report_2020-01-12.pdf" in pdfs and len(pdfs) == 3
+    change = package.changes.get()
+    assert (change.kind, change.document) == ("corrected", docs["us_sr"])
+    assert (change.delivered_date, change.corrected_date) == (
+        dt.date(2020, 1, 10),
+        dt.date(2020, 1, 12),
+    )
+    note = Notification.objects.get(user=world["clerk"], kind="package_changed")
+    assert "date 2020-01-10 \u2192 2020-01-12" in note.text
+
+
+def test_a_correction_during_a_rebuild_is_flagged_once_and_the_package_made_again(
+    delivered, world, docs, monkeypatch, django_capture_on_commit_callbacks
+):
+    planned = packages.package_plan
+    corrected = []
+
+    def plan_then_correct(**kwargs):
+        # The rebuild after a withdrawal plans; then the US search report's date is corrected.
+        plans = planned(**kwargs)
+        if kwargs.get("only_documents") is not None and not corrected:
+            corrected.append(
+                document_correct(
+                    document=docs["us_sr"], category="search_report", date=dt.date(2020, 1, 12)
+                )
+            )
+        return plans
+
+    monkeypatch.setattr(packages, "package_plan", plan_then_correct)
+    with django_capture_on_commit_callbacks(execute=True):
+        document_withdraw(document=docs["us_oa"], reason="wrong application")
+    _archive, pdfs = _zip_pdfs(delivered)
+    # The rebuild that planned the old date was not delivered: made once more, corrected.
+    assert (delivered.state, delivered.rebuilds) == ("ready", 2)
+    assert "CA3000001/US16-123456_US_search-report_2020-01-12.pdf" in pdfs and len(pdfs) == 2
+    assert sorted(delivered.changes.values_list("kind", flat=True)) == ["corrected", "withdrawn"]
+    texts = Notification.objects.filter(user=world["clerk"], kind="package_changed")
+    assert sum("2020-01-10 \u2192 2020-01-12" in n.text for n in texts) == 1
