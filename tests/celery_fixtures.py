@@ -31,11 +31,12 @@ def point_celery_at(url: str) -> None:
 
 def _own_broker_db(url: str, worker: str) -> str:
     """The shared test Redis, one database per xdist process: a worker started in one process
-    must not take (and run against its own database) tasks another process's tests sent."""
+    must not take (and run against its own database) tasks another process's tests sent. Counted
+    from the run's own database, so two runs given different ones (TEST_REDIS_URL) stay apart."""
     base, _, db = url.rpartition("/")
     if not worker.startswith("gw") or not db.isdigit():
         return url
-    return f"{base}/{1 + int(worker[2:]) % 15}"
+    return f"{base}/{(int(db) + 1 + int(worker[2:]) % 15) % 16}"
 
 
 def pytest_configure(config):
