@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
         from dossiers.family_page import family_requests_register
         from dossiers.federation.tracking import interest_register
         from dossiers.services.worklists import documents_requester_register
+        from offices.adapters import account_mail_queue_register
 
         from . import receivers, selectors, services, tasks  # noqa: F401
 
@@ -19,6 +20,8 @@ class NotificationsConfig(AppConfig):
         documents_requester_register(services.request_make)
         # Web-service offices' documents: which applications the change check must list.
         interest_register(selectors.federation_interest)
+        # Sign-in e-mails (allauth) go through our outbox, sent by a worker.
+        account_mail_queue_register(services.account_mail_queue)
 
 
 def _requests_made(user, application_ids) -> dict:

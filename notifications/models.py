@@ -369,3 +369,31 @@ class RequestJoin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in request {self.request_id}"
+
+
+class AccountMail(models.Model):
+    """An e-mail of the sign-in machinery (a password reset link, "your password was changed"),
+    queued like every other mail: a worker sends it and retries a mail server that is down,
+    and the web request that asked for it never waits on SMTP. Its body is emptied once sent,
+    so a reset link does not stay in the database."""
+
+    to = models.TextField()  # the addresses, one per line
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="notif_accountmail_unsent", condition=Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} -> {self.to.replace(chr(10), ', ')}"

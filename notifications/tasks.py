@@ -10,6 +10,7 @@ from celery.schedules import crontab
 from case_portal.celery import app, beat_setup
 
 from . import services
+from .services import account_mail
 
 logger = logging.getLogger(__name__)
 
@@ -55,15 +56,33 @@ def digest_deliver(self, user_id: int, token: str | None = None) -> int:
         ) from exc
 
 
+@app.task(name=account_mail.DELIVER_TASK, bind=True, max_retries=MAX_RETRIES)
+def account_mail_deliver(self, mail_id: int, token: str | None = None) -> bool:
+    claim = services.account_mail_claim(mail_id=mail_id, token=uuid.UUID(token) if token else None)
+    if claim is None:
+        return False  # sent already, or another worker holds it
+    try:
+        return services.account_mail_send(mail_id=mail_id, token=claim)
+    except SMTP_ERRORS as exc:
+        services.account_mail_failed(mail_id=mail_id, token=claim, error=str(exc))
+        raise self.retry(
+            exc=exc, countdown=_backoff(self.request.retries), args=(mail_id, str(claim))
+        ) from exc
+
+
 @app.task
 def outbox_sweep(min_age_seconds: int = 60) -> int:
     """Re-enqueue e-mails a dead broker or worker left behind (the claim makes repeats harmless)."""
-    ids = services.outbox_pending_ids(min_age=dt.timedelta(seconds=min_age_seconds))
+    min_age = dt.timedelta(seconds=min_age_seconds)
+    ids = services.outbox_pending_ids(min_age=min_age)
     for pk in ids:
         notification_deliver.delay(pk)
-    if ids:
-        logger.info("Outbox sweep re-enqueued %d notification(s).", len(ids))
-    return len(ids)
+    mails = services.account_mail_pending_ids(min_age=min_age)
+    for pk in mails:
+        account_mail_deliver.delay(pk)
+    if ids or mails:
+        logger.info("Outbox sweep re-enqueued %d e-mail(s).", len(ids) + len(mails))
+    return len(ids) + len(mails)
 
 
 @app.task

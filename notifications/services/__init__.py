@@ -1,7 +1,14 @@
 """Writes of notifications, by noun: outbox.py (watches, notification rows and their e-mail),
 requests.py (document requests between offices), events.py (what one dossier event tells),
-packages.py (what a clerk hears of packages)."""
+packages.py (what a clerk hears of packages), account_mail.py (sign-in e-mails' outbox)."""
 
+from .account_mail import (
+    account_mail_claim,
+    account_mail_failed,
+    account_mail_pending_ids,
+    account_mail_queue,
+    account_mail_send,
+)
 from .events import document_added_notify, document_corrected_notify, document_withdrawn_notify
 from .outbox import (
     DELIVER_TASK,
@@ -45,6 +52,11 @@ from .requests import (
 
 __all__ = [
     "DELIVER_TASK",
+    "account_mail_claim",
+    "account_mail_failed",
+    "account_mail_pending_ids",
+    "account_mail_queue",
+    "account_mail_send",
     "REPORT_CATEGORIES",
     "absolute_url",
     "claim_timeout",

@@ -380,7 +380,7 @@ def notification_claim(*, notification_id: int, token: uuid.UUID | None = None) 
     return new_token if claimed == 1 else None
 
 
-def _mail_connection():
+def mail_connection():
     return get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 30)
 
 
@@ -392,7 +392,7 @@ def _email_for(notification: Notification) -> EmailMessage:
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.user.email],
-            connection=_mail_connection(),
+            connection=mail_connection(),
         )
     if notification.user_id is None:
         # An office's request inbox: no in-app list to open, so the link is the request.
@@ -430,7 +430,7 @@ def _email_for(notification: Notification) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.email_to or notification.user.email],
         headers=headers,
-        connection=_mail_connection(),
+        connection=mail_connection(),
     )
 
 
@@ -572,7 +572,7 @@ def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
-        connection=_mail_connection(),
+        connection=mail_connection(),
     ).send()
     _mark_sent(rows, token)
     return len(rows)

@@ -68,8 +68,11 @@ def test_repeated_failed_logins_are_rate_limited(client, examiner):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, examiner):
-    client.post(reverse("account_reset_password"), {"email": "examiner@ca.test"})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, examiner, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's worker sends
+        client.post(reverse("account_reset_password"), {"email": "examiner@ca.test"})
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/key/" in line)
     path = link[link.index("/accounts/") :].strip()
@@ -120,3 +123,28 @@ def test_office_admin_with_totp_passes_the_mfa_gate(client, settings, admin_user
     assert Authenticator.objects.filter(user=admin_user).exists()
     client.force_login(admin_user)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_reset_asked_while_the_mail_server_is_down_is_sent_once_it_is_back(
+    client, examiner, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    from notifications.models import AccountMail
+    from notifications.tasks import outbox_sweep
+
+    # The page answers at once, whatever the mail server does: the link waits in the outbox.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("account_reset_password"), {"email": "examiner@ca.test"})
+    assert page.status_code == 302 and mail.outbox == []
+    waiting = AccountMail.objects.get()
+    assert waiting.sent_at is None and "Connection refused" in waiting.last_error
+    assert "/password/reset/key/" in waiting.body
+    # The server is back; the sweep sends what is waiting once the claim has lapsed.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    AccountMail.objects.update(claimed_at=None)
+    outbox_sweep(min_age_seconds=0)
+    assert [m.to for m in mail.outbox] == [["examiner@ca.test"]]
+    assert "/password/reset/key/" in mail.outbox[0].body
+    sent = AccountMail.objects.get()
+    assert sent.sent_at is not None and sent.body == ""  # the link does not stay behind
