@@ -24,6 +24,18 @@ def _backoff(retries: int) -> int:
     return 30 * 2**retries
 
 
+def _send_or_retry(task, key: int, claim: uuid.UUID, *, send, failed):
+    """`send()` what `claim` holds; an SMTP error is written on the rows (`failed(error)`) and
+    the task retried later under the same claim, so the sweep leaves it alone meanwhile."""
+    try:
+        return send()
+    except SMTP_ERRORS as exc:
+        failed(str(exc))
+        raise task.retry(
+            exc=exc, countdown=_backoff(task.request.retries), args=(key, str(claim))
+        ) from exc
+
+
 @app.task(name=services.DELIVER_TASK, bind=True, max_retries=MAX_RETRIES)
 def notification_deliver(self, notification_id: int, token: str | None = None) -> bool:
     claim = services.notification_claim(
@@ -31,15 +43,15 @@ def notification_deliver(self, notification_id: int, token: str | None = None) -
     )
     if claim is None:
         return False  # sent already, or another worker holds it
-    try:
-        return services.notification_email_send(notification_id=notification_id, token=claim)
-    except SMTP_ERRORS as exc:
-        services.notification_failed(
-            notification_ids=[notification_id], token=claim, error=str(exc)
-        )
-        raise self.retry(
-            exc=exc, countdown=_backoff(self.request.retries), args=(notification_id, str(claim))
-        ) from exc
+    return _send_or_retry(
+        self,
+        notification_id,
+        claim,
+        send=lambda: services.notification_email_send(notification_id=notification_id, token=claim),
+        failed=lambda error: services.notification_failed(
+            notification_ids=[notification_id], token=claim, error=error
+        ),
+    )
 
 
 @app.task(bind=True, max_retries=MAX_RETRIES)
@@ -47,13 +59,15 @@ def digest_deliver(self, user_id: int, token: str | None = None) -> int:
     claim, ids = services.digest_claim(user_id=user_id, token=uuid.UUID(token) if token else None)
     if not ids:
         return 0
-    try:
-        return services.digest_email_send(user_id=user_id, token=claim)
-    except SMTP_ERRORS as exc:
-        services.notification_failed(notification_ids=ids, token=claim, error=str(exc))
-        raise self.retry(
-            exc=exc, countdown=_backoff(self.request.retries), args=(user_id, str(claim))
-        ) from exc
+    return _send_or_retry(
+        self,
+        user_id,
+        claim,
+        send=lambda: services.digest_email_send(user_id=user_id, token=claim),
+        failed=lambda error: services.notification_failed(
+            notification_ids=ids, token=claim, error=error
+        ),
+    )
 
 
 @app.task(name=account_mail.DELIVER_TASK, bind=True, max_retries=MAX_RETRIES)
@@ -61,13 +75,15 @@ def account_mail_deliver(self, mail_id: int, token: str | None = None) -> bool:
     claim = services.account_mail_claim(mail_id=mail_id, token=uuid.UUID(token) if token else None)
     if claim is None:
         return False  # sent already, or another worker holds it
-    try:
-        return services.account_mail_send(mail_id=mail_id, token=claim)
-    except SMTP_ERRORS as exc:
-        services.account_mail_failed(mail_id=mail_id, token=claim, error=str(exc))
-        raise self.retry(
-            exc=exc, countdown=_backoff(self.request.retries), args=(mail_id, str(claim))
-        ) from exc
+    return _send_or_retry(
+        self,
+        mail_id,
+        claim,
+        send=lambda: services.account_mail_send(mail_id=mail_id, token=claim),
+        failed=lambda error: services.account_mail_failed(
+            mail_id=mail_id, token=claim, error=error
+        ),
+    )
 
 
 @app.task
