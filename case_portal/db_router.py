@@ -5,15 +5,19 @@ first write sends the rest of the request to the primary, and a person's write p
 requests to the primary for DATABASE_REPLICA_PIN_SECONDS (a cookie), so after an upload or an
 edit they see it at once even when the replica lags. Other people see it when the replica
 catches up. Reads inside a transaction, and everything outside a request (Celery tasks,
-commands), use the primary.
+commands), use the primary. A replica that does not answer (restarting, failed over) sends
+this process's reads to the primary for REPLICA_RETRY_SECONDS, then it is tried again.
 """
 
+import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PIN_COOKIE = "case_primary"
@@ -25,11 +29,38 @@ PRIMARY_ONLY = frozenset(
 )
 
 
+# How long a process reads from the primary after the replica did not answer.
+REPLICA_RETRY_SECONDS = 30.0
+_replica_down_until = 0.0
+
+
 @dataclass
 class _Request:
     replica_ok: bool
     wrote: bool = False
     pin: bool = False
+    replica_checked: bool = False
+
+
+def _replica_answers() -> bool:
+    """Whether the replica can be read now (asked once per request, before its first read): a
+    page is never the one that finds a dead replica connection."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    conn = connections[REPLICA]
+    try:
+        conn.close_if_health_check_failed()  # a kept connection the replica dropped
+        conn.ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.warning(
+            "The read replica is not answering; reads go to the primary for %.0f s.",
+            REPLICA_RETRY_SECONDS,
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 _request: ContextVar[_Request | None] = ContextVar("case_db_request", default=None)
@@ -51,6 +82,11 @@ class ReplicaRouter:
             or not replica_configured()
         ):
             return DEFAULT_DB_ALIAS
+        if not state.replica_checked:
+            state.replica_checked = True
+            state.replica_ok = _replica_answers()
+            if not state.replica_ok:
+                return DEFAULT_DB_ALIAS
         return REPLICA
 
     def db_for_write(self, model, **hints):

@@ -145,6 +145,11 @@ if DATABASE_REPLICA_URL:
         **env.db_url_config(DATABASE_REPLICA_URL),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
+        # A replica host that does not answer costs a page this long once (then the primary).
+        "OPTIONS": {
+            "connect_timeout": 2,
+            **env.db_url_config(DATABASE_REPLICA_URL).get("OPTIONS", {}),
+        },
         # Tests make no database of their own for it: it is the primary's (a real replica
         # in tests/replica/ points it at a streaming standby of the test database).
         "TEST": {"MIRROR": "default"},
