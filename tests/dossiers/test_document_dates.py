@@ -87,5 +87,8 @@ def test_the_api_refuses_impossible_dates_with_json(client, office, app):
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 400
-    assert "is in the future" in str(response.json())
+    # The error is the date's, under its own name: a client shows it next to the right field.
+    errors = response.json()["errors"]
+    assert list(errors) == ["date"]
+    assert "is in the future" in errors["date"][0]
     assert not Document.objects.exists()
