@@ -166,7 +166,12 @@ def _split(line: str, office_code: str) -> tuple[str, str]:
         if not any(sep in number for sep in ";\t") and number.count('"') % 2 == 0:
             return number.replace('"', "").strip(), m.group(1)
     delimiter = ";" if ";" in line else "\t" if "\t" in line else ","
-    fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+    try:
+        fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+    except csv.Error:
+        # A field over the csv module's limit (a 2 MB line: a binary file, a pasted blob) is
+        # no number and no date; the number check says why ("too long"), not a 500.
+        return line, ""
     while fields and not fields[-1]:
         fields.pop()
     if not fields:

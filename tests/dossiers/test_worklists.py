@@ -131,6 +131,17 @@ def test_each_bad_line_gets_its_number_and_reason_and_good_lines_are_kept(world)
     assert "AU number" in worklist.rejected_lines[1]["detail"]
 
 
+def test_a_line_over_the_csv_field_limit_is_a_bad_line_and_the_good_ones_are_kept(world):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Blob")
+    text = "CA 3,000,001; 2026-12-01\n" + "A" * 200_000 + "\nCA 3000003; 2026-12-03\n"
+    result = worklists.worklist_lines_add(worklist=worklist, text=text)
+    assert [p.application for p in result.added] == [world["ca1"], world["ca3"]]
+    worklist.refresh_from_db()
+    [rejected] = worklist.rejected_lines
+    assert (rejected["line"], rejected["reason"]) == (2, "Invalid number")
+    assert "too long" in rejected["detail"]
+
+
 def test_resubmitting_only_the_fixed_lines_adds_them_and_clears_the_report(world):
     worklist = worklists.worklist_create(user=world["clerk"], name="Fixes")
     worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01\nCA 3000002;x")
