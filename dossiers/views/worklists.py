@@ -63,7 +63,11 @@ class LinesForm(forms.Form):
         if upload:
             if upload.size > MAX_CSV_BYTES:
                 raise ValidationError(_("The CSV file is larger than 2 MB; split it into parts."))
-            text = worklists.text_from_upload(upload.read()) + "\n" + text
+            try:
+                text = worklists.text_from_upload(upload.read()) + "\n" + text
+            except ValidationError as exc:
+                self.add_error("file", exc)
+                return data
         if not text.strip():
             raise ValidationError(_("Choose a CSV file or paste at least one line."))
         data["lines"] = text

@@ -210,6 +210,31 @@ def test_an_empty_submission_is_refused_with_a_message_and_creates_nothing(clien
     assert not Worklist.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "head",
+    [b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF-1.7\n"],
+    ids=["xlsx", "xls", "pdf"],
+)
+def test_a_spreadsheet_or_pdf_instead_of_a_csv_is_refused_and_the_pasted_lines_kept(
+    client, world, head
+):
+    client.force_login(world["clerk"])
+    response = client.post(
+        reverse("dossiers:worklist-list"),
+        {
+            "name": "December",
+            "file": SimpleUploadedFile("list.xlsx", head + b"\x00" * 300),
+            "text": "CA 3000001; 2026-12-01",
+            "date_order": "dmy",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "not a CSV file: save it as CSV" in page
+    assert "CA 3000001; 2026-12-01</textarea>" in page  # nothing typed is lost
+    assert not Worklist.objects.exists()
+
+
 def test_worklist_page_shows_foreign_reports_by_office_and_category_in_fixed_queries(
     client, world, docs, django_assert_max_num_queries
 ):
