@@ -113,7 +113,10 @@ def admin_login(request):
     from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
     target = request.GET.get("next", "/ops/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path only: redirect() takes any other word ("abc") for a view name (a 500 if unknown).
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = "/ops/"
     if request.user.is_authenticated:  # staff already signed in through the portal
         return redirect(target)
