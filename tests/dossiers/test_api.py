@@ -352,6 +352,17 @@ def test_delete_withdraws_and_others_stop_seeing_it(api, ca_provide, au_access, 
     assert api(ca_provide).delete(f"/api/v1/documents/{ca_doc.pk}").status_code == 204
 
 
+def test_delete_with_a_nul_in_its_reason_is_refused_as_json_and_withdraws_nothing(
+    api, ca_provide, au_access, ca_doc
+):
+    response = api(ca_provide).delete(f"/api/v1/documents/{ca_doc.pk}?reason=Super%00seded")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": ["Null characters are not allowed."]}
+    ca_doc.refresh_from_db()
+    assert ca_doc.withdrawn_at is None
+    assert api(au_access).get(f"/api/v1/documents/{ca_doc.pk}").status_code == 200
+
+
 def test_citations_round_trip(api, ca_provide, au_access, ca_doc):
     url = f"/api/v1/documents/{ca_doc.pk}/citations"
     added = api(ca_provide).post(url, {"cited_number": "EP-A-0 843 156", "category": "X,Y"})
