@@ -142,6 +142,21 @@ def test_a_line_over_the_csv_field_limit_is_a_bad_line_and_the_good_ones_are_kep
     assert "too long" in rejected["detail"]
 
 
+def test_a_huge_paste_lists_the_first_bad_lines_and_keeps_every_one_in_the_box(client, world):
+    from dossiers.views.worklists import REJECTED_SHOWN
+
+    worklist = worklists.worklist_create(user=world["clerk"], name="Year")
+    bad = [f"CA {9_000_000 + i}; 2026-12-01" for i in range(REJECTED_SHOWN + 40)]
+    worklists.worklist_lines_add(worklist=worklist, text="\n".join(bad))
+    client.force_login(world["clerk"])
+    page = client.get(reverse("dossiers:worklist-detail", args=[worklist.pk])).content.decode()
+    assert f"{REJECTED_SHOWN + 40} lines not added" in page
+    assert page.count('<tr class="row-error">') == REJECTED_SHOWN
+    assert "40 more lines are not listed here; they are in the box below" in page
+    box = page[page.index("<textarea") : page.index("</textarea>")]
+    assert all(line in box for line in bad)  # nothing to type again
+
+
 def test_resubmitting_only_the_fixed_lines_adds_them_and_clears_the_report(world):
     worklist = worklists.worklist_create(user=world["clerk"], name="Fixes")
     worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01\nCA 3000002;x")
