@@ -113,7 +113,10 @@ def admin_login(request):
     from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
     target = request.GET.get("next", "/ops/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path only: redirect() takes any other word ("abc") for a view name (a 500 if unknown).
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = "/ops/"
     if request.user.is_authenticated:  # staff already signed in through the portal
         return redirect(target)
@@ -125,21 +128,36 @@ def signup_closed(request, *args, **kwargs):
     raise Http404("Accounts are created by invitation from your office admin.")
 
 
+def _api_error(request, status: int, message: str) -> JsonResponse | None:
+    """Under /api/ an error Django answers itself (no such route, e.g. /api/v1/families/-1, or a
+    fault outside a view's own handler) is the API's JSON error, not a page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"message": message, "detail": message, "errors": {}}, status=status)
+
+
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, "Bad request.") or render(
+        request, "errors/400.html", status=400
+    )
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, "Forbidden.") or render(request, "errors/403.html", status=403)
 
 
 def error_404(request, exception=None):
     # Only a download's own words (FileMissing); other 404 messages are for developers.
     reason = str(exception) if isinstance(exception, FileMissing) else ""
-    return render(request, "errors/404.html", {"reason": reason}, status=404)
+    return _api_error(request, 404, reason or "Not found: no such API address.") or render(
+        request, "errors/404.html", {"reason": reason}, status=404
+    )
 
 
 def error_500(request):
+    api = _api_error(request, 500, "Server error: the request was not completed; try again.")
+    if api is not None:
+        return api
     try:
         return render(request, "errors/500.html", status=500)
     except Exception:  # noqa: BLE001 - the fault may be the database the page's header reads

@@ -210,7 +210,12 @@ def request_list_filter(qs, *, state: str = "", office: str = "", sort: str = ""
     elif state in DocumentRequest.State.values:
         qs = qs.filter(state=state)
     if office:
-        qs = qs.filter(Q(requesting_office__code=office) | Q(provider_office__code=office))
+        # A code is two letters; anything else (a NUL from a crafted address, which PostgreSQL
+        # cannot even compare) matches no office rather than reaching the database.
+        if len(office) == 2 and office.isascii() and office.isalpha():
+            qs = qs.filter(Q(requesting_office__code=office) | Q(provider_office__code=office))
+        else:
+            qs = qs.none()
     if sort == "needed":
         qs = qs.order_by(F("needed_by").asc(nulls_last=True), "created_at", "pk")
     return qs

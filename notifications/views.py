@@ -30,7 +30,13 @@ from .models import DocumentRequest, Watch
 
 
 def _safe_next(request, url: str | None, fallback: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    """A path on this site to go back to. Only one starting with "/": `redirect()` takes any
+    other word ("abc") for a view name, and an unknown one was a 500."""
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+    ):
         return url
     return fallback
 

@@ -55,7 +55,9 @@ def stats_office_get_for_user(*, user, code: str | None) -> Office | None:
     if user.is_operator:
         if code in ("", "ALL"):
             return None
-        office = Office.objects.filter(code=code).first()
+        # Only letters reach the database: a NUL from a crafted address cannot be compared
+        # there (a 500); like any unknown code it is the 404 below.
+        office = Office.objects.filter(code=code).first() if code.isalpha() else None
     elif user.is_office_admin:
         office = user.office if code in ("", user.office.code) else None
     else:

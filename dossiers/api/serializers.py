@@ -240,7 +240,11 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The PDF (not encrypted, within the size limit)")
     category = serializers.ChoiceField(choices=Document.Category.choices)
     code = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
-    date = serializers.DateField()
+    # DRF's own word for 2026-02-30 is "wrong format", and the format was right: say what the
+    # JSON endpoints say (dossiers/services/application_input.py).
+    date = serializers.DateField(
+        error_messages={"invalid": "Not a date; use YYYY-MM-DD (a day that exists)."}
+    )
     language = serializers.RegexField(r"^[a-z]{2,3}$", required=False, default="en")
     direction = serializers.ChoiceField(
         choices=Document.Direction.choices, required=False, default=Document.Direction.OUTGOING

@@ -326,7 +326,10 @@ class ApplicationDocumentsView(CaseApiView):
                 {"file": [f"This file was already uploaded for {app.display}."]}
             ) from exc
         except DjangoValidationError as exc:
-            raise exceptions.ValidationError({"file": exc.messages}) from exc
+            # The service names the field where it can (a date in the future is the date's
+            # fault, not the file's); the rest is about the file.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+            raise exceptions.ValidationError(errors) from exc
         except documents.StorageUnavailable as exc:
             # 503: the client may retry the same request later; nothing was kept.
             unavailable = exceptions.APIException(str(exc))

@@ -18,6 +18,7 @@ named and the rest are kept.
 import datetime as dt
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -128,9 +129,15 @@ def item_prepare(index: int, kwargs: dict, *, number: str | None = None) -> Prep
     )
 
 
+# An unpaired UTF-16 surrogate (a JSON "\\ud800") has no UTF-8 form: echoed as it came, it
+# made the whole bulk answer unrenderable (a 500 for every item of the call).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def error_result(index: int, number, errors: dict) -> dict:
-    # Echo what was sent only when it was text: the result says "number" is a string.
-    number = number if isinstance(number, str) else None
+    # Echo what was sent only when it was text: the result says "number" is a string; an
+    # unpaired surrogate in it is echoed as U+FFFD (the item's error names it).
+    number = _LONE_SURROGATE.sub("\ufffd", number) if isinstance(number, str) else None
     return {"index": index, "number": number, "status": "error", "errors": errors}
 
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -395,6 +396,8 @@ def document_withdraw(*, document: Document, user=None, reason: str = "") -> Doc
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the document is withdrawn.")})
+    if "\x00" in reason:  # PostgreSQL cannot store it (the API's ?reason= reaches here as typed)
+        raise ValidationError({"reason": ProhibitNullCharactersValidator.message})
     # The conditional UPDATE makes a double submit withdraw (and announce) only once.
     changed = Document.objects.filter(pk=document.pk, withdrawn_at=None).update(
         withdrawn_at=timezone.now(), withdrawn_reason=reason[:300]

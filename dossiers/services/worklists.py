@@ -141,9 +141,22 @@ class AmbiguousDate(ValueError):
     pass
 
 
+# Files people pick instead of the CSV they meant: a workbook (.xlsx/.ods are ZIP archives,
+# .xls an OLE2 compound file) or a PDF. Read as text they gave no line a person could fix, and
+# a workbook's first line passed for a header: an empty worklist with no word why.
+_NOT_CSV_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF-")
+
+
 def text_from_upload(data: bytes) -> str:
     """Decode a CSV file as Excel writes it: UTF-8 with or without BOM, UTF-16 with BOM
-    ("Unicode text"), else Windows-1252."""
+    ("Unicode text"), else Windows-1252. A spreadsheet or PDF is refused (ValidationError)."""
+    if data.startswith(_NOT_CSV_SIGNATURES):
+        raise ValidationError(
+            _(
+                "This file is a spreadsheet or a PDF, not a CSV file: save it as CSV "
+                "(comma-separated values) and upload that, or paste the lines."
+            )
+        )
     utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
     encodings = ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252")
     for encoding in encodings:
@@ -166,7 +179,12 @@ def _split(line: str, office_code: str) -> tuple[str, str]:
         if not any(sep in number for sep in ";\t") and number.count('"') % 2 == 0:
             return number.replace('"', "").strip(), m.group(1)
     delimiter = ";" if ";" in line else "\t" if "\t" in line else ","
-    fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+    try:
+        fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+    except csv.Error:
+        # A field over the csv module's limit (a 2 MB line: a binary file, a pasted blob) is
+        # no number and no date; the number check says why ("too long"), not a 500.
+        return line, ""
     while fields and not fields[-1]:
         fields.pop()
     if not fields:

@@ -17,6 +17,7 @@ from ..forms import IsoDateInput
 from ..services import packages, worklists
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
+REJECTED_SHOWN = 500  # rows of the "lines not added" table; the re-submit box holds them all
 
 
 class LinesForm(forms.Form):
@@ -63,7 +64,11 @@ class LinesForm(forms.Form):
         if upload:
             if upload.size > MAX_CSV_BYTES:
                 raise ValidationError(_("The CSV file is larger than 2 MB; split it into parts."))
-            text = worklists.text_from_upload(upload.read()) + "\n" + text
+            try:
+                text = worklists.text_from_upload(upload.read()) + "\n" + text
+            except ValidationError as exc:
+                self.add_error("file", exc)
+                return data
         if not text.strip():
             raise ValidationError(_("Choose a CSV file or paste at least one line."))
         data["lines"] = text
@@ -163,6 +168,10 @@ def worklist_detail(request, worklist_id: int, lines_form=None, redate=None):
             "lead_days": worklist.office.package_lead_days,
             "ready": sum(1 for r in rows if r.ready),
             "rejected": rejected,
+            # A paste of 150,000 lines leaves 145,000 over the limit: a table of them all was a
+            # 30 MB page. The table lists the first ones; the box below keeps every line.
+            "rejected_shown": rejected[:REJECTED_SHOWN],
+            "rejected_more": max(len(rejected) - REJECTED_SHOWN, 0),
             "ambiguous": any(r["asks_date"] for r in rejected),
         },
     )

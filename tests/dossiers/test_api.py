@@ -116,6 +116,37 @@ def test_every_endpoint_refuses_calls_without_a_key_with_json(api, ca_doc):
         assert response.json()["message"], url
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/families/-1",
+        "/api/v1/documents/abc/content",
+        "/api/v1/remote-documents/1.5/x/content",
+        "/api/v1/no-such-endpoint",
+        "/api/v2/me",
+    ],
+)
+def test_an_api_address_no_route_matches_is_a_json_404_not_a_page(api, office, url):
+    response = api(_key(office, "access")).get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "message": "Not found: no such API address.",
+        "detail": "Not found: no such API address.",
+        "errors": {},
+    }
+
+
+def test_a_server_fault_under_the_api_is_json_and_a_page_elsewhere(rf):
+    from case_portal.views import error_500
+
+    response = error_500(rf.post("/api/v1/applications/bulk"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "not completed" in json.loads(response.content)["message"]
+    assert error_500(rf.get("/search/"))["Content-Type"].startswith("text/html")
+
+
 def test_every_endpoint_needs_the_right_scope(api, office, ca_doc):
     keys = {"access": _key(office, "access"), "provide": _key(office, "provide")}
     for method, url, scope in _endpoints(ca_doc.pk):
@@ -319,6 +350,17 @@ def test_delete_withdraws_and_others_stop_seeing_it(api, ca_provide, au_access, 
     assert api(au_access).get(f"/api/v1/documents/{ca_doc.pk}").status_code == 404
     assert api(au_access).get(f"/api/v1/documents/{ca_doc.pk}/content").status_code == 404
     assert api(ca_provide).delete(f"/api/v1/documents/{ca_doc.pk}").status_code == 204
+
+
+def test_delete_with_a_nul_in_its_reason_is_refused_as_json_and_withdraws_nothing(
+    api, ca_provide, au_access, ca_doc
+):
+    response = api(ca_provide).delete(f"/api/v1/documents/{ca_doc.pk}?reason=Super%00seded")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": ["Null characters are not allowed."]}
+    ca_doc.refresh_from_db()
+    assert ca_doc.withdrawn_at is None
+    assert api(au_access).get(f"/api/v1/documents/{ca_doc.pk}").status_code == 200
 
 
 def test_citations_round_trip(api, ca_provide, au_access, ca_doc):

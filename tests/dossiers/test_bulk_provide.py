@@ -201,6 +201,19 @@ def test_bad_items_are_reported_by_index_and_the_others_are_saved(offices, clien
     assert Application.objects.get(key="CA2900013").title.endswith("\\u0000")
 
 
+def test_a_number_with_a_lone_surrogate_is_an_item_error_and_the_call_still_answers(
+    offices, client
+):
+    _, raw = api_key_create(office=offices["CA"], name="t", scopes=["provide"])
+    response = _bulk_post(client, raw, [{"number": "CA 29\ud80000"}, {"number": "CA 2900001"}])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["summary"] == {"total": 2, "created": 1, "updated": 0, "error": 1}
+    bad = body["results"][0]
+    assert bad["number"] == "CA 29\ufffd00"
+    assert bad["errors"]["number"] == ["Must not contain NUL characters or unpaired surrogates."]
+
+
 def test_another_offices_pct_number_is_refused_in_bulk_as_one_by_one(offices):
     application_provide(office=offices["US"], data={"number": "PCT/US2013/064552"})
     with pytest.raises(ValidationError) as one:

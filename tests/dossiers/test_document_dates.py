@@ -87,5 +87,29 @@ def test_the_api_refuses_impossible_dates_with_json(client, office, app):
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 400
-    assert "is in the future" in str(response.json())
+    # The error is the date's, under its own name: a client shows it next to the right field.
+    errors = response.json()["errors"]
+    assert list(errors) == ["date"]
+    assert "is in the future" in errors["date"][0]
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "0000-01-01", "99999-01-01", "yesterday"])
+def test_the_api_says_a_date_that_does_not_exist_is_no_date_not_a_wrong_format(
+    client, office, app, typed
+):
+    raw = api_key_create(office=office, name="t", scopes=["provide"])[1]
+    response = client.post(
+        "/api/v1/applications/CA/2%2C123%2C456/documents",
+        {
+            "file": SimpleUploadedFile("r.pdf", pdf_bytes(label=typed)),
+            "category": "search_report",
+            "date": typed,
+        },
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "date": ["Not a date; use YYYY-MM-DD (a day that exists)."]
+    }
     assert not Document.objects.exists()

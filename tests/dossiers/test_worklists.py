@@ -131,6 +131,32 @@ def test_each_bad_line_gets_its_number_and_reason_and_good_lines_are_kept(world)
     assert "AU number" in worklist.rejected_lines[1]["detail"]
 
 
+def test_a_line_over_the_csv_field_limit_is_a_bad_line_and_the_good_ones_are_kept(world):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Blob")
+    text = "CA 3,000,001; 2026-12-01\n" + "A" * 200_000 + "\nCA 3000003; 2026-12-03\n"
+    result = worklists.worklist_lines_add(worklist=worklist, text=text)
+    assert [p.application for p in result.added] == [world["ca1"], world["ca3"]]
+    worklist.refresh_from_db()
+    [rejected] = worklist.rejected_lines
+    assert (rejected["line"], rejected["reason"]) == (2, "Invalid number")
+    assert "too long" in rejected["detail"]
+
+
+def test_a_huge_paste_lists_the_first_bad_lines_and_keeps_every_one_in_the_box(client, world):
+    from dossiers.views.worklists import REJECTED_SHOWN
+
+    worklist = worklists.worklist_create(user=world["clerk"], name="Year")
+    bad = [f"CA {9_000_000 + i}; 2026-12-01" for i in range(REJECTED_SHOWN + 40)]
+    worklists.worklist_lines_add(worklist=worklist, text="\n".join(bad))
+    client.force_login(world["clerk"])
+    page = client.get(reverse("dossiers:worklist-detail", args=[worklist.pk])).content.decode()
+    assert f"{REJECTED_SHOWN + 40} lines not added" in page
+    assert page.count('<tr class="row-error">') == REJECTED_SHOWN
+    assert "40 more lines are not listed here; they are in the box below" in page
+    box = page[page.index("<textarea") : page.index("</textarea>")]
+    assert all(line in box for line in bad)  # nothing to type again
+
+
 def test_resubmitting_only_the_fixed_lines_adds_them_and_clears_the_report(world):
     worklist = worklists.worklist_create(user=world["clerk"], name="Fixes")
     worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01\nCA 3000002;x")
@@ -196,6 +222,31 @@ def test_an_empty_submission_is_refused_with_a_message_and_creates_nothing(clien
     )
     assert response.status_code == 200
     assert "Choose a CSV file or paste at least one line" in response.content.decode()
+    assert not Worklist.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF-1.7\n"],
+    ids=["xlsx", "xls", "pdf"],
+)
+def test_a_spreadsheet_or_pdf_instead_of_a_csv_is_refused_and_the_pasted_lines_kept(
+    client, world, head
+):
+    client.force_login(world["clerk"])
+    response = client.post(
+        reverse("dossiers:worklist-list"),
+        {
+            "name": "December",
+            "file": SimpleUploadedFile("list.xlsx", head + b"\x00" * 300),
+            "text": "CA 3000001; 2026-12-01",
+            "date_order": "dmy",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "not a CSV file: save it as CSV" in page
+    assert "CA 3000001; 2026-12-01</textarea>" in page  # nothing typed is lost
     assert not Worklist.objects.exists()
 
 

@@ -241,6 +241,16 @@ def test_request_list_pages_keep_the_chosen_filters(client, examiner, clerk, pro
     assert page.count('">AU 2013') == 1
 
 
+def test_an_office_filter_that_is_no_code_lists_nothing_and_is_no_server_error(client, req, clerk):
+    client.force_login(clerk)
+    url = reverse("notifications:request-list")
+    for office in ("\x00", "A\x00", "1"):
+        response = client.get(url, {"tab": "incoming", "state": "all", "office": office})
+        assert response.status_code == 200
+        assert list(response.context["page"]) == []
+    assert list(client.get(url, {"tab": "incoming", "state": "all"}).context["page"]) == [req]
+
+
 def test_request_dates_are_typed_as_yyyy_mm_dd_and_a_wrong_order_is_explained(
     client, req, clerk, examiner, foreign_app
 ):

@@ -107,6 +107,10 @@ def test_watch_buttons_of_the_family_page_watch_a_member_or_the_family(client, e
     assert response["Location"] == "/watch/"
     watch.refresh_from_db()
     assert watch.scope == "application"
+    # A `next` that is no path (a word redirect() would take for a view name) is ignored too.
+    for word in ("abc", "x y", "<img src=x>"):
+        response = client.post(url, {"application": first.pk, "next": word})
+        assert response.status_code == 302 and response["Location"] == "/watch/"
 
 
 def test_watch_list_has_a_fixed_number_of_queries(

@@ -56,6 +56,13 @@ def test_the_admin_login_goes_through_the_portal_login_with_its_mfa_step(client)
     assert client.get("/ops/login/?next=https://evil.test/")["Location"].endswith("%2Fops%2F")
 
 
+def test_a_signed_in_operator_with_a_next_that_is_no_path_goes_to_the_ops_home(client, operator):
+    client.force_login(operator)
+    for word in ("abc", "x y", "<img src=x>"):
+        response = client.get("/ops/login/", {"next": word})
+        assert response.status_code == 302 and response["Location"] == "/ops/"
+
+
 def test_operator_without_an_office_sees_the_portal_frame(client, operator):
     client.force_login(operator)
     page = client.get(reverse("home"))

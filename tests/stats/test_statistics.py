@@ -190,6 +190,13 @@ def test_operator_sees_every_office_and_can_pick_one(client, operator, used):
     assert "Statistics — IP Australia (AU)" in au_page.content.decode()
 
 
+@pytest.mark.parametrize("url", [URL, "/statistics/access-log/", "/statistics/report.pdf"])
+def test_an_office_code_with_a_nul_is_an_unknown_office_not_a_server_error(client, operator, url):
+    client.force_login(operator)
+    assert client.get(url, {**PERIOD, "office": "\x00"}).status_code == 404
+    assert client.get(url, {**PERIOD, "office": "A\x00"}).status_code == 404
+
+
 def test_monthly_csv_has_a_line_per_month_with_the_live_figures(admin_client, used):
     response = admin_client.get("/statistics/monthly.csv", PERIOD)
     assert response["Content-Type"].startswith("text/csv")

@@ -9,6 +9,7 @@ import json
 import string
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,7 +140,10 @@ def _check_every_line_accounted_for(text: str, parsed: list[worklists.ParsedLine
 def test_any_csv_file_parses_and_every_line_is_added_or_reported_with_its_number(
     worklist_world, data, order
 ):
-    text = worklists.text_from_upload(data)
+    try:
+        text = worklists.text_from_upload(data)
+    except ValidationError:
+        return  # a spreadsheet's or PDF's first bytes: refused with a message, nothing parsed
     parsed = worklists.lines_parse(text=text, office=worklist_world["office"], order=order)
     _check_every_line_accounted_for(text, parsed)
 
