@@ -237,21 +237,28 @@ def worklist_entry_remove(request, worklist_id: int, entry_id: int):
 @require_POST
 def package_create(request, worklist_id: int):
     worklist = selectors.worklist_get_for_user(user=request.user, worklist_id=worklist_id)
+    back = redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#packages")
     try:
         chosen = [int(v) for v in request.POST.getlist("application")]
     except ValueError:
-        chosen = []
+        # A selection that cannot be read is never taken for "the whole worklist".
+        messages.error(request, _("The selection could not be read; tick the applications again."))
+        return back
     package = packages.package_request(
         worklist=worklist,
         user=request.user,
         application_ids=chosen or None,
         only_new=request.POST.get("only_new") == "1",
     )
-    if not package.application_ids:
+    if not package.application_ids and chosen:
+        messages.warning(
+            request, _("The package is empty: none of the ticked applications is on the worklist.")
+        )
+    elif not package.application_ids:
         messages.warning(request, _("The package is empty: the worklist has no applications."))
     else:
         messages.success(request, _("Package %(id)s is being built.") % {"id": package.pk})
-    return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#packages")
+    return back
 
 
 @require_POST

@@ -373,3 +373,17 @@ def test_each_entry_says_when_its_package_will_be_built(client, world, docs):
     assert text["CA3000002"].startswith("Due now: built within minutes")
     assert text["CA3000003"].startswith("No examination date")
     assert "Package on 2026-12-09, 14 days before examination." in page.content.decode()
+
+
+def test_a_selection_that_cannot_be_read_builds_nothing_and_says_so(client, world):
+    from dossiers.models import Package
+
+    worklist = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01\nCA 3000002")
+    client.force_login(world["clerk"])
+    url = reverse("dossiers:package-create", args=[worklist.pk])
+    page = client.post(url, {"application": ["abc"]}, follow=True)
+    assert "The selection could not be read; tick the applications again." in page.content.decode()
+    assert not Package.objects.exists()  # never the whole worklist in its place
+    elsewhere = client.post(url, {"application": ["999999999"]}, follow=True)
+    assert "none of the ticked applications is on the worklist" in elsewhere.content.decode()
