@@ -218,11 +218,16 @@ def _document_change(request, form, service, *, document, done: str, **fields):
     return redirect("dossiers:provide-application", document.application_id)
 
 
+def _details_form(doc, data=None) -> DocumentMetaForm:
+    """The "correct the details" form, filled in with the document's details as they are."""
+    initial = {f: getattr(doc, f) for f in ("category", "code", "date", "language", "direction")}
+    return DocumentMetaForm(data, initial=initial)
+
+
 @provider_required
 def document_edit(request, document_id: int):
     doc = selectors.document_get_for_provider(user=request.user, document_id=document_id)
-    initial = {f: getattr(doc, f) for f in ("category", "code", "date", "language", "direction")}
-    form = DocumentMetaForm(request.POST or None, initial=initial)
+    form = _details_form(doc, request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = _document_change(
             request,
@@ -252,7 +257,7 @@ def document_withdraw(request, document_id: int):
             form,
             documents.document_withdraw,
             document=doc,
-            done="Document withdrawn; other offices no longer see it.",
+            done=_("Document withdrawn; other offices no longer see it."),
             reason=form.cleaned_data["reason"],
         )
         if done:
@@ -260,7 +265,7 @@ def document_withdraw(request, document_id: int):
     return render(
         request,
         "dossiers/provide/document_edit.html",
-        {"document": doc, "form": DocumentMetaForm(initial={}), "withdraw_form": form},
+        {"document": doc, "form": _details_form(doc), "withdraw_form": form},
         status=400,
     )
 

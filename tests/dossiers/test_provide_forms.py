@@ -239,6 +239,10 @@ def test_withdraw_needs_a_reason(clerk_client, app):
     assert page.status_code == 400
     doc.refresh_from_db()
     assert doc.withdrawn_at is None
+    # The page shown again still offers the document's details as they are, not empty fields.
+    details = page.context["form"]
+    assert details["category"].value() == doc.category
+    assert details["date"].value() == doc.date
 
 
 def test_document_details_can_be_corrected(clerk_client, app):
