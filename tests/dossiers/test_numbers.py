@@ -760,10 +760,31 @@ def test_ep_check_digit_on_real_numbers(number, check):
         ("10144482", "6"),
         ("3130619", "5"),
         ("3025842", "5"),
+        # sum a multiple of 11: check digit 0.  EPO OPS Reference Guide v1.3.20, 4.5 (a DE
+        # document's INID 21 "10 2006 032 425.0"), https://github.com/parkerhancock/
+        # patent-client-agents/blob/7997da358a42d569a67a1909c46a71beeeeb470d/
+        # resources/epo/en-ops.txt
+        ("102006032425", "0"),
+        # DPMA register file numbers as PatZilla's tests and notes give them,
+        # https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+        # tests/access/test_dpma_register.py and patzilla-ui/navigator/util/linkmaker.js
+        ("69534171", "5"),
+        ("102012009645", "3"),
+        ("19630877", "1"),
     ],
 )
 def test_de_check_digit_on_real_numbers(number, check):
     assert de_check_digit(number) == check
+
+
+def test_de_check_digit_0_is_shown_and_checked():
+    # An examiner types the application number printed on DE 10 2006 032 425 A1 (OPS Reference
+    # Guide, above): it was accepted with any check digit and shown without one.
+    number = normalise("10 2006 032 425.0", office="DE")
+    assert (number.key, number.display) == ("DE102006032425", "DE 10 2006 032 425.0")
+    assert format_display("DE102006032425") == "DE 10 2006 032 425.0"
+    with pytest.raises(InvalidNumber, match="check digit 0"):
+        normalise("DE 10 2006 032 425.7")
 
 
 def test_cn_check_digit():
