@@ -1424,3 +1424,24 @@ def test_fuzzed_text_never_logs_a_parser_bug(text, kwargs):
         for number in found if isinstance(found, list) else [found]:
             assert re.fullmatch(r"[A-Za-z0-9.-]+", numbers.file_name_form(number))
     assert len(_FUZZ_ERRORS.records) == before, _FUZZ_ERRORS.records[before:]
+
+
+# Real WO publications of 2003 written with a two-digit year and six digits, as Espacenet shows
+# them (the serials passed 99999 in 2002) and as PatZilla's tests list them from production:
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("WO 03043359", "WO2003043359", "WO 2003/043359"),
+        ("WO 03107520", "WO2003107520", "WO 2003/107520"),
+        ("WO03107732", "WO2003107732", "WO 2003/107732"),
+        ("WO03063424A2", "WO2003063424", "WO 2003/063424 A2"),
+        ("WO03065003A2", "WO2003065003", "WO 2003/065003 A2"),
+    ],
+)
+def test_wo_two_digit_year_and_six_digits(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    # the parser's own EPODOC form of it (WO03107732) reads back to the same key
+    assert normalise(number.epodoc).key == key
