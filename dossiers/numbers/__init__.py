@@ -77,7 +77,9 @@ Per office (key / display)
 * JP application ``JP2013123456`` / ``JP 2013-123456``; era years (Meiji, Taisho, Showa, Heisei,
   Reiwa; ``H25``, ``平成25``, ``特願平11-``) become western years.  Publications from 2000 on
   ``JP2000177507`` / ``JP 2000-177507 A``; earlier ones keep the era, as Espacenet does
-  (``JPH11123456`` / ``JP H11-123456 A``); granted ``JP5123456`` / ``JP 5123456 B2``.
+  (``JPH11123456`` / ``JP H11-123456 A``); their EPODOC/DOCDB forms drop the serial's leading
+  zeros (``JPS582167U`` for ``JP S58-002167 U``, read as well); granted ``JP5123456`` /
+  ``JP 5123456 B2``.
 * KR application ``KR1020080107376`` / ``KR 10-2008-0107376`` (type 10 patent, 20 utility model,
   30 design).  Publications ``KR1020100130646`` / ``KR 10-2010-0130646 A`` and registrations
   ``KR101234567`` / ``KR 10-1234567 B1``.

@@ -1445,3 +1445,28 @@ def test_wo_two_digit_year_and_six_digits(typed, key, display):
     assert (number.kind, number.key, number.display) == ("publication", key, display)
     # the parser's own EPODOC form of it (WO03107732) reads back to the same key
     assert normalise(number.epodoc).key == key
+
+
+# Old JP publications as Espacenet and OPS write them: era, two-digit year, serial without
+# leading zeros.  PatZilla's tests and notes ("JP58002167U, which OPS will only accept as
+# JPS582167U"; JP08007001AA -> JPH087001A; JPH0229970B2; JPS602468B2; JPS5647318A):
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# patzilla/util/numbers/normalize.py and tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display", "epodoc"),
+    [
+        ("JPS582167U", "JPS58002167", "JP S58-002167 U", "JPS582167"),
+        ("JP58002167U", "JPS58002167", "JP S58-002167 U", "JPS582167"),
+        ("JPH087001A", "JPH08007001", "JP H08-007001 A", "JPH087001"),
+        ("JPH0229970B2", "JPH02029970", "JP H02-029970 B2", "JPH0229970"),
+        ("JPS602468B2", "JPS60002468", "JP S60-002468 B2", "JPS602468"),
+        ("JPS5647318A", "JPS56047318", "JP S56-047318 A", "JPS5647318"),
+        ("JPH11195384A", "JPH11195384", "JP H11-195384 A", "JPH11195384"),
+    ],
+)
+def test_jp_era_publications_in_espacenet_form(typed, key, display, epodoc):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert number.epodoc == epodoc
+    assert number.docdb == f"JP.{epodoc[2:]}.{number.kind_code}"
+    assert normalise(number.docdb, kind="publication").key == key
