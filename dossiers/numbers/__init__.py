@@ -87,11 +87,12 @@ Per office (key / display)
   ``CN 98123456.9``); check digit: weights 2-9,2-5 mod 11, 10 = X.  Publication ``CN101911042`` /
   ``CN 101911042 B``.
 * DE application ``DE102007004488`` / ``DE 10 2007 004 488.9``; old forms ``DE19512345`` /
-  ``DE 195 12 345.x`` and ``DE4123456`` / ``DE 41 23 456.x``.  Check digit (DPMA): weights 2, 3,
-  4 ... from the right, 11 - (sum mod 11), and 0 when the sum is a multiple of 11 (``DE 10 2006
-  032 425.0``, OPS Reference Guide); when it gives 10 the DPMA rule is not known here, so any
-  check digit is accepted and none is shown.  Numbers below 31 00 000 (up to 1980)
-  use the older weights 1..7 mod 10.
+  ``DE 195 12 345.x`` and ``DE4123456`` / ``DE 41 23 456.x``; patents up to 1957 ``DE466541`` /
+  ``DE 466541 C``; DEPATISnet's zero padding (``DE000019958011A1``) is dropped.  Check digit
+  (DPMA): weights 2, 3, 4 ... from the right, 11 - (sum mod 11), and 0 when the sum is a multiple
+  of 11 (``DE 10 2006 032 425.0``, OPS Reference Guide); when it gives 10 the DPMA rule is not
+  known here, so any check digit is accepted and none is shown.  Numbers below 31 00 000 (up to
+  1980) use the older weights 1..7 mod 10.
 * GB ``GB1234567`` / ``GB 1234567``; FR ``FR1234567`` / ``FR 1234567``; CA ``CA2123456`` /
   ``CA 2,123,456``; AU ``AU2013123456`` / ``AU 2013123456``, old ``12345/95`` is stored as
   ``AU1995012345`` and shown ``AU 12345/95``, provisional ``AUPN1234`` / ``AU PN1234``;

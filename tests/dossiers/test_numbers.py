@@ -1470,3 +1470,25 @@ def test_jp_era_publications_in_espacenet_form(typed, key, display, epodoc):
     assert number.epodoc == epodoc
     assert number.docdb == f"JP.{epodoc[2:]}.{number.kind_code}"
     assert normalise(number.docdb, kind="publication").key == key
+
+
+# DE publications as DEPATISnet pads them (8 or 12 digits) and patents up to 1957 (six digits
+# or fewer), from PatZilla's tests ("from archive", "German kindcode fixes"):
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("DE000019958011A1", "DE19958011", "DE 199 58 011 A1"),
+        ("DE000060018002T2", "DE60018002", "DE 600 18 002 T2"),
+        ("DE000004240017A1", "DE4240017", "DE 42 40 017 A1"),
+        ("DE09422010U1", "DE9422010", "DE 94 22 010 U1"),
+        ("DE00694003T1", "DE694003", "DE 694003 T1"),
+        ("DE466541A", "DE466541", "DE 466541 A"),
+        ("DE000000121107A", "DE121107", "DE 121107 A"),
+    ],
+)
+def test_de_depatisnet_padding_and_old_patents(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert format_display(key, kind="publication", kind_code=number.kind_code) == display
