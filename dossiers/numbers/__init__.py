@@ -19,6 +19,8 @@ General
   receiving office (``WO2013US064552``).
 * Publication keys leave out the kind code: ``US8131731B2`` and ``US8131731`` both give key
   ``US8131731``; the kind code is kept in ``kind_code`` and shown in ``display``.
+* DEPATISnet's publication numbers, zero-padded to 12 digits (``US020170285092A1``,
+  ``JP002011251389A``), are read without the padding for the offices with their own module.
 * Keys are unique within a kind, not across kinds: some offices number applications and
   publications from the same series (US 10/123,456 vs US 10,123,456, JP 2013-123456 application vs
   publication, DE, FR, CA).  Store the kind next to the key where kinds share a column.

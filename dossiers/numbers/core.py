@@ -147,6 +147,7 @@ _KIND_CODE_RE = re.compile(r"(.*\d)\s?([A-Z]\d?)")
 _LETTERS_RE = re.compile(r"([A-Z]{1,2})\s?(.*)")
 _DIGIT_RE = re.compile(r"[0-9]")
 _ONE_LETTER_KIND_RE = re.compile(r".*\d[A-Z]")
+_DEPATIS_RE = re.compile(r"0\d{11}")
 
 
 def _want(kind: str | None) -> str | None:
@@ -291,8 +292,10 @@ def _normalise(
                     )
                     % {"kind_code": kind_code}
                 )
-        c.rest, c.kind_code = rest, kind_code
         chosen = text_office or hints.get("office") or office
+        if kind_code and chosen in _PARSERS and _DEPATIS_RE.fullmatch(rest):
+            rest = rest.lstrip("0")  # DEPATISnet pads to 12 digits: US020170285092A1
+        c.rest, c.kind_code = rest, kind_code
         if chosen is not None:
             parsed = _parse_office(c, chosen)
         else:

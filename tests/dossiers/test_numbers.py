@@ -1492,3 +1492,26 @@ def test_de_depatisnet_padding_and_old_patents(typed, key, display):
     number = normalise(typed)
     assert (number.kind, number.key, number.display) == ("publication", key, display)
     assert format_display(key, kind="publication", kind_code=number.kind_code) == display
+
+
+# Publication numbers as DEPATISnet gives them, zero-padded to 12 digits ("DEPATISnet started
+# delivering application publication numbers in 5+7 format with a leading zero after the country,
+# e.g. US000006166174A, US020170285092A1"), from PatZilla's tests:
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("US020170285092A1", "US20170285092", "US 2017/0285092 A1"),
+        ("US000006166174A", "US6166174", "US 6,166,174 A"),
+        ("JP002011251389A", "JP2011251389", "JP 2011-251389 A"),
+        ("WO002006095001A1", "WO2006095001", "WO 2006/095001 A1"),
+        ("WO002004096013A2", "WO2004096013", "WO 2004/096013 A2"),
+        ("WO002000066014A1", "WO2000066014", "WO 2000/066014 A1"),
+        ("FR000002853021A1", "FR2853021", "FR 2853021 A1"),
+        ("FR000002876313A1", "FR2876313", "FR 2876313 A1"),
+    ],
+)
+def test_depatisnet_twelve_digit_padding(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
