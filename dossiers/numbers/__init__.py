@@ -100,7 +100,8 @@ Per office (key / display)
   ``AU1995012345`` and shown ``AU 12345/95``, provisional ``AUPN1234`` / ``AU PN1234``;
   IN ``IN1234DEL2013`` / ``IN 1234/DEL/2013`` and ``IN201611012345`` / ``IN 201611012345``;
   BR ``BR102013012345`` / ``BR 10 2013 012345``, old ``BRPI0612345`` / ``BR PI 0612345``;
-  TW ``TW102123456`` / ``TW 102123456``.
+  TW ``TW102123456`` / ``TW 102123456``; SG ``SG11201803052`` / ``SG 11201803052Q`` (the check
+  letter shown when given, Espacenet's ``SG11201803052QA`` read), old ``SG 200507268-1``.
 * Any other WIPO ST.3 office: ``CC`` + digits / ``CC digits``.  Unknown codes are refused.
 """
 

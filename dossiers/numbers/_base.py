@@ -135,6 +135,7 @@ class _Parsed:
     epodoc: str | None = None
     candidates: tuple[str, ...] = ()
     kind_code_used: bool = True  # False when a trailing letter was a check digit, not a kind code
+    kind_code_found: str | None = None  # a kind code the office's parser found glued on (SG ..QA)
     alternatives: tuple[_Parsed, ...] = ()  # candidates read in full (same text, other reading)
 
 

@@ -35,6 +35,7 @@ from .others import (
     _parse_gb,
     _parse_generic,
     _parse_in,
+    _parse_sg,
     _parse_tw,
 )
 from .pct import _parse_wo, _pct, _split_pct_digits, _try_pct
@@ -55,6 +56,7 @@ _PARSERS = {
     "IN": _parse_in,
     "BR": _parse_br,
     "TW": _parse_tw,
+    "SG": _parse_sg,
 }
 
 # Letter prefixes that belong to an office's own numbers, not office codes.
@@ -302,6 +304,7 @@ def _normalise(
             parsed = _infer(c, rest)
         if not parsed.kind_code_used:
             kind_code = None
+        kind_code = parsed.kind_code_found or kind_code
         complete = _COMPLETE_LETTER_KINDS.get(parsed.office, "")
         if one_letter and kind_code and parsed.kind == "publication" and kind_code not in complete:
             parsed.docdb = None

@@ -1515,3 +1515,36 @@ def test_de_depatisnet_padding_and_old_patents(typed, key, display):
 def test_depatisnet_twelve_digit_padding(typed, key, display):
     number = normalise(typed)
     assert (number.kind, number.key, number.display) == ("publication", key, display)
+
+
+# SG numbers end in a check letter, which Espacenet glues to the kind code (SG11201803052QA): a
+# family as an inventor lists it ("CN 106598965 A、EP3364309A1、JP2018537760A、SG11201803052QA、
+# KR1020180069869A"), https://github.com/yangzhou04/Yann-Zhou-s-Specified-Experiences/blob/
+# 58da8b52a7968eb172c6aaff5cd8ce2637d0da5a/README.md, and IPOS's old form "appnum:
+# 200507268-1" quoted in PatZilla's tests,
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "kind", "display", "docdb"),
+    [
+        ("SG11201803052QA", "publication", "SG 11201803052Q A", "SG.11201803052Q.A"),
+        ("SG 11201803052Q A", "publication", "SG 11201803052Q A", "SG.11201803052Q.A"),
+        ("SG 11201803052Q", "application", "SG 11201803052Q", None),
+        ("SG 11201803052", "application", "SG 11201803052", None),
+    ],
+)
+def test_sg_check_letter_is_not_a_kind_code(typed, kind, display, docdb):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == (kind, "SG11201803052", display)
+    assert number.docdb == docdb
+    assert number.kind_code == ("A" if kind == "publication" else None)
+
+
+def test_sg_old_application_with_check_digit():
+    number = normalise("SG 200507268-1")
+    assert (number.kind, number.key, number.display) == (
+        "application",
+        "SG200507268",
+        "SG 200507268-1",
+    )
+    assert [r.key for r in numbers.readings("SG 200507268-1")] == ["SG200507268"]
