@@ -12,7 +12,8 @@ General
 -------
 * Text is cleaned first: Unicode NFKC (full-width digits, NBSP), every dash to ``-``, quotes and
   brackets dropped, words such as "U.S. Pat. No.", "Appl. No.", "Serial No.", "#", "S/N" removed,
-  "EP-A-0 843 156" (EPO citation style) understood.  Input longer than 100 characters is refused.
+  "EP-A-0 843 156" (EPO citation style) and Google Patents' ``US-8000000-B2`` understood.  Input
+  longer than 100 characters is refused.
 * ``key`` = office code + digits, no separators, no check digit, no kind code.  A few keys keep
   letters where the number itself has them (``USRE45123``, ``USD654321``, ``JPH11123456``,
   ``AUPN1234``, ``BRPI0612345``, ``IN1234DEL2013``, ``TWI123456``) and PCT applications keep the

@@ -150,6 +150,7 @@ _LETTERS_RE = re.compile(r"([A-Z]{1,2})\s?(.*)")
 _DIGIT_RE = re.compile(r"[0-9]")
 _ONE_LETTER_KIND_RE = re.compile(r".*\d[A-Z]")
 _DEPATIS_RE = re.compile(r"0\d{11}")
+_GOOGLE_RE = re.compile(r"([A-Z]{2})-([A-Z]{0,2}\d+[A-Z]?)-([A-Z]\d?)")
 
 
 def _want(kind: str | None) -> str | None:
@@ -255,8 +256,10 @@ def _normalise(
 
     # EPO citation style: EP-A-0 843 156, US-A-4 264 208
     if parsed is None:
-        m = _CITATION_RE.fullmatch(s)
-        if m and m.group(1) in OFFICE_CODES:
+        m = _CITATION_RE.fullmatch(s) or _GOOGLE_RE.fullmatch(s)
+        if m and m.group(1) in OFFICE_CODES and m.re is _GOOGLE_RE:
+            s = f"{m.group(1)} {m.group(2)} {m.group(3)}"  # Google Patents: US-8000000-B2
+        elif m and m.group(1) in OFFICE_CODES:
             s = f"{m.group(1)} {m.group(3)} {m.group(2)}"
 
     if parsed is None:

@@ -1548,3 +1548,27 @@ def test_sg_old_application_with_check_digit():
         "SG 200507268-1",
     )
     assert [r.key for r in numbers.readings("SG 200507268-1")] == ["SG200507268"]
+
+
+# Google Patents' publication_number form (BigQuery, patents.google.com exports): office, number
+# and kind code joined by hyphens.  From google/patents-public-data at
+# d3d08a00e41e411be11b8a1394dd6d84f1312463: examples/BERT_For_Patents.ipynb (US-8000000-B2,
+# US-2009030261-A1), models/landscaping/LandscapeNotebook.ipynb (JP-H0198729-A) and
+# "tables/dataset_Google Patents Public Datasets.md" (the others).
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("US-8000000-B2", "US8000000", "US 8,000,000 B2"),
+        ("US-2009030261-A1", "US20090030261", "US 2009/0030261 A1"),
+        ("JP-H0198729-A", "JPH01098729", "JP H01-098729 A"),
+        ("WO-02059635-A2", "WO2002059635", "WO 2002/059635 A2"),
+        ("KR-100399752-B1", "KR100399752", "KR 10-0399752 B1"),
+        ("DE-102009053732-A1", "DE102009053732", "DE 10 2009 053 732 A1"),
+        ("CN-101356232-B", "CN101356232", "CN 101356232 B"),
+        ("EP-0155950-A4", "EP0155950", "EP 0155950 A4"),
+        ("CA-1024991-A1", "CA1024991", "CA 1,024,991 A1"),
+    ],
+)
+def test_google_patents_publication_number(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
