@@ -36,6 +36,8 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
         if y and 1950 <= int(y.group(1)) <= _this_year() + 1:
             s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
             m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
+    if not m and c.pub and re.fullmatch(r"\d{1,6}", s) and int(s):
+        return _publication(c, office, str(int(s)))  # older patents: GB 991033 A, FR 346608 A
     if not m:
         c.fail(
             _("a %(office)s number has 7 digits (e.g. %(example)s).")

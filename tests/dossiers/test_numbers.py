@@ -1572,3 +1572,21 @@ def test_sg_old_application_with_check_digit():
 def test_google_patents_publication_number(typed, key, display):
     number = normalise(typed)
     assert (number.kind, number.key, number.display) == ("publication", key, display)
+
+
+# Older GB and FR patents, with six digits or fewer.  Google Patents' list in
+# google/patents-public-data at d3d08a00e41e411be11b8a1394dd6d84f1312463,
+# "tables/dataset_Google Patents Public Datasets.md".
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("GB-991033-A", "GB991033", "GB 991033 A"),
+        ("GB-112934-A", "GB112934", "GB 112934 A"),
+        ("FR-346608-A", "FR346608", "FR 346608 A"),
+        ("FR-995148-A", "FR995148", "FR 995148 A"),
+    ],
+)
+def test_older_short_publications(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert format_display(key, kind="publication", kind_code=number.kind_code) == display
