@@ -1590,3 +1590,20 @@ def test_older_short_publications(typed, key, display):
     number = normalise(typed)
     assert (number.kind, number.key, number.display) == ("publication", key, display)
     assert format_display(key, kind="publication", kind_code=number.kind_code) == display
+
+
+# KR publications numbered by year before the type codes (90-0004490 B1).  Google Patents' list
+# in google/patents-public-data at d3d08a00e41e411be11b8a1394dd6d84f1312463,
+# "tables/dataset_Google Patents Public Datasets.md".
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("KR-900004490-B1", "KR900004490", "KR 90-0004490 B1"),
+        ("KR-950032887-U", "KR950032887", "KR 95-0032887 U"),
+        ("KR-890000191-Y1", "KR890000191", "KR 89-0000191 Y1"),
+    ],
+)
+def test_kr_publications_numbered_by_year(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert format_display(key, kind="publication", kind_code=number.kind_code) == display
