@@ -150,6 +150,7 @@ _LETTERS_RE = re.compile(r"([A-Z]{1,2})\s?(.*)")
 _DIGIT_RE = re.compile(r"[0-9]")
 _ONE_LETTER_KIND_RE = re.compile(r".*\d[A-Z]")
 _DEPATIS_RE = re.compile(r"0\d{11}")
+_GOOGLE_PCT_RE = re.compile(r"([A-Z]{2})-(\d{7,10})-(W)")
 _GOOGLE_RE = re.compile(r"([A-Z]{2})-([A-Z]{0,2}\d+[A-Z]?)-([A-Z]\d?)")
 
 
@@ -223,7 +224,7 @@ def _normalise(
     kind_code: str | None = None
 
     # docdb: CC.NUMBER.KIND
-    m = _DOCDB_RE.fullmatch(s)
+    m = _DOCDB_RE.fullmatch(s) or _GOOGLE_PCT_RE.fullmatch(s)  # Google: US-2011045025-W
     if m:
         cc, number, dkind = m.groups()
         if dkind == "W":

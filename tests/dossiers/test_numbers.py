@@ -1607,3 +1607,21 @@ def test_kr_publications_numbered_by_year(typed, key, display):
     number = normalise(typed)
     assert (number.kind, number.key, number.display) == ("publication", key, display)
     assert format_display(key, kind="publication", kind_code=number.kind_code) == display
+
+
+# Google Patents gives PCT applications with kind W (as DOCDB does): google/patents-public-data
+# at d3d08a00e41e411be11b8a1394dd6d84f1312463, "tables/dataset_Google Patents Public Datasets.md".
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("US-2011045025-W", "WO2011US045025", "PCT/US2011/045025"),
+        ("GB-0103139-W", "WO2001GB003139", "PCT/GB2001/003139"),
+        ("AT-9200167-W", "WO1992AT000167", "PCT/AT1992/000167"),
+        ("FR-2012053090-W", "WO2012FR053090", "PCT/FR2012/053090"),
+        ("IN-2006000486-W", "WO2006IN000486", "PCT/IN2006/000486"),
+    ],
+)
+def test_google_patents_pct_application(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("pct", key, display)
+    assert number.docdb == typed.replace("-", ".")
