@@ -219,8 +219,9 @@ def _parse_tw(c: _Ctx) -> _Parsed:
     if re.fullmatch(r"\d{8,9}", s):
         if not c.pub and s[-6] not in "123":
             c.fail(_("a TW application number is the ROC year, a type digit (1-3) and 5 digits."))
-        kind = "publication" if c.pub else "application"
-        return _Parsed(office="TW", kind=kind, key=f"TW{s}", display=f"TW {s}")
+        if c.pub:  # TW 200928818 A: DOCDB TW.200928818.A, EPODOC TW200928818 (OPS)
+            return _publication(c, "TW", s)
+        return _Parsed(office="TW", kind="application", key=f"TW{s}", display=f"TW {s}")
     c.fail(_("a TW application number looks like TW 102123456 (ROC year, type, serial)."))
 
 

@@ -1625,3 +1625,15 @@ def test_google_patents_pct_application(typed, key, display):
     number = normalise(typed)
     assert (number.kind, number.key, number.display) == ("pct", key, display)
     assert number.docdb == typed.replace("-", ".")
+
+
+def test_tw_publication_has_its_epo_forms():
+    # OPS gives TW.200928818.A / TW200928818 (corpus, TestPublished.test_get_family_from_result);
+    # TW202026975A is from the inventor's list cited above for SG11201803052QA.
+    for typed, number in [("TW 200928818 A", "200928818"), ("TW202026975A", "202026975")]:
+        read = normalise(typed)
+        assert (read.kind, read.docdb, read.epodoc) == (
+            "publication",
+            f"TW.{number}.A",
+            f"TW{number}",
+        )
