@@ -1637,3 +1637,15 @@ def test_tw_publication_has_its_epo_forms():
             f"TW.{number}.A",
             f"TW{number}",
         )
+
+
+def test_us_pregrant_publication_as_the_uspto_writes_it():
+    # USPTO Open Data Portal, earliestPublicationNumber "US 2014-0167116 A1" (its API spec):
+    # https://github.com/parkerhancock/patent-client-agents/blob/
+    # 7997da358a42d569a67a1909c46a71beeeeb470d/resources/uspto/uspto_odp_swagger.yaml
+    number = normalise("US 2014-0167116 A1")
+    assert (number.kind, number.key, number.display) == (
+        "publication",
+        "US20140167116",
+        "US 2014/0167116 A1",
+    )
