@@ -12,13 +12,16 @@ General
 -------
 * Text is cleaned first: Unicode NFKC (full-width digits, NBSP), every dash to ``-``, quotes and
   brackets dropped, words such as "U.S. Pat. No.", "Appl. No.", "Serial No.", "#", "S/N" removed,
-  "EP-A-0 843 156" (EPO citation style) understood.  Input longer than 100 characters is refused.
+  "EP-A-0 843 156" (EPO citation style) and Google Patents' ``US-8000000-B2`` understood.  Input
+  longer than 100 characters is refused.
 * ``key`` = office code + digits, no separators, no check digit, no kind code.  A few keys keep
   letters where the number itself has them (``USRE45123``, ``USD654321``, ``JPH11123456``,
   ``AUPN1234``, ``BRPI0612345``, ``IN1234DEL2013``, ``TWI123456``) and PCT applications keep the
   receiving office (``WO2013US064552``).
 * Publication keys leave out the kind code: ``US8131731B2`` and ``US8131731`` both give key
   ``US8131731``; the kind code is kept in ``kind_code`` and shown in ``display``.
+* DEPATISnet's publication numbers, zero-padded to 12 digits (``US020170285092A1``,
+  ``JP002011251389A``), are read without the padding for the offices with their own module.
 * Keys are unique within a kind, not across kinds: some offices number applications and
   publications from the same series (US 10/123,456 vs US 10,123,456, JP 2013-123456 application vs
   publication, DE, FR, CA).  Store the kind next to the key where kinds share a column.
@@ -77,7 +80,9 @@ Per office (key / display)
 * JP application ``JP2013123456`` / ``JP 2013-123456``; era years (Meiji, Taisho, Showa, Heisei,
   Reiwa; ``H25``, ``平成25``, ``特願平11-``) become western years.  Publications from 2000 on
   ``JP2000177507`` / ``JP 2000-177507 A``; earlier ones keep the era, as Espacenet does
-  (``JPH11123456`` / ``JP H11-123456 A``); granted ``JP5123456`` / ``JP 5123456 B2``.
+  (``JPH11123456`` / ``JP H11-123456 A``); their EPODOC/DOCDB forms drop the serial's leading
+  zeros (``JPS582167U`` for ``JP S58-002167 U``, read as well); granted ``JP5123456`` /
+  ``JP 5123456 B2``.
 * KR application ``KR1020080107376`` / ``KR 10-2008-0107376`` (type 10 patent, 20 utility model,
   30 design).  Publications ``KR1020100130646`` / ``KR 10-2010-0130646 A`` and registrations
   ``KR101234567`` / ``KR 10-1234567 B1``.
@@ -85,16 +90,19 @@ Per office (key / display)
   ``CN 98123456.9``); check digit: weights 2-9,2-5 mod 11, 10 = X.  Publication ``CN101911042`` /
   ``CN 101911042 B``.
 * DE application ``DE102007004488`` / ``DE 10 2007 004 488.9``; old forms ``DE19512345`` /
-  ``DE 195 12 345.x`` and ``DE4123456`` / ``DE 41 23 456.x``.  Check digit (DPMA): weights 2, 3,
-  4 ... from the right, 11 - (sum mod 11); when that gives 10 or 11 the DPMA rule is not known
-  here, so any check digit is accepted and none is shown.  Numbers below 31 00 000 (up to 1980)
-  use the older weights 1..7 mod 10.
+  ``DE 195 12 345.x`` and ``DE4123456`` / ``DE 41 23 456.x``; patents up to 1957 ``DE466541`` /
+  ``DE 466541 C``; DEPATISnet's zero padding (``DE000019958011A1``) is dropped.  Check digit
+  (DPMA): weights 2, 3, 4 ... from the right, 11 - (sum mod 11), and 0 when the sum is a multiple
+  of 11 (``DE 10 2006 032 425.0``, OPS Reference Guide); when it gives 10 the DPMA rule is not
+  known here, so any check digit is accepted and none is shown.  Numbers below 31 00 000 (up to
+  1980) use the older weights 1..7 mod 10.
 * GB ``GB1234567`` / ``GB 1234567``; FR ``FR1234567`` / ``FR 1234567``; CA ``CA2123456`` /
   ``CA 2,123,456``; AU ``AU2013123456`` / ``AU 2013123456``, old ``12345/95`` is stored as
   ``AU1995012345`` and shown ``AU 12345/95``, provisional ``AUPN1234`` / ``AU PN1234``;
   IN ``IN1234DEL2013`` / ``IN 1234/DEL/2013`` and ``IN201611012345`` / ``IN 201611012345``;
   BR ``BR102013012345`` / ``BR 10 2013 012345``, old ``BRPI0612345`` / ``BR PI 0612345``;
-  TW ``TW102123456`` / ``TW 102123456``.
+  TW ``TW102123456`` / ``TW 102123456``; SG ``SG11201803052`` / ``SG 11201803052Q`` (the check
+  letter shown when given, Espacenet's ``SG11201803052QA`` read), old ``SG 200507268-1``.
 * Any other WIPO ST.3 office: ``CC`` + digits / ``CC digits``.  Unknown codes are refused.
 """
 

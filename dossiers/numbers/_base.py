@@ -77,14 +77,18 @@ def de_check_digit(number: str) -> str | None:
     """DPMA check digit, or None where it cannot be computed reliably.
 
     From 1981 (numbers from 31 00 000) and for the 8- and 12-digit forms: weights 2, 3, 4, ...
-    from the right, 11 - (sum mod 11).  Up to 1980: weights 1..7 from the right, sum mod 10.
+    from the right, 11 - (sum mod 11), 0 where the sum is a multiple of 11; None where that
+    gives 10 (the DPMA's rule for it is not known here).  Up to 1980: weights 1..7 from the
+    right, sum mod 10.
     """
     if len(number) == 7 and int(number) < 3_100_000:
         total = sum(int(ch) * w for w, ch in enumerate(reversed(number), start=1))
         return str(total % 10)
     total = sum(int(ch) * w for w, ch in enumerate(reversed(number), start=2))
     check = 11 - total % 11
-    return None if check >= 10 else str(check)
+    if check == 11:  # remainder 0: DE 10 2006 032 425.0 (EPO OPS Reference Guide, 4.5)
+        return "0"
+    return None if check == 10 else str(check)
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,6 +135,7 @@ class _Parsed:
     epodoc: str | None = None
     candidates: tuple[str, ...] = ()
     kind_code_used: bool = True  # False when a trailing letter was a check digit, not a kind code
+    kind_code_found: str | None = None  # a kind code the office's parser found glued on (SG ..QA)
     alternatives: tuple[_Parsed, ...] = ()  # candidates read in full (same text, other reading)
 
 

@@ -35,6 +35,7 @@ from .others import (
     _parse_gb,
     _parse_generic,
     _parse_in,
+    _parse_sg,
     _parse_tw,
 )
 from .pct import _parse_wo, _pct, _split_pct_digits, _try_pct
@@ -55,6 +56,7 @@ _PARSERS = {
     "IN": _parse_in,
     "BR": _parse_br,
     "TW": _parse_tw,
+    "SG": _parse_sg,
 }
 
 # Letter prefixes that belong to an office's own numbers, not office codes.
@@ -147,6 +149,9 @@ _KIND_CODE_RE = re.compile(r"(.*\d)\s?([A-Z]\d?)")
 _LETTERS_RE = re.compile(r"([A-Z]{1,2})\s?(.*)")
 _DIGIT_RE = re.compile(r"[0-9]")
 _ONE_LETTER_KIND_RE = re.compile(r".*\d[A-Z]")
+_DEPATIS_RE = re.compile(r"0\d{11}")
+_GOOGLE_PCT_RE = re.compile(r"([A-Z]{2})-(\d{7,10})-(W)")
+_GOOGLE_RE = re.compile(r"([A-Z]{2})-([A-Z]{0,2}\d+[A-Z]?)-([A-Z]\d?)")
 
 
 def _want(kind: str | None) -> str | None:
@@ -219,7 +224,7 @@ def _normalise(
     kind_code: str | None = None
 
     # docdb: CC.NUMBER.KIND
-    m = _DOCDB_RE.fullmatch(s)
+    m = _DOCDB_RE.fullmatch(s) or _GOOGLE_PCT_RE.fullmatch(s)  # Google: US-2011045025-W
     if m:
         cc, number, dkind = m.groups()
         if dkind == "W":
@@ -252,8 +257,10 @@ def _normalise(
 
     # EPO citation style: EP-A-0 843 156, US-A-4 264 208
     if parsed is None:
-        m = _CITATION_RE.fullmatch(s)
-        if m and m.group(1) in OFFICE_CODES:
+        m = _CITATION_RE.fullmatch(s) or _GOOGLE_RE.fullmatch(s)
+        if m and m.group(1) in OFFICE_CODES and m.re is _GOOGLE_RE:
+            s = f"{m.group(1)} {m.group(2)} {m.group(3)}"  # Google Patents: US-8000000-B2
+        elif m and m.group(1) in OFFICE_CODES:
             s = f"{m.group(1)} {m.group(3)} {m.group(2)}"
 
     if parsed is None:
@@ -291,14 +298,17 @@ def _normalise(
                     )
                     % {"kind_code": kind_code}
                 )
-        c.rest, c.kind_code = rest, kind_code
         chosen = text_office or hints.get("office") or office
+        if kind_code and chosen in _PARSERS and _DEPATIS_RE.fullmatch(rest):
+            rest = rest.lstrip("0")  # DEPATISnet pads to 12 digits: US020170285092A1
+        c.rest, c.kind_code = rest, kind_code
         if chosen is not None:
             parsed = _parse_office(c, chosen)
         else:
             parsed = _infer(c, rest)
         if not parsed.kind_code_used:
             kind_code = None
+        kind_code = parsed.kind_code_found or kind_code
         complete = _COMPLETE_LETTER_KINDS.get(parsed.office, "")
         if one_letter and kind_code and parsed.kind == "publication" and kind_code not in complete:
             parsed.docdb = None

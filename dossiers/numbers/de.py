@@ -22,6 +22,8 @@ _DE_TYPES = frozenset({"10", "11", "12", "20", "21", "22", "50", "60"})
 
 
 def _de_display(number: str) -> str:
+    if len(number) < 7:  # patents up to 1957: DE 466541
+        return f"DE {number}"
     if len(number) == 12:
         return f"DE {number[:2]} {number[2:6]} {number[6:9]} {number[9:]}"
     return f"DE {number[:-5]} {number[-5:-3]} {number[-3:]}"
@@ -31,10 +33,15 @@ def _parse_de(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,-/")
     if s[:1] in ("P", "G") and not c.pub:
         s = s[1:]
+    if s[:1] == "0" and s.isdigit() and len(s) <= 12:
+        # No DE number starts with 0: DEPATISnet pads to 8 or 12 digits (DE000019958011A1,
+        # DE00694003T1, DE000000121107A)
+        s = s.lstrip("0")
     m = (
         re.fullmatch(r"(\d{12})(?:\.(\d))?", s)
         or re.fullmatch(r"(\d{12})(\d)", s)
         or re.fullmatch(r"(\d{7,8})(?:\.(\d))?", s)
+        or (re.fullmatch(r"(\d{1,6})()", s) if c.pub else None)  # patents up to 1957
     )
     if not m:
         c.fail(
@@ -43,7 +50,7 @@ def _parse_de(c: _Ctx) -> _Parsed:
                 "digit) or, before 2004, DE 195 12 345."
             )
         )
-    number, check = m.group(1), m.group(2)
+    number, check = m.group(1), m.group(2) or None
     if len(number) == 12:
         if number[:2] not in _DE_TYPES:
             c.fail(

@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _Ctx, _Parsed, _publication, _this_year
+from ._base import _Ctx, _docdb, _Parsed, _publication, _this_year
 
 # --------------------------------------------------------------------------------------------
 
@@ -81,10 +81,15 @@ def _jp_pub(c: _Ctx, year: int, serial: int, era: str | None = None) -> _Parsed:
         if year > _this_year() + 1:
             c.fail(_("%(year)s is not a possible publication year.") % {"year": year})
         number, display = f"{year}{serial:06d}", f"JP {year}-{serial:06d}"
-    else:
-        yy = year - _ERA_START[era]
-        number, display = f"{era}{yy:02d}{serial:06d}", f"JP {era}{yy:02d}-{serial:06d}"
-    return _publication(c, "JP", number, display)
+        return _publication(c, "JP", number, display)
+    yy = year - _ERA_START[era]
+    number, display = f"{era}{yy:02d}{serial:06d}", f"JP {era}{yy:02d}-{serial:06d}"
+    parsed = _publication(c, "JP", number, display)
+    # EPODOC/DOCDB write the serial without leading zeros (JPS582167U for S58-002167 U,
+    # JPH087001A for H08-007001 A); OPS refuses the padded JPS58002167.  The key stays padded.
+    short = f"{era}{yy:02d}{serial}"
+    parsed.docdb, parsed.epodoc = _docdb("JP", short, c.kind_code), f"JP{short}"
+    return parsed
 
 
 def _jp_dated(c: _Ctx, year: int, serial: int, era: str | None) -> _Parsed:
@@ -97,6 +102,10 @@ def _parse_jp(c: _Ctx) -> _Parsed:
     m = re.fullmatch(r"([MTSHR])(\d{2})(\d{6})", s) or re.fullmatch(
         r"([MTSHR])(\d{1,2})[-/.](\d{1,6})", s
     )
+    if not m and c.pub:
+        # Espacenet / EPODOC: era, two-digit year, serial without leading zeros (JPS582167U,
+        # JPH0229970B2)
+        m = re.fullmatch(r"([MTSHR])(\d{2})(\d{1,5})", s)
     if m:
         era = m.group(1)
         year = _era_to_year(c, era, int(m.group(2)))

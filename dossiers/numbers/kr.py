@@ -61,6 +61,8 @@ def _parse_kr(c: _Ctx) -> _Parsed:
     m = re.fullmatch(r"(\d{2})-?(\d{7})", s)
     if m and c.pub:
         type_code, serial = m.group(1), m.group(2)
+        if type_code >= "70":  # before the type codes, the year: KR 90-0004490 B1, 95-0032887 U
+            return _publication(c, "KR", f"{type_code}{serial}", f"KR {type_code}-{serial}")
         if type_code not in _KR_TYPES:
             c.fail(
                 _("‘%(type_code)s’ is not a KR right type (10 patent, 20 utility model).")

@@ -7,6 +7,7 @@ import re
 from django.utils.translation import gettext as _
 
 from ._base import (
+    APPLICATION_KINDS,
     _application_or_publication,
     _compact,
     _Ctx,
@@ -35,6 +36,8 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
         if y and 1950 <= int(y.group(1)) <= _this_year() + 1:
             s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
             m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
+    if not m and c.pub and re.fullmatch(r"\d{1,6}", s) and int(s):
+        return _publication(c, office, str(int(s)))  # older patents: GB 991033 A, FR 346608 A
     if not m:
         c.fail(
             _("a %(office)s number has 7 digits (e.g. %(example)s).")
@@ -216,9 +219,55 @@ def _parse_tw(c: _Ctx) -> _Parsed:
     if re.fullmatch(r"\d{8,9}", s):
         if not c.pub and s[-6] not in "123":
             c.fail(_("a TW application number is the ROC year, a type digit (1-3) and 5 digits."))
-        kind = "publication" if c.pub else "application"
-        return _Parsed(office="TW", kind=kind, key=f"TW{s}", display=f"TW {s}")
+        if c.pub:  # TW 200928818 A: DOCDB TW.200928818.A, EPODOC TW200928818 (OPS)
+            return _publication(c, "TW", s)
+        return _Parsed(office="TW", kind="application", key=f"TW{s}", display=f"TW {s}")
     c.fail(_("a TW application number looks like TW 102123456 (ROC year, type, serial)."))
+
+
+# SG: type (10 national, 11 PCT national phase) + filing year + 5 digits + a check letter
+# (SG 11201803052Q, Espacenet SG11201803052QA); before that year + 5 digits + "-" + check digit
+# (200507268-1).  The check is kept for display and in the EPO forms, left out of the key.
+_SG_RE = re.compile(r"(1[01](?:19|20)\d{7})([A-Z])?([A-Z]\d?)?")
+_SG_OLD_RE = re.compile(r"((?:19|20)\d{7})-(\d)")
+
+
+def _parse_sg(c: _Ctx) -> _Parsed:
+    s = _compact(c.rest, " ,./")
+    m = _SG_OLD_RE.fullmatch(s)
+    if m:
+        if c.pub:
+            c.fail(_("this is an SG application number (year, serial, check digit)."))
+        return _Parsed(
+            office="SG",
+            kind="application",
+            key=f"SG{m.group(1)}",
+            display=f"SG {m.group(1)}-{m.group(2)}",
+        )
+    m = _SG_RE.fullmatch(s.replace("-", ""))
+    if not m:
+        return _parse_generic(c, "SG")
+    digits, letter, glued = m.groups()
+    kind_code, used = c.kind_code, True
+    if letter is None and kind_code and len(kind_code) == 1:
+        letter, kind_code, used = kind_code, None, False  # SG 11201803052Q: Q is the check
+    if glued and c.want == "application" and glued in APPLICATION_KINDS:
+        glued = None
+    kind_code = glued or kind_code
+    pub = c.want == "publication" or (c.want is None and kind_code is not None)
+    if c.want == "application" and kind_code:
+        c.fail(_("this is a publication number, not an application number."))
+    number = f"{digits}{letter or ''}"
+    return _Parsed(
+        office="SG",
+        kind="publication" if pub else "application",
+        key=f"SG{digits}",
+        display=f"SG {number}",
+        docdb=_docdb("SG", number, kind_code) if pub and letter else None,
+        epodoc=f"SG{number}" if pub and letter else None,
+        kind_code_used=used,
+        kind_code_found=glued,
+    )
 
 
 # Letters that some offices put in front of their own numbers (DOCDB): AT E232441 (translation

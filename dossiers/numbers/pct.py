@@ -93,6 +93,9 @@ _WO_PUB_RES = (
     re.compile(r"(\d{2}|\d{4})/(\d{1,6})"),
     re.compile(r"(\d{4})(\d{6})"),
     re.compile(r"(\d{2})(\d{5})"),
+    # two-digit year + six digits: Espacenet's and EPODOC's form of the 2002-2003 publications
+    # that passed 99999 (WO03107732, WO 03043359) and of six-digit serials written in full
+    re.compile(r"(\d{2})(\d{6})"),
 )
 
 

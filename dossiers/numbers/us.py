@@ -182,7 +182,7 @@ def _parse_us(c: _Ctx) -> _Parsed:
     if m and not c.kind_code and c.want != "publication":
         if c.want == "application" or int(m.group(2)) >= _PGPUB_SERIAL_MAX:
             return _us_app_from_year(c, int(m.group(1)), m.group(2))
-    m = re.fullmatch(r"(\d{4})/?(\d{7})", s)
+    m = re.fullmatch(r"(\d{4})[/-]?(\d{7})", s)  # 2014/0167116, USPTO's 2014-0167116
     if m:
         return _us_pgpub(c, m.group(1), m.group(2))
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{6})", s)  # epodoc / docdb: year + series + serial

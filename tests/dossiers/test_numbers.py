@@ -760,10 +760,31 @@ def test_ep_check_digit_on_real_numbers(number, check):
         ("10144482", "6"),
         ("3130619", "5"),
         ("3025842", "5"),
+        # sum a multiple of 11: check digit 0.  EPO OPS Reference Guide v1.3.20, 4.5 (a DE
+        # document's INID 21 "10 2006 032 425.0"), https://github.com/parkerhancock/
+        # patent-client-agents/blob/7997da358a42d569a67a1909c46a71beeeeb470d/
+        # resources/epo/en-ops.txt
+        ("102006032425", "0"),
+        # DPMA register file numbers as PatZilla's tests and notes give them,
+        # https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+        # tests/access/test_dpma_register.py and patzilla-ui/navigator/util/linkmaker.js
+        ("69534171", "5"),
+        ("102012009645", "3"),
+        ("19630877", "1"),
     ],
 )
 def test_de_check_digit_on_real_numbers(number, check):
     assert de_check_digit(number) == check
+
+
+def test_de_check_digit_0_is_shown_and_checked():
+    # An examiner types the application number printed on DE 10 2006 032 425 A1 (OPS Reference
+    # Guide, above): it was accepted with any check digit and shown without one.
+    number = normalise("10 2006 032 425.0", office="DE")
+    assert (number.key, number.display) == ("DE102006032425", "DE 10 2006 032 425.0")
+    assert format_display("DE102006032425") == "DE 10 2006 032 425.0"
+    with pytest.raises(InvalidNumber, match="check digit 0"):
+        normalise("DE 10 2006 032 425.7")
 
 
 def test_cn_check_digit():
@@ -1403,3 +1424,228 @@ def test_fuzzed_text_never_logs_a_parser_bug(text, kwargs):
         for number in found if isinstance(found, list) else [found]:
             assert re.fullmatch(r"[A-Za-z0-9.-]+", numbers.file_name_form(number))
     assert len(_FUZZ_ERRORS.records) == before, _FUZZ_ERRORS.records[before:]
+
+
+# Real WO publications of 2003 written with a two-digit year and six digits, as Espacenet shows
+# them (the serials passed 99999 in 2002) and as PatZilla's tests list them from production:
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("WO 03043359", "WO2003043359", "WO 2003/043359"),
+        ("WO 03107520", "WO2003107520", "WO 2003/107520"),
+        ("WO03107732", "WO2003107732", "WO 2003/107732"),
+        ("WO03063424A2", "WO2003063424", "WO 2003/063424 A2"),
+        ("WO03065003A2", "WO2003065003", "WO 2003/065003 A2"),
+    ],
+)
+def test_wo_two_digit_year_and_six_digits(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    # the parser's own EPODOC form of it (WO03107732) reads back to the same key
+    assert normalise(number.epodoc).key == key
+
+
+# Old JP publications as Espacenet and OPS write them: era, two-digit year, serial without
+# leading zeros.  PatZilla's tests and notes ("JP58002167U, which OPS will only accept as
+# JPS582167U"; JP08007001AA -> JPH087001A; JPH0229970B2; JPS602468B2; JPS5647318A):
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# patzilla/util/numbers/normalize.py and tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display", "epodoc"),
+    [
+        ("JPS582167U", "JPS58002167", "JP S58-002167 U", "JPS582167"),
+        ("JP58002167U", "JPS58002167", "JP S58-002167 U", "JPS582167"),
+        ("JPH087001A", "JPH08007001", "JP H08-007001 A", "JPH087001"),
+        ("JPH0229970B2", "JPH02029970", "JP H02-029970 B2", "JPH0229970"),
+        ("JPS602468B2", "JPS60002468", "JP S60-002468 B2", "JPS602468"),
+        ("JPS5647318A", "JPS56047318", "JP S56-047318 A", "JPS5647318"),
+        ("JPH11195384A", "JPH11195384", "JP H11-195384 A", "JPH11195384"),
+    ],
+)
+def test_jp_era_publications_in_espacenet_form(typed, key, display, epodoc):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert number.epodoc == epodoc
+    assert number.docdb == f"JP.{epodoc[2:]}.{number.kind_code}"
+    assert normalise(number.docdb, kind="publication").key == key
+
+
+# DE publications as DEPATISnet pads them (8 or 12 digits) and patents up to 1957 (six digits
+# or fewer), from PatZilla's tests ("from archive", "German kindcode fixes"):
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("DE000019958011A1", "DE19958011", "DE 199 58 011 A1"),
+        ("DE000060018002T2", "DE60018002", "DE 600 18 002 T2"),
+        ("DE000004240017A1", "DE4240017", "DE 42 40 017 A1"),
+        ("DE09422010U1", "DE9422010", "DE 94 22 010 U1"),
+        ("DE00694003T1", "DE694003", "DE 694003 T1"),
+        ("DE466541A", "DE466541", "DE 466541 A"),
+        ("DE000000121107A", "DE121107", "DE 121107 A"),
+    ],
+)
+def test_de_depatisnet_padding_and_old_patents(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert format_display(key, kind="publication", kind_code=number.kind_code) == display
+
+
+# Publication numbers as DEPATISnet gives them, zero-padded to 12 digits ("DEPATISnet started
+# delivering application publication numbers in 5+7 format with a leading zero after the country,
+# e.g. US000006166174A, US020170285092A1"), from PatZilla's tests:
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("US020170285092A1", "US20170285092", "US 2017/0285092 A1"),
+        ("US000006166174A", "US6166174", "US 6,166,174 A"),
+        ("JP002011251389A", "JP2011251389", "JP 2011-251389 A"),
+        ("WO002006095001A1", "WO2006095001", "WO 2006/095001 A1"),
+        ("WO002004096013A2", "WO2004096013", "WO 2004/096013 A2"),
+        ("WO002000066014A1", "WO2000066014", "WO 2000/066014 A1"),
+        ("FR000002853021A1", "FR2853021", "FR 2853021 A1"),
+        ("FR000002876313A1", "FR2876313", "FR 2876313 A1"),
+    ],
+)
+def test_depatisnet_twelve_digit_padding(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+
+
+# SG numbers end in a check letter, which Espacenet glues to the kind code (SG11201803052QA): a
+# family as an inventor lists it ("CN 106598965 A、EP3364309A1、JP2018537760A、SG11201803052QA、
+# KR1020180069869A"), https://github.com/yangzhou04/Yann-Zhou-s-Specified-Experiences/blob/
+# 58da8b52a7968eb172c6aaff5cd8ce2637d0da5a/README.md, and IPOS's old form "appnum:
+# 200507268-1" quoted in PatZilla's tests,
+# https://github.com/ip-tools/patzilla/blob/35efe9110cc75cfdecd309e9f6e2cd6e1338cb54/
+# tests/util/test_numbers_normalize.py
+@pytest.mark.parametrize(
+    ("typed", "kind", "display", "docdb"),
+    [
+        ("SG11201803052QA", "publication", "SG 11201803052Q A", "SG.11201803052Q.A"),
+        ("SG 11201803052Q A", "publication", "SG 11201803052Q A", "SG.11201803052Q.A"),
+        ("SG 11201803052Q", "application", "SG 11201803052Q", None),
+        ("SG 11201803052", "application", "SG 11201803052", None),
+    ],
+)
+def test_sg_check_letter_is_not_a_kind_code(typed, kind, display, docdb):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == (kind, "SG11201803052", display)
+    assert number.docdb == docdb
+    assert number.kind_code == ("A" if kind == "publication" else None)
+
+
+def test_sg_old_application_with_check_digit():
+    number = normalise("SG 200507268-1")
+    assert (number.kind, number.key, number.display) == (
+        "application",
+        "SG200507268",
+        "SG 200507268-1",
+    )
+    assert [r.key for r in numbers.readings("SG 200507268-1")] == ["SG200507268"]
+
+
+# Google Patents' publication_number form (BigQuery, patents.google.com exports): office, number
+# and kind code joined by hyphens.  From google/patents-public-data at
+# d3d08a00e41e411be11b8a1394dd6d84f1312463: examples/BERT_For_Patents.ipynb (US-8000000-B2,
+# US-2009030261-A1), models/landscaping/LandscapeNotebook.ipynb (JP-H0198729-A) and
+# "tables/dataset_Google Patents Public Datasets.md" (the others).
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("US-8000000-B2", "US8000000", "US 8,000,000 B2"),
+        ("US-2009030261-A1", "US20090030261", "US 2009/0030261 A1"),
+        ("JP-H0198729-A", "JPH01098729", "JP H01-098729 A"),
+        ("WO-02059635-A2", "WO2002059635", "WO 2002/059635 A2"),
+        ("KR-100399752-B1", "KR100399752", "KR 10-0399752 B1"),
+        ("DE-102009053732-A1", "DE102009053732", "DE 10 2009 053 732 A1"),
+        ("CN-101356232-B", "CN101356232", "CN 101356232 B"),
+        ("EP-0155950-A4", "EP0155950", "EP 0155950 A4"),
+        ("CA-1024991-A1", "CA1024991", "CA 1,024,991 A1"),
+    ],
+)
+def test_google_patents_publication_number(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+
+
+# Older GB and FR patents, with six digits or fewer.  Google Patents' list in
+# google/patents-public-data at d3d08a00e41e411be11b8a1394dd6d84f1312463,
+# "tables/dataset_Google Patents Public Datasets.md".
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("GB-991033-A", "GB991033", "GB 991033 A"),
+        ("GB-112934-A", "GB112934", "GB 112934 A"),
+        ("FR-346608-A", "FR346608", "FR 346608 A"),
+        ("FR-995148-A", "FR995148", "FR 995148 A"),
+    ],
+)
+def test_older_short_publications(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert format_display(key, kind="publication", kind_code=number.kind_code) == display
+
+
+# KR publications numbered by year before the type codes (90-0004490 B1).  Google Patents' list
+# in google/patents-public-data at d3d08a00e41e411be11b8a1394dd6d84f1312463,
+# "tables/dataset_Google Patents Public Datasets.md".
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("KR-900004490-B1", "KR900004490", "KR 90-0004490 B1"),
+        ("KR-950032887-U", "KR950032887", "KR 95-0032887 U"),
+        ("KR-890000191-Y1", "KR890000191", "KR 89-0000191 Y1"),
+    ],
+)
+def test_kr_publications_numbered_by_year(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("publication", key, display)
+    assert format_display(key, kind="publication", kind_code=number.kind_code) == display
+
+
+# Google Patents gives PCT applications with kind W (as DOCDB does): google/patents-public-data
+# at d3d08a00e41e411be11b8a1394dd6d84f1312463, "tables/dataset_Google Patents Public Datasets.md".
+@pytest.mark.parametrize(
+    ("typed", "key", "display"),
+    [
+        ("US-2011045025-W", "WO2011US045025", "PCT/US2011/045025"),
+        ("GB-0103139-W", "WO2001GB003139", "PCT/GB2001/003139"),
+        ("AT-9200167-W", "WO1992AT000167", "PCT/AT1992/000167"),
+        ("FR-2012053090-W", "WO2012FR053090", "PCT/FR2012/053090"),
+        ("IN-2006000486-W", "WO2006IN000486", "PCT/IN2006/000486"),
+    ],
+)
+def test_google_patents_pct_application(typed, key, display):
+    number = normalise(typed)
+    assert (number.kind, number.key, number.display) == ("pct", key, display)
+    assert number.docdb == typed.replace("-", ".")
+
+
+def test_tw_publication_has_its_epo_forms():
+    # OPS gives TW.200928818.A / TW200928818 (corpus, TestPublished.test_get_family_from_result);
+    # TW202026975A is from the inventor's list cited above for SG11201803052QA.
+    for typed, number in [("TW 200928818 A", "200928818"), ("TW202026975A", "202026975")]:
+        read = normalise(typed)
+        assert (read.kind, read.docdb, read.epodoc) == (
+            "publication",
+            f"TW.{number}.A",
+            f"TW{number}",
+        )
+
+
+def test_us_pregrant_publication_as_the_uspto_writes_it():
+    # USPTO Open Data Portal, earliestPublicationNumber "US 2014-0167116 A1" (its API spec):
+    # https://github.com/parkerhancock/patent-client-agents/blob/
+    # 7997da358a42d569a67a1909c46a71beeeeb470d/resources/uspto/uspto_odp_swagger.yaml
+    number = normalise("US 2014-0167116 A1")
+    assert (number.kind, number.key, number.display) == (
+        "publication",
+        "US20140167116",
+        "US 2014/0167116 A1",
+    )

@@ -103,9 +103,11 @@ def test_api_gives_the_epo_forms_of_every_stored_number(client, real):
     assert pubs["JP 4961043 B2"]["docdb"] == "JP.4961043.B2"
     assert pubs["TW I452476 B"]["docdb"] == "TW.I452476.B"
     # Filled for every application and publication of the family; the parser does not derive
-    # the forms of TW applications (ROC-year numbers) and pre-grant publications, so those are
-    # null, never wrong.
+    # the forms of TW applications (ROC-year numbers), so those are null, never wrong.
     assert members["TW 97145995"]["docdb"] is None
     assert all(m["docdb"] and m["epodoc"] for m in body["members"] if m["office"] != "TW")
-    assert pubs["TW 200928818 A"]["docdb"] is None
-    assert all(p["docdb"] and p["epodoc"] for d, p in pubs.items() if d != "TW 200928818 A")
+    assert (pubs["TW 200928818 A"]["docdb"], pubs["TW 200928818 A"]["epodoc"]) == (
+        "TW.200928818.A",
+        "TW200928818",
+    )
+    assert all(p["docdb"] and p["epodoc"] for p in pubs.values())
