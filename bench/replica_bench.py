@@ -119,8 +119,15 @@ def run(scale: str) -> dict:
     _ensure_data(scale)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.REQUIRE_MFA = False
-    families = Family.objects.count()
-    fam_ids = [random.Random(g).randint(1, families) for g in range(400)]
+    # Families an examiner can open (a published member), by their real ids: other benchmarks
+    # in the same database leave gaps in the numbering.
+    shown = list(
+        Application.objects.filter(published=True)
+        .values_list("family_id", flat=True)
+        .order_by("family_id")
+        .distinct()[:20000]
+    )
+    fam_ids = [random.Random(g).choice(shown) for g in range(400)]
     period = Period.last_months(12)
     params = {"start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"}
 
@@ -146,7 +153,7 @@ def run(scale: str) -> dict:
     figures = {
         "data": {
             "applications": Application.objects.count(),
-            "families": families,
+            "families": Family.objects.count(),
             "usage events": UsageEvent.objects.count(),
         },
         "replica set-up (pg_basebackup + start + catch-up), s": round(
