@@ -12,6 +12,7 @@ to a reject file, one JSON object a line: {"line": 12, "number": "...", "errors"
 """
 
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -103,6 +104,20 @@ def _prepare_chunk(args) -> list[tuple[bool, object]]:
     return lines_prepare(*args)
 
 
+def _worker_chunk(args) -> list[tuple[bool, object]]:
+    """_prepare_chunk in a parse process, without automatic garbage collection: a chunk makes
+    some 100,000 objects that all live until it is sent, and the collector scanned them again
+    and again while they grew, never finding a cycle among them. One collection before each
+    chunk instead (the last one's objects are gone by then), over what the chunks made: the
+    objects of the process's start are frozen out of it."""
+    if gc.isenabled():  # the first chunk of this process
+        gc.disable()
+        gc.freeze()
+    else:
+        gc.collect()
+    return lines_prepare(*args)
+
+
 class Command(BaseCommand):
     help = "Create or update the applications of one office from a CSV or JSON-lines back file."
 
@@ -152,14 +167,26 @@ class Command(BaseCommand):
                     [Application._meta.db_table],
                 )
                 known = (cur.fetchone() or (0,))[0]
+            # No automatic collection while chunks are in memory (see _worker_chunk: here the
+            # parse processes' chunks are unpickled, by the pool's result thread); one between
+            # chunks, when the chunk written is gone, for the cycles a chunk may leave, over what
+            # the load made (what the process held before it is frozen out of the scan).
+            collecting = gc.isenabled()
+            gc.disable()
+            gc.freeze()
             try:
                 with rejects_path.open("w", encoding="utf-8") as rej:
                     for part in parsed:
                         self._write(target, part, counts, rej)
+                        del part
+                        gc.collect()
                         self._bar(counts, size, started)
                         if counts["created"] > max(ANALYZE_AFTER, known):
                             known = self._analyze(counts["created"])
             finally:
+                gc.unfreeze()
+                if collecting:
+                    gc.enable()
                 with connection.cursor() as cur:
                     cur.execute("RESET synchronous_commit")
                 if pool is not None:
@@ -218,7 +245,7 @@ class Command(BaseCommand):
         the whole file ahead into memory)."""
         flying: deque = deque()
         for args in chunks:
-            flying.append(pool.apply_async(_prepare_chunk, (args,)))
+            flying.append(pool.apply_async(_worker_chunk, (args,)))
             if len(flying) >= window:
                 yield flying.popleft().get()
         while flying:
