@@ -29,6 +29,7 @@ from django.db import connection, transaction
 
 from dossiers.models import Application, Family, LookupKey, PriorityClaim, Publication
 from dossiers.services import applications, bulk
+from dossiers.services.application_input import json_text_storable
 from offices.models import Office
 
 CSV_COLUMNS = (
@@ -82,8 +83,10 @@ def lines_prepare(office: Office, rows: list[tuple[int, str, object]]) -> list[t
     out: list[tuple[bool, object]] = []
     for line, kind, raw in rows:
         number = None
+        storable = False
         try:
             if kind == "json":
+                storable = json_text_storable(raw)
                 try:
                     raw = json.loads(raw)
                 except json.JSONDecodeError as exc:
@@ -93,7 +96,7 @@ def lines_prepare(office: Office, rows: list[tuple[int, str, object]]) -> list[t
             elif kind == "csv":
                 raw = csv_item(raw)
             number = raw.get("number") if isinstance(raw, dict) else None
-            kwargs = applications.application_in_parse(raw, office=office)
+            kwargs = applications.application_in_parse(raw, office=office, storable=storable)
             out.append((True, bulk.item_prepare(line, kwargs, number=number)))
         except ValidationError as exc:
             out.append((False, bulk.error_result(line, number, bulk.errors_of(exc))))
