@@ -159,7 +159,11 @@ def json_text_storable(text: str) -> bool:
     surrogate (the check application_in_parse makes): JSON data gets them only from the text
     itself or from a \\u escape; no other escape makes one. False says nothing (most texts with
     an escape are fine)."""
-    return "\\u" not in text and _UNSTORABLE.search(text) is None
+    if "\\u" in text:
+        return False
+    if text.isascii():  # (a flag of the string: no scan)
+        return "\x00" not in text
+    return _UNSTORABLE.search(text) is None
 
 
 def application_in_parse(data, *, office: Office, storable: bool = False) -> dict:
