@@ -46,6 +46,7 @@ CSV_COLUMNS = (
     "publications",
 )
 ANALYZE_AFTER = 20_000  # applications created before planner statistics are first refreshed
+COLLECT_EVERY = 50_000  # applications written between two garbage collections of the writer
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
 
 
@@ -172,17 +173,21 @@ class Command(BaseCommand):
                 known = (cur.fetchone() or (0,))[0]
             # No automatic collection while chunks are in memory (see _worker_chunk: here the
             # parse processes' chunks are unpickled, by the pool's result thread); one between
-            # chunks, when the chunk written is gone, for the cycles a chunk may leave, over what
-            # the load made (what the process held before it is frozen out of the scan).
+            # chunks every COLLECT_EVERY applications, for the cycles writing may leave, over
+            # what the load made (what the process held before it is frozen out of the scan).
+            # Each one still scans the chunks in flight: not after every chunk.
             collecting = gc.isenabled()
             gc.disable()
             gc.freeze()
+            collect_at = COLLECT_EVERY
             try:
                 with rejects_path.open("w", encoding="utf-8") as rej:
                     for part in parsed:
                         self._write(target, part, counts, rej)
                         del part
-                        gc.collect()
+                        if counts["total"] >= collect_at:
+                            gc.collect()
+                            collect_at = counts["total"] + COLLECT_EVERY
                         self._bar(counts, size, started)
                         if counts["created"] > max(ANALYZE_AFTER, known):
                             known = self._analyze(counts["created"])
