@@ -105,12 +105,14 @@ def _clean_fast(text: str) -> tuple[str, dict[str, str]] | None:
     if not text.isascii():
         return None
     s = text.translate(_ASCII_TABLE).upper()
-    if not all(run in _INERT_RUNS for run in _LETTER_RUN_RE.findall(s)):
+    if not _INERT_RUNS.issuperset(_LETTER_RUN_RE.findall(s)):
         return None
     s = " ".join(s.split()).strip(" :;,-/.")
     if not _FAST_OK_RE.fullmatch(s):
         return None  # the full path names the character that is no part of a number
-    return " ".join(s.replace(":", " ").split()), {}
+    if ":" in s:  # else s has single spaces between words already, none at the ends
+        s = " ".join(s.replace(":", " ").split())
+    return s, {}
 
 
 def _clean_full(text: str) -> tuple[str, dict[str, str]]:

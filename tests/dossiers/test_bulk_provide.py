@@ -2,6 +2,7 @@
 one-by-one path: the same families, the same stored rows, the same refusals, visibility and
 request attachment."""
 
+import gc
 import io
 import json
 
@@ -365,6 +366,8 @@ def test_import_with_parse_processes_writes_what_one_process_writes(offices, tmp
     assert "30 lines" in err
     assert _state() == expected
     assert len(expected["families"]) == 10
+    # The load turns automatic garbage collection off and freezes what it held; both undone.
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_import_reads_a_bulk_endpoint_document_too(offices, tmp_path):

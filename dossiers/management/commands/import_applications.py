@@ -12,6 +12,7 @@ to a reject file, one JSON object a line: {"line": 12, "number": "...", "errors"
 """
 
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -28,6 +29,7 @@ from django.db import connection, transaction
 
 from dossiers.models import Application, Family, LookupKey, PriorityClaim, Publication
 from dossiers.services import applications, bulk
+from dossiers.services.application_input import json_text_storable
 from offices.models import Office
 
 CSV_COLUMNS = (
@@ -44,6 +46,7 @@ CSV_COLUMNS = (
     "publications",
 )
 ANALYZE_AFTER = 20_000  # applications created before planner statistics are first refreshed
+COLLECT_EVERY = 50_000  # applications written between two garbage collections of the writer
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
 
 
@@ -81,8 +84,10 @@ def lines_prepare(office: Office, rows: list[tuple[int, str, object]]) -> list[t
     out: list[tuple[bool, object]] = []
     for line, kind, raw in rows:
         number = None
+        storable = False
         try:
             if kind == "json":
+                storable = json_text_storable(raw)
                 try:
                     raw = json.loads(raw)
                 except json.JSONDecodeError as exc:
@@ -92,7 +97,7 @@ def lines_prepare(office: Office, rows: list[tuple[int, str, object]]) -> list[t
             elif kind == "csv":
                 raw = csv_item(raw)
             number = raw.get("number") if isinstance(raw, dict) else None
-            kwargs = applications.application_in_parse(raw, office=office)
+            kwargs = applications.application_in_parse(raw, office=office, storable=storable)
             out.append((True, bulk.item_prepare(line, kwargs, number=number)))
         except ValidationError as exc:
             out.append((False, bulk.error_result(line, number, bulk.errors_of(exc))))
@@ -100,6 +105,20 @@ def lines_prepare(office: Office, rows: list[tuple[int, str, object]]) -> list[t
 
 
 def _prepare_chunk(args) -> list[tuple[bool, object]]:
+    return lines_prepare(*args)
+
+
+def _worker_chunk(args) -> list[tuple[bool, object]]:
+    """_prepare_chunk in a parse process, without automatic garbage collection: a chunk makes
+    some 100,000 objects that all live until it is sent, and the collector scanned them again
+    and again while they grew, never finding a cycle among them. One collection before each
+    chunk instead (the last one's objects are gone by then), over what the chunks made: the
+    objects of the process's start are frozen out of it."""
+    if gc.isenabled():  # the first chunk of this process
+        gc.disable()
+        gc.freeze()
+    else:
+        gc.collect()
     return lines_prepare(*args)
 
 
@@ -152,14 +171,30 @@ class Command(BaseCommand):
                     [Application._meta.db_table],
                 )
                 known = (cur.fetchone() or (0,))[0]
+            # No automatic collection while chunks are in memory (see _worker_chunk: here the
+            # parse processes' chunks are unpickled, by the pool's result thread); one between
+            # chunks every COLLECT_EVERY applications, for the cycles writing may leave, over
+            # what the load made (what the process held before it is frozen out of the scan).
+            # Each one still scans the chunks in flight: not after every chunk.
+            collecting = gc.isenabled()
+            gc.disable()
+            gc.freeze()
+            collect_at = COLLECT_EVERY
             try:
                 with rejects_path.open("w", encoding="utf-8") as rej:
                     for part in parsed:
                         self._write(target, part, counts, rej)
+                        del part
+                        if counts["total"] >= collect_at:
+                            gc.collect()
+                            collect_at = counts["total"] + COLLECT_EVERY
                         self._bar(counts, size, started)
                         if counts["created"] > max(ANALYZE_AFTER, known):
                             known = self._analyze(counts["created"])
             finally:
+                gc.unfreeze()
+                if collecting:
+                    gc.enable()
                 with connection.cursor() as cur:
                     cur.execute("RESET synchronous_commit")
                 if pool is not None:
@@ -218,7 +253,7 @@ class Command(BaseCommand):
         the whole file ahead into memory)."""
         flying: deque = deque()
         for args in chunks:
-            flying.append(pool.apply_async(_prepare_chunk, (args,)))
+            flying.append(pool.apply_async(_worker_chunk, (args,)))
             if len(flying) >= window:
                 yield flying.popleft().get()
         while flying:
