@@ -1,17 +1,15 @@
 """A replica that does not answer (restarting, failed over): pages read from the primary."""
 
-import copy
 import time
-import warnings
 
 import pytest
 from django.db import connections
-from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from case_portal import db_router
 from case_portal.db_router import REPLICA
+from tests.replica.alias import replica_alias
 
 pytestmark = pytest.mark.django_db(transaction=True)  # reads in a transaction stay on the primary
 
@@ -19,21 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)  # reads in a transaction s
 @pytest.fixture
 def dead_replica(settings, monkeypatch):
     """DATABASE_REPLICA_URL pointing where no server listens."""
-    conf = copy.deepcopy(connections["default"].settings_dict)
-    conf.update(HOST="127.0.0.1", PORT="1", CONN_MAX_AGE=0, OPTIONS={"connect_timeout": 2})
-    with warnings.catch_warnings():  # "overriding DATABASES": only the router reads the new key
-        warnings.simplefilter("ignore", UserWarning)
-        settings.DATABASES = {**settings.DATABASES, REPLICA: conf}
-    settings.DATABASE_ROUTERS = ["case_portal.db_router.ReplicaRouter"]
-    setattr(
-        connections._connections,
-        REPLICA,
-        load_backend(conf["ENGINE"]).DatabaseWrapper(conf, REPLICA),
-    )
     monkeypatch.setattr(db_router, "_replica_down_until", 0.0)
-    yield
-    connections[REPLICA].close()
-    delattr(connections._connections, REPLICA)
+    with replica_alias(settings, HOST="127.0.0.1", PORT="1", OPTIONS={"connect_timeout": 2}):
+        yield
 
 
 def test_pages_read_from_the_primary_while_the_replica_does_not_answer(
