@@ -284,3 +284,25 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     login(page, "clerk@au.demo")
     page.goto("/worklists/")
     expect(page.get_by_text("packaged for you 10 days before each examination")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_paste_of_many_bad_lines_lists_500_and_keeps_every_line_to_send_again(
+    page, demo_people, shot, width
+):
+    page.set_viewport_size({"width": width, "height": 860})
+    bad = "\n".join(f"ZZ {n}" for n in range(1, 621))  # 620 lines no office has
+    login(page, "clerk@au.demo")
+    page.goto("/worklists/")
+    page.get_by_label("Name").fill("Pasted by mistake")
+    page.get_by_label("Or paste lines").fill(bad)
+    page.get_by_role("button", name="Create worklist").click()
+    rejected = page.get_by_test_id("rejected")
+    expect(page.get_by_test_id("rejected-more")).to_contain_text(
+        "120 more lines are not listed here; they are in the box below with the others."
+    )
+    expect(rejected.get_by_role("row")).to_have_count(501)  # the header and 500 lines
+    box = rejected.get_by_role("textbox").first
+    assert box.input_value().count("\n") + 1 == 620  # nothing to type again
+    page.get_by_test_id("rejected-more").scroll_into_view_if_needed()
+    shot(page, f"worklist-rejected-more-{width}")
