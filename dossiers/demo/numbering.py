@@ -15,6 +15,11 @@ _GRANT_SERIES = {
     "KR": (1_200_000, D(2012, 11, 1), 420, 300, "KR 10-{} B1"),
 }
 
+# Offices whose application numbers the demo makes (a method `<office>_app(d, pct_year)` each).
+_APPLICATION_OFFICES = frozenset(
+    {"US", "JP", "KR", "CN", "EP", "GB", "CA", "AU", "IL", "NZ", "SG", "IN", "BR"}
+)
+
 
 class DemoNumbers:
     def __init__(self, rng: random.Random):
@@ -45,7 +50,7 @@ class DemoNumbers:
         series = "61" if d < D(2014, 6, 1) else "62"
         return self.take("US", lambda b: f"US {series}/{(base + b * 7) % 1_000_000:06d}")
 
-    def us_app(self, d: dt.date) -> str:
+    def us_app(self, d: dt.date, _pct_year: int | None = None) -> str:
         starts = [
             ("13", D(2010, 12, 1), 1000),
             ("14", D(2013, 8, 1), 1150),
@@ -57,39 +62,44 @@ class DemoNumbers:
         base = min((d - start).days * per_day + self.r(0, 900), 998_000)
         return self.take("US", lambda b: f"US {series}/{base + b * 13:06d}")
 
-    def jp_app(self, d: dt.date, national_phase: bool = False) -> str:
+    def jp_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        national_phase = pct_year is not None
         doy = d.timetuple().tm_yday
         base = 500_000 + doy * 160 if national_phase else doy * 780
         return self.take("JP", lambda b: f"JP {d.year}-{base + self.r(0, 150) + b * 3:06d}")
 
-    def kr_app(self, d: dt.date, national_phase: bool = False) -> str:
+    def kr_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        national_phase = pct_year is not None
         doy = d.timetuple().tm_yday
         base = 7_000_000 + doy * 90 if national_phase else doy * 480
         return self.take("KR", lambda b: f"KR 10-{d.year}-{base + self.r(0, 80) + b:07d}")
 
-    def cn_app(self, d: dt.date, national_phase_year: int | None = None) -> str:
-        if national_phase_year:
+    def cn_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        if pct_year:
             base = 40_000 + self.r(0, 30_000)
-            return self.take("CN", lambda b: f"CN {national_phase_year}8{base + b:07d}")
+            return self.take("CN", lambda b: f"CN {pct_year}8{base + b:07d}")
         base = d.timetuple().tm_yday * 1500 + self.r(0, 1200)
         return self.take("CN", lambda b: f"CN {d.year}1{base + b:07d}")
 
-    def ep_app(self, d: dt.date, euro_pct_year: int | None = None) -> str:
-        if euro_pct_year:
+    def ep_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        if pct_year:
             base = 700_000 + self.r(0, 190_000)
-            return self.take("EP", lambda b: f"EP {euro_pct_year % 100:02d}{base + b:06d}")
+            return self.take("EP", lambda b: f"EP {pct_year % 100:02d}{base + b:06d}")
         base = 150_000 + d.timetuple().tm_yday * 150 + self.r(0, 140)
         return self.take("EP", lambda b: f"EP {d.year % 100:02d}{base + b:06d}")
 
-    def gb_app(self, d: dt.date) -> str:
+    def gb_app(self, d: dt.date, _pct_year: int | None = None) -> str:
         base = d.timetuple().tm_yday * 60 + self.r(0, 50)
         return self.take("GB", lambda b: f"GB {d.year % 100:02d}{base + b:05d}")
 
-    def ca_app(self, d: dt.date) -> str:
+    def ca_app(self, d: dt.date, _pct_year: int | None = None) -> str:
         base = self.since(d, 2_700_000, D(2011, 1, 1), 110, 100)
         return self.take("CA", lambda b: f"CA {base + b:,}")
 
-    def au_app(self, d: dt.date, national_phase: bool = False) -> str:
+    def au_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        national_phase = pct_year is not None
+        if national_phase:
+            d = D(pct_year, d.month, 1)  # AU national phases are numbered in the PCT's year
         base = (300_000 if national_phase else 200_000) + d.timetuple().tm_yday * 170
         return self.take("AU", lambda b: f"AU {d.year}{base + self.r(0, 160) + b:06d}")
 
@@ -97,26 +107,29 @@ class DemoNumbers:
         base = 900_000 + d.timetuple().tm_yday * 14
         return self.take("AU", lambda b: f"AU {d.year}{base + b:06d}", kind="priority")
 
-    def il_app(self, d: dt.date) -> str:
+    def il_app(self, d: dt.date, _pct_year: int | None = None) -> str:
         base = self.since(d, 210_000, D(2011, 1, 1), 17)
         return self.take("IL", lambda b: f"IL {base + self.r(0, 15) + b}")
 
-    def nz_app(self, d: dt.date) -> str:
+    def nz_app(self, d: dt.date, _pct_year: int | None = None) -> str:
         base = self.since(d, 590_000, D(2011, 1, 1), 75)
         return self.take("NZ", lambda b: f"NZ {base + self.r(0, 70) + b}")
 
-    def sg_app(self, d: dt.date, national_phase: bool = False) -> str:
+    def sg_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        national_phase = pct_year is not None
         prefix = "11" if national_phase else "10"
         base = d.timetuple().tm_yday * 25
         return self.take("SG", lambda b: f"SG {prefix}{d.year}{base + self.r(0, 20) + b:05d}")
 
-    def in_app(self, d: dt.date, national_phase: bool = False) -> str:
+    def in_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        national_phase = pct_year is not None
         city = self.rng.choice(["DEL", "MUM", "CHE", "KOL"])
         suffix = f"{city}NP" if national_phase else city
         base = d.timetuple().tm_yday * 12
         return self.take("IN", lambda b: f"IN {base + self.r(0, 10) + b}/{suffix}/{d.year}")
 
-    def br_app(self, d: dt.date, national_phase: bool = False) -> str:
+    def br_app(self, d: dt.date, pct_year: int | None = None) -> str:
+        national_phase = pct_year is not None
         prefix = "11" if national_phase else "10"
         base = d.timetuple().tm_yday * 90
         return self.take("BR", lambda b: f"BR {prefix} {d.year} {base + self.r(0, 80) + b:06d}")
@@ -133,35 +146,10 @@ class DemoNumbers:
         return self.take("WO", lambda b: f"PCT/{ro}{d.year}/{base + b:06d}", kind="pct")
 
     def app(self, office: str, d: dt.date, *, pct_year: int | None = None) -> str:
-        np_ = pct_year is not None
-        match office:
-            case "US":
-                return self.us_app(d)
-            case "JP":
-                return self.jp_app(d, np_)
-            case "KR":
-                return self.kr_app(d, np_)
-            case "CN":
-                return self.cn_app(d, pct_year)
-            case "EP":
-                return self.ep_app(d, pct_year)
-            case "GB":
-                return self.gb_app(d)
-            case "CA":
-                return self.ca_app(d)
-            case "AU":
-                return self.au_app(D(pct_year, d.month, 1) if np_ else d, np_)
-            case "IL":
-                return self.il_app(d)
-            case "NZ":
-                return self.nz_app(d)
-            case "SG":
-                return self.sg_app(d, np_)
-            case "IN":
-                return self.in_app(d, np_)
-            case "BR":
-                return self.br_app(d, np_)
-        raise ValueError(office)
+        """An application filed at `office` on `d`; a national phase if `pct_year` is given."""
+        if office not in _APPLICATION_OFFICES:
+            raise ValueError(office)
+        return getattr(self, f"{office.lower()}_app")(d, pct_year)
 
     # Publications -------------------------------------------------------------------------
     def publications(
