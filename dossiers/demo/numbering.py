@@ -14,6 +14,26 @@ _GRANT_SERIES = {
     "JP": (5_000_000, D(2012, 6, 1), 680, 500, "JP {} B2"),
     "KR": (1_200_000, D(2012, 11, 1), 420, 300, "KR 10-{} B1"),
 }
+# First publications numbered in their year by day of the year: (serials a day, jitter, form).
+_DAILY_PUBLICATIONS = {
+    "US": (900, 800, "US {year}/{n:07d} A1"),
+    "JP": (700, 600, "JP {year}-{n:06d} A"),
+    "KR": (300, 250, "KR 10-{year}-{n:07d} A"),
+}
+# Publications numbered on from a known number, granted under the same number: (first, its
+# date, a day, jitter, form, the grant's kind code).
+_RUNNING_PUBLICATIONS = {
+    "EP": (2_500_000, D(2012, 9, 19), 350, 300, "EP {} A1", "B1"),
+    "CN": (103_000_000, D(2013, 4, 1), 2200, 2000, "CN {} A", "B"),
+}
+# Published under the application's own number: (first kind code, the grant's or None).
+_APPLICATION_NUMBER_PUBLICATIONS = {
+    "CA": ("A1", None),
+    "AU": ("A1", "B2"),
+    "IL": ("A", None),
+    "NZ": ("A", None),
+    "BR": ("A2", None),
+}
 
 # Offices whose application numbers the demo makes (a method `<office>_app(d, pct_year)` each).
 _APPLICATION_OFFICES = frozenset(
@@ -63,15 +83,13 @@ class DemoNumbers:
         return self.take("US", lambda b: f"US {series}/{base + b * 13:06d}")
 
     def jp_app(self, d: dt.date, pct_year: int | None = None) -> str:
-        national_phase = pct_year is not None
         doy = d.timetuple().tm_yday
-        base = 500_000 + doy * 160 if national_phase else doy * 780
+        base = doy * 780 if pct_year is None else 500_000 + doy * 160
         return self.take("JP", lambda b: f"JP {d.year}-{base + self.r(0, 150) + b * 3:06d}")
 
     def kr_app(self, d: dt.date, pct_year: int | None = None) -> str:
-        national_phase = pct_year is not None
         doy = d.timetuple().tm_yday
-        base = 7_000_000 + doy * 90 if national_phase else doy * 480
+        base = doy * 480 if pct_year is None else 7_000_000 + doy * 90
         return self.take("KR", lambda b: f"KR 10-{d.year}-{base + self.r(0, 80) + b:07d}")
 
     def cn_app(self, d: dt.date, pct_year: int | None = None) -> str:
@@ -97,10 +115,9 @@ class DemoNumbers:
         return self.take("CA", lambda b: f"CA {base + b:,}")
 
     def au_app(self, d: dt.date, pct_year: int | None = None) -> str:
-        national_phase = pct_year is not None
-        if national_phase:
+        if pct_year is not None:
             d = D(pct_year, d.month, 1)  # AU national phases are numbered in the PCT's year
-        base = (300_000 if national_phase else 200_000) + d.timetuple().tm_yday * 170
+        base = (200_000 if pct_year is None else 300_000) + d.timetuple().tm_yday * 170
         return self.take("AU", lambda b: f"AU {d.year}{base + self.r(0, 160) + b:06d}")
 
     def au_provisional(self, d: dt.date) -> str:
@@ -116,21 +133,18 @@ class DemoNumbers:
         return self.take("NZ", lambda b: f"NZ {base + self.r(0, 70) + b}")
 
     def sg_app(self, d: dt.date, pct_year: int | None = None) -> str:
-        national_phase = pct_year is not None
-        prefix = "11" if national_phase else "10"
+        prefix = "10" if pct_year is None else "11"
         base = d.timetuple().tm_yday * 25
         return self.take("SG", lambda b: f"SG {prefix}{d.year}{base + self.r(0, 20) + b:05d}")
 
     def in_app(self, d: dt.date, pct_year: int | None = None) -> str:
-        national_phase = pct_year is not None
         city = self.rng.choice(["DEL", "MUM", "CHE", "KOL"])
-        suffix = f"{city}NP" if national_phase else city
+        suffix = city if pct_year is None else f"{city}NP"
         base = d.timetuple().tm_yday * 12
         return self.take("IN", lambda b: f"IN {base + self.r(0, 10) + b}/{suffix}/{d.year}")
 
     def br_app(self, d: dt.date, pct_year: int | None = None) -> str:
-        national_phase = pct_year is not None
-        prefix = "11" if national_phase else "10"
+        prefix = "10" if pct_year is None else "11"
         base = d.timetuple().tm_yday * 90
         return self.take("BR", lambda b: f"BR {prefix} {d.year} {base + self.r(0, 80) + b:06d}")
 
@@ -166,45 +180,23 @@ class DemoNumbers:
         def take(number_of) -> str:  # a publication number of this office not taken yet
             return self.take(office, number_of, "publication")
 
-        match office:
-            case "US":
-                out.append(
-                    (take(lambda b: f"US {pub.year}/{doy * 900 + r(0, 800) + b:07d} A1"), pub)
-                )
-            case "EP":
-                n = self.since(pub, 2_500_000, D(2012, 9, 19), 350, 300)
-                disp = take(lambda b: f"EP {n + b} A1")
-                out.append((disp, pub))
-                if granted:
-                    out.append((disp.replace(" A1", " B1"), grant))
-            case "JP":
-                kind_base = 500_000 if "-5" in app_display else 0
-                out.append(
-                    (
-                        take(
-                            lambda b: f"JP {pub.year}-{kind_base + doy * 700 + r(0, 600) + b:06d} A"
-                        ),
-                        pub,
-                    )
-                )
-            case "KR":
-                out.append(
-                    (take(lambda b: f"KR 10-{pub.year}-{doy * 300 + r(0, 250) + b:07d} A"), pub)
-                )
-            case "CN":
-                n = self.since(pub, 103_000_000, D(2013, 4, 1), 2200, 2000)
-                disp = take(lambda b: f"CN {n + b} A")
-                out.append((disp, pub))
-                if granted:
-                    out.append((disp[:-1] + "B", grant))
-            case "CA" | "AU":
-                out.append((f"{app_display} A1", pub))
-                if granted and office == "AU":
-                    out.append((f"{app_display} B2", grant))
-            case "IL" | "NZ":
-                out.append((f"{app_display} A", pub))
-            case "BR":
-                out.append((f"{app_display} A2", pub))
+        if office in _DAILY_PUBLICATIONS:
+            per_day, jitter, form = _DAILY_PUBLICATIONS[office]
+            base = 500_000 if office == "JP" and "-5" in app_display else 0  # JP national phase
+            n = base + doy * per_day
+            out.append((take(lambda b: form.format(year=pub.year, n=n + r(0, jitter) + b)), pub))
+        elif office in _RUNNING_PUBLICATIONS:
+            first, start, per_day, jitter, form, grant_kind = _RUNNING_PUBLICATIONS[office]
+            n = self.since(pub, first, start, per_day, jitter)
+            disp = take(lambda b: form.format(n + b))
+            out.append((disp, pub))
+            if granted:
+                out.append((f"{disp.rsplit(' ', 1)[0]} {grant_kind}", grant))
+        elif office in _APPLICATION_NUMBER_PUBLICATIONS:
+            first_kind, grant_kind = _APPLICATION_NUMBER_PUBLICATIONS[office]
+            out.append((f"{app_display} {first_kind}", pub))
+            if granted and grant_kind:
+                out.append((f"{app_display} {grant_kind}", grant))
         if granted and office in _GRANT_SERIES:
             first, start, per_day, jitter, form = _GRANT_SERIES[office]
             n = self.since(grant, first, start, per_day, jitter)
