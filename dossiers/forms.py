@@ -14,6 +14,7 @@ from case_portal.forms import TextBoxField, form_errors_apply
 from .codes import OFFICE_CODES, language_choices
 from .dates import date_parse
 from .models import Application, Citation, Document
+from .selectors.provide import PROVIDER_SORTS
 from .services.applications import application_in_parse, application_numbers_read
 
 
@@ -398,16 +399,7 @@ class ProvideListForm(forms.Form):
     sort = forms.ChoiceField(
         label=gettext_lazy("Sort by"),
         required=False,
-        choices=[
-            ("updated", gettext_lazy("Recently changed")),
-            ("number", gettext_lazy("Number")),
-            ("-number", gettext_lazy("Number, descending")),
-            ("filed", gettext_lazy("Filing date, oldest first")),
-            ("-filed", gettext_lazy("Filing date, newest first")),
-            ("status", gettext_lazy("Status")),
-            ("reports", gettext_lazy("Fewest reports")),
-            ("-reports", gettext_lazy("Most reports")),
-        ],
+        choices=[(key, label) for key, (label, _) in PROVIDER_SORTS.items()],
     )
 
     def clean(self):

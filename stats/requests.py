@@ -18,17 +18,17 @@ from offices.models import Office
 from .ledger import Period, Read, read_all, usage_sums_read
 from .models import WAIT_BUCKETS, WAIT_COLUMNS, Action, UsageRequestWait
 
-REQUEST_ACTIONS = {
-    Action.REQUEST_MADE: "asked",
-    Action.REQUEST_FULFILLED: "fulfilled",
-    Action.REQUEST_DECLINED: "declined",
-    Action.REQUEST_EXPIRED: "expired",
-}
+# Each counted step of a request: its column of the matrix, the column's heading and the action
+# it counts. One row a step, so a column and the events it counts cannot drift apart.
+_COUNTED_STEPS = [
+    ("asked", gettext_lazy("Asked"), Action.REQUEST_MADE),
+    ("fulfilled", gettext_lazy("Fulfilled"), Action.REQUEST_FULFILLED),
+    ("declined", gettext_lazy("Declined"), Action.REQUEST_DECLINED),
+    ("expired", gettext_lazy("Expired"), Action.REQUEST_EXPIRED),
+]
+REQUEST_ACTIONS = {action: key for key, _, action in _COUNTED_STEPS}
 REQUEST_COLUMNS = [
-    ("asked", gettext_lazy("Asked")),
-    ("fulfilled", gettext_lazy("Fulfilled")),
-    ("declined", gettext_lazy("Declined")),
-    ("expired", gettext_lazy("Expired")),
+    *[(key, label) for key, label, _ in _COUNTED_STEPS],
     ("median_days", gettext_lazy("Median days to fulfil")),
 ]
 
@@ -65,7 +65,7 @@ class RequestMatrix:
     median_days: float | WaitRange | None = None  # over every pair shown
 
     def totals(self) -> list:
-        out = [sum(getattr(p, key) for p in self.pairs) for key, _ in REQUEST_COLUMNS[:-1]]
+        out = [sum(getattr(p, key) for p in self.pairs) for key in REQUEST_ACTIONS.values()]
         return [*out, self.median_days]
 
 

@@ -3,21 +3,25 @@
 import datetime as dt
 
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy
 
 from offices.models import Office
 
 from ..models import Application
 from .worklists import OPEN_REQUEST_STATES
 
+_FILED = F("filing_date")
+# Each sort of the list, in the order the form offers them: its name there and its ordering.
+# One table, so the form cannot offer a sort the list does not know.
 PROVIDER_SORTS = {
-    "number": ("key",),
-    "-number": ("-key",),
-    "filed": (F("filing_date").asc(nulls_last=True), "key"),
-    "-filed": (F("filing_date").desc(nulls_last=True), "key"),
-    "status": ("status", "key"),
-    "reports": ("n_docs", "key"),
-    "-reports": ("-n_docs", "key"),
-    "updated": ("-updated_at", "-pk"),
+    "updated": (gettext_lazy("Recently changed"), ("-updated_at", "-pk")),
+    "number": (gettext_lazy("Number"), ("key",)),
+    "-number": (gettext_lazy("Number, descending"), ("-key",)),
+    "filed": (gettext_lazy("Filing date, oldest first"), (_FILED.asc(nulls_last=True), "key")),
+    "-filed": (gettext_lazy("Filing date, newest first"), (_FILED.desc(nulls_last=True), "key")),
+    "status": (gettext_lazy("Status"), ("status", "key")),
+    "reports": (gettext_lazy("Fewest reports"), ("n_docs", "key")),
+    "-reports": (gettext_lazy("Most reports"), ("-n_docs", "key")),
 }
 
 
@@ -51,4 +55,5 @@ def provider_applications(
         apps = apps.filter(filing_date__gte=filed_from)
     if filed_to:
         apps = apps.filter(filing_date__lte=filed_to)
-    return apps.order_by(*PROVIDER_SORTS.get(sort, PROVIDER_SORTS["updated"]))
+    _, ordering = PROVIDER_SORTS.get(sort, PROVIDER_SORTS["updated"])
+    return apps.order_by(*ordering)
