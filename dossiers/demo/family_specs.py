@@ -418,11 +418,10 @@ class FamilySpecBuilder:
             Report("wo_isa", D(2014, 1, 27), isr_cites, 2),
         ]
         fam.members += [us, wo]
-        nationals = [
-            (
-                "EP",
-                "EP13844704",
-                D(2015, 5, 8),
+        # The national phases of PCT/US2013/064552: publications (number, date) and reports
+        # (kind, date, length) as each office shared them.
+        nationals = {
+            "EP 13844704": (
                 Status.EXAMINATION_COMMENCED,
                 [("EP 2906789 A1", D(2015, 8, 19))],
                 [
@@ -431,57 +430,36 @@ class FamilySpecBuilder:
                     ("ep94", D(2017, 2, 14), 2),
                 ],
             ),
-            (
-                "AU",
-                "AU 2013334567",
-                D(2015, 4, 2),
+            "AU 2013334567": (
                 Status.EXAMINATION_COMMENCED,
                 [("AU 2013334567 A1", D(2015, 4, 30))],
                 [("au_exr", D(2016, 6, 21), 2)],
             ),
-            (
-                "CA",
-                "CA 2,887,123",
-                D(2015, 4, 9),
+            "CA 2,887,123": (
                 Status.EXAMINATION_COMMENCED,
                 [("CA 2,887,123 A1", D(2015, 4, 17))],
                 [("ca_req", D(2018, 9, 12), 1)],
             ),
-            (
-                "JP",
-                "JP 2015-536789",
-                D(2015, 4, 10),
+            "JP 2015-536789": (
                 Status.GRANTED,
                 [("JP 2016-501234 A", D(2016, 1, 7)), ("JP 6122345 B2", D(2017, 4, 7))],
                 [("jp_nr", D(2016, 8, 23), 1)],
             ),
-            (
-                "KR",
-                "KR 10-2015-7012345",
-                D(2015, 5, 11),
+            "KR 10-2015-7012345": (
                 Status.EXAMINATION_COMMENCED,
                 [("KR 10-2015-0071234 A", D(2015, 6, 26))],
                 [("kr_npr", D(2018, 2, 6), 1)],
             ),
-            (
-                "CN",
-                "CN 201380062258",
-                D(2015, 6, 1),
+            "CN 201380062258": (
                 Status.EXAMINATION_COMMENCED,
                 [("CN 104823417 A", D(2015, 8, 5))],
                 [("cn_oa1", D(2016, 7, 18), 2)],
             ),
-            ("IN", "IN 3456/CHENP/2015", D(2015, 4, 9), Status.PUBLISHED, [], []),
-            (
-                "BR",
-                "BR 11 2015 008765",
-                D(2015, 4, 13),
-                Status.FILED,
-                [("BR 11 2015 008765 A2", D(2017, 7, 4))],
-                [],
-            ),
-        ]
-        for office, number, _entry, status, pubs, reps in nationals:
+            "IN 3456/CHENP/2015": (Status.PUBLISHED, [], []),
+            "BR 11 2015 008765": (Status.FILED, [("BR 11 2015 008765 A2", D(2017, 7, 4))], []),
+        }
+        for number, (status, pubs, reps) in nationals.items():
+            office = number[:2]
             m = Member(
                 office,
                 f(office, number),
