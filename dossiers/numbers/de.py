@@ -7,6 +7,7 @@ import re
 from django.utils.translation import gettext as _
 
 from ._base import (
+    _application,
     _check_digit_verify,
     _compact,
     _Ctx,
@@ -72,11 +73,5 @@ def _parse_de(c: _Ctx) -> _Parsed:
     computed = de_check_digit(number)
     _check_digit_verify(c, _de_display(number), check, computed)
     display = _de_display(number) + (f".{computed}" if computed is not None else "")
-    return _Parsed(
-        office="DE",
-        kind="application",
-        key=f"DE{number}",
-        display=display,
-        docdb=f"DE.{number}.A",
-        epodoc=f"DE{number}" if len(number) < 12 else None,
-    )
+    epodoc = f"DE{number}" if len(number) < 12 else None
+    return _application("DE", number, display, docdb=f"DE.{number}.A", epodoc=epodoc)

@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year
+from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _serial_nonzero, _this_year
 
 # --------------------------------------------------------------------------------------------
 
@@ -26,8 +26,7 @@ def _kr_dated(c: _Ctx, type_code: str, year: int, serial: str) -> _Parsed:
             _("‘%(type_code)s’ is not a KR right type (10 patent, 20 utility model, 30 design).")
             % {"type_code": type_code}
         )
-    if int(serial) == 0:
-        c.fail(_("the serial number cannot be 0."))
+    _serial_nonzero(c, int(serial))
     number = f"{type_code}{year}{serial}"
     kind = "publication" if c.pub else "application"
     if kind == "application":

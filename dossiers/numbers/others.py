@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 
 from ._base import (
     APPLICATION_KINDS,
+    _application,
     _application_or_publication,
     _compact,
     _Ctx,
     _docdb,
     _Parsed,
     _publication,
+    _serial_nonzero,
     _this_year,
     _two_digit_year,
 )
@@ -53,12 +55,11 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
     if c.pub:
         return _publication(c, office, number)
     year = _two_digit_year(int(number[:2]))
-    return _Parsed(
-        office=office,
-        kind="application",
-        key=f"{office}{number}",
+    return _application(
+        office,
+        number,
         # the check digit the office gave is kept for display (GB 1218345.6); none is invented
-        display=f"{office} {number}" + (f".{check}" if check else ""),
+        f"{office} {number}" + (f".{check}" if check else ""),
         docdb=f"{office}.{number}.A",
         epodoc=f"{office}{year}00{number[2:]}",
     )
@@ -98,28 +99,16 @@ def _au_old(c: _Ctx, serial: int, yy: int) -> _Parsed:
     year = _two_digit_year(yy, pivot=50)
     if year > 2001:
         c.fail(_("old-style AU numbers (serial/year) were used up to 2001; use AU 2013123456."))
-    if serial == 0:
-        c.fail(_("the serial number cannot be 0."))
-    return _Parsed(
-        office="AU",
-        kind="application",
-        key=f"AU{year}{serial:06d}",
-        display=f"AU {serial}/{yy:02d}",
-        docdb=f"AU.{serial}{yy:02d}.A",
-        epodoc=None,
-    )
+    _serial_nonzero(c, serial)
+    display = f"AU {serial}/{yy:02d}"
+    return _application("AU", f"{year}{serial:06d}", display, docdb=f"AU.{serial}{yy:02d}.A")
 
 
 def _parse_au(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-")
     m = re.fullmatch(r"(P[L-S])(\d{4})", s)
     if m and not c.pub:
-        return _Parsed(
-            office="AU",
-            kind="application",
-            key=f"AU{m.group(1)}{m.group(2)}",
-            display=f"AU {m.group(1)}{m.group(2)}",
-        )
+        return _application("AU", f"{m.group(1)}{m.group(2)}", f"AU {m.group(1)}{m.group(2)}")
     m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # EPODOC AU20240265697
     if m and not c.pub:
         s = m.group(1) + m.group(2)
@@ -163,12 +152,7 @@ def _parse_in(c: _Ctx) -> _Parsed:
             )
         if not 1972 <= year <= _this_year() + 1 or serial == 0:
             c.fail(_("an old IN number looks like IN 1234/DEL/2013."))
-        return _Parsed(
-            office="IN",
-            kind="application",
-            key=f"IN{serial}{place}{year}",
-            display=f"IN {serial}/{place}/{year}",
-        )
+        return _application("IN", f"{serial}{place}{year}", f"IN {serial}/{place}/{year}")
     if re.fullmatch(r"\d{12}", s):
         year = int(s[:4])
         if not 2015 <= year <= _this_year() + 1:
@@ -221,7 +205,7 @@ def _parse_tw(c: _Ctx) -> _Parsed:
             c.fail(_("a TW application number is the ROC year, a type digit (1-3) and 5 digits."))
         if c.pub:  # TW 200928818 A: DOCDB TW.200928818.A, EPODOC TW200928818 (OPS)
             return _publication(c, "TW", s)
-        return _Parsed(office="TW", kind="application", key=f"TW{s}", display=f"TW {s}")
+        return _application("TW", s, f"TW {s}")
     c.fail(_("a TW application number looks like TW 102123456 (ROC year, type, serial)."))
 
 
@@ -238,12 +222,7 @@ def _parse_sg(c: _Ctx) -> _Parsed:
     if m:
         if c.pub:
             c.fail(_("this is an SG application number (year, serial, check digit)."))
-        return _Parsed(
-            office="SG",
-            kind="application",
-            key=f"SG{m.group(1)}",
-            display=f"SG {m.group(1)}-{m.group(2)}",
-        )
+        return _application("SG", m.group(1), f"SG {m.group(1)}-{m.group(2)}")
     m = _SG_RE.fullmatch(s.replace("-", ""))
     if not m:
         return _parse_generic(c, "SG")

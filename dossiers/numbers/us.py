@@ -7,7 +7,16 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year, _two_digit_year
+from ._base import (
+    _application,
+    _compact,
+    _Ctx,
+    _docdb,
+    _Parsed,
+    _publication,
+    _this_year,
+    _two_digit_year,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -121,14 +130,8 @@ def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Pars
             # serial (no leading zeros) + 2-digit year: US.87951510.A, US.2366704.A (11/023,667)
             docdb = f"US.{int(serial)}{year % 100:02d}.{letter}"
             epodoc = f"US{year}{serial:0>7}{p}"  # no series code: US20040023667, US20020396363P
-    return _Parsed(
-        office="US",
-        kind="application",
-        key=f"US{series}{serial}",
-        display=f"US {series}/{serial[:3]},{serial[3:]}",
-        docdb=docdb,
-        epodoc=epodoc,
-    )
+    display = f"US {series}/{serial[:3]},{serial[3:]}"
+    return _application("US", f"{series}{serial}", display, docdb=docdb, epodoc=epodoc)
 
 
 def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
