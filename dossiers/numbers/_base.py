@@ -100,6 +100,12 @@ def _this_year() -> int:
     return datetime.datetime.now(tz=datetime.UTC).year
 
 
+def _year_possible(year: int, first: int) -> bool:
+    """From ``first`` (the office's first year for that form of number) up to next year: the
+    one upper bound that every year in a number is held to."""
+    return first <= year <= _this_year() + 1
+
+
 def _show(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:39] + "…"

@@ -13,7 +13,7 @@ from ._base import (
     _Ctx,
     _Parsed,
     _publication,
-    _this_year,
+    _year_possible,
     de_check_digit,
 )
 
@@ -59,7 +59,7 @@ def _parse_de(c: _Ctx) -> _Parsed:
                 % {"code": number[:2]}
             )
         year = int(number[2:6])
-        if not 2004 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2004):
             c.fail(
                 _("the 12-digit DE numbers were introduced in 2004; %(year)s is not possible.")
                 % {"year": year}

@@ -6,7 +6,16 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _application, _Ctx, _docdb, _Parsed, _publication, _serial_nonzero, _this_year
+from ._base import (
+    _application,
+    _Ctx,
+    _docdb,
+    _Parsed,
+    _publication,
+    _serial_nonzero,
+    _this_year,
+    _year_possible,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -55,7 +64,7 @@ def _jp_eras_for_two_digits(c: _Ctx, yy: int) -> list[str]:
 
 
 def _jp_app(c: _Ctx, year: int, serial: int) -> _Parsed:
-    if not 1885 <= year <= _this_year() + 1:
+    if not _year_possible(year, 1885):
         c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
     _serial_nonzero(c, serial)
     modern = year >= 2000
@@ -75,7 +84,7 @@ def _jp_pub(c: _Ctx, year: int, serial: int, era: str | None = None) -> _Parsed:
     if era is None and year < 2000:
         era = _year_to_era(year)[0]
     if era is None:
-        if year > _this_year() + 1:
+        if not _year_possible(year, 2000):  # no era: 2000 or later
             c.fail(_("%(year)s is not a possible publication year.") % {"year": year})
         number, display = f"{year}{serial:06d}", f"JP {year}-{serial:06d}"
         return _publication(c, "JP", number, display)

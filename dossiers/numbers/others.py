@@ -16,8 +16,8 @@ from ._base import (
     _Parsed,
     _publication,
     _serial_nonzero,
-    _this_year,
     _two_digit_year,
+    _year_possible,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
         y = re.fullmatch(r"((?:19|20)\d{2})(\d{5})(?:\.(\d))?", s) or re.fullmatch(
             r"((?:19|20)\d{2})00(\d{5})()", s
         )
-        if y and 1950 <= int(y.group(1)) <= _this_year() + 1:
+        if y and _year_possible(int(y.group(1)), 1950):
             s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
             m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
     if not m and c.pub and re.fullmatch(r"\d{1,6}", s) and int(s):
@@ -81,7 +81,7 @@ def _parse_ca(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-")
     year = c.filed.year if c.filed is not None else None
     m = _CA_EPODOC_RE.fullmatch(s)  # EPODOC: filing year + number
-    if m and not c.pub and 1950 <= int(m.group(1)) <= _this_year() + 1:
+    if m and not c.pub and _year_possible(int(m.group(1)), 1950):
         year, s = int(m.group(1)), m.group(2)
     if not _CA_RE.fullmatch(s) or int(s) == 0:
         c.fail(_("a CA number has 6 or 7 digits (e.g. CA 2,123,456)."))
@@ -115,7 +115,7 @@ def _parse_au(c: _Ctx) -> _Parsed:
     m = re.fullmatch(r"(\d{4})(\d{6})", s)
     if m:
         year, serial = int(m.group(1)), int(m.group(2))
-        if not 1904 <= year <= _this_year() + 1:
+        if not _year_possible(year, 1904):
             c.fail(
                 _("an AU number starts with the year; %(year)s is not possible.") % {"year": year}
             )
@@ -150,12 +150,12 @@ def _parse_in(c: _Ctx) -> _Parsed:
                 _("‘%(place)s’ is not an Indian patent office (DEL, MUM, CHE, KOL, …NP).")
                 % {"place": place}
             )
-        if not 1972 <= year <= _this_year() + 1 or serial == 0:
+        if not _year_possible(year, 1972) or serial == 0:
             c.fail(_("an old IN number looks like IN 1234/DEL/2013."))
         return _application("IN", f"{serial}{place}{year}", f"IN {serial}/{place}/{year}")
     if re.fullmatch(r"\d{12}", s):
         year = int(s[:4])
-        if not 2015 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2015):
             c.fail(_("a 12-digit IN number starts with the year (2015 or later)."))
         kind = "publication" if c.pub else "application"
         return _Parsed(office="IN", kind=kind, key=f"IN{s}", display=f"IN {s}")
@@ -184,7 +184,7 @@ def _parse_br(c: _Ctx) -> _Parsed:
                 _("‘%(type_code)s’ is not a BR type code (10 invention, 11 PCT, 20 utility model).")
                 % {"type_code": type_code}
             )
-        if not 2012 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2012):
             c.fail(
                 _("the BR type/year numbers were introduced in 2012; %(year)s is not possible.")
                 % {"year": year}
@@ -274,7 +274,7 @@ def _parse_generic(c: _Ctx, office: str) -> _Parsed:
     candidates: tuple[str, ...] = ()
     epodoc_app = None
     y = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)
-    if y and kind == "application" and not letters and int(y.group(1)) <= _this_year() + 1:
+    if y and kind == "application" and not letters and _year_possible(int(y.group(1)), 1900):
         # EPODOC puts the filing year in front of a 7-digit number (NL19981010536)
         candidates, epodoc_app = (f"{office}{s}",), f"{office}{s}"
         s = y.group(2)

@@ -14,8 +14,8 @@ from ._base import (
     _docdb,
     _Parsed,
     _publication,
-    _this_year,
     _two_digit_year,
+    _year_possible,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def _us_provisional_series(year: int) -> list[str]:
 def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
     """A serial whose series code the number leaves out, with its filing year (DOCDB serial+YY,
     the series-less EPODOC form US + year + 0 + serial): the series follows from the date."""
-    if not 1915 <= year <= _this_year() + 1:
+    if not _year_possible(year, 1915):
         c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
     when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
     if c.app_kind == "P":  # provisional: 60 from 1995, 61 from 2008, 62 from 2014, 63 from 2020
@@ -143,7 +143,7 @@ def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
 
 def _us_pgpub(c: _Ctx, year_text: str, serial_text: str) -> _Parsed:
     year, serial = int(year_text), int(serial_text)
-    if not 2001 <= year <= _this_year() + 1:
+    if not _year_possible(year, 2001):
         c.fail(
             _("US pre-grant publications started in 2001; %(year)s is not possible.")
             % {"year": year}
@@ -183,7 +183,7 @@ def _parse_us(c: _Ctx) -> _Parsed:
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{6})", s)  # epodoc / docdb: year + series + serial
     if m and c.want != "publication":
         year = int(m.group(1))
-        if not 1900 <= year <= _this_year() + 1:
+        if not _year_possible(year, 1900):
             c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
         return _us_app(c, m.group(2), m.group(3), year)
     if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
