@@ -120,7 +120,6 @@ from ._base import (
 )
 from .core import (  # noqa: F401  (_normalise: the un-wrapped parser, for tests)
     _normalise,
-    candidate_keys,
     file_name_form,
     format_display,
     normalise,
@@ -133,7 +132,6 @@ __all__ = [
     "OFFICE_CODES",
     "InvalidNumber",
     "PatentNumber",
-    "candidate_keys",
     "cn_check_digit",
     "de_check_digit",
     "ep_check_digit",

@@ -100,6 +100,12 @@ def _this_year() -> int:
     return datetime.datetime.now(tz=datetime.UTC).year
 
 
+def _year_possible(year: int, first: int) -> bool:
+    """From ``first`` (the office's first year for that form of number) up to next year: the
+    one upper bound that every year in a number is held to."""
+    return first <= year <= _this_year() + 1
+
+
 def _show(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:39] + "…"
@@ -166,6 +172,26 @@ def _docdb(cc: str, number: str, kind_code: str | None) -> str | None:
     return f"{cc}.{number}.{kind_code}" if kind_code else None
 
 
+def _serial_nonzero(c: _Ctx, serial: int) -> None:
+    """No office gives out serial number 0: a 0 is a typing slip."""
+    if serial == 0:
+        c.fail(_("the serial number cannot be 0."))
+
+
+def _application(
+    office: str, number: str, display: str, *, docdb: str | None = None, epodoc: str | None = None
+) -> _Parsed:
+    """An application number: the key is the office code and the number (no check digit)."""
+    return _Parsed(
+        office=office,
+        kind="application",
+        key=f"{office}{number}",
+        display=display,
+        docdb=docdb,
+        epodoc=epodoc,
+    )
+
+
 def _publication(c: _Ctx, office: str, number: str, display: str | None = None) -> _Parsed:
     """A publication number: key and EPODOC are office + number, DOCDB adds the kind code;
     shown as "<office> <number>" unless the office writes it otherwise."""
@@ -193,14 +219,8 @@ def _application_checked(
 ) -> _Parsed:
     """An application number whose check digit (typed or not) is shown after a dot."""
     _check_digit_verify(c, f"{office} {number}", check, computed)
-    return _Parsed(
-        office=office,
-        kind="application",
-        key=f"{office}{number}",
-        display=f"{office} {number}.{computed}",
-        docdb=f"{office}.{number}.A",
-        epodoc=epodoc,
-    )
+    display = f"{office} {number}.{computed}"
+    return _application(office, number, display, docdb=f"{office}.{number}.A", epodoc=epodoc)
 
 
 def _application_or_publication(
@@ -210,11 +230,4 @@ def _application_or_publication(
     for (a kind code means a publication); `app_epodoc` is the application's EPODOC form."""
     if c.pub:
         return _publication(c, office, number, display)
-    return _Parsed(
-        office=office,
-        kind="application",
-        key=f"{office}{number}",
-        display=display,
-        docdb=f"{office}.{number}.A",
-        epodoc=app_epodoc,
-    )
+    return _application(office, number, display, docdb=f"{office}.{number}.A", epodoc=app_epodoc)

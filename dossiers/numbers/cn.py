@@ -13,7 +13,7 @@ from ._base import (
     _Ctx,
     _Parsed,
     _publication,
-    _this_year,
+    _year_possible,
     cn_check_digit,
 )
 
@@ -25,7 +25,7 @@ _CN_TYPES = "12389"
 def _cn_app(c: _Ctx, number: str, check: str | None) -> _Parsed:
     if len(number) == 12:
         year, type_digit = int(number[:4]), number[4]
-        if not 2003 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2003):
             c.fail(
                 _("a 12-digit CN application number starts with the year, not %(year)s.")
                 % {"year": year}

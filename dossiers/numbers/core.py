@@ -378,18 +378,6 @@ def normalise(
         ) from exc
 
 
-def candidate_keys(
-    text: str,
-    *,
-    office: str | None = None,
-    kind: str | None = None,
-    filed: datetime.date | None = None,
-) -> list[str]:
-    """All keys the text may stand for, most likely first (never empty)."""
-    number = normalise(text, office=office, kind=kind, filed=filed)
-    return [number.key, *number.candidates]
-
-
 def format_display(key: str, *, kind: str | None = None, kind_code: str | None = None) -> str:
     """The display form of a stored key (the one formatter used everywhere).
 

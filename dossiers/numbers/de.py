@@ -7,12 +7,13 @@ import re
 from django.utils.translation import gettext as _
 
 from ._base import (
+    _application,
     _check_digit_verify,
     _compact,
     _Ctx,
     _Parsed,
     _publication,
-    _this_year,
+    _year_possible,
     de_check_digit,
 )
 
@@ -58,7 +59,7 @@ def _parse_de(c: _Ctx) -> _Parsed:
                 % {"code": number[:2]}
             )
         year = int(number[2:6])
-        if not 2004 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2004):
             c.fail(
                 _("the 12-digit DE numbers were introduced in 2004; %(year)s is not possible.")
                 % {"year": year}
@@ -72,11 +73,5 @@ def _parse_de(c: _Ctx) -> _Parsed:
     computed = de_check_digit(number)
     _check_digit_verify(c, _de_display(number), check, computed)
     display = _de_display(number) + (f".{computed}" if computed is not None else "")
-    return _Parsed(
-        office="DE",
-        kind="application",
-        key=f"DE{number}",
-        display=display,
-        docdb=f"DE.{number}.A",
-        epodoc=f"DE{number}" if len(number) < 12 else None,
-    )
+    epodoc = f"DE{number}" if len(number) < 12 else None
+    return _application("DE", number, display, docdb=f"DE.{number}.A", epodoc=epodoc)

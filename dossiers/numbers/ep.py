@@ -12,8 +12,8 @@ from ._base import (
     _Ctx,
     _Parsed,
     _publication,
-    _this_year,
     _two_digit_year,
+    _year_possible,
     ep_check_digit,
 )
 
@@ -23,7 +23,7 @@ from ._base import (
 def _ep_app(c: _Ctx, number: str, check: str | None) -> _Parsed:
     yy = int(number[:2])
     year = _two_digit_year(yy)
-    if year > _this_year() + 1:
+    if not _year_possible(year, 1978):  # a two-digit year reads as 1978 or later
         c.fail(
             _("EP application numbers start with the filing year; ‘%(code)s’ is not possible.")
             % {"code": number[:2]}
@@ -46,7 +46,7 @@ def _parse_ep(c: _Ctx) -> _Parsed:
     m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # epodoc EP20130844704
     if m and not c.pub:
         year = int(m.group(1))
-        if not 1978 <= year <= _this_year() + 1:
+        if not _year_possible(year, 1978):
             c.fail(_("%(year)s is not a possible EP filing year.") % {"year": year})
         return _ep_app(c, f"{year % 100:02d}{m.group(2)}", None)
     if re.fullmatch(r"\d{1,7}", s):

@@ -6,7 +6,16 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _Ctx, _docdb, _Parsed, _publication, _this_year
+from ._base import (
+    _application,
+    _Ctx,
+    _docdb,
+    _Parsed,
+    _publication,
+    _serial_nonzero,
+    _this_year,
+    _year_possible,
+)
 
 # --------------------------------------------------------------------------------------------
 
@@ -55,30 +64,27 @@ def _jp_eras_for_two_digits(c: _Ctx, yy: int) -> list[str]:
 
 
 def _jp_app(c: _Ctx, year: int, serial: int) -> _Parsed:
-    if not 1885 <= year <= _this_year() + 1:
+    if not _year_possible(year, 1885):
         c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
-    if serial == 0:
-        c.fail(_("the serial number cannot be 0."))
+    _serial_nonzero(c, serial)
     modern = year >= 2000
-    return _Parsed(
-        office="JP",
-        kind="application",
-        key=f"JP{year}{serial:06d}",
-        display=f"JP {year}-{serial:06d}",
+    return _application(
+        "JP",
+        f"{year}{serial:06d}",
+        f"JP {year}-{serial:06d}",
         docdb=f"JP.{year}{serial:06d}.A" if modern else None,
         epodoc=f"JP{year}{serial:07d}" if modern else None,
     )
 
 
 def _jp_pub(c: _Ctx, year: int, serial: int, era: str | None = None) -> _Parsed:
-    if serial == 0:
-        c.fail(_("the serial number cannot be 0."))
+    _serial_nonzero(c, serial)
     if era is not None and year >= 2000:
         era = None
     if era is None and year < 2000:
         era = _year_to_era(year)[0]
     if era is None:
-        if year > _this_year() + 1:
+        if not _year_possible(year, 2000):  # no era: 2000 or later
             c.fail(_("%(year)s is not a possible publication year.") % {"year": year})
         number, display = f"{year}{serial:06d}", f"JP {year}-{serial:06d}"
         return _publication(c, "JP", number, display)

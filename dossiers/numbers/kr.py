@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year
+from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _serial_nonzero, _year_possible
 
 # --------------------------------------------------------------------------------------------
 
@@ -15,7 +15,7 @@ _KR_TYPES = {"10": "patent", "20": "utility model", "30": "design"}
 
 def _kr_year(c: _Ctx, text: str) -> int:
     year = int(text)
-    if not 1946 <= year <= _this_year() + 1:
+    if not _year_possible(year, 1946):
         c.fail(_("%(year)s is not a possible year in a KR number.") % {"year": year})
     return year
 
@@ -26,8 +26,7 @@ def _kr_dated(c: _Ctx, type_code: str, year: int, serial: str) -> _Parsed:
             _("‘%(type_code)s’ is not a KR right type (10 patent, 20 utility model, 30 design).")
             % {"type_code": type_code}
         )
-    if int(serial) == 0:
-        c.fail(_("the serial number cannot be 0."))
+    _serial_nonzero(c, int(serial))
     number = f"{type_code}{year}{serial}"
     kind = "publication" if c.pub else "application"
     if kind == "application":

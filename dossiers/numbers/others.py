@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 
 from ._base import (
     APPLICATION_KINDS,
+    _application,
     _application_or_publication,
     _compact,
     _Ctx,
     _docdb,
     _Parsed,
     _publication,
-    _this_year,
+    _serial_nonzero,
     _two_digit_year,
+    _year_possible,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -33,7 +35,7 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
         y = re.fullmatch(r"((?:19|20)\d{2})(\d{5})(?:\.(\d))?", s) or re.fullmatch(
             r"((?:19|20)\d{2})00(\d{5})()", s
         )
-        if y and 1950 <= int(y.group(1)) <= _this_year() + 1:
+        if y and _year_possible(int(y.group(1)), 1950):
             s = f"{y.group(1)[2:]}{y.group(2)}" + (f".{y.group(3)}" if y.group(3) else "")
             m = re.fullmatch(r"(\d{7})(?:\.(\d))?", s)
     if not m and c.pub and re.fullmatch(r"\d{1,6}", s) and int(s):
@@ -53,12 +55,11 @@ def _parse_seven(c: _Ctx, office: str, example: str) -> _Parsed:
     if c.pub:
         return _publication(c, office, number)
     year = _two_digit_year(int(number[:2]))
-    return _Parsed(
-        office=office,
-        kind="application",
-        key=f"{office}{number}",
+    return _application(
+        office,
+        number,
         # the check digit the office gave is kept for display (GB 1218345.6); none is invented
-        display=f"{office} {number}" + (f".{check}" if check else ""),
+        f"{office} {number}" + (f".{check}" if check else ""),
         docdb=f"{office}.{number}.A",
         epodoc=f"{office}{year}00{number[2:]}",
     )
@@ -80,7 +81,7 @@ def _parse_ca(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-")
     year = c.filed.year if c.filed is not None else None
     m = _CA_EPODOC_RE.fullmatch(s)  # EPODOC: filing year + number
-    if m and not c.pub and 1950 <= int(m.group(1)) <= _this_year() + 1:
+    if m and not c.pub and _year_possible(int(m.group(1)), 1950):
         year, s = int(m.group(1)), m.group(2)
     if not _CA_RE.fullmatch(s) or int(s) == 0:
         c.fail(_("a CA number has 6 or 7 digits (e.g. CA 2,123,456)."))
@@ -98,35 +99,23 @@ def _au_old(c: _Ctx, serial: int, yy: int) -> _Parsed:
     year = _two_digit_year(yy, pivot=50)
     if year > 2001:
         c.fail(_("old-style AU numbers (serial/year) were used up to 2001; use AU 2013123456."))
-    if serial == 0:
-        c.fail(_("the serial number cannot be 0."))
-    return _Parsed(
-        office="AU",
-        kind="application",
-        key=f"AU{year}{serial:06d}",
-        display=f"AU {serial}/{yy:02d}",
-        docdb=f"AU.{serial}{yy:02d}.A",
-        epodoc=None,
-    )
+    _serial_nonzero(c, serial)
+    display = f"AU {serial}/{yy:02d}"
+    return _application("AU", f"{year}{serial:06d}", display, docdb=f"AU.{serial}{yy:02d}.A")
 
 
 def _parse_au(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,.-")
     m = re.fullmatch(r"(P[L-S])(\d{4})", s)
     if m and not c.pub:
-        return _Parsed(
-            office="AU",
-            kind="application",
-            key=f"AU{m.group(1)}{m.group(2)}",
-            display=f"AU {m.group(1)}{m.group(2)}",
-        )
+        return _application("AU", f"{m.group(1)}{m.group(2)}", f"AU {m.group(1)}{m.group(2)}")
     m = re.fullmatch(r"(\d{4})0(\d{6})", s)  # EPODOC AU20240265697
     if m and not c.pub:
         s = m.group(1) + m.group(2)
     m = re.fullmatch(r"(\d{4})(\d{6})", s)
     if m:
         year, serial = int(m.group(1)), int(m.group(2))
-        if not 1904 <= year <= _this_year() + 1:
+        if not _year_possible(year, 1904):
             c.fail(
                 _("an AU number starts with the year; %(year)s is not possible.") % {"year": year}
             )
@@ -161,17 +150,12 @@ def _parse_in(c: _Ctx) -> _Parsed:
                 _("‘%(place)s’ is not an Indian patent office (DEL, MUM, CHE, KOL, …NP).")
                 % {"place": place}
             )
-        if not 1972 <= year <= _this_year() + 1 or serial == 0:
+        if not _year_possible(year, 1972) or serial == 0:
             c.fail(_("an old IN number looks like IN 1234/DEL/2013."))
-        return _Parsed(
-            office="IN",
-            kind="application",
-            key=f"IN{serial}{place}{year}",
-            display=f"IN {serial}/{place}/{year}",
-        )
+        return _application("IN", f"{serial}{place}{year}", f"IN {serial}/{place}/{year}")
     if re.fullmatch(r"\d{12}", s):
         year = int(s[:4])
-        if not 2015 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2015):
             c.fail(_("a 12-digit IN number starts with the year (2015 or later)."))
         kind = "publication" if c.pub else "application"
         return _Parsed(office="IN", kind=kind, key=f"IN{s}", display=f"IN {s}")
@@ -200,7 +184,7 @@ def _parse_br(c: _Ctx) -> _Parsed:
                 _("‘%(type_code)s’ is not a BR type code (10 invention, 11 PCT, 20 utility model).")
                 % {"type_code": type_code}
             )
-        if not 2012 <= year <= _this_year() + 1:
+        if not _year_possible(year, 2012):
             c.fail(
                 _("the BR type/year numbers were introduced in 2012; %(year)s is not possible.")
                 % {"year": year}
@@ -221,7 +205,7 @@ def _parse_tw(c: _Ctx) -> _Parsed:
             c.fail(_("a TW application number is the ROC year, a type digit (1-3) and 5 digits."))
         if c.pub:  # TW 200928818 A: DOCDB TW.200928818.A, EPODOC TW200928818 (OPS)
             return _publication(c, "TW", s)
-        return _Parsed(office="TW", kind="application", key=f"TW{s}", display=f"TW {s}")
+        return _application("TW", s, f"TW {s}")
     c.fail(_("a TW application number looks like TW 102123456 (ROC year, type, serial)."))
 
 
@@ -238,12 +222,7 @@ def _parse_sg(c: _Ctx) -> _Parsed:
     if m:
         if c.pub:
             c.fail(_("this is an SG application number (year, serial, check digit)."))
-        return _Parsed(
-            office="SG",
-            kind="application",
-            key=f"SG{m.group(1)}",
-            display=f"SG {m.group(1)}-{m.group(2)}",
-        )
+        return _application("SG", m.group(1), f"SG {m.group(1)}-{m.group(2)}")
     m = _SG_RE.fullmatch(s.replace("-", ""))
     if not m:
         return _parse_generic(c, "SG")
@@ -295,7 +274,7 @@ def _parse_generic(c: _Ctx, office: str) -> _Parsed:
     candidates: tuple[str, ...] = ()
     epodoc_app = None
     y = re.fullmatch(r"((?:19|20)\d{2})(\d{7})", s)
-    if y and kind == "application" and not letters and int(y.group(1)) <= _this_year() + 1:
+    if y and kind == "application" and not letters and _year_possible(int(y.group(1)), 1900):
         # EPODOC puts the filing year in front of a 7-digit number (NL19981010536)
         candidates, epodoc_app = (f"{office}{s}",), f"{office}{s}"
         s = y.group(2)

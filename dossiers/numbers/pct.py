@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import OFFICE_CODES, _compact, _Ctx, _docdb, _Parsed, _this_year, _two_digit_year
+from ._base import OFFICE_CODES, _compact, _Ctx, _docdb, _Parsed, _two_digit_year, _year_possible
 
 # --------------------------------------------------------------------------------------------
 
@@ -24,7 +24,7 @@ def _pct_year(c: _Ctx, text: str) -> int:
         c.fail(
             _("a PCT application number needs the year as 2 or 4 digits (e.g. PCT/US2013/064552).")
         )
-    if not 1978 <= year <= _this_year() + 1:
+    if not _year_possible(year, 1978):
         c.fail(
             _("%(year)s is not a possible PCT filing year (the PCT started in 1978).")
             % {"year": year}

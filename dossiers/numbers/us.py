@@ -7,44 +7,45 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _compact, _Ctx, _docdb, _Parsed, _publication, _this_year, _two_digit_year
+from ._base import (
+    _application,
+    _compact,
+    _Ctx,
+    _docdb,
+    _Parsed,
+    _publication,
+    _two_digit_year,
+    _year_possible,
+)
 
 # --------------------------------------------------------------------------------------------
 
 _US_UTILITY_SERIES = tuple(f"{n:02d}" for n in range(1, 20))
 _US_SERIES = frozenset((*_US_UTILITY_SERIES, "29", "35", "60", "61", "62", "63", "90", "95", "96"))
 _US_PROVISIONAL = frozenset({"60", "61", "62", "63"})
+
+
+def _series_starts(table: str) -> tuple[tuple[str, datetime.date], ...]:
+    """A table of "series first-date" pairs (``02 1935-01-01 03 1948-01-01 ...``), in order."""
+    words = table.split()
+    return tuple(
+        (series, datetime.date.fromisoformat(day))
+        for series, day in zip(words[::2], words[1::2], strict=True)
+    )
+
+
 # Approximate first filing dates of the utility series (for ``filed``); neighbours within a year of
-# a boundary are offered as candidates because the switch-over dates are not exact.
-_US_SERIES_START = (
-    ("02", datetime.date(1935, 1, 1)),
-    ("03", datetime.date(1948, 1, 1)),
-    ("04", datetime.date(1960, 1, 1)),
-    ("05", datetime.date(1970, 1, 1)),
-    ("06", datetime.date(1979, 1, 1)),
-    ("07", datetime.date(1987, 1, 1)),
-    ("08", datetime.date(1993, 1, 1)),
-    ("09", datetime.date(1997, 12, 30)),
-    ("10", datetime.date(2001, 12, 1)),
-    ("11", datetime.date(2004, 12, 1)),
-    ("12", datetime.date(2008, 1, 1)),  # US 11/964,952 was filed 2007-12-27 (OPS, corpus)
-    ("13", datetime.date(2010, 12, 1)),
-    ("14", datetime.date(2013, 8, 1)),
-    ("15", datetime.date(2014, 12, 1)),
-    ("16", datetime.date(2017, 12, 1)),
-    ("17", datetime.date(2020, 3, 1)),
-    ("18", datetime.date(2022, 7, 1)),
-    ("19", datetime.date(2025, 6, 1)),
-)
+# a boundary are offered as candidates because the switch-over dates are not exact.  12 starts in
+# 2008: US 11/964,952 was filed 2007-12-27 (OPS, corpus).
+_US_SERIES_START = _series_starts("""
+    02 1935-01-01  03 1948-01-01  04 1960-01-01  05 1970-01-01  06 1979-01-01  07 1987-01-01
+    08 1993-01-01  09 1997-12-30  10 2001-12-01  11 2004-12-01  12 2008-01-01  13 2010-12-01
+    14 2013-08-01  15 2014-12-01  16 2017-12-01  17 2020-03-01  18 2022-07-01  19 2025-06-01
+""")
 # No year has had this many pre-grant publications: a larger 7-digit "serial" after the year
 # (US20130926335) is more likely the series-less EPODOC form of an application.
 _PGPUB_SERIAL_MAX = 500_000
-_US_PROVISIONAL_START = (
-    ("60", datetime.date(1995, 6, 8)),
-    ("61", datetime.date(2007, 12, 1)),
-    ("62", datetime.date(2014, 10, 1)),
-    ("63", datetime.date(2020, 3, 1)),
-)
+_US_PROVISIONAL_START = _series_starts("60 1995-06-08  61 2007-12-01  62 2014-10-01  63 2020-03-01")
 _US_SPECIAL_RE = re.compile(r"(RE|PP|D|H|T|X)0*(\d{1,7})")
 
 
@@ -88,7 +89,7 @@ def _us_provisional_series(year: int) -> list[str]:
 def _us_app_from_year(c: _Ctx, year: int, serial: str) -> _Parsed:
     """A serial whose series code the number leaves out, with its filing year (DOCDB serial+YY,
     the series-less EPODOC form US + year + 0 + serial): the series follows from the date."""
-    if not 1915 <= year <= _this_year() + 1:
+    if not _year_possible(year, 1915):
         c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
     when = c.filed if c.filed is not None and c.filed.year == year else datetime.date(year, 7, 1)
     if c.app_kind == "P":  # provisional: 60 from 1995, 61 from 2008, 62 from 2014, 63 from 2020
@@ -129,14 +130,8 @@ def _us_app(c: _Ctx, series: str, serial: str, year: int | None = None) -> _Pars
             # serial (no leading zeros) + 2-digit year: US.87951510.A, US.2366704.A (11/023,667)
             docdb = f"US.{int(serial)}{year % 100:02d}.{letter}"
             epodoc = f"US{year}{serial:0>7}{p}"  # no series code: US20040023667, US20020396363P
-    return _Parsed(
-        office="US",
-        kind="application",
-        key=f"US{series}{serial}",
-        display=f"US {series}/{serial[:3]},{serial[3:]}",
-        docdb=docdb,
-        epodoc=epodoc,
-    )
+    display = f"US {series}/{serial[:3]},{serial[3:]}"
+    return _application("US", f"{series}{serial}", display, docdb=docdb, epodoc=epodoc)
 
 
 def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
@@ -148,7 +143,7 @@ def _us_patent(c: _Ctx, number: str, prefix: str = "") -> _Parsed:
 
 def _us_pgpub(c: _Ctx, year_text: str, serial_text: str) -> _Parsed:
     year, serial = int(year_text), int(serial_text)
-    if not 2001 <= year <= _this_year() + 1:
+    if not _year_possible(year, 2001):
         c.fail(
             _("US pre-grant publications started in 2001; %(year)s is not possible.")
             % {"year": year}
@@ -188,7 +183,7 @@ def _parse_us(c: _Ctx) -> _Parsed:
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{6})", s)  # epodoc / docdb: year + series + serial
     if m and c.want != "publication":
         year = int(m.group(1))
-        if not 1900 <= year <= _this_year() + 1:
+        if not _year_possible(year, 1900):
             c.fail(_("%(year)s is not a possible filing year.") % {"year": year})
         return _us_app(c, m.group(2), m.group(3), year)
     if re.fullmatch(r"20\d{8}", s) and c.want != "application":  # Espacenet US2013123456A1
