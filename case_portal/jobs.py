@@ -67,14 +67,18 @@ def enqueue_on_commit(task_name: str, ids: Iterable[int], *, swept_by: str) -> N
 class Kind:
     """One kind of build row, declared once by the service that builds it: its model, the task
     that builds a row (`build_task`, sent the row's id), the beat sweeps "<sweeps>_expire" and
-    "<sweeps>_requeue", shown in beat's schedule as "<label>: ...", and whether an expired row
-    stays as the delivery record (`keep_rows`) or goes with its file."""
+    "<sweeps>_requeue", shown in beat's schedule as "<label>: ...", whether an expired row
+    stays as the delivery record (`keep_rows`) or goes with its file, what a failed row says
+    (`failure`, formatted with the error's class `cls` and the error `exc`) and the relations
+    a build reads with its row (`related`)."""
 
     model: type["BuildJob"]
     build_task: str
     sweeps: str
     label: str
     keep_rows: bool
+    failure: str
+    related: tuple[str, ...] = ()
 
     @property
     def requeue_task(self) -> str:
@@ -87,19 +91,21 @@ def enqueue_builds(kind: Kind, ids: Iterable[int]) -> None:
     enqueue_on_commit(kind.build_task, ids, swept_by=kind.requeue_task)
 
 
-def build_tasks(
-    kind: Kind,
-    *,
-    build: Callable[[int], object],
-    expire: Callable[[], int],
-    requeue: Callable[[], int],
-):
+def build_tasks(kind: Kind, *, build: Callable[[int], object]):
     """The Celery tasks of a kind: `build` (a row's id in; acknowledged once done, so a build
-    lost with its worker is delivered again), and the beat sweeps `expire` (hourly) and
-    `requeue` (every few minutes). Returns (build task, expire task, requeue task)."""
+    lost with its worker is delivered again), and the beat sweeps expire() (hourly) and
+    requeue_stuck() (every few minutes) of its rows. Returns (build task, expire task, requeue
+    task)."""
+
+    def expire_rows() -> int:
+        return expire(kind)
+
+    def requeue_rows() -> int:
+        return requeue_stuck(kind)
+
     build_task = app.task(name=kind.build_task, acks_late=True, ignore_result=True)(build)
-    expire_sweep = app.task(name=f"{kind.sweeps}_expire", ignore_result=True)(expire)
-    requeue_sweep = app.task(name=kind.requeue_task, ignore_result=True)(requeue)
+    expire_sweep = app.task(name=f"{kind.sweeps}_expire", ignore_result=True)(expire_rows)
+    requeue_sweep = app.task(name=kind.requeue_task, ignore_result=True)(requeue_rows)
 
     @beat_setup
     def schedule(sender, **kwargs) -> None:
@@ -267,26 +273,24 @@ class Store:
 
 
 def build_run(
-    queryset: models.QuerySet,
-    pk: int,
-    *,
-    build: Callable[[BuildJob, Store], BuildJob],
-    failure: Callable[[Exception], str],
+    kind: Kind, pk: int, *, build: Callable[[BuildJob, Store], BuildJob]
 ) -> BuildJob | None:
-    """Claim row `pk` and run `build(job, store)`, which ends with finish(). None when there was
-    nothing to do; running it again is always safe. Any error fails the row (message from
-    `failure(exc)`) and deletes what was stored."""
-    model = queryset.model
+    """Claim row `pk` of `kind` and run `build(job, store)`, which ends with finish(). None when
+    there was nothing to do; running it again is always safe. Any error fails the row (with the
+    kind's `failure` message) and deletes what was stored."""
+    model = kind.model
     if not claim(model, pk):
         return None
-    job = queryset.get(pk=pk)
+    # select_related() with no names would follow every foreign key, hence the test.
+    rows = model.objects.select_related(*kind.related) if kind.related else model.objects
+    job = rows.get(pk=pk)
     store = Store(job)
     try:
         return build(job, store)
     except Exception as exc:
         logger.exception("%s %s failed", model.__name__, pk)
         store.discard()
-        return fail(model, pk, error=failure(exc))
+        return fail(model, pk, error=kind.failure.format(cls=exc.__class__.__name__, exc=exc))
 
 
 @transaction.atomic

@@ -17,10 +17,7 @@ def _package_build(package_id: int) -> None:
 
 
 package_build_task, packages_expire_task, packages_requeue_task = jobs.build_tasks(
-    packages.JOB,
-    build=_package_build,
-    expire=packages.packages_expire,
-    requeue=packages.packages_requeue,
+    packages.JOB, build=_package_build
 )
 
 
@@ -36,10 +33,7 @@ def packages_schedule_task() -> int:
 
 
 merged_pdf_build_task, merged_pdfs_expire_task, merged_pdfs_requeue_task = jobs.build_tasks(
-    merged_pdfs.JOB,
-    build=merged_pdfs.merged_pdf_build,
-    expire=merged_pdfs.merged_pdfs_expire,
-    requeue=merged_pdfs.merged_pdfs_requeue,
+    merged_pdfs.JOB, build=merged_pdfs.merged_pdf_build
 )
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
+from typing import NamedTuple
 
 from celery.schedules import crontab
 
@@ -24,66 +26,71 @@ def _backoff(retries: int) -> int:
     return 30 * 2**retries
 
 
-def _send_or_retry(task, key: int, claim: uuid.UUID, *, send, failed):
-    """`send()` what `claim` holds; an SMTP error is written on the rows (`failed(error)`) and
-    the task retried later under the same claim, so the sweep leaves it alone meanwhile."""
+class _Outbox(NamedTuple):
+    """What a delivery task calls for one kind of e-mail; each service takes the task's key (by
+    its keyword) and a claim token."""
+
+    key: str  # the services' keyword for the task's first argument
+    claim: Callable[..., uuid.UUID | None]  # None: sent already, or another worker holds it
+    send: Callable[..., bool | int]
+    failed: Callable[..., None]  # writes an SMTP error on the claimed rows
+    nothing: bool | int = False  # what the task returns when nothing was claimed
+
+
+def _deliver(task, outbox: _Outbox, key: int, token: str | None) -> bool | int:
+    """Claim and send `key`'s e-mail (a retry passes its own token to keep its claim). An SMTP
+    error is written on the rows and the task retried later under the same claim, so the sweep
+    leaves it alone meanwhile."""
+    named = {outbox.key: key}
+    claim = outbox.claim(**named, token=uuid.UUID(token) if token else None)
+    if claim is None:
+        return outbox.nothing
     try:
-        return send()
+        return outbox.send(**named, token=claim)
     except SMTP_ERRORS as exc:
-        failed(str(exc))
+        outbox.failed(**named, token=claim, error=str(exc))
         raise task.retry(
             exc=exc, countdown=_backoff(task.request.retries), args=(key, str(claim))
         ) from exc
 
 
+# The three outboxes: one notification's e-mail, a person's daily digest, a sign-in mail.
+_NOTIFICATIONS = _Outbox(
+    "notification_id",
+    claim=services.notification_claim,
+    send=services.notification_email_send,
+    failed=services.notification_failed,
+)
+
+_DIGESTS = _Outbox(
+    "user_id",
+    claim=services.digest_claim,
+    send=services.digest_email_send,
+    failed=services.digest_failed,
+    nothing=0,
+)
+
+_ACCOUNT_MAILS = _Outbox(
+    "mail_id",
+    claim=services.account_mail_claim,
+    send=services.account_mail_send,
+    failed=services.account_mail_failed,
+)
+
+
 @app.task(name=services.DELIVER_TASK, bind=True, max_retries=MAX_RETRIES)
 def notification_deliver(self, notification_id: int, token: str | None = None) -> bool:
-    claim = services.notification_claim(
-        notification_id=notification_id, token=uuid.UUID(token) if token else None
-    )
-    if claim is None:
-        return False  # sent already, or another worker holds it
-    return _send_or_retry(
-        self,
-        notification_id,
-        claim,
-        send=lambda: services.notification_email_send(notification_id=notification_id, token=claim),
-        failed=lambda error: services.notification_failed(
-            notification_ids=[notification_id], token=claim, error=error
-        ),
-    )
+    return _deliver(self, _NOTIFICATIONS, notification_id, token)
 
 
 @app.task(bind=True, max_retries=MAX_RETRIES)
 def digest_deliver(self, user_id: int, token: str | None = None) -> int:
-    claim, ids = services.digest_claim(user_id=user_id, token=uuid.UUID(token) if token else None)
-    if not ids:
-        return 0
-    return _send_or_retry(
-        self,
-        user_id,
-        claim,
-        send=lambda: services.digest_email_send(user_id=user_id, token=claim),
-        failed=lambda error: services.notification_failed(
-            notification_ids=ids, token=claim, error=error
-        ),
-    )
+    return _deliver(self, _DIGESTS, user_id, token)
 
 
 @app.task(name=account_mail.DELIVER_TASK, bind=True, max_retries=MAX_RETRIES)
 def account_mail_deliver(self, mail_id: int, token: str | None = None) -> bool:
-    claim = services.account_mail_claim(mail_id=mail_id, token=uuid.UUID(token) if token else None)
-    if claim is None:
-        return False  # sent already, or another worker holds it
-    return _send_or_retry(
-        self,
-        mail_id,
-        claim,
-        send=lambda: services.account_mail_send(mail_id=mail_id, token=claim),
-        failed=lambda error: services.account_mail_failed(
-            mail_id=mail_id, token=claim, error=error
-        ),
-    )
+    return _deliver(self, _ACCOUNT_MAILS, mail_id, token)
 
 
 @app.task

@@ -35,6 +35,8 @@ JOB = jobs.Kind(
     sweeps="stats.statistics_reports",
     label="statistics reports",
     keep_rows=False,
+    failure="The report could not be built: {cls}",
+    related=("office",),
 )
 
 
@@ -72,12 +74,7 @@ def report_request(*, user, office, period: Period, metric: str) -> StatisticsRe
 
 def report_build(report_id: int) -> StatisticsReport | None:
     """Build a queued report. None when there was nothing to do (built, being built, gone)."""
-    return jobs.build_run(
-        StatisticsReport.objects.select_related("office"),
-        report_id,
-        build=_build,
-        failure=lambda exc: f"The report could not be built: {exc.__class__.__name__}",
-    )
+    return jobs.build_run(JOB, report_id, build=_build)
 
 
 def _build(report: StatisticsReport, store: jobs.Store) -> StatisticsReport:
@@ -88,16 +85,6 @@ def _build(report: StatisticsReport, store: jobs.Store) -> StatisticsReport:
     return jobs.finish(
         StatisticsReport, report.pk, stored, expires_in=dt.timedelta(days=expiry_days())
     )
-
-
-def reports_requeue(*, now: dt.datetime | None = None) -> int:
-    """Send again what a dead broker or worker left behind (see jobs.requeue_stuck)."""
-    return jobs.requeue_stuck(JOB, now=now)
-
-
-def reports_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete files of reports past their expiry date, and the rows with them."""
-    return jobs.expire(JOB, now=now)
 
 
 def _recent(user_id: int, now: dt.datetime):

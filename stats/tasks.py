@@ -16,12 +16,7 @@ def usage_rollup() -> int:
 
 
 statistics_report_build_task, statistics_reports_expire_task, statistics_reports_requeue_task = (
-    jobs.build_tasks(
-        export_builds.JOB,
-        build=export_builds.report_build,
-        expire=export_builds.reports_expire,
-        requeue=export_builds.reports_requeue,
-    )
+    jobs.build_tasks(export_builds.JOB, build=export_builds.report_build)
 )
 
 

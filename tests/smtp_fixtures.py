@@ -55,3 +55,16 @@ def smtp(smtp_server, settings):
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     return inbox
+
+
+@pytest.fixture
+def smtp_down(smtp, settings):
+    """Django sends to a port nobody listens on, as when the mail server is down; returns
+    (inbox, back): back() points Django at the real server again."""
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+
+    def back():
+        settings.EMAIL_PORT = port
+
+    return smtp, back

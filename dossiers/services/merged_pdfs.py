@@ -24,7 +24,9 @@ JOB = jobs.Kind(
     "dossiers.merged_pdf_build",
     sweeps="dossiers.merged_pdfs",
     label="one PDFs",
-    keep_rows=True,
+    keep_rows=True,  # an expired one PDF's page says so
+    failure="The PDF could not be made: {cls}",
+    related=("requested_by__office",),
 )
 
 
@@ -95,12 +97,7 @@ def merged_pdf_retry(*, merged_pdf: MergedPdf) -> MergedPdf:
 
 def merged_pdf_build(merged_pdf_id: int) -> MergedPdf | None:
     """Build a queued one PDF. None when there was nothing to do; running it again is safe."""
-    return jobs.build_run(
-        MergedPdf.objects.select_related("requested_by__office"),
-        merged_pdf_id,
-        build=_build,
-        failure=lambda exc: f"The PDF could not be made: {exc.__class__.__name__}",
-    )
+    return jobs.build_run(JOB, merged_pdf_id, build=_build)
 
 
 def _build(job: MergedPdf, store: jobs.Store) -> MergedPdf:
@@ -139,12 +136,3 @@ def _build(job: MergedPdf, store: jobs.Store) -> MergedPdf:
             pages=sum(d.pages for d in merged),
             left_out=left_out,
         )
-
-
-def merged_pdfs_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete the files of one PDFs past their expiry; the row stays (its page says expired)."""
-    return jobs.expire(JOB, now=now)
-
-
-def merged_pdfs_requeue(*, now: dt.datetime | None = None) -> int:
-    return jobs.requeue_stuck(JOB, now=now)

@@ -75,7 +75,13 @@ STALE_AFTER = jobs.STALE_AFTER
 QUEUED_GRACE = jobs.QUEUED_GRACE
 DELIVERED_STATES = (Package.State.READY, Package.State.EXPIRED)
 JOB = jobs.Kind(
-    Package, "dossiers.package_build", sweeps="dossiers.packages", label="packages", keep_rows=True
+    Package,
+    "dossiers.package_build",
+    sweeps="dossiers.packages",
+    label="packages",
+    keep_rows=True,  # "only new documents" still knows what an expired package delivered
+    failure="The build stopped: {cls}: {exc}",
+    related=("office", "worklist", "created_by"),
 )
 
 
@@ -92,11 +98,6 @@ def _package_start(worklist, **fields) -> Package:
     package = Package.objects.create(worklist=worklist, office=worklist.office, **fields)
     _enqueue(package)
     return package
-
-
-def packages_requeue(*, now: dt.datetime | None = None) -> int:
-    """Send again what a dead broker or worker left behind (see jobs.requeue_stuck)."""
-    return jobs.requeue_stuck(JOB, now=now)
 
 
 @transaction.atomic
@@ -277,12 +278,7 @@ def package_plan(*, package: Package, only_documents: set | None = None) -> list
 def package_build(package_id: int) -> Package | None:
     """Build a queued package. Returns None when there was nothing to do (already built,
     being built by another worker, or gone): running it again is always safe."""
-    return jobs.build_run(
-        Package.objects.select_related("office", "worklist", "created_by"),
-        package_id,
-        build=_build,
-        failure=lambda exc: f"The build stopped: {exc.__class__.__name__}: {exc}",
-    )
+    return jobs.build_run(JOB, package_id, build=_build)
 
 
 def _build(package: Package, store: jobs.Store) -> Package:
@@ -487,12 +483,6 @@ def _corrected_while_building(package: Package, items: list[PackageItem]) -> Non
                 changed_on=timezone.localdate(),
                 package_ids=[package.pk],
             )
-
-
-def packages_expire(*, now: dt.datetime | None = None) -> int:
-    """Remove the files of packages past their expiry; the row stays as the delivery record
-    ("only new documents" still knows what was delivered)."""
-    return jobs.expire(JOB, now=now)
 
 
 AUTOMATIC = (Package.Trigger.JUST_IN_TIME, Package.Trigger.TOP_UP)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from case_portal.jobs import enqueue_on_commit
 
 from ..models import AccountMail
-from .outbox import claim_timeout, mail_connection
+from .outbox import claim_failed, claim_timeout, mail_connection
 
 DELIVER_TASK = "notifications.account_mail_deliver"
 
@@ -70,10 +70,7 @@ def account_mail_send(*, mail_id: int, token: uuid.UUID) -> bool:
 
 
 def account_mail_failed(*, mail_id: int, token: uuid.UUID, error: str) -> None:
-    # The claim is refreshed so the sweep leaves the mail to the retrying task.
-    AccountMail.objects.filter(pk=mail_id, claim_token=token).update(
-        claimed_at=timezone.now(), last_error=error[:300]
-    )
+    claim_failed(AccountMail.objects.filter(pk=mail_id, claim_token=token), error)
 
 
 def account_mail_pending_ids(*, min_age: dt.timedelta = dt.timedelta(seconds=60)) -> list[int]:

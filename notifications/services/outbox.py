@@ -481,12 +481,20 @@ def _mark_sent(rows: list[Notification], token: uuid.UUID) -> None:
         )
 
 
-def notification_failed(*, notification_ids: list[int], token: uuid.UUID, error: str) -> None:
-    # The claim is kept (and refreshed) so the sweep leaves the row to the retrying task; once
-    # the task gives up, the claim goes stale and the sweep tries again.
-    Notification.objects.filter(pk__in=notification_ids, claim_token=token).update(
-        claimed_at=timezone.now(), last_error=error[:300]
-    )
+def claim_failed(rows, error: str) -> None:
+    """Write an SMTP error on a claim's rows. The claim is kept (and refreshed) so the sweep
+    leaves them to the retrying task; once the task gives up, the claim goes stale and the
+    sweep tries again."""
+    rows.update(claimed_at=timezone.now(), last_error=error[:300])
+
+
+def notification_failed(*, notification_id: int, token: uuid.UUID, error: str) -> None:
+    claim_failed(Notification.objects.filter(pk=notification_id, claim_token=token), error)
+
+
+def digest_failed(*, user_id: int, token: uuid.UUID, error: str) -> None:
+    # A digest's claim holds the person's rows that carry its token (new to each claim).
+    claim_failed(Notification.objects.filter(user_id=user_id, claim_token=token), error)
 
 
 def outbox_pending_ids(*, min_age: dt.timedelta = dt.timedelta(seconds=60)) -> list[int]:
@@ -503,19 +511,14 @@ def outbox_pending_ids(*, min_age: dt.timedelta = dt.timedelta(seconds=60)) -> l
     )
 
 
-def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> tuple[uuid.UUID, list[int]]:
+def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> uuid.UUID | None:
     """Claim every pending digest notification of one person (one e-mail for all of them),
-    once a day: a second run the same day (two beats, a redelivered message) claims nothing.
-    A retry passes its token and keeps what it claimed."""
+    once a day: a second run the same day (two beats, a redelivered message) claims nothing
+    (None). A retry passes its token and keeps what it claimed."""
     now = timezone.now()
     if token is not None:
-        ids = list(
-            Notification.objects.filter(claim_token=token, sent_at=None).values_list(
-                "pk", flat=True
-            )
-        )
-        Notification.objects.filter(pk__in=ids).update(claimed_at=now)
-        return token, ids
+        held = Notification.objects.filter(claim_token=token, sent_at=None).update(claimed_at=now)
+        return token if held else None
     token = uuid.uuid4()
     today = timezone.localdate(now)
     Preference.objects.get_or_create(user_id=user_id)
@@ -524,15 +527,14 @@ def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> tuple[uuid.
         .exclude(digest_sent_on=today)
         .update(digest_sent_on=today)
     ):
-        return token, []
-    Notification.objects.filter(
+        return None
+    claimed = Notification.objects.filter(
         Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()),
         user_id=user_id,
         email=Notification.Email.DIGEST,
         sent_at=None,
     ).update(claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
-    ids = list(Notification.objects.filter(claim_token=token).values_list("pk", flat=True))
-    return token, ids
+    return token if claimed else None
 
 
 def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:

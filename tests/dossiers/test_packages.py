@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from case_portal import jobs
 from dossiers import signals
 from dossiers.models import Package, PackageItem
 from dossiers.services import package_archive, packages, worklists
@@ -330,9 +331,9 @@ def test_packages_expire_after_the_configured_days(client, worklist, world, sett
     name = package.file.name
     assert package.expires_at == dt.datetime(2026, 11, 8, 9, tzinfo=UTC)
     with time_machine.travel(dt.datetime(2026, 11, 7, 9, tzinfo=UTC)):
-        assert packages.packages_expire() == 0
+        assert jobs.expire(packages.JOB) == 0
     with time_machine.travel(dt.datetime(2026, 11, 8, 9, 1, tzinfo=UTC)):
-        assert packages.packages_expire() == 1
+        assert jobs.expire(packages.JOB) == 1
     package.refresh_from_db()
     assert package.state == "expired" and not package.file
     assert not default_storage.exists(name)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from celery.exceptions import Retry
 from celery.schedules import crontab
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +13,6 @@ from notifications.models import Notification, Watch
 from stats.models import UsageEvent
 from tests.dossiers.factories import DocumentFactory
 from tests.offices.factories import OfficeFactory, UserFactory
-from tests.support import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,19 +152,15 @@ def test_beat_runs_the_sweep_every_minute_and_the_digest_daily():
 
 
 def test_mail_server_down_loses_nothing_and_the_sweep_sends_it_once(
-    settings, smtp_server, examiner, foreign_app
+    smtp_down, examiner, foreign_app
 ):
-    inbox, port = smtp_server
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = free_port()  # nothing listens there
-    settings.EMAIL_USE_TLS = False
+    inbox, back = smtp_down
     Watch.objects.create(user=examiner, application=foreign_app)
     DocumentFactory(application=foreign_app)  # the upload itself succeeds
     note = Notification.objects.get()
     assert note.sent_at is None and note.attempts >= 1 and note.last_error
 
-    settings.EMAIL_PORT = port  # the mail server is back
+    back()  # the mail server is back
     assert tasks.outbox_sweep.delay(0).get() == 0  # the failed task's claim still protects it
     Notification.objects.update(claimed_at=note.claimed_at - dt.timedelta(hours=1))
     assert tasks.outbox_sweep.delay(0).get() == 1
@@ -172,6 +168,28 @@ def test_mail_server_down_loses_nothing_and_the_sweep_sends_it_once(
     assert len(inbox.to("examiner@ca.test")) == 1
     note.refresh_from_db()
     assert note.sent_at is not None
+
+
+def test_digest_with_the_mail_server_down_keeps_its_rows_for_the_retry_and_goes_out_once(
+    smtp_down, examiner, foreign_app
+):
+    inbox, back = smtp_down
+    Watch.objects.create(user=examiner, application=foreign_app, delivery="digest")
+    DocumentFactory(application=foreign_app, category="search_report")
+    DocumentFactory(application=foreign_app, category="written_opinion")
+    with pytest.raises(Retry):  # in-process, the retry it asks for comes back as this
+        tasks.digest_deliver.delay(examiner.pk)
+    rows = list(Notification.objects.filter(user=examiner))
+    assert len(rows) == 2 and all(n.sent_at is None and n.last_error for n in rows)
+    [token] = {n.claim_token for n in rows}  # one claim holds both, kept for the retry
+    assert token is not None
+
+    back()  # the mail server is back: the retry sends under its claim
+    assert tasks.digest_deliver.delay(examiner.pk, str(token)).get() == 2
+    assert tasks.digest_deliver.delay(examiner.pk, str(token)).get() == 0  # nothing left
+    [mail] = inbox.to("examiner@ca.test")
+    assert mail["subject"].endswith(": 2 notifications")
+    assert not Notification.objects.filter(sent_at=None).exists()
 
 
 def test_a_notification_is_claimed_by_one_sender_only(smtp, examiner, foreign_app):

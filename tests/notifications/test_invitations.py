@@ -10,7 +10,6 @@ from django.urls import reverse
 from notifications import tasks
 from notifications.models import Notification
 from offices.models import User
-from tests.support import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -40,18 +39,14 @@ def test_the_invitation_is_sent_by_the_outbox_with_a_working_link(
 
 
 def test_mail_server_down_keeps_the_invitation_and_the_sweep_sends_it(
-    settings, admin_client, smtp_server, django_capture_on_commit_callbacks
+    admin_client, smtp_down, django_capture_on_commit_callbacks
 ):
-    inbox, port = smtp_server
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = free_port()  # nothing listens there
-    settings.EMAIL_USE_TLS = False
+    inbox, back = smtp_down
     user = _invite(admin_client, django_capture_on_commit_callbacks)  # the invite succeeds
     row = Notification.objects.get(user=user, kind="invitation")
     assert row.sent_at is None and row.last_error
 
-    settings.EMAIL_PORT = port  # the mail server is back
+    back()  # the mail server is back
     Notification.objects.update(claimed_at=row.claimed_at - dt.timedelta(hours=1))
     assert tasks.outbox_sweep.delay(0).get() == 1
     assert len(inbox.to("nia@ca.test")) == 1

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from case_portal import jobs
 from dossiers.services import packages, worklists
 from dossiers.services.documents import document_correct, document_withdraw
 from dossiers.tasks import package_build_task
@@ -222,7 +223,7 @@ def test_a_clerk_who_also_watches_the_family_hears_of_a_withdrawal_once(
 def test_an_expired_package_is_flagged_only_and_the_clerk_told_to_take_it_off_the_file(
     delivered, world, docs, django_capture_on_commit_callbacks
 ):
-    packages.packages_expire(now=delivered.expires_at + dt.timedelta(seconds=1))
+    jobs.expire(packages.JOB, now=delivered.expires_at + dt.timedelta(seconds=1))
     with (
         time_machine.travel(dt.datetime(2026, 12, 20, 15, tzinfo=dt.UTC)),
         django_capture_on_commit_callbacks(execute=True),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from case_portal import jobs
 from case_portal.celery import app as celery_app
 from stats import export_builds
 from stats.charts import line_chart, nice_ticks
@@ -135,7 +136,7 @@ def test_another_admin_gets_404_for_the_download(
         expires_at=timezone.now() - timedelta(days=1)
     )
     assert client.get(url).status_code == 404
-    assert export_builds.reports_expire() == 1
+    assert jobs.expire(export_builds.JOB) == 1
 
 
 def test_broker_down_at_enqueue_keeps_the_report_queued_and_the_sweep_builds_it(
@@ -150,7 +151,7 @@ def test_broker_down_at_enqueue_keeps_the_report_queued_and_the_sweep_builds_it(
     # Later the broker is back; the beat sweep sends what was left behind.
     StatisticsReport.objects.update(created_at=timezone.now() - timedelta(minutes=10))
     celery_app.conf.task_always_eager = True
-    assert export_builds.reports_requeue() == 1
+    assert jobs.requeue_stuck(export_builds.JOB) == 1
     report.refresh_from_db()
     assert report.state == StatisticsReport.State.READY
     # A second delivery of the same message builds nothing again.

@@ -7,8 +7,9 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from case_portal import jobs
 from dossiers.models import Document
-from dossiers.services.merged_pdfs import merged_pdfs_expire
+from dossiers.services import merged_pdfs
 
 ROOT = "documents"
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args, delete: bool, min_age_minutes: int, **options):
         storage = default_storage
         if delete:
-            self.stdout.write(f"Removed {merged_pdfs_expire()} expired one-PDF file(s).")
+            self.stdout.write(f"Removed {jobs.expire(merged_pdfs.JOB)} expired one-PDF file(s).")
         known = set(Document.objects.values_list("file", flat=True))
         cutoff = timezone.now() - dt.timedelta(minutes=min_age_minutes)
         strays = []
