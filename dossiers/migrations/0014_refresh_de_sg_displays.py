@@ -7,43 +7,13 @@ rows stored before showed the old form. Only the display changes: keys stay as t
 
 from django.db import migrations
 
+from dossiers.migrations._display_refresh import displays_refresh
+
 OFFICES = ("DE", "SG")
-BATCH = 2000
-
-
-def _refresh(rows, model):
-    from dossiers.numbers import InvalidNumber, format_display
-
-    changed = []
-    for row in rows:
-        try:
-            shown = format_display(row.key, kind="application")
-        except InvalidNumber:
-            continue  # a key the reader no longer takes keeps what it showed
-        if shown != row.display:
-            row.display = shown
-            changed.append(row)
-        if len(changed) >= BATCH:
-            model.objects.bulk_update(changed, ["display"])
-            changed = []
-    model.objects.bulk_update(changed, ["display"])
 
 
 def refresh(apps, schema_editor):
-    Application = apps.get_model("dossiers", "Application")
-    PriorityClaim = apps.get_model("dossiers", "PriorityClaim")
-    _refresh(
-        Application.objects.filter(office__code__in=OFFICES)
-        .only("pk", "key", "display")
-        .iterator(),
-        Application,
-    )
-    _refresh(
-        PriorityClaim.objects.filter(office_code__in=OFFICES)
-        .only("pk", "key", "display")
-        .iterator(),
-        PriorityClaim,
-    )
+    displays_refresh(apps, OFFICES)
 
 
 class Migration(migrations.Migration):

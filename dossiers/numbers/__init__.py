@@ -12,8 +12,11 @@ General
 -------
 * Text is cleaned first: Unicode NFKC (full-width digits, NBSP), every dash to ``-``, quotes and
   brackets dropped, words such as "U.S. Pat. No.", "Appl. No.", "Serial No.", "#", "S/N" removed,
-  "EP-A-0 843 156" (EPO citation style) and Google Patents' ``US-8000000-B2`` understood.  Input
-  longer than 100 characters is refused.
+  "EP-A-0 843 156" (EPO citation style) and Google Patents' ``US-8000000-B2`` understood, and
+  so are the office code after the number as some lists write it (``13/926,335 US``,
+  ``2012-223456 JP``), ``WOPCT/US2013/064552`` and docdb without kind (``EP.2906789``).  A
+  signed number (``-1``, a spreadsheet's empty marker) is refused.  Input longer than 100
+  characters is refused.
 * ``key`` = office code + digits, no separators, no check digit, no kind code.  A few keys keep
   letters where the number itself has them (``USRE45123``, ``USD654321``, ``JPH11123456``,
   ``AUPN1234``, ``BRPI0612345``, ``IN1234DEL2013``, ``TWI123456``) and PCT applications keep the
@@ -21,7 +24,9 @@ General
 * Publication keys leave out the kind code: ``US8131731B2`` and ``US8131731`` both give key
   ``US8131731``; the kind code is kept in ``kind_code`` and shown in ``display``.
 * DEPATISnet's publication numbers, zero-padded to 12 digits (``US020170285092A1``,
-  ``JP002011251389A``), are read without the padding for the offices with their own module.
+  ``JP002011251389A``, ``BE000001020123A3``), are read without the padding; so are its 8-digit
+  forms (``BE00571395A``) for offices read as plain digits; AR publications keep 6 digits
+  (``AR000000071041A1`` is ``AR 071041 A1``).
 * Keys are unique within a kind, not across kinds: some offices number applications and
   publications from the same series (US 10/123,456 vs US 10,123,456, JP 2013-123456 application vs
   publication, DE, FR, CA).  Store the kind next to the key where kinds share a column.
@@ -100,7 +105,13 @@ Per office (key / display)
   ``CA 2,123,456``; AU ``AU2013123456`` / ``AU 2013123456``, old ``12345/95`` is stored as
   ``AU1995012345`` and shown ``AU 12345/95``, provisional ``AUPN1234`` / ``AU PN1234``;
   IN ``IN1234DEL2013`` / ``IN 1234/DEL/2013`` and ``IN201611012345`` / ``IN 201611012345``;
-  BR ``BR102013012345`` / ``BR 10 2013 012345``, old ``BRPI0612345`` / ``BR PI 0612345``;
+  BR ``BR102013012345`` / ``BR 10 2013 012345``, old ``BRPI0612345`` / ``BR PI 0612345`` (INPI's
+  check digit shown as given: ``BR 10 2020 015883-0``, ``BR PI 0812345-6``);
+  MX application ``MX2015004567`` / ``MX/a/2015/004567`` (IMPI; docdb ``MX.2015004567.A``;
+  other type letters kept in the key: ``MXE2015004567`` / ``MX/E/2015/004567``);
+  AR ``AR20130103456`` / ``AR P20130103456`` (also ``P130103456``; the earlier generic key
+  ``AR0103456`` a candidate); CO ``CONC20170012345`` / ``CO NC2017/0012345``, old
+  ``CO15123456`` / ``CO 15-123456``;
   TW ``TW102123456`` / ``TW 102123456``; SG ``SG11201803052`` / ``SG 11201803052Q`` (the check
   letter shown when given, Espacenet's ``SG11201803052QA`` read), old ``SG 200507268-1``.
 * Any other WIPO ST.3 office: ``CC`` + digits / ``CC digits``.  Unknown codes are refused.

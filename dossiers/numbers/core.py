@@ -26,6 +26,7 @@ from .de import _parse_de
 from .ep import _parse_ep
 from .jp import _parse_jp
 from .kr import _parse_kr
+from .latam import _parse_ar, _parse_co, _parse_mx
 from .others import (
     GENERIC_PREFIXES,
     _parse_au,
@@ -57,7 +58,13 @@ _PARSERS = {
     "BR": _parse_br,
     "TW": _parse_tw,
     "SG": _parse_sg,
+    "MX": _parse_mx,
+    "AR": _parse_ar,
+    "CO": _parse_co,
 }
+
+# Offices whose module reads publication numbers itself (MX, AR and CO leave them generic)
+_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO"}
 
 # Letter prefixes that belong to an office's own numbers, not office codes.
 _SUB_PREFIXES = {
@@ -68,6 +75,8 @@ _SUB_PREFIXES = {
     "DE": ("P", "G"),
     "JP": ("M", "T", "S", "H", "R"),
     "TW": ("I", "M", "D"),
+    "AR": ("P",),
+    "CO": ("NC",),
     **GENERIC_PREFIXES,
 }
 
@@ -93,6 +102,8 @@ _INFER_SHAPES = (
     (re.compile(r"[1-6][0-2] \d{4} \d{3} ?\d{3}(?:\.\d)?"), ("DE",)),
     (re.compile(r"ZL ?\d{8,12}(?:\.[\dX])?"), ("CN",)),
     (re.compile(r"PI ?\d{7}(?:-?\d)?"), ("BR",)),
+    (re.compile(r"P(?:19|20)?\d{9}"), ("AR",)),
+    (re.compile(r"NC ?\d{4} ?/? ?\d{1,7}"), ("CO",)),
     (re.compile(r"P[M-R] ?\d{4}"), ("AU",)),
     (re.compile(r"RE ?\d{1,3}(?:,?\d{3})?"), ("US",)),
     (re.compile(r"\d{12}(?:\.?[\dX])?|\d{13}"), ("CN", "DE", "KR")),
@@ -150,8 +161,28 @@ _LETTERS_RE = re.compile(r"([A-Z]{1,2})\s?(.*)")
 _DIGIT_RE = re.compile(r"[0-9]")
 _ONE_LETTER_KIND_RE = re.compile(r".*\d[A-Z]")
 _DEPATIS_RE = re.compile(r"0\d{11}")
+_DEPATIS_SHORT_RE = re.compile(r"0\d{7}")
 _GOOGLE_PCT_RE = re.compile(r"([A-Z]{2})-(\d{7,10})-(W)")
 _GOOGLE_RE = re.compile(r"([A-Z]{2})-([A-Z]{0,2}\d+[A-Z]?)-([A-Z]\d?)")
+
+
+_SIGNED_RE = re.compile(r"[-+\u2212\u2010-\u2015]\s*\d[\d\s]*")
+# As copied from lists: the office after the number (13/926,335 US, 2012-223456 JP)
+_TRAILING_OFFICE_RE = re.compile(r"(\d[\d ,./-]*?)\s*[ ,/-]\s*([A-Z]{2})")
+# docdb without its kind code: EP.2906789, US.2014106197
+_DOCDB_BARE_RE = re.compile(r"([A-Z]{2})\.(\d{4,14})")
+# A WO in front of a PCT or WO number, as some databases write it: WOPCT/US2013/064552
+_WO_DOUBLED_RE = re.compile(r"WO ?(?=PCT|WO)")
+
+
+def _reorder(s: str) -> str:
+    """Spellings that put the office code where the readers below do not look for it."""
+    m = _TRAILING_OFFICE_RE.fullmatch(s) or _DOCDB_BARE_RE.fullmatch(s)
+    if m:
+        number, office = (m.group(1), m.group(2)) if m.re is _TRAILING_OFFICE_RE else m.group(2, 1)
+        if office in OFFICE_CODES:
+            return f"{office} {number}"
+    return _WO_DOUBLED_RE.sub("", s, count=1) if s.startswith("WO") else s
 
 
 def _want(kind: str | None) -> str | None:
@@ -203,6 +234,8 @@ def _normalise(
         raise InvalidNumber(_("The filing date must be a date."))
 
     shown = _show(text)
+    if _SIGNED_RE.fullmatch(text.strip()):  # -1, +3: a spreadsheet's value, not a number
+        raise InvalidNumber(_("‘%(text)s’ could not be read as a patent number.") % {"text": shown})
     s, hints = _clean(text)
     if len(s) > MAX_LENGTH:
         raise InvalidNumber(
@@ -218,6 +251,7 @@ def _normalise(
     if kind is None and "kind" in hints:
         kind = hints["kind"]
     want = _want(kind)
+    s = _reorder(s)
     c = _Ctx(shown=shown, rest=s, kind_code=None, want=want, filed=filed)
 
     parsed: _Parsed | None = None
@@ -299,8 +333,10 @@ def _normalise(
                     % {"kind_code": kind_code}
                 )
         chosen = text_office or hints.get("office") or office
-        if kind_code and chosen in _PARSERS and _DEPATIS_RE.fullmatch(rest):
-            rest = rest.lstrip("0")  # DEPATISnet pads to 12 digits: US020170285092A1
+        if kind_code and chosen is not None and _depatis_padded(chosen, rest):
+            # DEPATISnet pads to 12 digits (US020170285092A1), for some offices to 8
+            # (BE01010558A); AR publications have 6 digits (AR000000071041A1: AR071041A1)
+            rest = rest.lstrip("0").zfill(6 if chosen == "AR" else 1)
         c.rest, c.kind_code = rest, kind_code
         if chosen is not None:
             parsed = _parse_office(c, chosen)
@@ -315,6 +351,13 @@ def _normalise(
             parsed.epodoc = f"{parsed.epodoc}{kind_code}" if parsed.epodoc else None
 
     return _finish(c, parsed, kind, kind_code)
+
+
+def _depatis_padded(office: str, rest: str) -> bool:
+    if _DEPATIS_RE.fullmatch(rest):
+        return True
+    # the 8-digit padding (BE00571395A) where publications are read as plain digits
+    return office not in _OWN_PUBLICATIONS and _DEPATIS_SHORT_RE.fullmatch(rest) is not None
 
 
 _ALL_SUB_PREFIXES = frozenset(p for prefixes in _SUB_PREFIXES.values() for p in prefixes)

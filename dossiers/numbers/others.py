@@ -165,18 +165,24 @@ def _parse_in(c: _Ctx) -> _Parsed:
 _BR_TYPES = frozenset({"10", "11", "12", "13", "20", "21", "22", "30", "32"})
 
 
+# INPI's check digit (BR 10 2020 015883-0, PI 0812345-6) is kept for display where given
+# (its rule is not known here) and left out of the key, as for GB.
+def _br_check(c: _Ctx, check: str | None) -> str:
+    return f"-{check}" if check and not c.pub else ""
+
+
 def _parse_br(c: _Ctx) -> _Parsed:
     s = _compact(c.rest, " ,./")
-    m = re.fullmatch(r"(PI|MU|DI|C1|C2|C3)(\d{7})(?:-?(\d))?", s)
+    m = re.fullmatch(r"0*(PI|MU|DI|C1|C2|C3)(\d{7})(?:-?(\d))?", s)  # DEPATISnet: BR000PI...
     if m:
         number = f"{m.group(1)}{m.group(2)}"
         return _Parsed(
             office="BR",
             kind="publication" if c.pub else "application",
             key=f"BR{number}",
-            display=f"BR {m.group(1)} {m.group(2)}",
+            display=f"BR {m.group(1)} {m.group(2)}{_br_check(c, m.group(3))}",
         )
-    m = re.fullmatch(r"(\d{2})(\d{4})(\d{6})(?:-?(\d))?", s)
+    m = re.fullmatch(r"(\d{2})(\d{4})(\d{6})(?:[-.]?(\d))?", s)
     if m:
         type_code, year = m.group(1), int(m.group(2))
         if type_code not in _BR_TYPES:
@@ -190,7 +196,7 @@ def _parse_br(c: _Ctx) -> _Parsed:
                 % {"year": year}
             )
         number = f"{type_code}{year}{m.group(3)}"
-        display = f"BR {type_code} {year} {m.group(3)}"
+        display = f"BR {type_code} {year} {m.group(3)}{_br_check(c, m.group(4))}"
         return _application_or_publication(c, "BR", number, display, app_epodoc=f"BR{number}")
     c.fail(_("a BR number looks like BR 10 2013 012345-6 or PI 0612345-6."))
 

@@ -1,0 +1,63 @@
+"""Spellings examiners paste from offices' registers, lists and databases.
+
+The numbers, with the key and display each must give, are in tests/dossiers/data/
+pasted_forms.csv (one row per spelling, with its source).
+
+Sources of the numbers (public, recorded):
+* IMPI's MX/a/YYYY/NNNNNN: MX/A/2014/010085 (Black Hills IP, "How to search the Mexican patent
+  office website"), MX/a/2017/002789 (a docketing tool's recorded example), MX.2022007131.A
+  (OPS, tests/dossiers/data/number_corpus.csv).
+* The office after the number, "17/263,451  US", "3107778  CA" (the same docketing tool's
+  recorded client lists); WOPCT/US1999/02091 and WOPCT/EP02/07746 (PatZilla's normalizer tests,
+  ip-tools/patzilla patzilla/util/numbers/test/test_normalize.py).
+* DEPATISnet padding: DE000019958011A1, DE000004240017A1, BE00571395A, BE01010558A,
+  AR000000071041A1, BR000PI0507004A (same PatZilla tests).
+* INPI Brazil: BR102020015883-0 (an INPI formal examination notice); BR112017005111.7 and
+  BR 12 2022 023284.1 (the docketing tool's recorded examples).
+* INPI Argentina P230101911, SIC Colombia NC2020/0008570, NC2018/0010003 (public listings).
+"""
+
+from __future__ import annotations
+
+import csv
+import pathlib
+
+import pytest
+
+from dossiers import numbers
+
+CASES = pathlib.Path(__file__).parent / "data" / "pasted_forms.csv"
+
+
+def _cases() -> list[tuple[str, str | None, str, str]]:
+    """(text, kind asked for, key, display) by item of the sweep; each row names its source."""
+    with CASES.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [(r["text"], r["kind"] or None, r["key"], r["display"]) for r in rows]
+
+
+@pytest.mark.parametrize(("text", "kind", "key", "display"), _cases())
+def test_a_pasted_spelling_reads_to_its_key_and_the_offices_display(text, kind, key, display):
+    number = numbers.normalise(text, kind=kind)
+    assert (number.key, number.display) == (key, display)
+    # a stored key shows the same form again (the key holds no check digit and no kind code)
+    stored = display.split("-")[0] if text[:2] in ("BR", "PI") else display
+    assert numbers.format_display(key, kind=number.kind, kind_code=number.kind_code) == stored
+
+
+def test_a_mexican_application_has_its_docdb_form_and_is_no_publication():
+    assert numbers.normalise("MX/a/2014/010085").docdb == "MX.2014010085.A"
+    with pytest.raises(numbers.InvalidNumber, match="MX/a/2015/004567"):
+        numbers.normalise("MX/a/2015/004567", kind="publication")
+
+
+def test_an_argentine_number_stored_under_its_earlier_key_is_still_found():
+    keys = [n.key for n in numbers.readings("AR 20130103456", kind="application")]
+    assert keys == ["AR20130103456", "AR0103456"]
+
+
+@pytest.mark.parametrize("text", ["-1", "+1", "- 12", "\u22121"])
+@pytest.mark.parametrize("office", [None, "EP"])
+def test_a_signed_number_is_refused_even_with_an_office(text, office):
+    with pytest.raises(numbers.InvalidNumber, match="could not be read as a patent number"):
+        numbers.normalise(text, office=office)
