@@ -92,12 +92,18 @@ def _parse_office(c: _Ctx, office: str) -> _Parsed:
 # Without office code: shapes that only one or two offices use
 # --------------------------------------------------------------------------------------------
 
+# One row per office (its shapes as alternatives), then the shapes several offices share, most
+# likely office first. Rows are tried in order; no text fully matches two of them.
 _INFER_SHAPES = (
-    (re.compile(r"[MTSHR] ?\d{1,2} ?[-/.] ?\d{1,6}|[MTSHR]\d{8}"), ("JP",)),
-    (re.compile(r"\d{2} ?/ ?\d{3},?\d{3}"), ("US",)),
-    (re.compile(r"\d{4} ?/ ?\d{7}"), ("US",)),
+    (
+        re.compile(r"[MTSHR] ?\d{1,2} ?[-/.] ?\d{1,6}|[MTSHR]\d{8}|\d{4}-\d{6}"),
+        ("JP",),
+    ),
+    (
+        re.compile(r"\d{2} ?/ ?\d{3},?\d{3}|\d{4} ?/ ?\d{7}|RE ?\d{1,3}(?:,?\d{3})?"),
+        ("US",),
+    ),
     (re.compile(r"\d{2}-\d{4}-\d{7}|\d{2}-\d{7}"), ("KR",)),
-    (re.compile(r"\d{4}-\d{6}"), ("JP",)),
     (re.compile(r"\d{1,5} ?[/-] ?(?:DEL|MUM|CHE|KOL)(?:NP)? ?[/-] ?\d{4}"), ("IN",)),
     (re.compile(r"[1-6][0-2] \d{4} \d{3} ?\d{3}(?:\.\d)?"), ("DE",)),
     (re.compile(r"ZL ?\d{8,12}(?:\.[\dX])?"), ("CN",)),
@@ -105,7 +111,6 @@ _INFER_SHAPES = (
     (re.compile(r"P(?:19|20)?\d{9}"), ("AR",)),
     (re.compile(r"NC ?\d{4} ?/? ?\d{1,7}"), ("CO",)),
     (re.compile(r"P[M-R] ?\d{4}"), ("AU",)),
-    (re.compile(r"RE ?\d{1,3}(?:,?\d{3})?"), ("US",)),
     (re.compile(r"\d{12}(?:\.?[\dX])?|\d{13}"), ("CN", "DE", "KR")),
     (re.compile(r"\d{8}\.[\dX]"), ("EP", "CN", "DE")),
 )
@@ -166,6 +171,12 @@ _GOOGLE_PCT_RE = re.compile(r"([A-Z]{2})-(\d{7,10})-(W)")
 _GOOGLE_RE = re.compile(r"([A-Z]{2})-([A-Z]{0,2}\d+[A-Z]?)-([A-Z]\d?)")
 
 
+def _want(kind: str | None) -> str | None:
+    if kind == "priority":
+        return "application"
+    return kind
+
+
 _SIGNED_RE = re.compile(r"[-+\u2212\u2010-\u2015]\s*\d[\d\s]*")
 # As copied from lists: the office after the number (13/926,335 US, 2012-223456 JP)
 _TRAILING_OFFICE_RE = re.compile(r"(\d[\d ,./-]*?)\s*[ ,/-]\s*([A-Z]{2})")
@@ -183,12 +194,6 @@ def _reorder(s: str) -> str:
         if office in OFFICE_CODES:
             return f"{office} {number}"
     return _WO_DOUBLED_RE.sub("", s, count=1) if s.startswith("WO") else s
-
-
-def _want(kind: str | None) -> str | None:
-    if kind == "priority":
-        return "application"
-    return kind
 
 
 def _split_office(s: str, default: str | None) -> tuple[str | None, str]:
