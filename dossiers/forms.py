@@ -304,6 +304,32 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+class _EveryFileInput(forms.ClearableFileInput):
+    """Hands the field every file sent under its name (Django's own input keeps the last)."""
+
+    def value_from_datadict(self, data, files, name):
+        sent = files.getlist(name) if hasattr(files, "getlist") else []
+        if len(sent) > 1:
+            return sent
+        return super().value_from_datadict(data, files, name)
+
+
+class OneFileField(forms.FileField):
+    """One file: several sent under its name (a crafted post, a script) are refused, not all
+    but one dropped without a word."""
+
+    widget = _EveryFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list):
+            raise forms.ValidationError(
+                _("One file per upload: %(count)s files were sent. Choose one file.")
+                % {"count": len(data)},
+                code="several",
+            )
+        return super().clean(data, initial)
+
+
 class DocumentMetaForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Document.Category.choices)
     code = forms.CharField(

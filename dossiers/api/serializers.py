@@ -2,6 +2,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from .. import numbers
 from ..models import Application, Document
@@ -236,8 +237,26 @@ class BulkResultSerializer(serializers.Serializer):
     results = BulkItemSerializer(many=True)
 
 
+class OneFileField(serializers.FileField):
+    """One file: several parts named `file` are refused (DRF's own field keeps the last)."""
+
+    def get_value(self, dictionary):
+        sent = dictionary.getlist(self.field_name) if html.is_html_input(dictionary) else []
+        if len(sent) > 1:
+            return sent
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            raise serializers.ValidationError(
+                f"One file per upload: {len(data)} files were sent as `file`; "
+                "send each in its own call."
+            )
+        return super().to_internal_value(data)
+
+
 class DocumentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The PDF (not encrypted, within the size limit)")
+    file = OneFileField(help_text="The PDF (not encrypted, within the size limit); one per call")
     category = serializers.ChoiceField(choices=Document.Category.choices)
     code = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
     # DRF's own word for 2026-02-30 is "wrong format", and the format was right: say what the

@@ -108,6 +108,16 @@ def _provider_document(request, document_id: int) -> Document:
         raise exceptions.NotFound("No such document visible to this key.") from exc
 
 
+def _withdraw_reason(request) -> str:
+    """`reason` from the query (?reason=), else from a JSON body ({"reason": ...})."""
+    reason = request.query_params.get("reason")
+    if reason is None and isinstance(request.data, dict):
+        reason = request.data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise exceptions.ValidationError({"reason": ["Give the reason as text."]})
+    return reason or ""
+
+
 OFFICE = OpenApiParameter("office", str, OpenApiParameter.PATH, description="ST.3 code, e.g. CA")
 NUMBER = OpenApiParameter(
     "number",
@@ -368,18 +378,24 @@ class DocumentView(CaseApiView):
 
     @extend_schema(
         summary="Withdraw a document of the key's office (history is kept)",
+        # OpenAPI 3.0 gives a DELETE no request body (drf-spectacular drops it), so the
+        # documented place is the query; a JSON body {"reason": ...} is read too.
         parameters=[
-            OpenApiParameter("reason", str, description="Why; kept in the document's history")
+            OpenApiParameter(
+                "reason",
+                str,
+                required=True,
+                description="Why; kept in the document's history (or `reason` in a JSON body). "
+                "Not needed to repeat a withdrawal, which changes nothing.",
+            )
         ],
-        responses={204: None, **_errors(401, 403, 404, 429)},
+        responses={204: None, **_errors(400, 401, 403, 404, 429)},
     )
     def delete(self, request, document_id: int):
         doc = _provider_document(request, document_id)
         if doc.withdrawn_at is None:  # DELETE is idempotent: a second one changes nothing
-            reason = request.query_params.get("reason", "").strip()[:300]
-            documents.document_withdraw(
-                document=doc, user=None, reason=reason or "Withdrawn through the API."
-            )
+            # The service refuses a missing reason, as it does for the page.
+            documents.document_withdraw(document=doc, user=None, reason=_withdraw_reason(request))
         _record(request, Action.API_CALL, application_id=doc.application_id, document_id=doc.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

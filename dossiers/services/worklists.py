@@ -5,6 +5,7 @@ Windows line endings, `;`, tab, `,` or spaces between columns, extra columns, bl
 optional header and numbers in any spelling — even with thousands commas inside an unquoted `,`
 line. Dates are ISO, day-first (01/12/2026, 01.12.2026) or month-first where only that reading
 exists (12/20/2026); a date that reads both ways follows the office's setting or is asked about.
+A date before the application's filing date, or several numbers on one line, is a bad line.
 Every line is added, merged with the same application's other line, or reported back with its
 line number and the reason; nothing is dropped silently.
 """
@@ -38,6 +39,9 @@ _TRAILING_DATE = re.compile(
     r"(?<=[\s,;\"'])[\"']?(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[\"']?(?=$|[\s,;])"
 )
 _SEPARATORS = " \t,;\"'"
+# Where a `,` line holds several numbers ("EP 2906789 A1, US 9,184,456 B2"): every comma but
+# a thousands comma (a digit, then exactly three digits), so "US 9,184,456" stays one number.
+_LIST_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
 ASK = Office.DateOrder.ASK
 DATE_ORDERS = dict(Office.DateOrder.choices)
 
@@ -48,6 +52,8 @@ class Reason:
     INVALID = gettext_noop("Invalid number")
     NOT_OURS = gettext_noop("Not an application of your office")
     DATE = gettext_noop("Unknown date format")
+    BEFORE_FILING = gettext_noop("Before the filing date")
+    SEVERAL = gettext_noop("One number per line")
     AMBIGUOUS = gettext_noop("Which date?")
     DUPLICATE = gettext_noop("Duplicate")
     TOO_MANY = gettext_noop("Too many lines")
@@ -141,6 +147,19 @@ class AmbiguousDate(ValueError):
     pass
 
 
+def examination_date_error(*, application: Application, date: dt.date | None) -> str:
+    """Why `date` cannot be `application`'s examination date ("" when it can): nothing is
+    examined before it is filed. Without a filing date there is nothing to compare."""
+    filed = application.filing_date
+    if date is None or filed is None or date >= filed:
+        return ""
+    return _("The examination date %(date)s is before %(number)s was filed (%(filed)s).") % {
+        "date": f"{date:%Y-%m-%d}",
+        "number": application.display,
+        "filed": f"{filed:%Y-%m-%d}",
+    }
+
+
 # Files people pick instead of the CSV they meant: a workbook (.xlsx/.ods are ZIP archives,
 # .xls an OLE2 compound file) or a PDF. Read as text they gave no line a person could fix, and
 # a workbook's first line passed for a header: an empty worklist with no word why.
@@ -171,6 +190,25 @@ def _looks_like_header(fields: list[str]) -> bool:
     return not any(ch.isdigit() for ch in "".join(fields))
 
 
+def _reads_as_number(text: str, office_code: str) -> bool:
+    try:
+        numbers.normalise(text, office=office_code)
+    except numbers.InvalidNumber:
+        return False
+    return True
+
+
+def _several_numbers(text: str, office_code: str) -> list[str]:
+    """The numbers, as typed, of a text holding two or more between commas ("EP 2906789 A1,
+    US 9,184,456 B2"); [] when it is one number (thousands commas and all) or not all numbers."""
+    parts = [part.strip() for part in _LIST_COMMA.split(text)]
+    if len(parts) < 2 or _reads_as_number(text, office_code):
+        return []
+    if all(_reads_as_number(part, office_code) for part in parts):
+        return parts
+    return []
+
+
 def _split(line: str, office_code: str) -> tuple[str, str]:
     """(number text, date text) of one line; columns after the date are ignored."""
     m = _TRAILING_DATE.search(line)
@@ -195,11 +233,11 @@ def _split(line: str, office_code: str) -> tuple[str, str]:
         if _DATE_LIKE.match(fields[i]):
             return ",".join(fields[:i]).strip(), fields[i]
     whole = ",".join(fields)
-    try:
-        numbers.normalise(whole, office=office_code)
+    # Several numbers and no date: kept together, so the line is refused as "one per line"
+    # rather than its second number read as a bad date.
+    if _reads_as_number(whole, office_code) or _several_numbers(whole, office_code):
         return whole, ""
-    except numbers.InvalidNumber:
-        return fields[0], fields[1] if len(fields) > 1 else ""
+    return fields[0], fields[1] if len(fields) > 1 else ""
 
 
 def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLine]:
@@ -225,6 +263,16 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
             item.reason = Reason.TOO_MANY
             item.detail = _("At most %(count)s lines at a time.") % {"count": MAX_LINES}
             continue
+        several = _several_numbers(number_text, office.code)
+        if several:
+            # Two applications sharing a date, or one and a family member? Asking beats adding
+            # an application to the examination schedule that the clerk did not mean.
+            item.reason = Reason.SEVERAL
+            item.detail = _(
+                "%(numbers)s are separate numbers: put each on its own line, with its "
+                "examination date."
+            ) % {"numbers": "; ".join(_("‘%(number)s’") % {"number": n} for n in several)}
+            continue
         if date_text:
             try:
                 item.date = date_read(date_text, order)
@@ -234,7 +282,7 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
                 item.reason, item.detail = Reason.DATE, str(exc)
 
     # The numbers in one lookup, among the office's own applications only.
-    wanted = [p for p in parsed if p.reason != Reason.TOO_MANY]
+    wanted = [p for p in parsed if p.reason not in (Reason.TOO_MANY, Reason.SEVERAL)]
     found = selectors.applications_find(
         within=Application.objects.filter(office=office),
         texts=[p.number_text for p in wanted],
@@ -262,6 +310,9 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
                 }
             continue
         p.application = line.application
+        too_early = examination_date_error(application=p.application, date=p.date)
+        if too_early:
+            p.reason, p.detail = Reason.BEFORE_FILING, too_early
     return parsed
 
 
@@ -328,7 +379,10 @@ def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = Non
 def worklist_entry_redate(*, worklist: Worklist, entry_id: int, examination_date) -> WorklistEntry:
     """Move (or clear) one entry's examination date; its package follows the new date."""
     entries = WorklistEntry.objects.select_for_update().filter(worklist=worklist)
-    entry = one_or_404(entries, entry_id, "entry")
+    entry = one_or_404(entries.select_related("application"), entry_id, "entry")
+    too_early = examination_date_error(application=entry.application, date=examination_date)
+    if too_early:
+        raise ValidationError({"examination_date": too_early})
     entry.examination_date = examination_date
     entry.save(update_fields=["examination_date"])
     Worklist.objects.filter(pk=worklist.pk).update(updated_at=timezone.now())

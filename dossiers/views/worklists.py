@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from case_portal import jobs
+from case_portal.forms import form_errors_apply
 from case_portal.storage import file_response
 
 from .. import selectors
-from ..forms import IsoDateInput
+from ..forms import IsoDateInput, OneFileField
 from ..services import packages, worklists
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -21,7 +22,7 @@ REJECTED_SHOWN = 500  # rows of the "lines not added" table; the re-submit box h
 
 
 class LinesForm(forms.Form):
-    file = forms.FileField(
+    file = OneFileField(
         label=gettext_lazy("CSV file"),
         required=False,
         help_text=gettext_lazy(
@@ -59,6 +60,8 @@ class LinesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.has_error("file"):
+            return data  # the file's own error says it all; "choose a file" would not
         upload = data.get("file")
         text = data.get("text") or ""
         if upload:
@@ -196,9 +199,15 @@ def worklist_entry_redate(request, worklist_id: int, entry_id: int):
     form = RedateForm(request.POST, office=worklist.office)
     if not form.is_valid():
         return worklist_detail(request, worklist_id, redate=(entry_id, form))
-    entry = worklists.worklist_entry_redate(
-        worklist=worklist, entry_id=entry_id, examination_date=form.cleaned_data["examination_date"]
-    )
+    try:
+        entry = worklists.worklist_entry_redate(
+            worklist=worklist,
+            entry_id=entry_id,
+            examination_date=form.cleaned_data["examination_date"],
+        )
+    except ValidationError as exc:
+        form_errors_apply(form, exc)
+        return worklist_detail(request, worklist_id, redate=(entry_id, form))
     when = entry.examination_date
     messages.success(
         request,

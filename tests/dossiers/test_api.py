@@ -303,6 +303,28 @@ def test_bulk_over_the_limit_is_refused_whole(api, ca_provide):
     assert not Application.objects.exists()
 
 
+def test_several_files_in_one_api_upload_are_refused_as_json_and_none_is_kept(
+    api, ca_provide, ca_app
+):
+    response = api(ca_provide).post(
+        "/api/v1/applications/CA/2%2C123%2C456/documents",
+        {
+            "file": [
+                SimpleUploadedFile("isr.pdf", pdf_bytes(label="isr")),
+                SimpleUploadedFile("wo.pdf", pdf_bytes(label="wo")),
+            ],
+            "category": "search_report",
+            "date": "2014-02-03",
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "file": ["One file per upload: 2 files were sent as `file`; send each in its own call."]
+    }
+    assert not Document.objects.exists()
+
+
 def test_upload_through_the_api_validates_like_the_form(api, ca_provide, au_access, ca_app):
     url = "/api/v1/applications/CA/2%2C123%2C456/documents"
     ok = api(ca_provide).post(
@@ -350,6 +372,36 @@ def test_delete_withdraws_and_others_stop_seeing_it(api, ca_provide, au_access, 
     assert api(au_access).get(f"/api/v1/documents/{ca_doc.pk}").status_code == 404
     assert api(au_access).get(f"/api/v1/documents/{ca_doc.pk}/content").status_code == 404
     assert api(ca_provide).delete(f"/api/v1/documents/{ca_doc.pk}").status_code == 204
+
+
+def test_delete_without_a_reason_is_refused_as_json_like_the_page_and_withdraws_nothing(
+    api, ca_provide, au_access, ca_doc
+):
+    url = f"/api/v1/documents/{ca_doc.pk}"
+    for response in (
+        api(ca_provide).delete(url),
+        api(ca_provide).delete(f"{url}?reason=%20%20"),
+        api(ca_provide).delete(url, data="{}", content_type="application/json"),
+    ):
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"reason": ["Say why the document is withdrawn."]}
+    typed = api(ca_provide).delete(url, data='{"reason": 5}', content_type="application/json")
+    assert typed.status_code == 400 and typed.json()["errors"] == {
+        "reason": ["Give the reason as text."]
+    }
+    ca_doc.refresh_from_db()
+    assert ca_doc.withdrawn_at is None
+    assert api(au_access).get(url).status_code == 200
+
+
+def test_delete_takes_its_reason_from_a_json_body_too(api, ca_provide, ca_doc):
+    body = '{"reason": "Replaced by the corrected report"}'
+    response = api(ca_provide).delete(
+        f"/api/v1/documents/{ca_doc.pk}", data=body, content_type="application/json"
+    )
+    assert response.status_code == 204
+    ca_doc.refresh_from_db()
+    assert ca_doc.withdrawn_reason == "Replaced by the corrected report"
 
 
 def test_delete_with_a_nul_in_its_reason_is_refused_as_json_and_withdraws_nothing(

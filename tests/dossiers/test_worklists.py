@@ -131,6 +131,55 @@ def test_each_bad_line_gets_its_number_and_reason_and_good_lines_are_kept(world)
     assert "AU number" in worklist.rejected_lines[1]["detail"]
 
 
+def test_an_examination_date_before_the_filing_date_is_a_bad_line_with_its_reason(world):
+    # CA 3,000,001 was filed on 2020-02-27; CA 3,000,002 has no filing date in the portal.
+    worklist = worklists.worklist_create(user=world["clerk"], name="Early")
+    text = "CA 3,000,001; 26/02/2020\nCA 3000002; 2001-01-01\nCA 3000003; 2026-12-03\n"
+    result = worklists.worklist_lines_add(worklist=worklist, text=text)
+    assert [p.application for p in result.added] == [world["ca2"], world["ca3"]]
+    worklist.refresh_from_db()
+    assert worklist.rejected_lines == [
+        {
+            "line": 1,
+            "text": "CA 3,000,001; 26/02/2020",
+            "reason": "Before the filing date",
+            "detail": "The examination date 2020-02-26 is before CA 3,000,001 was filed "
+            "(2020-02-27).",
+        }
+    ]
+    # The filing day itself is a possible examination date.
+    again = worklists.worklist_lines_add(worklist=worklist, text="CA 3000001; 2020-02-27")
+    assert (len(again.added), again.rejected) == (1, [])
+
+
+def test_several_numbers_on_one_line_are_refused_one_per_line_and_thousands_commas_still_read(
+    world,
+):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Pasted family")
+    text = (
+        "EP 2906789 A1, US 9,184,456 B2\n"  # a family's members, copied from a report
+        "CA 3,000,001, CA 3,000,002, 2026-12-01\n"
+        "CA 3000001,3000002 2026-12-01\n"
+        "CA 3,000,003, 2026-12-03\n"
+        "US 9,184,456\n"  # one number, thousands commas and all: reported as not ours
+    )
+    result = worklists.worklist_lines_add(worklist=worklist, text=text)
+    assert [p.application for p in result.added] == [world["ca3"]]
+    worklist.refresh_from_db()
+    assert [(r["line"], r["reason"]) for r in worklist.rejected_lines] == [
+        (1, "One number per line"),
+        (2, "One number per line"),
+        (3, "One number per line"),
+        (5, "Not an application of your office"),
+    ]
+    assert worklist.rejected_lines[0]["detail"] == (
+        "‘EP 2906789 A1’; ‘US 9,184,456 B2’ are separate numbers: put each on its own line, "
+        "with its examination date."
+    )
+    assert "‘CA 3,000,001’; ‘CA 3,000,002’" in worklist.rejected_lines[1]["detail"]
+    assert "US 9,184,456 B2" not in worklist.rejected_lines[3]["detail"]
+
+
 def test_a_line_over_the_csv_field_limit_is_a_bad_line_and_the_good_ones_are_kept(world):
     worklist = worklists.worklist_create(user=world["clerk"], name="Blob")
     text = "CA 3,000,001; 2026-12-01\n" + "A" * 200_000 + "\nCA 3000003; 2026-12-03\n"
@@ -250,6 +299,28 @@ def test_a_spreadsheet_or_pdf_instead_of_a_csv_is_refused_and_the_pasted_lines_k
     assert not Worklist.objects.exists()
 
 
+def test_several_csv_files_in_one_upload_are_refused_and_the_other_fields_kept(client, world):
+    client.force_login(world["clerk"])
+    response = client.post(
+        reverse("dossiers:worklist-list"),
+        {
+            "name": "December",
+            "file": [
+                SimpleUploadedFile("a.csv", b"CA 3000001;2026-12-01\r\n", "text/csv"),
+                SimpleUploadedFile("b.csv", b"CA 3000002;2026-12-02\r\n", "text/csv"),
+            ],
+            "text": "CA 3000003; 2026-12-03",
+            "date_order": "dmy",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "One file per upload: 2 files were sent. Choose one file." in page
+    assert "Choose a CSV file or paste" not in page  # the file's own reason only
+    assert "CA 3000003; 2026-12-03</textarea>" in page and 'value="December"' in page
+    assert not Worklist.objects.exists()
+
+
 def test_worklist_page_shows_foreign_reports_by_office_and_category_in_fixed_queries(
     client, world, docs, django_assert_max_num_queries
 ):
@@ -337,12 +408,18 @@ def test_a_family_with_nothing_shared_offers_one_request_action_shown_until_answ
     assert row.requests == []
 
 
-def test_an_examination_date_is_edited_in_place_and_a_bad_one_is_explained(client, world):
+def _redate_url(client, world) -> tuple[str, WorklistEntry]:
+    """The date-edit address of CA 3,000,001 (filed 2020-02-27, examined 2026-12-01) on a
+    worklist of the clerk, logged in."""
     worklist = worklists.worklist_create(user=world["clerk"], name="Edit")
     worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01")
     entry = worklist.entries.get()
     client.force_login(world["clerk"])
-    url = reverse("dossiers:worklist-entry-redate", args=[worklist.pk, entry.pk])
+    return reverse("dossiers:worklist-entry-redate", args=[worklist.pk, entry.pk]), entry
+
+
+def test_an_examination_date_is_edited_in_place_and_a_bad_one_is_explained(client, world):
+    url, entry = _redate_url(client, world)
     response = client.post(url, {"examination_date": "2027-01-15"})
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -356,6 +433,19 @@ def test_an_examination_date_is_edited_in_place_and_a_bad_one_is_explained(clien
     other = UserFactory(office=world["other_office"], role="clerk")
     client.force_login(other)
     assert client.post(url, {"examination_date": "2027-02-01"}).status_code == 404
+
+
+def test_an_examination_date_moved_before_the_filing_date_is_refused_and_kept_in_the_box(
+    client, world
+):
+    url, entry = _redate_url(client, world)
+    response = client.post(url, {"examination_date": "2019-12-31"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The examination date 2019-12-31 is before CA 3,000,001 was filed (2020-02-27)." in page
+    assert 'value="2019-12-31"' in page
+    entry.refresh_from_db()
+    assert entry.examination_date == dt.date(2026, 12, 1)
 
 
 def test_each_entry_says_when_its_package_will_be_built(client, world, docs):

@@ -423,7 +423,7 @@ API_WRITES = {
     "v1:application-create": ("POST", lambda w: {"number": "CA 3,000,001", "title": "Hinge"}),
     "v1:application-bulk": ("POST", lambda w: {"applications": [{"number": "CA 3,000,001"}]}),
     "v1:document-citations": ("POST", lambda w: {"npl_text": "A paper", "category": "A"}),
-    "v1:document": ("DELETE", lambda w: None),
+    "v1:document": ("DELETE", lambda w: {"reason": "Replaced"}),
     "v1:application-documents": (
         "POST",
         lambda w: {
@@ -481,8 +481,10 @@ def _request(client, method: str, url: str, data, *, api: bool):
             response = client.post(url, json.dumps(data), content_type="application/json")
         elif method == "POST":
             response = client.post(url, data or {})
-        else:
-            response = client.generic(method, url)
+        else:  # DELETE: its reason as a JSON body
+            response = client.generic(
+                method, url, json.dumps(data or {}), content_type="application/json"
+            )
         body = _body(response)
         transaction.set_rollback(True)
     return response, body
