@@ -8,13 +8,12 @@ import uuid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from case_portal.jobs import enqueue_on_commit
 
 from ..models import AccountMail
-from .outbox import claim_failed, claim_timeout, mail_connection
+from .outbox import claim_failed, claim_rows, mail_connection, pending_ids
 
 DELIVER_TASK = "notifications.account_mail_deliver"
 
@@ -33,17 +32,8 @@ def account_mail_queue(message: EmailMultiAlternatives) -> AccountMail:
 
 
 def account_mail_claim(*, mail_id: int, token: uuid.UUID | None = None) -> uuid.UUID | None:
-    """Take the right to send one mail (a conditional UPDATE); None if sent or held by another
-    worker. A retry passes its own token to keep its claim."""
-    now = timezone.now()
-    free = Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
-    if token is not None:
-        free |= Q(claim_token=token)
-    new_token = token or uuid.uuid4()
-    claimed = AccountMail.objects.filter(free, pk=mail_id, sent_at=None).update(
-        claimed_at=now, claim_token=new_token, attempts=F("attempts") + 1
-    )
-    return new_token if claimed == 1 else None
+    """Take the right to send one mail; None if sent or held by another worker."""
+    return claim_rows(AccountMail.objects.filter(pk=mail_id), token=token)
 
 
 def account_mail_send(*, mail_id: int, token: uuid.UUID) -> bool:
@@ -74,11 +64,5 @@ def account_mail_failed(*, mail_id: int, token: uuid.UUID, error: str) -> None:
 
 
 def account_mail_pending_ids(*, min_age: dt.timedelta = dt.timedelta(seconds=60)) -> list[int]:
-    """Mails not sent and not held by a live claim, older than `min_age`."""
-    now = timezone.now()
-    return list(
-        AccountMail.objects.filter(sent_at=None, created_at__lte=now - min_age)
-        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:5000]
-    )
+    """Mails left unsent (see pending_ids)."""
+    return pending_ids(AccountMail.objects.all(), min_age=min_age)

@@ -43,6 +43,38 @@ def claim_timeout() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "NOTIFICATIONS_CLAIM_TIMEOUT", 600))
 
 
+def _unheld(now: dt.datetime, token: uuid.UUID | None = None) -> Q:
+    """Rows no live claim holds; with `token`, also the rows that claim holds (a retry)."""
+    free = Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
+    return free | Q(claim_token=token) if token is not None else free
+
+
+def claim_rows(rows, *, token: uuid.UUID | None = None) -> uuid.UUID | None:
+    """Take the right to send the unsent `rows` of an outbox (notifications, account mails) that
+    no live claim holds; a retry passes its own token to keep its claim. None if nothing was
+    taken (sent already, or another worker holds it).
+
+    The conditional UPDATE is the lock: two workers (a redelivered message, a sweep's extra
+    copy) cannot both see one row returned."""
+    now = timezone.now()
+    new_token = token or uuid.uuid4()
+    claimed = rows.filter(_unheld(now, token), sent_at=None).update(
+        claimed_at=now, claim_token=new_token, attempts=F("attempts") + 1
+    )
+    return new_token if claimed else None
+
+
+def pending_ids(rows, *, min_age: dt.timedelta) -> list[int]:
+    """An outbox's unsent rows no live claim holds, older than `min_age` (fresh rows are still
+    on their way through the queue), for the sweep to send again."""
+    now = timezone.now()
+    return list(
+        rows.filter(_unheld(now), sent_at=None, created_at__lte=now - min_age)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+
+
 def number_display(application: Application) -> str:
     try:
         return numbers.format_display(application.key)
@@ -362,22 +394,9 @@ def notifications_mark_all_read(*, user) -> int:
 
 
 def notification_claim(*, notification_id: int, token: uuid.UUID | None = None) -> uuid.UUID | None:
-    """Take the right to send one notification's e-mail; None if sent or someone else holds it.
-
-    The conditional UPDATE is the lock: two workers (a redelivered message, a sweep's extra
-    copy) cannot both see one row returned. A retry passes its own token to keep its claim.
-    """
-    now = timezone.now()
-    free = Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
-    if token is not None:
-        free |= Q(claim_token=token)
-    new_token = token or uuid.uuid4()
-    claimed = (
-        Notification.objects.filter(free, pk=notification_id, sent_at=None)
-        .filter(email=Notification.Email.IMMEDIATE)
-        .update(claimed_at=now, claim_token=new_token, attempts=F("attempts") + 1)
-    )
-    return new_token if claimed == 1 else None
+    """Take the right to send one notification's e-mail; None if sent or someone else holds it."""
+    rows = Notification.objects.filter(pk=notification_id, email=Notification.Email.IMMEDIATE)
+    return claim_rows(rows, token=token)
 
 
 def mail_connection():
@@ -498,16 +517,9 @@ def digest_failed(*, user_id: int, token: uuid.UUID, error: str) -> None:
 
 
 def outbox_pending_ids(*, min_age: dt.timedelta = dt.timedelta(seconds=60)) -> list[int]:
-    """Immediate e-mails not sent and not held by a live claim, older than `min_age` (fresh
-    rows are still on their way through the queue)."""
-    now = timezone.now()
-    return list(
-        Notification.objects.filter(
-            email=Notification.Email.IMMEDIATE, sent_at=None, created_at__lte=now - min_age
-        )
-        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:5000]
+    """Immediate e-mails left unsent (see pending_ids)."""
+    return pending_ids(
+        Notification.objects.filter(email=Notification.Email.IMMEDIATE), min_age=min_age
     )
 
 
@@ -519,7 +531,6 @@ def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> uuid.UUID |
     if token is not None:
         held = Notification.objects.filter(claim_token=token, sent_at=None).update(claimed_at=now)
         return token if held else None
-    token = uuid.uuid4()
     today = timezone.localdate(now)
     Preference.objects.get_or_create(user_id=user_id)
     if (
@@ -528,13 +539,7 @@ def digest_claim(*, user_id: int, token: uuid.UUID | None = None) -> uuid.UUID |
         .update(digest_sent_on=today)
     ):
         return None
-    claimed = Notification.objects.filter(
-        Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()),
-        user_id=user_id,
-        email=Notification.Email.DIGEST,
-        sent_at=None,
-    ).update(claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
-    return token if claimed else None
+    return claim_rows(Notification.objects.filter(user_id=user_id, email=Notification.Email.DIGEST))
 
 
 def digest_email_send(*, user_id: int, token: uuid.UUID) -> int:
