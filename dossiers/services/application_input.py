@@ -193,7 +193,7 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
     code = str(data.get("office") or office.code).strip().upper()
     if code != office.code:
         errors["office"] = [f"This key provides for {office.code} only, not {code}."]
-    number = _text_in(data.get("number"), "number", max_length=100) if "number" in data else ""
+    number = _text_in(data.get("number"), "number", max_length=numbers.MAX_LENGTH)
     if not number:
         errors.setdefault("number", []).append("The application number is required.")
     out: dict = {"office": office, "number": number}
@@ -217,7 +217,7 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
         errors["published"] = ["true or false."]
     out["published"] = published
     pct = data.get("pct")
-    out["pct"] = take(lambda: _text_in(pct, "pct", max_length=100)) or None
+    out["pct"] = take(lambda: _text_in(pct, "pct", max_length=numbers.MAX_LENGTH)) or None
     prios, pubs = [], []
     for name, target, item_fields in (
         ("priorities", prios, ("office", "number", "date")),
@@ -237,9 +237,11 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
                 if not isinstance(cc, str):
                     errors.setdefault(name, []).append(f"Item {i + 1}: office must be text.")
                     continue
-                target.append(PriorityIn(cc.strip().upper(), item["number"][:100], when))
+                target.append(
+                    PriorityIn(cc.strip().upper(), item["number"][: numbers.MAX_LENGTH], when)
+                )
             else:
-                target.append(PublicationIn(item["number"][:100], when))
+                target.append(PublicationIn(item["number"][: numbers.MAX_LENGTH], when))
     out["priorities"], out["publications"] = prios, pubs
     if errors:
         raise ValidationError(errors)
