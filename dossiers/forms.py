@@ -16,6 +16,7 @@ from .codes import OFFICE_CODES, language_choices
 from .dates import date_parse
 from .models import Application, Citation, Document
 from .selectors.provide import PROVIDER_SORTS
+from .services import documents
 from .services.applications import application_in_parse, application_numbers_read
 
 
@@ -381,7 +382,8 @@ class DocumentWithdrawForm(forms.Form):
         label=gettext_lazy("Reason"),
         rows=2,
         required=True,
-        max_length=300,
+        max_length=documents.WITHDRAWN_REASON_FIELD.max_length,
+        error_messages={"required": documents.WITHDRAW_REASON_REQUIRED},
         help_text=gettext_lazy("Kept in the history; other offices no longer see the document."),
     )
 

@@ -394,6 +394,22 @@ def test_delete_without_a_reason_is_refused_as_json_like_the_page_and_withdraws_
     assert api(au_access).get(url).status_code == 200
 
 
+def test_delete_with_an_over_long_reason_is_refused_like_the_page_not_cut(
+    api, ca_provide, au_access, ca_doc
+):
+    url = f"/api/v1/documents/{ca_doc.pk}"
+    response = api(ca_provide).delete(
+        url, data=json.dumps({"reason": "x" * 301}), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "reason": ["Ensure this value has at most 300 characters (it has 301)."]
+    }
+    ca_doc.refresh_from_db()
+    assert ca_doc.withdrawn_at is None
+    assert api(au_access).get(url).status_code == 200
+
+
 def test_delete_takes_its_reason_from_a_json_body_too(api, ca_provide, ca_doc):
     body = '{"reason": "Replaced by the corrected report"}'
     response = api(ca_provide).delete(
