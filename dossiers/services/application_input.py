@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from offices.models import Office
 
 from .. import numbers
-from ..dates import date_parse
+from ..dates import date_parse, examination_date_error
 from ..models import Application
 from . import ownership
 
@@ -201,6 +201,11 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
     out["examination_date"] = take(
         lambda: _date_in(data.get("examination_date"), "examination_date")
     )
+    too_early = examination_date_error(
+        examination_date=out["examination_date"], filing_date=out["filing_date"]
+    )
+    if too_early:
+        errors["examination_date"] = [too_early]
     out["title"] = take(lambda: _text_in(data.get("title"), "title")) or ""
     applicants = data.get("applicants") or []
     if not isinstance(applicants, list) or not all(isinstance(a, str) for a in applicants):

@@ -280,6 +280,22 @@ def test_post_application_reports_field_errors(api, ca_provide):
     assert not Application.objects.exists()
 
 
+def test_an_examination_date_before_the_filing_date_is_refused_on_its_field(api, ca_provide):
+    early = {"number": "2123456", "filing_date": "2013-10-11", "examination_date": "2013-10-01"}
+    said = {
+        "examination_date": [
+            "The examination date 2013-10-01 is before the filing date (2013-10-11)."
+        ]
+    }
+    response = api(ca_provide).post("/api/v1/applications", early)
+    assert response.status_code == 400 and response.json()["errors"] == said
+    items = [early, {**early, "number": "2123457", "examination_date": "2013-10-11"}]
+    bulk = api(ca_provide).post("/api/v1/applications/bulk", {"applications": items})
+    assert [r["status"] for r in bulk.json()["results"]] == ["error", "created"]
+    assert bulk.json()["results"][0]["errors"] == said
+    assert list(Application.objects.values_list("key", flat=True)) == ["CA2123457"]
+
+
 def test_bulk_commits_each_item_on_its_own(api, ca_provide):
     items = [
         {"number": "2123456", "title": "One"},
