@@ -51,7 +51,10 @@ class FamilyAdmin(ReadMostlyAdmin):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=documents.WITHDRAWN_REASON_FIELD.max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 @admin.register(Document)

@@ -45,3 +45,25 @@ def date_parse(text: str, *, order: str = YEAR_FIRST) -> dt.date:
         else:
             why = _("‘%(text)s’ is not a valid date (%(error)s)")
         raise ValueError(why % {"text": text, "error": exc}) from exc
+
+
+def examination_date_error(
+    *, examination_date: dt.date | None, filing_date: dt.date | None, number: str = ""
+) -> str:
+    """Why `examination_date` cannot be the examination date of an application filed on
+    `filing_date` ("" when it can): nothing is examined before it is filed. Without both dates
+    there is nothing to compare. The one rule for worklist lines, their date edits and the
+    application input (form, API, bulk, import); `number` names the application where the
+    message is not shown beside its filing date."""
+    if examination_date is None or filing_date is None or examination_date >= filing_date:
+        return ""
+    words = {
+        "date": f"{examination_date:%Y-%m-%d}",
+        "number": number,
+        "filed": f"{filing_date:%Y-%m-%d}",
+    }
+    if number:
+        return (
+            _("The examination date %(date)s is before %(number)s was filed (%(filed)s).") % words
+        )
+    return _("The examination date %(date)s is before the filing date (%(filed)s).") % words

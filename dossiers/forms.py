@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from case_portal.forms import TextBoxField, form_errors_apply
 
+from . import numbers
 from .codes import OFFICE_CODES, language_choices
 from .dates import date_parse
 from .models import Application, Citation, Document
 from .selectors.provide import PROVIDER_SORTS
+from .services import documents
 from .services.applications import application_in_parse, application_numbers_read
 
 
@@ -82,6 +84,14 @@ def number_partial(text: str) -> str:
     return ""
 
 
+class PatentNumberField(forms.CharField):
+    """A box for one patent number in any spelling, as long as the number parser reads
+    (numbers.MAX_LENGTH): every number box of the portal has the same limit."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=numbers.MAX_LENGTH, **kwargs)
+
+
 class LanguageField(forms.ChoiceField):
     """An ISO 639-1 code from the list ("FR" and " fr" are fr); "eng" or "english" are not."""
 
@@ -115,9 +125,8 @@ class ApplicationForm(forms.Form):
     """Bibliographic data. The service reads the numbers (application_numbers_read) so the page
     can show them back as understood before anything is saved."""
 
-    number = forms.CharField(
+    number = PatentNumberField(
         label=gettext_lazy("Number"),
-        max_length=100,
         help_text=gettext_lazy("Any spelling, e.g. 2,123,456 or CA 2123456."),
     )
     filing_date = IsoDateField(label=gettext_lazy("Filing date"), required=False)
@@ -146,10 +155,9 @@ class ApplicationForm(forms.Form):
         rows=2,
         help_text=gettext_lazy("One per line: number and date — e.g. CA 2,123,456 A1 2014-04-10."),
     )
-    pct = forms.CharField(
+    pct = PatentNumberField(
         label=gettext_lazy("PCT application"),
         required=False,
-        max_length=100,
         help_text=gettext_lazy(
             "If this application entered the national phase from a PCT application."
         ),
@@ -374,16 +382,16 @@ class DocumentWithdrawForm(forms.Form):
         label=gettext_lazy("Reason"),
         rows=2,
         required=True,
-        max_length=300,
+        max_length=documents.WITHDRAWN_REASON_FIELD.max_length,
+        error_messages={"required": documents.WITHDRAW_REASON_REQUIRED},
         help_text=gettext_lazy("Kept in the history; other offices no longer see the document."),
     )
 
 
 class CitationForm(forms.Form):
-    cited_number = forms.CharField(
+    cited_number = PatentNumberField(
         label=gettext_lazy("Cited patent document"),
         required=False,
-        max_length=100,
         help_text=gettext_lazy("Any spelling, e.g. US 8,131,731 B2 or EP-A-0 843 156."),
     )
     npl_text = TextBoxField(
@@ -414,7 +422,7 @@ class ProvideListForm(forms.Form):
     """Filters and sort of the providing office's application list (GET; bad input is named
     on its field and the list still shows)."""
 
-    q = forms.CharField(label=gettext_lazy("Number"), required=False, max_length=100)
+    q = PatentNumberField(label=gettext_lazy("Number"), required=False)
     status = forms.ChoiceField(
         required=False, choices=[("", gettext_lazy("Any status")), *Application.Status.choices]
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from case_portal.forms import TextBoxField
-from dossiers.forms import IsoDateField
+from dossiers.forms import IsoDateField, PatentNumberField
 from dossiers.models import Document
 
 from .models import Delivery, DocumentRequest, Watch
@@ -59,9 +59,8 @@ class WatchOptionsForm(forms.Form):
 
 
 class WatchAddForm(WatchOptionsForm):
-    number = forms.CharField(
+    number = PatentNumberField(
         label=gettext_lazy("Application, publication or priority number"),
-        max_length=100,
         help_text=gettext_lazy(
             "Any spelling, e.g. US 13/926,335, EP13844704 or PCT/US2013/064552."
         ),
@@ -153,9 +152,8 @@ class RequestForm(forms.Form):
 
 
 class RequestByNumberForm(forms.Form):
-    number = forms.CharField(
+    number = PatentNumberField(
         label=gettext_lazy("Application or publication number"),
-        max_length=100,
         help_text=gettext_lazy(
             "Any spelling; a number the portal does not hold yet can be asked for too."
         ),

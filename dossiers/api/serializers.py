@@ -276,7 +276,9 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class CitationInSerializer(serializers.Serializer):
-    cited_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    cited_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=numbers.MAX_LENGTH
+    )
     npl_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     category = serializers.CharField(max_length=20, help_text="X, Y, A… or X,Y")
     claims = serializers.CharField(required=False, allow_blank=True, max_length=100)

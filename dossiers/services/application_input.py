@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from offices.models import Office
 
 from .. import numbers
-from ..dates import date_parse
+from ..dates import date_parse, examination_date_error
 from ..models import Application
 from . import ownership
 
@@ -193,7 +193,7 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
     code = str(data.get("office") or office.code).strip().upper()
     if code != office.code:
         errors["office"] = [f"This key provides for {office.code} only, not {code}."]
-    number = _text_in(data.get("number"), "number", max_length=100) if "number" in data else ""
+    number = _text_in(data.get("number"), "number", max_length=numbers.MAX_LENGTH)
     if not number:
         errors.setdefault("number", []).append("The application number is required.")
     out: dict = {"office": office, "number": number}
@@ -201,6 +201,11 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
     out["examination_date"] = take(
         lambda: _date_in(data.get("examination_date"), "examination_date")
     )
+    too_early = examination_date_error(
+        examination_date=out["examination_date"], filing_date=out["filing_date"]
+    )
+    if too_early:
+        errors["examination_date"] = [too_early]
     out["title"] = take(lambda: _text_in(data.get("title"), "title")) or ""
     applicants = data.get("applicants") or []
     if not isinstance(applicants, list) or not all(isinstance(a, str) for a in applicants):
@@ -217,7 +222,7 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
         errors["published"] = ["true or false."]
     out["published"] = published
     pct = data.get("pct")
-    out["pct"] = take(lambda: _text_in(pct, "pct", max_length=100)) or None
+    out["pct"] = take(lambda: _text_in(pct, "pct", max_length=numbers.MAX_LENGTH)) or None
     prios, pubs = [], []
     for name, target, item_fields in (
         ("priorities", prios, ("office", "number", "date")),
@@ -237,9 +242,11 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
                 if not isinstance(cc, str):
                     errors.setdefault(name, []).append(f"Item {i + 1}: office must be text.")
                     continue
-                target.append(PriorityIn(cc.strip().upper(), item["number"][:100], when))
+                target.append(
+                    PriorityIn(cc.strip().upper(), item["number"][: numbers.MAX_LENGTH], when)
+                )
             else:
-                target.append(PublicationIn(item["number"][:100], when))
+                target.append(PublicationIn(item["number"][: numbers.MAX_LENGTH], when))
     out["priorities"], out["publications"] = prios, pubs
     if errors:
         raise ValidationError(errors)

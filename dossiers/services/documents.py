@@ -390,17 +390,26 @@ def correction_text(document: Document, before: dict) -> str:
     return correction_words(before, {"category": document.category, "date": document.date})
 
 
+# The page's form says it too, so the page, the API and the admin refuse alike.
+WITHDRAW_REASON_REQUIRED = gettext_lazy("Say why the document is withdrawn.")
+WITHDRAWN_REASON_FIELD = Document._meta.get_field("withdrawn_reason")
+
+
 @transaction.atomic
 def document_withdraw(*, document: Document, user=None, reason: str = "") -> Document:
     """Withdraw: the row and file stay (history); other offices stop seeing it at once."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the document is withdrawn.")})
+        raise ValidationError({"reason": WITHDRAW_REASON_REQUIRED})
     if "\x00" in reason:  # PostgreSQL cannot store it (the API's ?reason= reaches here as typed)
         raise ValidationError({"reason": ProhibitNullCharactersValidator.message})
+    try:  # the model field's max_length, in the page form's words: a reason is never cut
+        WITHDRAWN_REASON_FIELD.run_validators(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
     # The conditional UPDATE makes a double submit withdraw (and announce) only once.
     changed = Document.objects.filter(pk=document.pk, withdrawn_at=None).update(
-        withdrawn_at=timezone.now(), withdrawn_reason=reason[:300]
+        withdrawn_at=timezone.now(), withdrawn_reason=reason
     )
     document.refresh_from_db()
     if not changed:

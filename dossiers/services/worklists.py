@@ -27,7 +27,7 @@ from case_portal.selectors import one_or_404
 from offices.models import Office
 
 from .. import numbers, selectors
-from ..dates import DAY_FIRST, MONTH_FIRST, YEAR_FIRST, date_parse
+from ..dates import DAY_FIRST, MONTH_FIRST, YEAR_FIRST, date_parse, examination_date_error
 from ..models import Application, Worklist, WorklistEntry
 
 MAX_LINES = 5000
@@ -147,17 +147,11 @@ class AmbiguousDate(ValueError):
     pass
 
 
-def examination_date_error(*, application: Application, date: dt.date | None) -> str:
-    """Why `date` cannot be `application`'s examination date ("" when it can): nothing is
-    examined before it is filed. Without a filing date there is nothing to compare."""
-    filed = application.filing_date
-    if date is None or filed is None or date >= filed:
-        return ""
-    return _("The examination date %(date)s is before %(number)s was filed (%(filed)s).") % {
-        "date": f"{date:%Y-%m-%d}",
-        "number": application.display,
-        "filed": f"{filed:%Y-%m-%d}",
-    }
+def _before_filing(application: Application, date: dt.date | None) -> str:
+    """The one rule (dates.examination_date_error) for an application of the list, named."""
+    return examination_date_error(
+        examination_date=date, filing_date=application.filing_date, number=application.display
+    )
 
 
 # Files people pick instead of the CSV they meant: a workbook (.xlsx/.ods are ZIP archives,
@@ -310,7 +304,7 @@ def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLi
                 }
             continue
         p.application = line.application
-        too_early = examination_date_error(application=p.application, date=p.date)
+        too_early = _before_filing(p.application, p.date)
         if too_early:
             p.reason, p.detail = Reason.BEFORE_FILING, too_early
     return parsed
@@ -380,7 +374,7 @@ def worklist_entry_redate(*, worklist: Worklist, entry_id: int, examination_date
     """Move (or clear) one entry's examination date; its package follows the new date."""
     entries = WorklistEntry.objects.select_for_update().filter(worklist=worklist)
     entry = one_or_404(entries.select_related("application"), entry_id, "entry")
-    too_early = examination_date_error(application=entry.application, date=examination_date)
+    too_early = _before_filing(entry.application, examination_date)
     if too_early:
         raise ValidationError({"examination_date": too_early})
     entry.examination_date = examination_date

@@ -208,12 +208,15 @@ def worklist_entry_redate(request, worklist_id: int, entry_id: int):
     except ValidationError as exc:
         form_errors_apply(form, exc)
         return worklist_detail(request, worklist_id, redate=(entry_id, form))
-    when = entry.examination_date
-    messages.success(
-        request,
-        f"{entry.application.display}: examination "
-        + (f"{when:%Y-%m-%d}." if when else "date cleared."),
-    )
+    when, number = entry.examination_date, entry.application.display
+    if when:
+        done = _("%(number)s: examination %(date)s.") % {
+            "number": number,
+            "date": f"{when:%Y-%m-%d}",
+        }
+    else:
+        done = _("%(number)s: examination date cleared.") % {"number": number}
+    messages.success(request, done)
     return redirect(f"{reverse('dossiers:worklist-detail', args=[worklist.pk])}#entry-{entry.pk}")
 
 

@@ -280,6 +280,22 @@ def test_post_application_reports_field_errors(api, ca_provide):
     assert not Application.objects.exists()
 
 
+def test_an_examination_date_before_the_filing_date_is_refused_on_its_field(api, ca_provide):
+    early = {"number": "2123456", "filing_date": "2013-10-11", "examination_date": "2013-10-01"}
+    said = {
+        "examination_date": [
+            "The examination date 2013-10-01 is before the filing date (2013-10-11)."
+        ]
+    }
+    response = api(ca_provide).post("/api/v1/applications", early)
+    assert response.status_code == 400 and response.json()["errors"] == said
+    items = [early, {**early, "number": "2123457", "examination_date": "2013-10-11"}]
+    bulk = api(ca_provide).post("/api/v1/applications/bulk", {"applications": items})
+    assert [r["status"] for r in bulk.json()["results"]] == ["error", "created"]
+    assert bulk.json()["results"][0]["errors"] == said
+    assert list(Application.objects.values_list("key", flat=True)) == ["CA2123457"]
+
+
 def test_bulk_commits_each_item_on_its_own(api, ca_provide):
     items = [
         {"number": "2123456", "title": "One"},
@@ -388,6 +404,22 @@ def test_delete_without_a_reason_is_refused_as_json_like_the_page_and_withdraws_
     typed = api(ca_provide).delete(url, data='{"reason": 5}', content_type="application/json")
     assert typed.status_code == 400 and typed.json()["errors"] == {
         "reason": ["Give the reason as text."]
+    }
+    ca_doc.refresh_from_db()
+    assert ca_doc.withdrawn_at is None
+    assert api(au_access).get(url).status_code == 200
+
+
+def test_delete_with_an_over_long_reason_is_refused_like_the_page_not_cut(
+    api, ca_provide, au_access, ca_doc
+):
+    url = f"/api/v1/documents/{ca_doc.pk}"
+    response = api(ca_provide).delete(
+        url, data=json.dumps({"reason": "x" * 301}), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "reason": ["Ensure this value has at most 300 characters (it has 301)."]
     }
     ca_doc.refresh_from_db()
     assert ca_doc.withdrawn_at is None

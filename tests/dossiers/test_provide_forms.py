@@ -1,12 +1,18 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dossiers import numbers
+from dossiers.api.serializers import CitationInSerializer
+from dossiers.forms import ApplicationForm, CitationForm, PatentNumberField, ProvideListForm
 from dossiers.models import Application, Citation, Document
-from dossiers.services.applications import application_upsert
+from dossiers.services.applications import application_in_parse, application_upsert
+from dossiers.services.documents import document_withdraw
 from dossiers.signals import document_withdrawn
+from notifications.forms import RequestByNumberForm, WatchAddForm
 from stats.models import Action, UsageEvent
 from tests.dossiers.pdf_samples import (
     encrypted_pdf_bytes,
@@ -109,6 +115,45 @@ def test_wrong_number_gets_a_message_on_the_form(clerk_client, number, message):
     assert page.context["form"].errors["number"]
     assert message in page.context["form"].errors["number"][0]
     assert not Application.objects.exists()
+
+
+def test_an_examination_date_before_the_filing_date_is_refused_on_its_field(clerk_client):
+    url = reverse("dossiers:provide-application-create")
+    form = {"number": "2123456", "status": "filed", "filing_date": "2013-10-11"}
+    page = clerk_client.post(url, {**form, "examination_date": "2013-10-10"})
+    assert page.status_code == 200
+    assert page.context["form"].errors["examination_date"] == [
+        "The examination date 2013-10-10 is before the filing date (2013-10-11)."
+    ]
+    assert not Application.objects.exists()
+    # The filing day itself is a possible examination date (the worklist's rule).
+    same_day = clerk_client.post(url, {**form, "examination_date": "2013-10-11"})
+    assert not same_day.context["form"].errors
+
+
+def test_every_number_box_takes_the_number_parsers_length(office, monkeypatch):
+    boxes = [
+        ApplicationForm.base_fields["number"],
+        ApplicationForm.base_fields["pct"],
+        CitationForm.base_fields["cited_number"],
+        ProvideListForm.base_fields["q"],
+        WatchAddForm.base_fields["number"],
+        RequestByNumberForm.base_fields["number"],
+    ]
+    assert all(isinstance(box, PatentNumberField) for box in boxes)
+    assert {box.max_length for box in boxes} == {numbers.MAX_LENGTH}
+    assert CitationInSerializer().fields["cited_number"].max_length == numbers.MAX_LENGTH
+    # Claims keep their own limit: not a number.
+    assert not isinstance(CitationForm.base_fields["claims"], PatentNumberField)
+    # The one parser of machine input reads the limit where the number parser keeps it.
+    monkeypatch.setattr(numbers, "MAX_LENGTH", 12)
+    for field, item in [
+        ("number", {"number": "CA 2,123,456 "}),
+        ("pct", {"number": "2123456", "pct": "PCT/US13/64552"}),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            application_in_parse(item, office=office)
+        assert caught.value.message_dict == {field: ["At most 12 characters."]}
 
 
 def test_bad_priority_line_names_the_line(clerk_client):
@@ -237,12 +282,33 @@ def test_withdraw_needs_a_reason(clerk_client, app):
     doc = Document.objects.get()
     page = clerk_client.post(reverse("dossiers:provide-document-withdraw", args=[doc.pk]), {})
     assert page.status_code == 400
+    # The service's words, as the API says them, not Django's generic "This field is required."
+    assert page.context["withdraw_form"].errors["reason"] == ["Say why the document is withdrawn."]
     doc.refresh_from_db()
     assert doc.withdrawn_at is None
     # The page shown again still offers the document's details as they are, not empty fields.
     details = page.context["form"]
     assert details["category"].value() == doc.category
     assert details["date"].value() == doc.date
+
+
+def test_an_over_long_withdrawal_reason_is_refused_not_cut(clerk_client, app):
+    _upload(clerk_client, app, _pdf())
+    doc = Document.objects.get()
+    limit = Document._meta.get_field("withdrawn_reason").max_length
+    said = "Ensure this value has at most 300 characters (it has 301)."
+    with pytest.raises(ValidationError) as caught:
+        document_withdraw(document=doc, reason="x" * (limit + 1))
+    assert caught.value.message_dict == {"reason": [said]}
+    page = clerk_client.post(
+        reverse("dossiers:provide-document-withdraw", args=[doc.pk]), {"reason": "x" * 301}
+    )
+    assert page.status_code == 400 and page.context["withdraw_form"].errors["reason"] == [said]
+    doc.refresh_from_db()
+    assert doc.withdrawn_at is None
+    document_withdraw(document=doc, reason=" " + "y" * limit + "\n")
+    doc.refresh_from_db()
+    assert doc.withdrawn_reason == "y" * limit  # kept whole
 
 
 def test_document_details_can_be_corrected(clerk_client, app):

@@ -435,6 +435,18 @@ def test_an_examination_date_is_edited_in_place_and_a_bad_one_is_explained(clien
     assert client.post(url, {"examination_date": "2027-02-01"}).status_code == 404
 
 
+def test_the_date_edit_is_confirmed_in_the_readers_language(client, world):
+    url, entry = _redate_url(client, world)
+    page = client.post(url, {"examination_date": "2027-01-15"}, follow=True)
+    assert "CA 3,000,001: examination 2027-01-15." in page.content.decode()
+    page = client.post(url, {"examination_date": ""}, follow=True)
+    assert "CA 3,000,001: examination date cleared." in page.content.decode()
+    world["clerk"].language = "fr"
+    world["clerk"].save()
+    page = client.post(url, {"examination_date": "2027-01-15"}, follow=True)
+    assert "CA 3,000,001\u00a0: examen le 2027-01-15." in page.content.decode()
+
+
 def test_an_examination_date_moved_before_the_filing_date_is_refused_and_kept_in_the_box(
     client, world
 ):
