@@ -4,6 +4,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
 )
 from rest_framework import exceptions, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from case_portal.storage import StorageUnreachable
@@ -45,6 +46,20 @@ def exception_handler(exc, context):
         errors = {}
     response.data = {"message": message, "detail": message, "errors": errors}
     return response
+
+
+class JsonErrorsMixin:
+    """For API views whose answer is not JSON (the YAML schema, the HTML docs page): their
+    errors are JSON like every API error, and OPTIONS is a 405 (DRF's description of the
+    view, rendered by the docs page's template renderer, was a 500)."""
+
+    metadata_class = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -9,6 +9,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from offices import api as offices_api
 
+from .errors import JsonErrorsMixin
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    pass
+
+
 v1 = [
     path("me", offices_api.MeView.as_view(), name="me"),
     path("", include("dossiers.api.urls")),
@@ -16,12 +27,12 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path("schema/", SchemaView.as_view(permission_classes=[]), name="api-schema"),
     path(
         "docs/",
         # Swagger UI sets a few inline styles as it renders; scripts stay 'self' only.
         csp_replace({"style-src": ["'self'", "'unsafe-inline'"]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[])
+            DocsView.as_view(url_name="api-schema", permission_classes=[])
         ),
         name="api-docs",
     ),
