@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "offices.middleware.LoginRequiredMiddleware",
     "offices.middleware.MfaRequiredMiddleware",
     "case_portal.middleware.StorageUnreachableMiddleware",
+    "stats.middleware.HeadNotCountedMiddleware",
 ]
 
 ROOT_URLCONF = "case_portal.urls"

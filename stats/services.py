@@ -23,6 +23,9 @@ How the figures stay live, exact and fast
   time zone at write time).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -69,6 +72,21 @@ def month_of(moment: datetime) -> date:
     return moment.astimezone(portal_tz()).date().replace(day=1)
 
 
+# Off while a HEAD request is answered (stats/middleware.py): a link checker, a mail scanner or
+# a preview asking whether a document is there has not read it.
+_counting: ContextVar[bool] = ContextVar("usage_counting", default=True)
+
+
+@contextmanager
+def uncounted() -> Iterator[None]:
+    """Nothing done inside is counted as a use."""
+    token = _counting.set(False)
+    try:
+        yield
+    finally:
+        _counting.reset(token)
+
+
 def usage_record(
     *,
     action: str,
@@ -76,10 +94,13 @@ def usage_record(
     office: Office | None = None,
     when: datetime | None = None,
     **fields,
-) -> UsageEvent:
+) -> UsageEvent | None:
     """Record one use: `action` by `user` (their office unless `office` is given), now or at
     `when`. `fields` are UsageEvent's other columns: provider_office, application_id,
-    document_id, count (1), bulk and via_api (False); any other name is a TypeError."""
+    document_id, count (1), bulk and via_api (False); any other name is a TypeError. Nothing is
+    recorded (None) inside uncounted()."""
+    if not _counting.get():
+        return None
     event = _usage_event(action=action, user=user, office=office, when=when, **fields)
     rows, active = _rollup_rows(event)
     if connection.vendor != "postgresql":
@@ -116,6 +137,8 @@ def usage_record_many(uses: list[dict]) -> list[UsageEvent]:
     the events in one INSERT and their rollup rows added up per key in one statement per month,
     the same figures as one call each (readers sum the rows). Fulfilments, which look up when
     their request was asked, go one by one."""
+    if not _counting.get():
+        return []
     if connection.vendor != "postgresql" or any(
         use["action"] == Action.REQUEST_FULFILLED for use in uses
     ):

@@ -53,3 +53,29 @@ def test_missing_and_forbidden_documents_look_the_same(client, family_world):
     forbidden = client.get(reverse("dossiers:document-content", args=[w["docs"]["us_sr"].pk]))
     missing = client.get(reverse("dossiers:document-content", args=[987654]))
     assert forbidden.status_code == missing.status_code == 404
+
+
+def test_a_head_request_counts_no_use_and_makes_no_zip(client, family_world):
+    """Link checkers, mail scanners and previews ask with HEAD: they have read nothing. The
+    statistics count only what a GET delivered."""
+    w = family_world
+    client.force_login(w["au_examiner"])
+    content = reverse("dossiers:document-content", args=[w["docs"]["ep_sr"].pk])
+    family = reverse("dossiers:family-detail", args=[w["us"].family_id])
+    zip_url = reverse("dossiers:family-documents-zip", args=[w["us"].family_id])
+    head = client.head(content)
+    assert head.status_code == 200 and head["Content-Type"] == "application/pdf"
+    assert client.head(family).status_code == 200
+    zipped = client.head(zip_url, {"office": "EP", "all": "1"})
+    assert zipped.status_code == 200 and b"".join(zipped.streaming_content) == b""
+    uses = UsageEvent.objects.exclude(action="login")
+    assert not uses.exists()
+    b"".join(client.get(content).streaming_content)
+    client.get(family)
+    b"".join(client.get(zip_url, {"office": "EP", "all": "1"}).streaming_content)
+    assert sorted(uses.values_list("action", flat=True)) == [
+        "document_download",
+        "document_download",
+        "document_download",
+        "family_view",
+    ]
