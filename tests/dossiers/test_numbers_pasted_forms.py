@@ -34,10 +34,10 @@ from dossiers import numbers
 CASES = pathlib.Path(__file__).parent / "data" / "pasted_forms.csv"
 
 
-def _cases() -> list[tuple[str, str | None, str, str]]:
+def _cases(texts=None) -> list[tuple[str, str | None, str, str]]:
     """(text, kind asked for, key, display) by item of the sweep; each row names its source."""
     with CASES.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+        rows = [r for r in csv.DictReader(fh) if texts is None or r["text"] in texts]
     return [(r["text"], r["kind"] or None, r["key"], r["display"]) for r in rows]
 
 
@@ -70,18 +70,17 @@ def test_a_signed_number_is_refused_even_with_an_office(text, office):
         numbers.normalise(text, office=office)
 
 
-@pytest.mark.parametrize(
-    ("text", "kind", "earlier"),
-    [
-        ("AT 967/1994", "application", "AT9671994"),
-        ("SE 1101235-4", "application", "SE11012354"),
-        ("EA12345", "publication", "EA12345"),
-        ("RU20060139951", "application", "RU0139951"),
-    ],
-)
-def test_a_number_read_generically_before_is_still_found_under_its_earlier_key(text, kind, earlier):
-    # rows stored before keep their keys; the search tries every reading
-    assert earlier in [n.key for n in numbers.readings(text, kind=kind)]
+# Keys the generic reader gave these spellings before: rows stored under them are still found.
+EARLIER_KEYS = {"AT 967/1994": "AT9671994", "SE 1101235-4": "SE11012354", "EA12345": "EA12345"}
+EARLIER_KEYS["RU20060139951"] = "RU0139951"
+
+
+@pytest.mark.parametrize(("text", "kind", "key", "display"), _cases(EARLIER_KEYS))
+def test_a_number_read_generically_before_is_still_found_under_its_earlier_key(
+    text, kind, key, display
+):
+    found = [n.key for n in numbers.readings(text, kind=kind)]
+    assert found[0] == key and EARLIER_KEYS[text] in found
 
 
 def test_an_austrian_application_is_no_publication():
