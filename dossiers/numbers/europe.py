@@ -25,6 +25,8 @@ def _parse_at(c: _Ctx) -> _Parsed:
     if m is None:
         return _parse_generic(c, "AT")
     letters, serial, year = m.group(1, 2, 3) if m.group(2) else m.group(4, 5, 6)
+    if letters is None and not _year_possible(int(year), 1900):
+        return _parse_generic(c, "AT")  # digits and a slash but no filing year: read as before
     letters = letters or "A"
     if c.pub:
         c.fail(_("this is an AT application number (e.g. AT A 967/1994), not a publication."))
