@@ -114,6 +114,12 @@ Per office (key / display)
   ``CO15123456`` / ``CO 15-123456``;
   TW ``TW102123456`` / ``TW 102123456``; SG ``SG11201803052`` / ``SG 11201803052Q`` (the check
   letter shown when given, Espacenet's ``SG11201803052QA`` read), old ``SG 200507268-1``.
+* AT application ``ATA9671994`` / ``AT A 967/1994`` (serial/filing year; ``GM`` utility models:
+  ``ATGM12019`` / ``AT GM 1/2019``); SE application ``SE1101235`` / ``SE 1101235-4`` (the check
+  digit shown as given); EA patents zero padded to 6 digits (``EA12345`` is ``EA 012345``); RU
+  application ``RU2006139951`` / ``RU 2006139951``, EPODOC ``RU20060139951``.  Keys the generic
+  reader gave these before (``AT9671994``, ``SE11012354``, ``EA12345``, ``RU0139951``) are
+  candidates, so rows stored under them are still found.
 * Any other WIPO ST.3 office: ``CC`` + digits / ``CC digits``.  Unknown codes are refused.
 """
 

@@ -24,6 +24,7 @@ from ._clean import _CITATION_RE, _clean
 from .cn import _parse_cn
 from .de import _parse_de
 from .ep import _parse_ep
+from .europe import _parse_at, _parse_ea, _parse_ru, _parse_se
 from .jp import _parse_jp
 from .kr import _parse_kr
 from .latam import _parse_ar, _parse_co, _parse_mx
@@ -61,10 +62,14 @@ _PARSERS = {
     "MX": _parse_mx,
     "AR": _parse_ar,
     "CO": _parse_co,
+    "AT": _parse_at,
+    "SE": _parse_se,
+    "EA": _parse_ea,
+    "RU": _parse_ru,
 }
 
-# Offices whose module reads publication numbers itself (MX, AR and CO leave them generic)
-_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO"}
+# Offices whose module reads publication numbers itself (the others leave them generic)
+_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO", "AT", "SE", "EA", "RU"}
 
 # Letter prefixes that belong to an office's own numbers, not office codes.
 _SUB_PREFIXES = {
@@ -78,6 +83,7 @@ _SUB_PREFIXES = {
     "AR": ("P",),
     "CO": ("NC",),
     **GENERIC_PREFIXES,
+    "AT": ("A", "GM", *GENERIC_PREFIXES["AT"]),  # AT A 967/1994, AT GM 1/2019
 }
 
 
