@@ -44,6 +44,7 @@ _SEPARATORS = " \t,;\"'"
 # Where a `,` line holds several numbers ("EP 2906789 A1, US 9,184,456 B2"): every comma but
 # a thousands comma (a digit, then exactly three digits), so "US 9,184,456" stays one number.
 _LIST_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
+_QUOTED = re.compile(r'"[^"]*"')
 ASK = Office.DateOrder.ASK
 DATE_ORDERS = dict(Office.DateOrder.choices)
 
@@ -252,8 +253,9 @@ def _records(text: str) -> Iterator[tuple[int, str]]:
         yield from _lines(text)  # no quote, no field across lines: the fast reading
         return
     lines = text.splitlines(keepends=True)
-    # A quoted field opens only just after a delimiter: the first line's one, as in _split.
-    head = next((line for line in lines if line.strip()), "")
+    # A quoted field opens only just after a delimiter: the first line's one, as in _split,
+    # looked for outside its quoted fields ("Number","Note; free text" is a `,` file).
+    head = _QUOTED.sub("", next((line for line in lines if line.strip()), ""))
     delimiter = ";" if ";" in head else "\t" if "\t" in head else ","
     reader = csv.reader(lines, delimiter=delimiter)
     start = 0
@@ -264,7 +266,7 @@ def _records(text: str) -> Iterator[tuple[int, str]]:
             pass  # a field over the csv module's limit: _split reports its line
         except StopIteration:
             break
-        end = reader.line_num
+        end = max(reader.line_num, start + 1)  # every step reads a line: no endless loop
         chunk = lines[start:end]
         if len(chunk) > 1 and end == len(lines) and _quote_open(chunk, delimiter):
             # A quote never closed took every line to the end: a stray quote, not a cell.

@@ -387,7 +387,7 @@ def test_adding_a_header_only_file_to_a_worklist_is_refused_and_changes_nothing(
 
 
 SPREADSHEET_EXPORT = (
-    '"Number","Examination date","Note"\r\n'
+    '"Number","Examination date","Note; free text"\r\n'
     '"CA 3,000,001","2026-12-01","line one\nline two"\r\n'
     '"CA 99","2026-12-02","first\r\nsecond"\r\n'
     '"CA 3,000,002","2026-12-03",""\r\n'
