@@ -102,22 +102,39 @@ def application_numbers_read(
 _date_parse = functools.lru_cache(maxsize=8192)(date_parse)
 
 
-def _date_in(value, field: str) -> dt.date | None:
+def json_kind(value) -> str:
+    """What a JSON value sent where text belongs is, in plain words (not Python's repr)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"  # a Python caller's own object
+
+
+def _date_in(value, field: str, *, where: str = "") -> dt.date | None:
+    """`where` names the item of a list ("Item 2: ") the date belongs to."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
         return value
+    if not isinstance(value, str):
+        wrong = f'must be text in YYYY-MM-DD, e.g. "2014-01-02", not {json_kind(value)}.'
+        raise ValidationError({field: f"{where}a date {wrong}" if where else f"A date {wrong}"})
     try:
-        return _date_parse(value) if isinstance(value, str) else date_parse(value)
+        return _date_parse(value)
     except ValueError as exc:
-        raise ValidationError({field: f"{value!r} is not a date; use YYYY-MM-DD."}) from exc
+        raise ValidationError({field: f"{where}‘{value}’ is not a date; use YYYY-MM-DD."}) from exc
 
 
 def _text_in(value, field: str, *, max_length: int = 2000) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError({field: "Must be text."})
+        raise ValidationError({field: f"Must be text, not {json_kind(value)}."})
     if len(value) > max_length:
         raise ValidationError({field: f"At most {max_length} characters."})
     return value.strip()
@@ -190,9 +207,13 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
                 errors.setdefault(name, []).extend(msgs)
             return None
 
-    code = str(data.get("office") or office.code).strip().upper()
-    if code != office.code:
-        errors["office"] = [f"This key provides for {office.code} only, not {code}."]
+    code = data.get("office")
+    if isinstance(code, str):
+        code = code.strip().upper()
+        if code not in ("", office.code):
+            errors["office"] = [f"This key provides for {office.code} only, not {code}."]
+    elif code is not None:
+        errors["office"] = [f'office must be text, e.g. "{office.code}", not {json_kind(code)}.']
     number = _text_in(data.get("number"), "number", max_length=numbers.MAX_LENGTH)
     if not number:
         errors.setdefault("number", []).append("The application number is required.")
@@ -236,11 +257,17 @@ def application_in_parse(data, *, office: Office, storable: bool = False) -> dic
             if not isinstance(item, dict) or not isinstance(item.get("number"), str):
                 errors.setdefault(name, []).append(f"Item {i + 1}: an object with a number.")
                 continue
-            when = take(lambda item=item, name=name: _date_in(item.get("date"), name))
+            try:
+                when = _date_in(item.get("date"), name, where=f"Item {i + 1}: ")
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.message_dict[name])
+                when = None
             if "office" in item_fields:
                 cc = item.get("office") or ""
                 if not isinstance(cc, str):
-                    errors.setdefault(name, []).append(f"Item {i + 1}: office must be text.")
+                    errors.setdefault(name, []).append(
+                        f'Item {i + 1}: office must be text, e.g. "US", not {json_kind(cc)}.'
+                    )
                     continue
                 target.append(
                     PriorityIn(cc.strip().upper(), item["number"][: numbers.MAX_LENGTH], when)

@@ -135,9 +135,16 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def error_result(index: int, number, errors: dict) -> dict:
-    # Echo what was sent only when it was text: the result says "number" is a string; an
-    # unpaired surrogate in it is echoed as U+FFFD (the item's error names it).
-    number = _LONE_SURROGATE.sub("\ufffd", number) if isinstance(number, str) else None
+    # Echo what was sent, as text (the result says "number" is a string): a number sent as
+    # 2999001 was echoed null, and the client could not tell its item by it. An unpaired
+    # surrogate in it is echoed as U+FFFD (the item's error names it).
+    if isinstance(number, str):
+        number = _LONE_SURROGATE.sub("\ufffd", number)
+    elif number is not None:
+        try:
+            number = json.dumps(number)  # as the client wrote it: 2999001, ["CA 1"], true
+        except (TypeError, ValueError):
+            number = None  # not JSON data: a Python caller's own object
     return {"index": index, "number": number, "status": "error", "errors": errors}
 
 

@@ -2,9 +2,10 @@
 
 Lines come from a CSV file or pasted text, in the shapes spreadsheets really produce: a BOM,
 Windows line endings, `;`, tab, `,` or spaces between columns, extra columns, blank lines, an
-optional header and numbers in any spelling — even with thousands commas inside an unquoted `,`
-line. Dates are ISO, day-first (01/12/2026, 01.12.2026) or month-first where only that reading
-exists (12/20/2026); a date that reads both ways follows the office's setting or is asked about.
+optional header, numbers in any spelling — even with thousands commas inside an unquoted `,`
+line — and, in a file, quoted cells holding line breaks (read as the csv module reads them).
+Dates are ISO, day-first (01/12/2026, 01.12.2026) or month-first where only that reading exists
+(12/20/2026); a date that reads both ways follows the office's setting or is asked about.
 A date before the application's filing date, or several numbers on one line, is a bad line.
 Every line is added, merged with the same application's other line, or reported back with its
 line number and the reason; nothing is dropped silently.
@@ -13,6 +14,7 @@ line number and the reason; nothing is dropped silently.
 import csv
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -42,6 +44,7 @@ _SEPARATORS = " \t,;\"'"
 # Where a `,` line holds several numbers ("EP 2906789 A1, US 9,184,456 B2"): every comma but
 # a thousands comma (a digit, then exactly three digits), so "US 9,184,456" stays one number.
 _LIST_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
+_QUOTED = re.compile(r'"[^"]*"')
 ASK = Office.DateOrder.ASK
 DATE_ORDERS = dict(Office.DateOrder.choices)
 
@@ -234,46 +237,118 @@ def _split(line: str, office_code: str) -> tuple[str, str]:
     return fields[0], fields[1] if len(fields) > 1 else ""
 
 
-def lines_parse(*, text: str, office: Office, order: str = ASK) -> list[ParsedLine]:
-    """Parse every non-blank line and resolve the numbers against the office's applications with
-    one query. Line numbers count every physical line (blank ones too), as an editor shows them."""
-    parsed: list[ParsedLine] = []
-    first = True
+def _lines(text: str, start: int = 1) -> Iterator[tuple[int, str]]:
+    """(line number, line) of every non-blank line: pasted text is one entry a line."""
+    for line_no, raw in enumerate(text.splitlines(), start=start):
+        line = raw.strip()
+        if line:
+            yield line_no, line
+
+
+def _records(text: str) -> Iterator[tuple[int, str]]:
+    """(number of its first line, record) of every non-blank record of a CSV file, as the csv
+    module reads them: a quoted field may hold line breaks (a spreadsheet cell of two lines).
+    The record comes back on one line (breaks as spaces), to be shown and re-submitted as one."""
+    if '"' not in text:
+        yield from _lines(text)  # no quote, no field across lines: the fast reading
+        return
+    lines = text.splitlines(keepends=True)
+    # A quoted field opens only just after a delimiter: the first line's one, as in _split,
+    # looked for outside its quoted fields ("Number","Note; free text" is a `,` file).
+    head = _QUOTED.sub("", next((line for line in lines if line.strip()), ""))
+    delimiter = ";" if ";" in head else "\t" if "\t" in head else ","
+    reader = csv.reader(lines, delimiter=delimiter)
+    start = 0
+    while start < len(lines):
+        try:
+            next(reader)
+        except csv.Error:
+            pass  # a field over the csv module's limit: _split reports its line
+        except StopIteration:
+            break
+        end = max(reader.line_num, start + 1)  # every step reads a line: no endless loop
+        chunk = lines[start:end]
+        if len(chunk) > 1 and end == len(lines) and _quote_open(chunk, delimiter):
+            # A quote never closed took every line to the end: a stray quote, not a cell.
+            yield from _lines("".join(chunk), start=start + 1)
+            return
+        line = " ".join("".join(chunk).splitlines()).strip()
+        if line:
+            yield start + 1, line
+        start = end
+
+
+def _quote_open(chunk: list[str], delimiter: str) -> bool:
+    """Whether the csv module is still inside a quoted field at the end of `chunk`."""
+    reader = csv.reader([*chunk, "\n"], delimiter=delimiter)
+    try:
+        next(reader)
+    except csv.Error:
+        return False
+    return reader.line_num > len(chunk)
+
+
+def _clean(text: str) -> str:
     # NUL characters mean nothing in a CSV line, and PostgreSQL cannot store them in the report
     # of rejected lines.
-    text = (text or "").replace("\x00", "")
-    for line_no, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        number_text, date_text = _split(line, office.code)
-        if first and _looks_like_header([number_text, date_text]):
+    return (text or "").replace("\x00", "").lstrip("\ufeff")
+
+
+def header_only(*, text: str, office: Office, csv_file: bool = False) -> str | None:
+    """When `text` holds no line to add: its header line, or "" when it is empty or blank;
+    None when it holds a line to add. Reads no further than its second entry."""
+    entries = (_records if csv_file else _lines)(_clean(text))
+    first = next(entries, None)
+    if first is None:
+        return ""
+    if not _looks_like_header(list(_split(first[1], office.code))):
+        return None
+    return first[1] if next(entries, None) is None else None
+
+
+def lines_parse(
+    *, text: str = "", csv_text: str = "", office: Office, order: str = ASK
+) -> list[ParsedLine]:
+    """Parse every non-blank record of a CSV file (`csv_text`) and every non-blank line of pasted
+    `text`, and resolve the numbers against the office's applications with one query. Line
+    numbers count every physical line (blank ones too), as an editor shows them; pasted lines
+    are numbered as if they followed the file. Each one's first entry may be a header."""
+    parsed: list[ParsedLine] = []
+    csv_text, text = _clean(csv_text), _clean(text)
+    pasted_from = len((csv_text + "\n").splitlines()) + 1 if csv_text else 1
+    for entries in (_records(csv_text), _lines(text, start=pasted_from)):
+        first = True
+        for line_no, line in entries:
+            number_text, date_text = _split(line, office.code)
+            if first and _looks_like_header([number_text, date_text]):
+                first = False
+                continue
             first = False
-            continue
-        first = False
-        item = ParsedLine(line_no=line_no, text=line, number_text=number_text, date_text=date_text)
-        parsed.append(item)
-        if len(parsed) > MAX_LINES:
-            item.reason = Reason.TOO_MANY
-            item.detail = _("At most %(count)s lines at a time.") % {"count": MAX_LINES}
-            continue
-        several = _several_numbers(number_text, office.code)
-        if several:
-            # Two applications sharing a date, or one and a family member? Asking beats adding
-            # an application to the examination schedule that the clerk did not mean.
-            item.reason = Reason.SEVERAL
-            item.detail = _(
-                "%(numbers)s are separate numbers: put each on its own line, with its "
-                "examination date."
-            ) % {"numbers": "; ".join(_("‘%(number)s’") % {"number": n} for n in several)}
-            continue
-        if date_text:
-            try:
-                item.date = date_read(date_text, order)
-            except AmbiguousDate as exc:
-                item.reason, item.detail = Reason.AMBIGUOUS, str(exc)
-            except ValueError as exc:
-                item.reason, item.detail = Reason.DATE, str(exc)
+            item = ParsedLine(
+                line_no=line_no, text=line, number_text=number_text, date_text=date_text
+            )
+            parsed.append(item)
+            if len(parsed) > MAX_LINES:
+                item.reason = Reason.TOO_MANY
+                item.detail = _("At most %(count)s lines at a time.") % {"count": MAX_LINES}
+                continue
+            several = _several_numbers(number_text, office.code)
+            if several:
+                # Two applications sharing a date, or one and a family member? Asking beats adding
+                # an application to the examination schedule that the clerk did not mean.
+                item.reason = Reason.SEVERAL
+                item.detail = _(
+                    "%(numbers)s are separate numbers: put each on its own line, with its "
+                    "examination date."
+                ) % {"numbers": "; ".join(_("‘%(number)s’") % {"number": n} for n in several)}
+                continue
+            if date_text:
+                try:
+                    item.date = date_read(date_text, order)
+                except AmbiguousDate as exc:
+                    item.reason, item.detail = Reason.AMBIGUOUS, str(exc)
+                except ValueError as exc:
+                    item.reason, item.detail = Reason.DATE, str(exc)
 
     # The numbers in one lookup, among the office's own applications only.
     wanted = [p for p in parsed if p.reason not in (Reason.TOO_MANY, Reason.SEVERAL)]
@@ -323,8 +398,11 @@ def worklist_create(*, user, name: str) -> Worklist:
 
 
 @transaction.atomic
-def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = None) -> AddResult:
-    """Add the good lines, record the bad ones on the worklist (replacing the last report).
+def worklist_lines_add(
+    *, worklist: Worklist, text: str = "", csv_text: str = "", order: str | None = None
+) -> AddResult:
+    """Add the good lines of a CSV file (`csv_text`) and pasted `text` (see lines_parse), record
+    the bad ones on the worklist (replacing the last report).
 
     An application named twice is one entry: the lines are merged and counted, and a line with
     a date gives the entry that date (the later line wins), so re-sending a corrected list
@@ -334,7 +412,7 @@ def worklist_lines_add(*, worklist: Worklist, text: str, order: str | None = Non
         raise ValidationError({"date_order": _("Choose day-first, month-first or ask.")})
     # Lock the worklist: two submissions at once would both pass the duplicate check.
     worklist = Worklist.objects.select_for_update().get(pk=worklist.pk)
-    parsed = lines_parse(text=text, office=worklist.office, order=order)
+    parsed = lines_parse(text=text, csv_text=csv_text, office=worklist.office, order=order)
     existing = {e.application_id: e for e in worklist.entries.all()}
     new: dict[int, WorklistEntry] = {}
     redated: set[int] = set()

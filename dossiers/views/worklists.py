@@ -52,6 +52,7 @@ class LinesForm(forms.Form):
 
     def __init__(self, *args, office=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.office = office
         self.office_order = office.worklist_date_order if office else worklists.ASK
         self.fields["date_order"].initial = self.office_order
 
@@ -64,18 +65,38 @@ class LinesForm(forms.Form):
             return data  # the file's own error says it all; "choose a file" would not
         upload = data.get("file")
         text = data.get("text") or ""
+        csv_text = ""
         if upload:
             if upload.size > MAX_CSV_BYTES:
                 raise ValidationError(_("The CSV file is larger than 2 MB; split it into parts."))
             try:
-                text = worklists.text_from_upload(upload.read()) + "\n" + text
+                csv_text = worklists.text_from_upload(upload.read())
             except ValidationError as exc:
                 self.add_error("file", exc)
                 return data
-        if not text.strip():
-            raise ValidationError(_("Choose a CSV file or paste at least one line."))
-        data["lines"] = text
+            self._refuse_header_only("file", csv_text)
+        if text.strip() or not upload:
+            self._refuse_header_only("text", text)
+        data["csv_text"] = csv_text
         return data
+
+    def _refuse_header_only(self, field: str, text: str) -> None:
+        """A file or paste holding only a header or blank lines made an empty worklist without
+        a word: refused on its field (the other fields kept)."""
+        header = worklists.header_only(text=text, office=self.office, csv_file=field == "file")
+        if header is None:
+            return
+        if len(header) > 80:
+            header = header[:79] + "…"
+        if header and field == "file":
+            message = _("The file holds no lines to add, only the header ‘%(header)s’.")
+        elif header:
+            message = _("The pasted text holds no lines to add, only the header ‘%(header)s’.")
+        elif field == "file":
+            message = _("The file holds no lines to add: it is empty.")
+        else:
+            raise ValidationError(_("Choose a CSV file or paste at least one line."))
+        self.add_error(field, message % {"header": header} if header else message)
 
 
 class WorklistForm(LinesForm):
@@ -142,7 +163,8 @@ def worklist_list(request):
         worklist = worklists.worklist_create(user=request.user, name=form.cleaned_data["name"])
         result = worklists.worklist_lines_add(
             worklist=worklist,
-            text=form.cleaned_data["lines"],
+            text=form.cleaned_data["text"],
+            csv_text=form.cleaned_data["csv_text"],
             order=form.cleaned_data["date_order"],
         )
         _flash(request, result)
@@ -187,7 +209,10 @@ def worklist_lines_add(request, worklist_id: int):
     if not form.is_valid():
         return worklist_detail(request, worklist_id, lines_form=form)
     result = worklists.worklist_lines_add(
-        worklist=worklist, text=form.cleaned_data["lines"], order=form.cleaned_data["date_order"]
+        worklist=worklist,
+        text=form.cleaned_data["text"],
+        csv_text=form.cleaned_data["csv_text"],
+        order=form.cleaned_data["date_order"],
     )
     _flash(request, result)
     return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)

@@ -280,6 +280,35 @@ def test_post_application_reports_field_errors(api, ca_provide):
     assert not Application.objects.exists()
 
 
+def test_a_value_of_the_wrong_type_is_named_in_plain_words_not_in_pythons(api, ca_provide):
+    sent = {
+        "office": ["CA"],
+        "number": "2123456",
+        "filing_date": ["2014-01-02"],
+        "title": 5,
+        "priorities": [
+            {"office": ["US"], "number": "61/711,111"},
+            {"office": "US", "number": "61/711,112", "date": "2012-13-09"},
+            {"office": "US", "number": "61/711,113", "date": 20121009},
+        ],
+    }
+    response = api(ca_provide).post("/api/v1/applications", sent)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "office": ['office must be text, e.g. "CA", not a list.'],
+        "filing_date": ['A date must be text in YYYY-MM-DD, e.g. "2014-01-02", not a list.'],
+        "title": ["Must be text, not a number."],
+        "priorities": [
+            'Item 1: office must be text, e.g. "US", not a list.',
+            "Item 2: ‘2012-13-09’ is not a date; use YYYY-MM-DD.",
+            'Item 3: a date must be text in YYYY-MM-DD, e.g. "2014-01-02", not a number.',
+        ],
+    }
+    other = api(ca_provide).post("/api/v1/applications", {"office": " us ", "number": "2123456"})
+    assert other.json()["errors"] == {"office": ["This key provides for CA only, not US."]}
+    assert not Application.objects.exists()
+
+
 def test_an_examination_date_before_the_filing_date_is_refused_on_its_field(api, ca_provide):
     early = {"number": "2123456", "filing_date": "2013-10-11", "examination_date": "2013-10-01"}
     said = {

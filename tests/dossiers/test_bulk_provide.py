@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from dossiers import numbers
 from dossiers.models import Application, Family, LookupKey, PriorityClaim, Publication
@@ -213,6 +214,34 @@ def test_a_number_with_a_lone_surrogate_is_an_item_error_and_the_call_still_answ
     bad = body["results"][0]
     assert bad["number"] == "CA 29\ufffd00"
     assert bad["errors"]["number"] == ["Must not contain NUL characters or unpaired surrogates."]
+
+
+def test_a_number_sent_as_a_json_number_is_echoed_as_sent_in_bulk_and_import(
+    offices, client, tmp_path
+):
+    _, raw = api_key_create(office=offices["CA"], name="t", scopes=["provide"])
+    items = [{"number": 2999001}, {"number": ["CA 2999002"]}, {"title": "no number"}]
+    results = _bulk_post(client, raw, items).json()["results"]
+    assert [(r["number"], r["errors"]["number"]) for r in results] == [
+        ("2999001", ["Must be text, not a number."]),
+        ('["CA 2999002"]', ["Must be text, not a list."]),
+        (None, ["The application number is required."]),
+    ]
+    path = tmp_path / "ca.jsonl"
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
+    report, _ = _import(path, "--office", "CA", "--jobs", "1")
+    rejects = [json.loads(line) for line in open(report["rejects"])]
+    assert [r["number"] for r in rejects] == ["2999001", '["CA 2999002"]', None]
+
+
+def test_an_import_whose_first_office_is_not_text_says_so_in_plain_words(offices, tmp_path):
+    path = tmp_path / "ca.jsonl"
+    path.write_text(json.dumps({"office": ["CA"], "number": "CA 2900001"}) + "\n")
+    with pytest.raises(CommandError) as refused:
+        _import(path, "--jobs", "1")
+    assert str(refused.value) == (
+        'The first item\'s office must be text, e.g. "CA", not a list; pass --office.'
+    )
 
 
 def test_another_offices_pct_number_is_refused_in_bulk_as_one_by_one(offices):

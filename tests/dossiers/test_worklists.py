@@ -321,6 +321,116 @@ def test_several_csv_files_in_one_upload_are_refused_and_the_other_fields_kept(c
     assert not Worklist.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"Number,Examination date\r\n",
+            "The file holds no lines to add, only the header ‘Number,Examination date’.",
+        ),
+        (b"\xef\xbb\xbf", "The file holds no lines to add: it is empty."),
+        (b"\r\n\r\n  \r\n", "The file holds no lines to add: it is empty."),
+    ],
+    ids=["header", "bom-only", "blank-lines"],
+)
+def test_a_file_with_no_lines_to_add_is_refused_and_the_name_and_pasted_lines_kept(
+    client, world, data, message
+):
+    client.force_login(world["clerk"])
+    response = client.post(
+        reverse("dossiers:worklist-list"),
+        {
+            "name": "December",
+            "file": SimpleUploadedFile("list.csv", data, "text/csv"),
+            "text": "CA 3000001; 2026-12-01",
+            "date_order": "dmy",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [message]
+    page = response.content.decode()
+    assert "CA 3000001; 2026-12-01</textarea>" in page and 'value="December"' in page
+    assert not Worklist.objects.exists()
+
+
+def test_pasted_text_that_is_only_a_header_is_refused_and_kept(client, world):
+    client.force_login(world["clerk"])
+    response = client.post(
+        reverse("dossiers:worklist-list"),
+        {"name": "December", "text": "\nNumber;Examination date\n\n", "date_order": "dmy"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"] == [
+        "The pasted text holds no lines to add, only the header ‘Number;Examination date’."
+    ]
+    assert "Number;Examination date" in response.content.decode()
+    assert not Worklist.objects.exists()
+
+
+def test_adding_a_header_only_file_to_a_worklist_is_refused_and_changes_nothing(client, world):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Week 49")
+    worklists.worklist_lines_add(worklist=worklist, text="CA 3000001;2026-12-01\nCA 99;2026-12-01")
+    client.force_login(world["clerk"])
+    response = client.post(
+        reverse("dossiers:worklist-lines-add", args=[worklist.pk]),
+        {
+            "file": SimpleUploadedFile("list.csv", b"Number;Date\r\n\r\n", "text/csv"),
+            "date_order": "dmy",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["lines_form"].errors["file"] == [
+        "The file holds no lines to add, only the header ‘Number;Date’."
+    ]
+    worklist.refresh_from_db()
+    assert worklist.entries.count() == 1 and len(worklist.rejected_lines) == 1
+
+
+SPREADSHEET_EXPORT = (
+    '"Number","Examination date","Note; free text"\r\n'
+    '"CA 3,000,001","2026-12-01","line one\nline two"\r\n'
+    '"CA 99","2026-12-02","first\r\nsecond"\r\n'
+    '"CA 3,000,002","2026-12-03",""\r\n'
+)
+
+
+def test_quoted_cells_with_line_breaks_in_a_file_are_one_record_numbered_where_it_starts(world):
+    worklist = worklists.worklist_create(user=world["clerk"], name="Export")
+    result = worklists.worklist_lines_add(worklist=worklist, csv_text=SPREADSHEET_EXPORT)
+    assert [(p.line_no, p.application) for p in result.added] == [
+        (2, world["ca1"]),
+        (6, world["ca2"]),
+    ]
+    worklist.refresh_from_db()
+    [bad] = worklist.rejected_lines
+    assert (bad["line"], bad["reason"]) == (4, "Invalid number")
+    # On one line, so the re-submit box gives it back as one line, every word kept.
+    assert bad["text"] == '"CA 99","2026-12-02","first second"'
+
+
+def test_pasted_lines_stay_one_entry_a_line_and_follow_the_files_numbering(world):
+    parsed = worklists.lines_parse(
+        csv_text="CA 3000001;2026-12-01\r\n",
+        text='"CA 3,000,002","2026-12-03","a\nb"',
+        office=world["office"],
+    )
+    assert [(p.line_no, p.text, p.ok) for p in parsed] == [
+        (1, "CA 3000001;2026-12-01", True),
+        (3, '"CA 3,000,002","2026-12-03","a', True),
+        (4, 'b"', False),
+    ]
+
+
+def test_a_quote_never_closed_in_a_file_does_not_swallow_the_lines_after_it(world):
+    text = 'CA 3000001;2026-12-01\n"CA 3,000,002;2026-12-02\nCA 3000003;2026-12-03\n'
+    parsed = worklists.lines_parse(csv_text=text, office=world["office"], order=dates.DAY_FIRST)
+    assert [(p.line_no, p.application) for p in parsed] == [
+        (1, world["ca1"]),
+        (2, world["ca2"]),
+        (3, world["ca3"]),
+    ]
+
+
 def test_worklist_page_shows_foreign_reports_by_office_and_category_in_fixed_queries(
     client, world, docs, django_assert_max_num_queries
 ):

@@ -49,6 +49,14 @@ def test_clerk_uploads_a_csv_sees_the_bad_line_builds_and_downloads_the_package(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Worklists").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Worklists")
     page.get_by_label("Name").fill("December examinations")
+    # The empty template first: refused on the file field, the name kept.
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "template.csv", "mimeType": "text/csv", "buffer": csv_bytes.splitlines()[0]}
+    )
+    page.get_by_role("button", name="Create worklist").click()
+    expect(page.get_by_text("The file holds no lines to add, only the header")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("December examinations")
+    shot(page, "worklist-00-header-only")
     page.get_by_label("CSV file").set_input_files(
         {"name": "december.csv", "mimeType": "text/csv", "buffer": csv_bytes}
     )
@@ -162,6 +170,16 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     login(page, "clerk@au.demo")
     page.goto("/worklists/")
     page.get_by_label("Name").fill("Examinations")
+    page.get_by_label("Or paste lines").fill("Application number; Examination date\n")
+    page.get_by_role("button", name="Create worklist").click()
+    expect(
+        page.get_by_text(
+            "The pasted text holds no lines to add, only the header "
+            "‘Application number; Examination date’."
+        )
+    ).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("Examinations")
+    shot(page, f"au-worklist-00-header-only-{width}")
     page.get_by_label("Or paste lines").fill(messy)
     shot(page, f"au-worklist-01-paste-{width}")
     page.get_by_role("button", name="Create worklist").click()

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 
 from dossiers.models import Application, Family, LookupKey, PriorityClaim, Publication
 from dossiers.services import applications, bulk
-from dossiers.services.application_input import json_text_storable
+from dossiers.services.application_input import json_kind, json_text_storable
 from offices.models import Office
 
 CSV_COLUMNS = (
@@ -242,9 +242,14 @@ class Command(BaseCommand):
                 except json.JSONDecodeError:
                     item = None
             code = item.get("office") if isinstance(item, dict) else None
-        target = Office.objects.filter(code=str(code or "").upper(), provides=True).first()
+            if code is not None and not isinstance(code, str):
+                raise CommandError(
+                    f'The first item\'s office must be text, e.g. "CA", not {json_kind(code)};'
+                    " pass --office."
+                )
+        target = Office.objects.filter(code=(code or "").strip().upper(), provides=True).first()
         if target is None:
-            raise CommandError(f"No providing office {code or ''!r}; pass --office.")
+            raise CommandError(f"No providing office ‘{code or ''}’; pass --office.")
         return target
 
     @staticmethod
