@@ -156,19 +156,22 @@ def _flash(request, result: worklists.AddResult) -> None:
         )
 
 
+def _lines_add(request, worklist, form):
+    """Add a worklist form's file and pasted lines, say how it went, and show the worklist."""
+    data = form.cleaned_data
+    result = worklists.worklist_lines_add(
+        worklist=worklist, text=data["text"], csv_text=data["csv_text"], order=data["date_order"]
+    )
+    _flash(request, result)
+    return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+
+
 def worklist_list(request):
     items = selectors.worklist_list_for_user(user=request.user)
     form = WorklistForm(request.POST or None, request.FILES or None, office=request.user.office)
     if request.method == "POST" and form.is_valid():
         worklist = worklists.worklist_create(user=request.user, name=form.cleaned_data["name"])
-        result = worklists.worklist_lines_add(
-            worklist=worklist,
-            text=form.cleaned_data["text"],
-            csv_text=form.cleaned_data["csv_text"],
-            order=form.cleaned_data["date_order"],
-        )
-        _flash(request, result)
-        return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+        return _lines_add(request, worklist, form)
     return render(request, "dossiers/worklists/list.html", {"worklists": items, "form": form})
 
 
@@ -208,14 +211,7 @@ def worklist_lines_add(request, worklist_id: int):
     form = LinesForm(request.POST, request.FILES, office=worklist.office)
     if not form.is_valid():
         return worklist_detail(request, worklist_id, lines_form=form)
-    result = worklists.worklist_lines_add(
-        worklist=worklist,
-        text=form.cleaned_data["text"],
-        csv_text=form.cleaned_data["csv_text"],
-        order=form.cleaned_data["date_order"],
-    )
-    _flash(request, result)
-    return redirect("dossiers:worklist-detail", worklist_id=worklist.pk)
+    return _lines_add(request, worklist, form)
 
 
 @require_POST
