@@ -144,6 +144,27 @@ def _au_family_due_today():
     return timezone.localdate() + dt.timedelta(days=lead)
 
 
+def _refused_lines_read_at(page, width, artifact_dir, language):
+    """The refused lines' table: a table on a wide screen; on a phone each line is a card whose
+    typed text and reason get the card's whole width (as a table the number took a third)."""
+    table = page.get_by_test_id("rejected").get_by_role("table")
+    table.scroll_into_view_if_needed()
+    table.screenshot(
+        path=str(artifact_dir("screenshots") / f"refused-lines-{language}-{width}.png")
+    )
+    row = table.locator("tbody tr").first
+    line, typed, reason = (row.get_by_role("cell").nth(i) for i in range(3))
+    if width >= 1280:
+        assert table.get_by_role("columnheader").first.is_visible()
+        assert line.bounding_box()["width"] < reason.bounding_box()["width"] / 3
+    else:
+        card = row.bounding_box()["width"]
+        assert card >= width - 100
+        for cell in (line, typed, reason):
+            assert cell.bounding_box()["width"] >= card - 30
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 @pytest.mark.xdist_group("celery-redis")  # see tests/dossiers/test_packages.py
 @pytest.mark.parametrize("width", [1280, 390])
 def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_index(
@@ -195,6 +216,15 @@ def test_au_clerk_pastes_a_messy_list_fixes_a_date_and_reads_the_built_packages_
     second = entries.get_by_test_id("entry-AU2013315520")
     expect(second).to_contain_text("Nothing shared")
     shot(page, f"au-worklist-02-rejected-{width}")
+    _refused_lines_read_at(page, width, artifact_dir, "en")
+    # French words are longer: the same table, the same fit; then back to English.
+    open_menu(page)
+    page.get_by_test_id("language-switch").get_by_role("button", name="Français").click()
+    expect(page.get_by_test_id("rejected")).to_contain_text("Quelle date\u202f?")
+    _refused_lines_read_at(page, width, artifact_dir, "fr")
+    open_menu(page)
+    page.get_by_test_id("language-switch").get_by_role("button", name="English").click()
+    expect(rejected).to_contain_text("Which date?")
 
     # The ambiguous line: say how dates are written and send it again.
     rejected.get_by_label("Day first").check()
