@@ -39,6 +39,7 @@ from .others import (
     _parse_in,
     _parse_sg,
     _parse_tw,
+    _parse_za,
 )
 from .pct import _parse_wo, _pct, _split_pct_digits, _try_pct
 from .us import _parse_us
@@ -66,10 +67,11 @@ _PARSERS = {
     "SE": _parse_se,
     "EA": _parse_ea,
     "RU": _parse_ru,
+    "ZA": _parse_za,
 }
 
 # Offices whose module reads publication numbers itself (the others leave them generic)
-_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO", "AT", "SE", "EA", "RU"}
+_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO", "AT", "SE", "EA", "RU", "ZA"}
 
 # Letter prefixes that belong to an office's own numbers, not office codes.
 _SUB_PREFIXES = {

@@ -19,6 +19,8 @@ Sources of the numbers (public, recorded):
   SE 1101235-4, EA 199600014, IL 244009), a family filing table (RU 2006139951, RU 2358410 C2,
   FI 20000120; pastebin.com/index/J1HMjmPg), PatZilla's tests (AT 967/1994, EA12345 is EA012345,
   DEPATISnet forms of CH, ES, IT, NL, PL, CZ, HU, RO, SE, FI, RU publications).
+* CIPC's year/serial form of ZA applications (item 8): ZA 2022/08038 and ZA 2023/06645, the
+  applications of ZA.202208038.B and ZA.202306645.B (OPS, tests/dossiers/data/number_corpus.csv).
 """
 
 from __future__ import annotations
