@@ -122,6 +122,8 @@ Per office (key / display)
   candidates, so rows stored under them are still found.
 * ZA application ``ZA202208038`` / ``ZA 2022/08038`` (CIPC: filing year / 5-digit serial; the
   key as the generic reader gave it, ``ZA2022/8038``'s earlier key ``ZA20228038`` a candidate).
+* DK patent application ``DKPA201170255`` / ``DK PA 2011 70255`` (PA, filing year, 5-digit serial;
+  the key keeps the letters, as AT's; ``DK201170255``, the digits read generically, a candidate).
 * Any other WIPO ST.3 office: ``CC`` + digits / ``CC digits``.  Unknown codes are refused.
 """
 
