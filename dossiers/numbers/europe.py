@@ -11,7 +11,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _compact, _Ctx, _Parsed, _publication, _year_possible
+from ._base import _application, _compact, _Ctx, _Parsed, _publication, _year_possible
 from .others import _parse_generic
 
 # AT: "A 967/1994" patent, "GM 1/2019" utility model (serial/filing year). The key keeps the
@@ -116,10 +116,6 @@ def _parse_dk(c: _Ctx) -> _Parsed:
         c.fail(_("this is a DK application number (e.g. DK PA 2011 70255), not a publication."))
     if not _year_possible(int(year), 1900) or int(serial) == 0:
         c.fail(_("a DK application number looks like DK PA 2011 70255 (PA, year, serial)."))
-    return _Parsed(
-        office="DK",
-        kind="application",
-        key=f"DKPA{year}{serial}",
-        display=f"DK PA {year} {serial}",
-        candidates=(f"DK{year}{serial}",),
-    )
+    parsed = _application("DK", f"PA{year}{serial}", f"DK PA {year} {serial}")
+    parsed.candidates = (f"DK{year}{serial}",)
+    return parsed
