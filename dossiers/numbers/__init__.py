@@ -120,6 +120,10 @@ Per office (key / display)
   application ``RU2006139951`` / ``RU 2006139951``, EPODOC ``RU20060139951``.  Keys the generic
   reader gave these before (``AT9671994``, ``SE11012354``, ``EA12345``, ``RU0139951``) are
   candidates, so rows stored under them are still found.
+* ZA application ``ZA202208038`` / ``ZA 2022/08038`` (CIPC: filing year / 5-digit serial; the
+  key as the generic reader gave it, ``ZA2022/8038``'s earlier key ``ZA20228038`` a candidate).
+* DK patent application ``DKPA201170255`` / ``DK PA 2011 70255`` (PA, filing year, 5-digit serial;
+  the key keeps the letters, as AT's; ``DK201170255``, the digits read generically, a candidate).
 * Any other WIPO ST.3 office: ``CC`` + digits / ``CC digits``.  Unknown codes are refused.
 """
 

@@ -24,7 +24,7 @@ from ._clean import _CITATION_RE, _clean
 from .cn import _parse_cn
 from .de import _parse_de
 from .ep import _parse_ep
-from .europe import _parse_at, _parse_ea, _parse_ru, _parse_se
+from .europe import _parse_at, _parse_dk, _parse_ea, _parse_ru, _parse_se
 from .jp import _parse_jp
 from .kr import _parse_kr
 from .latam import _parse_ar, _parse_co, _parse_mx
@@ -39,6 +39,7 @@ from .others import (
     _parse_in,
     _parse_sg,
     _parse_tw,
+    _parse_za,
 )
 from .pct import _parse_wo, _pct, _split_pct_digits, _try_pct
 from .us import _parse_us
@@ -66,10 +67,12 @@ _PARSERS = {
     "SE": _parse_se,
     "EA": _parse_ea,
     "RU": _parse_ru,
+    "ZA": _parse_za,
+    "DK": _parse_dk,
 }
 
 # Offices whose module reads publication numbers itself (the others leave them generic)
-_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO", "AT", "SE", "EA", "RU"}
+_OWN_PUBLICATIONS = frozenset(_PARSERS) - {"MX", "AR", "CO", "AT", "SE", "EA", "RU", "ZA", "DK"}
 
 # Letter prefixes that belong to an office's own numbers, not office codes.
 _SUB_PREFIXES = {
@@ -84,6 +87,7 @@ _SUB_PREFIXES = {
     "CO": ("NC",),
     **GENERIC_PREFIXES,
     "AT": ("A", "GM", *GENERIC_PREFIXES["AT"]),  # AT A 967/1994, AT GM 1/2019
+    "DK": ("PA",),  # DK PA 2011 70255
 }
 
 

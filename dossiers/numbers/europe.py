@@ -1,8 +1,8 @@
-"""AT, SE, EA and RU: read generically but for one form of their own each.
+"""AT, SE, EA, RU and DK: read generically but for one form of their own each.
 
 Sources (tests/dossiers/data/pasted_forms.csv): WIPO DAS's per-office number tables (AT A 1/2019,
 AT GM 1/2019, SE 1101235-4, EA 199600014), the EPO's RU numbering page (yyyynnnnnn), PatZilla's
-normalizer tests (EA12345 is EA 012345, AT 967/1994).
+normalizer tests (EA12345 is EA 012345, AT 967/1994), DK PA 2011 70255 (a LEGO priority claim).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ._base import _compact, _Ctx, _Parsed, _publication, _year_possible
+from ._base import _application, _compact, _Ctx, _Parsed, _publication, _year_possible
 from .others import _parse_generic
 
 # AT: "A 967/1994" patent, "GM 1/2019" utility model (serial/filing year). The key keeps the
@@ -99,3 +99,23 @@ def _parse_ru(c: _Ctx) -> _Parsed:
         # the generic reader's key for the EPODOC form, kept by rows stored before
         candidates=(f"RU0{serial}",) if m.re is _RU_EPODOC_RE else (),
     )
+
+
+# DK: a patent application is "PA", the filing year and a 5-digit serial (DK PA 2011 70255);
+# DKPTO's register searches the digits alone (199900100). The key keeps the letters, as for AT;
+# the digits' generic key is a candidate, so rows stored from "DK 201170255" are found.
+_DK_PA_RE = re.compile(r"PA((?:19|20)\d{2})(\d{5})")
+
+
+def _parse_dk(c: _Ctx) -> _Parsed:
+    m = _DK_PA_RE.fullmatch(_compact(c.rest, " ,.-"))
+    if m is None:
+        return _parse_generic(c, "DK")
+    year, serial = m.groups()
+    if c.pub:
+        c.fail(_("this is a DK application number (e.g. DK PA 2011 70255), not a publication."))
+    if not _year_possible(int(year), 1900) or int(serial) == 0:
+        c.fail(_("a DK application number looks like DK PA 2011 70255 (PA, year, serial)."))
+    parsed = _application("DK", f"PA{year}{serial}", f"DK PA {year} {serial}")
+    parsed.candidates = (f"DK{year}{serial}",)
+    return parsed

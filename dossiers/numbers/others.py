@@ -255,6 +255,24 @@ def _parse_sg(c: _Ctx) -> _Parsed:
     )
 
 
+# ZA (CIPC): the filing year, a slash and a 5-digit serial (2022/08038); the patent keeps the
+# application's number (OPS: ZA.202208038.B).  The key stays year + serial, as the generic reader
+# gave it; a serial typed unpadded (2022/8038) gave another key then, kept as a candidate.
+_ZA_RE = re.compile(r"((?:19|20)\d{2})(?:/(\d{1,5})|(\d{5}))")
+
+
+def _parse_za(c: _Ctx) -> _Parsed:
+    m = None if c.pub else _ZA_RE.fullmatch(_compact(c.rest, " ,.-"))
+    if m is None or not _year_possible(int(m.group(1)), 1979):
+        return _parse_generic(c, "ZA")
+    year, serial = m.group(1), m.group(2) or m.group(3)
+    _serial_nonzero(c, int(serial))
+    parsed = _application("ZA", f"{year}{int(serial):05d}", f"ZA {year}/{int(serial):05d}")
+    if len(serial) < 5:  # the generic reader's key for 2022/8038, kept by rows stored before
+        parsed.candidates = (f"ZA{year}{serial}",)
+    return parsed
+
+
 # Letters that some offices put in front of their own numbers (DOCDB): AT E232441 (translation
 # of an EP patent), HR P20240214, HU P2200418.
 GENERIC_PREFIXES = {"AT": ("E",), "HR": ("P",), "HU": ("P",)}

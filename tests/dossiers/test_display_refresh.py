@@ -1,4 +1,4 @@
-"""Migrations dossiers 0014 and 0015: rows stored before show what the reader shows today."""
+"""Migrations dossiers 0014, 0015 and 0016: rows stored before show what the reader shows today."""
 
 from importlib import import_module
 
@@ -12,6 +12,7 @@ from tests.offices.factories import OfficeFactory
 pytestmark = pytest.mark.django_db
 refresh = import_module("dossiers.migrations.0014_refresh_de_sg_displays").refresh
 refresh_latin_america = import_module("dossiers.migrations.0015_refresh_mx_ar_co_displays").refresh
+refresh_za = import_module("dossiers.migrations.0016_refresh_za_displays").refresh
 
 
 def test_de_applications_stored_without_their_check_digit_0_show_it():
@@ -48,3 +49,17 @@ def test_mexican_and_colombian_applications_stored_before_show_their_offices_for
     assert (app.key, app.display) == ("MX2017002789", "MX/a/2017/002789")
     assert (old.key, old.display) == ("CO15123456", "CO 15-123456")
     assert PriorityClaim.objects.get(application=old).display == "MX/a/2017/002789"
+
+
+def test_south_african_applications_stored_before_show_cipcs_form():
+    za = OfficeFactory(code="ZA", name="CIPC")
+    # ZA 2022/08038: the application of ZA.202208038.B (OPS), as the generic reader stored it
+    app = application_upsert(office=za, number="ZA 2022/08038")
+    Application.objects.filter(pk=app.pk).update(display="ZA 202208038")
+    PriorityClaim.objects.create(
+        application=app, office_code="ZA", key="ZA202208038", display="ZA 202208038"
+    )
+    refresh_za(apps, None)
+    app.refresh_from_db()
+    assert (app.key, app.display) == ("ZA202208038", "ZA 2022/08038")
+    assert PriorityClaim.objects.get(application=app).display == "ZA 2022/08038"

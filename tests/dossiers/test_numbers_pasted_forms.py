@@ -19,6 +19,9 @@ Sources of the numbers (public, recorded):
   SE 1101235-4, EA 199600014, IL 244009), a family filing table (RU 2006139951, RU 2358410 C2,
   FI 20000120; pastebin.com/index/J1HMjmPg), PatZilla's tests (AT 967/1994, EA12345 is EA012345,
   DEPATISnet forms of CH, ES, IT, NL, PL, CZ, HU, RO, SE, FI, RU publications).
+* CIPC's year/serial form of ZA applications (item 8): ZA 2022/08038 and ZA 2023/06645, the
+  applications of ZA.202208038.B and ZA.202306645.B (OPS, tests/dossiers/data/number_corpus.csv).
+* DKPTO's PA form (item 9): DK PA 2011 70255, LEGO A/S's priority for PCT/EP2012/059471.
 """
 
 from __future__ import annotations
@@ -86,3 +89,10 @@ def test_a_number_read_generically_before_is_still_found_under_its_earlier_key(
 def test_an_austrian_application_is_no_publication():
     with pytest.raises(numbers.InvalidNumber, match="AT A 967/1994"):
         numbers.normalise("AT A 967/1994", kind="publication")
+
+
+def test_a_danish_pa_application_keeps_the_digits_key_as_a_candidate():
+    number = numbers.normalise("DK PA 2011 70255")
+    assert number.candidates == ("DK201170255",)  # the key of "DK 201170255", read generically
+    with pytest.raises(numbers.InvalidNumber, match="DK PA 2011 70255"):
+        numbers.normalise("DK PA 2011 70255", kind="publication")
